@@ -1,0 +1,86 @@
+# Lightbulb. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+DEMO_SEED ?= 2026
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test setup assets system-deps migrate demo lint types imports-check test-sqlite test-postgres test-browser postgres bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lightbulb/static/dist/.built: node_modules/.installed $(shell find frontend -type f 2>/dev/null)
+	npm run build --silent
+	@touch $@
+
+setup: $(VENV)/.installed lightbulb/static/dist/.built ## Install Python and npm packages and build the assets
+	@mkdir -p var
+
+assets: lightbulb/static/dist/.built ## Build the front-end assets
+
+migrate: setup ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the Anytown demo council (once; `make demo-reset` starts again)
+	$(PY) manage.py seed_demo --scale council --seed $(DEMO_SEED) --if-empty
+
+run: demo ## Set everything up, start the web app and the worker, print the sign-ins
+	@$(PY) manage.py demo_signins --port $(PORT)
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker --queue-name '*' & \
+	  $(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+system-deps: ## Debian packages the tests need (Chromium, fonts, PDF tools), if missing
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi liberation; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation libharfbuzz-subset0 poppler-utils >/dev/null; \
+	  else echo "Install chromium fonts-liberation libharfbuzz-subset0 poppler-utils (Debian packages) for the browser tests"; exit 1; fi; \
+	fi
+
+postgres: ## Start the local PostgreSQL if none answers on 127.0.0.1:5432
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | tail -1) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
+
+lint: setup ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: setup ## mypy
+	$(VENV)/bin/mypy config lightbulb
+
+imports-check: setup ## import-linter contracts
+	$(VENV)/bin/lint-imports
+
+test-sqlite: setup ## The suite on SQLite
+	$(PY) -m pytest -m "not browser" -n 2 -q
+
+test-postgres: setup postgres ## The suite on PostgreSQL
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" -n 2 -q
+
+test-browser: setup system-deps ## Browser and accessibility tests (Playwright + Chromium + axe)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser -q
+
+test: setup system-deps lint types imports-check test-sqlite test-postgres test-browser ## Every check: lint, types, contracts, SQLite, PostgreSQL, browser
+	@echo "All checks passed."
+
+bench: setup postgres ## Seed the city scale on PostgreSQL and print p95 page times
+	DATABASE_URL=$(PG_URL) $(PY) benchmarks/run.py
+
+clean: ## Remove the virtualenv, node_modules, built assets and local databases
+	rm -rf $(VENV) node_modules lightbulb/static/dist var

@@ -1,0 +1,13 @@
+"""`make run`: one machine, SQLite by default, console e-mail, demo help on."""
+
+import os
+
+os.environ.setdefault("DEMO_MODE", "true")
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env_bool, env_str
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = env_str("SECRET_KEY", "") or "local-development-only-not-secret"
+DEMO_MODE = env_bool("DEMO_MODE", True)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("lightbulb.core.urls")),
+    path("account/", include("lightbulb.accounts.urls")),
+    path("places/", include("lightbulb.places.urls")),
+    path("organisations/", include("lightbulb.organisations.urls")),
+    path("imports/", include("lightbulb.imports.urls")),
+]
+
+handler403 = "lightbulb.core.views.error_403"
+handler404 = "lightbulb.core.views.error_404"
+handler500 = "lightbulb.core.views.error_500"

@@ -1,0 +1,272 @@
+"""One GOV.UK Design System adapter for every Django form field.
+
+`govuk_field(bound_field)` returns the name of the GOV.UK macro and its
+parameters: label, hint, inline error and current value. The templates call it
+through `core/forms.html`, so no page hand-writes a field.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year boxes (GOV.UK date input pattern)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year, with specific messages."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> datetime.date | None:
+        if not data_list or not any(part not in (None, "") for part in data_list):
+            return None
+        day, month, year = ((part or "").strip() for part in data_list)
+        label = (self.label or "The date").strip()
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise ValidationError(f"{label} must include a {' and '.join(missing)}")
+        month_number = _MONTHS.get(month.lower()) if not month.isdigit() else int(month)
+        if not day.isdigit() or not year.isdigit() or not month_number:
+            raise ValidationError(f"{label} must be a real date, for example 27 3 2026")
+        if len(year) != 4:
+            raise ValidationError(f"{label}: the year must have 4 numbers")
+        try:
+            return datetime.date(int(year), month_number, int(day))
+        except ValueError as exc:
+            raise ValidationError(f"{label} must be a real date") from exc
+
+
+def _widget_kind(widget: forms.Widget) -> str:
+    kinds: list[tuple[type[forms.Widget], str]] = [
+        (GovukDateWidget, "date"),
+        (forms.CheckboxSelectMultiple, "checkboxes"),
+        (forms.RadioSelect, "radios"),
+        (forms.CheckboxInput, "checkbox"),
+        (forms.Select, "select"),
+        (forms.Textarea, "textarea"),
+        (forms.ClearableFileInput, "file"),
+        (forms.FileInput, "file"),
+        (forms.PasswordInput, "password"),
+        (forms.HiddenInput, "hidden"),
+    ]
+    for widget_class, kind in kinds:
+        if isinstance(widget, widget_class):
+            return kind
+    return "input"
+
+
+def _error(bound: forms.BoundField) -> dict[str, str] | None:
+    if not bound.errors:
+        return None
+    return {"text": " ".join(str(error) for error in bound.errors)}
+
+
+def _label(bound: forms.BoundField, *, is_page_heading: bool = False) -> dict[str, Any]:
+    label: dict[str, Any] = {"text": str(bound.label)}
+    if is_page_heading:
+        label.update({"isPageHeading": True, "classes": "govuk-label--l"})
+    return label
+
+
+def _items(bound: forms.BoundField, *, multiple: bool) -> list[dict[str, Any]]:
+    value = bound.value()
+    chosen = {str(item) for item in (value or [])} if multiple else {str(value) if value is not None else ""}
+    items = []
+    for choice_value, choice_label in bound.field.choices:  # type: ignore[attr-defined]
+        key = str(getattr(choice_value, "value", choice_value))
+        if not multiple and key == "" and _widget_kind(bound.field.widget) == "radios":
+            continue
+        items.append({"value": key, "text": str(choice_label), "checked": key in chosen, "selected": key in chosen})
+    return items
+
+
+def govuk_field(bound: forms.BoundField, **overrides: Any) -> tuple[str, dict[str, Any]]:
+    """The macro name and parameters for one bound field."""
+    kind = _widget_kind(bound.field.widget)
+    params: dict[str, Any] = {
+        "id": bound.id_for_label or bound.auto_id,
+        "name": bound.html_name,
+        "errorMessage": _error(bound),
+    }
+    if bound.help_text:
+        params["hint"] = {"text": str(bound.help_text)}
+    attrs = {k: v for k, v in bound.field.widget.attrs.items() if k not in {"class"}}
+    classes = bound.field.widget.attrs.get("class", "")
+    heading = bool(overrides.pop("is_page_heading", False))
+    builder = _BUILDERS[kind]
+    builder(bound, params, heading)
+    if attrs:
+        params.setdefault("attributes", {}).update({k: v for k, v in attrs.items() if k not in {"autocomplete"}})
+        if "autocomplete" in attrs:
+            params["autocomplete"] = attrs["autocomplete"]
+    if classes:
+        params["classes"] = classes
+    params.update(overrides)
+    return kind, params
+
+
+def _build_input(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
+    params["label"] = _label(bound, is_page_heading=heading)
+    value = bound.value()
+    params["value"] = "" if value is None else str(value)
+    input_type = getattr(bound.field.widget, "input_type", "text")
+    params["type"] = input_type if input_type in {"email", "number", "tel", "url", "search"} else "text"
+    if input_type == "number":
+        params["type"] = "text"
+        params["inputmode"] = "decimal"
+        params["spellcheck"] = False
+
+
+def _build_password(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
+    params["label"] = _label(bound, is_page_heading=heading)
+
+
+def _build_textarea(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
+    params["label"] = _label(bound, is_page_heading=heading)
+    value = bound.value()
+    params["value"] = "" if value is None else str(value)
+    params["rows"] = bound.field.widget.attrs.get("rows", 5)
+
+
+def _build_select(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
+    params["label"] = _label(bound, is_page_heading=heading)
+    params["items"] = _items(bound, multiple=False)
+
+
+def _fieldset(bound: forms.BoundField, heading: bool) -> dict[str, Any]:
+    legend: dict[str, Any] = {"text": str(bound.label), "classes": "govuk-fieldset__legend--s"}
+    if heading:
+        legend.update({"isPageHeading": True, "classes": "govuk-fieldset__legend--l"})
+    return {"legend": legend}
+
+
+def _build_radios(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
+    params["fieldset"] = _fieldset(bound, heading)
+    params["idPrefix"] = params.pop("id")
+    params["items"] = _items(bound, multiple=False)
+
+
+def _build_checkboxes(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
+    params["fieldset"] = _fieldset(bound, heading)
+    params["idPrefix"] = params.pop("id")
+    params["items"] = _items(bound, multiple=True)
+
+
+def _build_checkbox(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
+    params["idPrefix"] = params.pop("id")
+    params["items"] = [{"value": "on", "text": str(bound.label), "checked": bool(bound.value())}]
+    if "hint" in params:
+        params["items"][0]["hint"] = params.pop("hint")
+
+
+def _build_file(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
+    params["label"] = _label(bound, is_page_heading=heading)
+
+
+def _build_date(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
+    params["fieldset"] = _fieldset(bound, heading)
+    params["id"] = params["id"].removesuffix("_0")
+    value = bound.value()
+    if isinstance(value, datetime.date):
+        parts: list[Any] = [value.day, value.month, value.year]
+    elif isinstance(value, (list, tuple)):
+        parts = list(value) + [None] * (3 - len(value))
+    else:
+        parts = [None, None, None]
+    error_class = " govuk-input--error" if bound.errors else ""
+    params["items"] = [
+        {
+            "id": f"{params['id']}_{index}",
+            "name": f"{bound.html_name}_{index}",
+            "label": label,
+            "value": "" if parts[index] is None else str(parts[index]),
+            "classes": f"govuk-input--width-{width}{error_class}",
+        }
+        for index, (label, width) in enumerate((("Day", 2), ("Month", 2), ("Year", 4)))
+    ]
+
+
+def _build_hidden(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
+    params["value"] = bound.value()
+
+
+_BUILDERS = {
+    "input": _build_input,
+    "password": _build_password,
+    "textarea": _build_textarea,
+    "select": _build_select,
+    "radios": _build_radios,
+    "checkboxes": _build_checkboxes,
+    "checkbox": _build_checkbox,
+    "file": _build_file,
+    "date": _build_date,
+    "hidden": _build_hidden,
+}
+
+
+def error_summary_items(form: forms.BaseForm) -> list[dict[str, str]]:
+    """Links from the error summary to each field in error, in form order."""
+    items = [{"text": str(error), "href": "#"} for error in form.non_field_errors()]
+    for bound in form:
+        if not bound.errors:
+            continue
+        kind = _widget_kind(bound.field.widget)
+        # GOV.UK radios and checkboxes give their first item the field's id.
+        target = f"{bound.auto_id}_0" if kind == "date" else bound.auto_id
+        for error in bound.errors:
+            items.append({"text": str(error), "href": f"#{target}"})
+    return items
+
+
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+
+
+def no_markup(value: str) -> None:
+    """Names and short texts are words, not markup: refuse anything that looks like an HTML tag.
+
+    Output is escaped everywhere anyway; this keeps stored data clean for
+    exports and letters.
+    """
+    if _TAG.search(value or ""):
+        raise ValidationError("Enter text without HTML tags (remove anything between < and >)")

@@ -1,0 +1,41 @@
+"""Small registries that let lower layers show parts contributed by higher ones.
+
+A cross-cutting page (the dashboard, an organisation's timeline, the ward
+page, the service navigation) asks the registry for its parts; modules
+register into it from their AppConfig.ready(), so core imports no domain app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    order: int = 100
+    # The URL prefix that marks this item as the current section.
+    prefix: str = ""
+
+
+@dataclass
+class Registry:
+    navigation: list[NavItem] = field(default_factory=list)
+    # name -> callable(request) -> dict for the dashboard
+    dashboard_panels: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    # name -> callable(organisation_id) -> list of timeline entries
+    timeline_sources: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    # name -> callable(ward) -> dict for the ward page
+    ward_sections: dict[str, Callable[..., Any]] = field(default_factory=dict)
+
+    def add_nav(self, item: NavItem) -> None:
+        if all(existing.url_name != item.url_name for existing in self.navigation):
+            self.navigation.append(item)
+            self.navigation.sort(key=lambda nav: (nav.order, nav.label))
+
+
+registry = Registry()

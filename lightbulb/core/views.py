@@ -1,0 +1,78 @@
+"""Pages that belong to no module: home, health, statements, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from lightbulb.core.access import public
+from lightbulb.core.registry import registry
+from lightbulb.core.roles import role_of
+
+
+@public
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: a dashboard built from the panels each module registers."""
+    role = role_of(request.user)
+    panels: list[dict[str, Any]] = []
+    if role is not None:
+        for name, panel in registry.dashboard_panels.items():
+            content = panel(request)
+            if content is not None:
+                panels.append({"name": name, **content})
+        panels.sort(key=lambda panel: panel.get("order", 100))
+    return render(request, "core/home.html", {"panels": panels})
+
+
+@public
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database health for load balancers and monitoring."""
+    database = "ok"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any database failure is reported, not raised
+        database = f"error: {exc.__class__.__name__}"
+    status = 200 if database == "ok" else 503
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database, "vendor": connection.vendor, "time": timezone.now().isoformat()},
+        status=status,
+    )
+
+
+@public
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+@public
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"heading": "You do not have permission to see this page", "detail": str(exception or "")}, status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "core/error.html", {"heading": "Page not found", "detail": "If you typed the web address, check it is correct."}, status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/error.html", {"heading": "Sorry, there is a problem with the service", "detail": "Try again later."}, status=500)
+
+
+def error_csrf(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {"heading": "Your form could not be sent", "detail": "The page had expired. Go back, reload the page and try again."},
+        status=403,
+    )

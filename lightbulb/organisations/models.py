@@ -1,0 +1,240 @@
+"""The organisation register (PRODUCT.md §2.1)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from lightbulb.core.models import ArchivableModel, TimeStampedModel
+
+
+class LegalForm(models.TextChoices):
+    CHARITY = "charity", "Registered charity (trust or association)"
+    CIO = "cio", "Charitable incorporated organisation (CIO)"
+    CHARITABLE_COMPANY = "charitable_company", "Charitable company"
+    CIC = "cic", "Community interest company (CIC)"
+    CBS = "cbs", "Community benefit society"
+    COOPERATIVE = "cooperative", "Co-operative society"
+    CLG = "clg", "Company limited by guarantee (not a charity)"
+    UNINCORPORATED = "unincorporated", "Unincorporated group"
+    FAITH = "faith", "Faith group"
+    PARISH = "parish", "Parish or town council"
+    MUTUAL = "mutual", "Mutual"
+    OTHER = "other", "Other"
+
+
+class OrganisationStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DORMANT = "dormant", "Dormant"
+    DISSOLVED = "dissolved", "Dissolved"
+    REMOVED = "removed", "Removed from register"
+    MERGED = "merged", "Merged into another record"
+
+
+class IdentifierScheme(models.TextChoices):
+    """Org-ID schemes (org-id.guide) the register recognises."""
+
+    CHC = "GB-CHC", "Charity Commission (England and Wales)"
+    COH = "GB-COH", "Companies House"
+    SC = "GB-SC", "Scottish Charity Regulator (OSCR)"
+    NIC = "GB-NIC", "Charity Commission for Northern Ireland"
+    MPR = "GB-MPR", "Mutuals Public Register (FCA)"
+
+
+class AreaOfWork(models.Model):
+    """A managed list of what organisations do (e.g. older people, food)."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "areas of work"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(ArchivableModel):
+    name = models.CharField(max_length=300)
+    other_names = models.TextField("Other names", blank=True, help_text="Previous or working names, one per line")
+    legal_form = models.CharField(max_length=30, choices=LegalForm.choices, default=LegalForm.UNINCORPORATED)
+    status = models.CharField(max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.ACTIVE)
+    description = models.TextField(blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    ward = models.ForeignKey("places.Ward", null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations_based")
+    wards_served = models.ManyToManyField("places.Ward", blank=True, related_name="organisations_serving")
+    areas_of_work = models.ManyToManyField(AreaOfWork, blank=True, related_name="organisations")
+    website = models.URLField(blank=True)
+    email = models.EmailField("Organisation e-mail", blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    date_registered = models.DateField("Date registered", null=True, blank=True)
+    latest_income = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    latest_income_year_end = models.DateField(null=True, blank=True)
+    is_vcse = models.BooleanField("Voluntary, community or social enterprise", default=True)
+    # When merged, the record that now stands for this one.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records")
+    # Fields a person has typed: an import never overwrites them.
+    human_edited_fields = models.JSONField(default=list, blank=True)
+    # Lower-cased, punctuation-free name used by search and duplicate detection.
+    name_key = models.CharField(max_length=300, db_index=True, editable=False, default="")
+
+    history = HistoricalRecords(excluded_fields=["name_key"])
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            # Register search by postcode and duplicate detection at a postcode.
+            models.Index(fields=["postcode"], name="org_postcode_idx"),
+            # Filters on status and legal form with name ordering.
+            models.Index(fields=["status", "name"], name="org_status_name_idx"),
+            models.Index(fields=["legal_form", "name"], name="org_form_name_idx"),
+            models.Index(fields=["ward", "name"], name="org_ward_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationIdentifier(models.Model):
+    """An Org-ID style identifier, e.g. GB-CHC-1234567. Not unique: duplicates are what detection finds."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=10, choices=IdentifierScheme.choices)
+    value = models.CharField(max_length=30)
+    source = models.CharField(max_length=100, default="Council")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "value"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "scheme", "value"], name="identifier_once_per_org")]
+        indexes = [
+            # Search by identifier and same-identifier duplicate detection.
+            models.Index(fields=["scheme", "value"], name="identifier_lookup_idx"),
+            models.Index(fields=["value"], name="identifier_value_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}-{self.value}"
+
+    @property
+    def org_id(self) -> str:
+        return f"{self.scheme}-{self.value}"
+
+
+class RegisterValue(models.Model):
+    """A value read from a public register, kept beside what the council typed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="register_values")
+    source = models.CharField(max_length=100)
+    field = models.CharField(max_length=100)
+    value = models.TextField(blank=True)
+    as_of = models.DateField()
+    retrieved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["field", "source"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "source", "field"], name="register_value_once")]
+
+    def __str__(self) -> str:
+        return f"{self.field} from {self.source}"
+
+
+class Contact(TimeStampedModel):
+    """A person who acts for an organisation, held with consent and for a purpose."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200)
+    role = models.CharField("Role in the organisation", max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    purpose = models.CharField("Why the council holds these details", max_length=300)
+    consent_given_on = models.DateField("Date consent was given", null=True, blank=True)
+    retain_until = models.DateField("Keep until")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DuplicateDecision(TimeStampedModel):
+    """An officer's decision that two records are not the same organisation."""
+
+    first = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_decision_once")]
+
+
+class OrganisationMerge(TimeStampedModel):
+    """A reviewed merge of one record into another, with what moved, so it can be undone."""
+
+    kept = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="merges_merged")
+    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    # What moved from `merged` to `kept`: {"identifiers": [ids], "contacts": [ids], ...}
+    moved = models.JSONField(default=dict)
+    # The merged record's fields before the merge.
+    merged_snapshot = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.merged} merged into {self.kept}"
+
+
+class OrganisationClaim(TimeStampedModel):
+    """A portal user's claim to act for an organisation, or a proposal of a new one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a council officer"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_claims")
+    # The organisation claimed; empty while a proposed new organisation waits for verification.
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="claims")
+    proposed_name = models.CharField("Organisation name", max_length=300, blank=True)
+    proposed_details = models.JSONField(default=dict, blank=True)
+    role_in_organisation = models.CharField("Your role in the organisation", max_length=200)
+    evidence = models.TextField(
+        "How we can check you act for it", help_text="For example, your role as it appears on the charity's register, or who we can contact"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="claim_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Claim by {self.user} for {self.organisation or self.proposed_name}"
+
+
+class ProfileChange(TimeStampedModel):
+    """A change a verified member made to their organisation's profile, for the officer to see."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="profile_changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changes = models.JSONField(default=dict)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,93 @@
+"""factory-boy factories for every model the tests build."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from lightbulb.accounts.models import Membership, User
+from lightbulb.core.roles import Role
+from lightbulb.organisations.models import Organisation, OrganisationIdentifier
+from lightbulb.places.models import Council, Councillor, Locality, Postcode, Ward
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Test User {n}")
+    role = Role.OFFICER
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+
+class CouncilFactory(DjangoModelFactory):
+    class Meta:
+        model = Council
+
+    name = "Anytown Council"
+    gss_code = "E06000999"
+    org_id = "GB-LAE-ANY"
+
+
+class LocalityFactory(DjangoModelFactory):
+    class Meta:
+        model = Locality
+
+    name = factory.Sequence(lambda n: f"Locality {n}")
+
+
+class WardFactory(DjangoModelFactory):
+    class Meta:
+        model = Ward
+
+    gss_code = factory.Sequence(lambda n: f"E05{n:06d}")
+    name = factory.Sequence(lambda n: f"Ward {n}")
+
+
+class CouncillorFactory(DjangoModelFactory):
+    class Meta:
+        model = Councillor
+
+    name = factory.Sequence(lambda n: f"Councillor {n}")
+    ward = factory.SubFactory(WardFactory)
+    party = "Independent"
+    term_start = datetime.date(2024, 5, 2)
+
+
+class PostcodeFactory(DjangoModelFactory):
+    class Meta:
+        model = Postcode
+
+    postcode = factory.Sequence(lambda n: f"AT{n % 90 + 1} {n % 9}AA")
+    ward = factory.SubFactory(WardFactory)
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Community Group {n}")
+    postcode = "AT1 1AA"
+
+
+class IdentifierFactory(DjangoModelFactory):
+    class Meta:
+        model = OrganisationIdentifier
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    scheme = "GB-CHC"
+    value = factory.Sequence(lambda n: f"{1100000 + n}")
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory, role=Role.VCS)
+    organisation = factory.SubFactory(OrganisationFactory)

@@ -1,0 +1,69 @@
+"""The permission matrix: every named route × every role → the expected outcome.
+
+A route added to the URLconf without a row here fails `test_every_route_has_a_row`.
+Outcomes: a status code, or LOGIN (redirect to sign-in). Keys of `expect`:
+"anon", each role in lightbulb.core.roles.Role, and "vcs_other" (a `vcs` user
+who is a member of a different organisation). GET requests only; POST-only
+routes list 405 for those allowed in and are probed separately in their
+modules' tests.
+
+`kwargs` takes the World (tests/security/world.py) and returns URL kwargs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+LOGIN = "login"
+ALL = ("anon", "officer", "councillor", "investigator", "admin", "staff", "vcs", "vcs_other")
+
+
+@dataclass(frozen=True)
+class Route:
+    expect: dict[str, Any]
+    kwargs: Callable[[Any], dict[str, Any]] = field(default=lambda world: {})
+    query: str = ""
+
+
+def everyone(status: int = 200) -> dict[str, Any]:
+    return dict.fromkeys(ALL, status)
+
+
+def only(*roles: str, ok: int = 200, others: int = 403) -> dict[str, Any]:
+    """Signed-out users go to sign-in; `roles` get `ok`; other signed-in users get `others`."""
+    expected: dict[str, Any] = {"anon": LOGIN}
+    for who in ALL[1:]:
+        role = "vcs" if who == "vcs_other" else who
+        expected[who] = ok if role in roles else others
+    return expected
+
+
+def signed_in(status: int = 200) -> dict[str, Any]:
+    return {"anon": LOGIN, **dict.fromkeys(ALL[1:], status)}
+
+
+REGISTER_READERS = ("officer", "councillor", "investigator", "admin")
+
+ROUTES: dict[str, Route] = {
+    # core
+    "core:home": Route(everyone()),
+    "core:healthz": Route(everyone()),
+    "core:accessibility": Route(everyone()),
+    "core:privacy": Route(everyone()),
+    # accounts
+    "accounts:sign_in": Route({"anon": 200, **dict.fromkeys(ALL[1:], 302)}),
+    "accounts:sign_out": Route(everyone(405)),
+    "accounts:sign_up": Route({"anon": 200, **dict.fromkeys(ALL[1:], 302)}),
+    "accounts:two_factor": Route(signed_in()),
+    "accounts:password_reset": Route(everyone()),
+    "accounts:password_reset_confirm": Route(everyone(400), kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"}),
+    "accounts:account": Route(signed_in()),
+    "accounts:user_list": Route(only("admin")),
+    "accounts:user_create": Route(only("admin")),
+    "accounts:user_detail": Route(only("admin"), kwargs=lambda w: {"pk": w.users["staff"].pk}),
+    "accounts:user_edit": Route(only("admin"), kwargs=lambda w: {"pk": w.users["staff"].pk}),
+    "accounts:user_two_factor_reset": Route(only("admin"), kwargs=lambda w: {"pk": w.users["staff"].pk}),
+    "accounts:user_history": Route(only("admin"), kwargs=lambda w: {"pk": w.users["staff"].pk}),
+}

@@ -1,0 +1,69 @@
+"""Every route × every role against the table in routes.py, and the URLconf walker."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from lightbulb.core.access import ACCESS_ATTR
+from tests.conftest import sign_in
+from tests.security.routes import ALL, LOGIN, ROUTES
+from tests.security.world import build_world
+
+# Third-party routes that are not ours to declare (none are mounted today).
+THIRD_PARTY_NAMESPACES: set[str] = {"oidc"}
+
+
+def _walk(patterns, namespace: str = ""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else None, entry.callback
+
+
+def _routes():
+    return [(name, callback) for name, callback in _walk(get_resolver().url_patterns) if not (name or "").split(":")[0] in THIRD_PARTY_NAMESPACES]
+
+
+def test_every_view_declares_its_access():
+    undeclared = [name or repr(callback) for name, callback in _routes() if not getattr(callback, ACCESS_ATTR, None)]
+    assert undeclared == [], f"views without @public, @signed_in or @roles_required: {undeclared}"
+
+
+def test_every_route_has_a_row():
+    names = {name for name, _ in _routes()}
+    unnamed = [repr(callback) for name, callback in _routes() if name is None]
+    assert unnamed == [], "every route needs a name"
+    missing = sorted(names - set(ROUTES))
+    assert missing == [], f"routes without a row in tests/security/routes.py: {missing}"
+    stale = sorted(set(ROUTES) - names)
+    assert stale == [], f"rows for routes that no longer exist: {stale}"
+
+
+def test_every_row_covers_every_role():
+    incomplete = {name: sorted(set(ALL) - set(route.expect)) for name, route in ROUTES.items() if set(route.expect) != set(ALL)}
+    assert incomplete == {}
+
+
+@pytest.mark.django_db
+def test_permission_matrix():
+    world = build_world()
+    failures = []
+    for name, route in sorted(ROUTES.items()):
+        url = reverse(name, kwargs=route.kwargs(world) or None) + route.query
+        for who in ALL:
+            client = Client()
+            if who != "anon":
+                sign_in(client, world.users[who])
+            response = client.get(url)
+            expected = route.expect[who]
+            if expected == LOGIN:
+                ok = response.status_code == 302 and "/account/sign-in" in response["Location"]
+            else:
+                ok = response.status_code == expected
+            if not ok:
+                failures.append(f"{name} as {who}: expected {expected}, got {response.status_code}")
+    assert failures == [], "\n".join(failures)

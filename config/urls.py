@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 
 urlpatterns = [
@@ -7,6 +8,9 @@ urlpatterns = [
     path("organisations/", include("lightbulb.organisations.urls")),
     path("imports/", include("lightbulb.imports.urls")),
 ]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler403 = "lightbulb.core.views.error_403"
 handler404 = "lightbulb.core.views.error_404"

@@ -95,12 +95,16 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     assert device is not None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("code", "Too many wrong codes in a row. Wait a minute, then enter the code your app shows.")
+        elif device.verify_token(form.cleaned_data["code"]):
             if setting_up:
                 services.totp_device_confirm(user=user, device=device)
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("code", "The code is not right or has expired. Enter the code your app shows now.")
+        else:
+            form.add_error("code", "The code is not right or has expired. Enter the code your app shows now.")
     context: dict[str, Any] = {"form": form, "setting_up": setting_up, "next": _safe_next(request), "demo_code": _demo_code(device)}
     if setting_up:
         context["qr"] = _qr_svg(device)

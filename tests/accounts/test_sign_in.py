@@ -1,0 +1,140 @@
+"""Signing in, two-factor authentication, lockout, sign-out and session expiry."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lightbulb.core.models import AuditEvent
+from lightbulb.core.roles import Role
+from tests.factories import PASSWORD, UserFactory
+from tests.helpers import visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def current_code(device: TOTPDevice) -> str:
+    return str(TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()).zfill(6)
+
+
+def post_sign_in(client: Client, email: str, password: str = PASSWORD):
+    return client.post("/account/sign-in", {"email": email, "password": password})
+
+
+def test_staff_role_signs_in_without_second_factor():
+    user = UserFactory(role=Role.STAFF, email="staff@example.org")
+    client = Client()
+    response = post_sign_in(client, "STAFF@example.org")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    page = client.get("/")
+    assert "Dashboard" in visible_text(page.content)
+    assert user.display_name in visible_text(page.content)
+
+
+def test_wrong_password_shows_error_summary_and_keeps_email():
+    UserFactory(role=Role.STAFF, email="staff@example.org")
+    response = post_sign_in(Client(), "staff@example.org", "wrong-password")
+    text = visible_text(response.content)
+    assert response.status_code == 200
+    assert "There is a problem" in text
+    assert "The e-mail address or password is not right" in text
+    assert 'value="staff@example.org"' in response.content.decode()
+
+
+def test_empty_and_malformed_sign_in_give_field_errors():
+    response = Client().post("/account/sign-in", {"email": "not-an-email", "password": ""})
+    text = visible_text(response.content)
+    assert "Enter a valid email address" in text
+    assert "This field is required" in text
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.INVESTIGATOR, Role.ADMIN])
+def test_two_factor_roles_must_set_up_an_authenticator_first(role):
+    UserFactory(role=role, email="person@example.org")
+    client = Client()
+    response = post_sign_in(client, "person@example.org")
+    assert response["Location"].startswith("/account/two-factor")
+    # Every other page sends them back to the two-factor page.
+    blocked = client.get("/account/users/")
+    assert blocked.status_code == 302
+    assert blocked["Location"].startswith("/account/two-factor")
+    setup = client.get("/account/two-factor")
+    text = visible_text(setup.content)
+    assert "Set up two-factor authentication" in text
+    assert 'alt="QR code' in setup.content.decode()
+    device = TOTPDevice.objects.get(user__email="person@example.org", confirmed=False)
+    wrong = client.post("/account/two-factor", {"code": "000000" if current_code(device) != "000000" else "111111"})
+    assert "The code is not right" in visible_text(wrong.content)
+    # A wrong code slows further tries down (django-otp throttling); let that pass.
+    device.refresh_from_db()
+    device.throttle_reset()
+    done = client.post("/account/two-factor", {"code": current_code(device), "next": "/account/"})
+    assert done.status_code == 302
+    assert done["Location"] == "/account/"
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/account/").status_code == 200
+    assert AuditEvent.objects.filter(action="user_two_factor_setup").count() == 1
+
+
+def test_code_must_be_six_digits():
+    UserFactory(role=Role.OFFICER, email="officer@example.org")
+    client = Client()
+    post_sign_in(client, "officer@example.org")
+    client.get("/account/two-factor")
+    response = client.post("/account/two-factor", {"code": "<script>"})
+    text = visible_text(response.content)
+    assert "Enter the 6 numbers shown in your authenticator app" in text
+    assert "<script>" not in response.content.decode().split("<main")[1]
+
+
+def test_open_redirect_is_refused_after_sign_in():
+    UserFactory(role=Role.STAFF, email="staff@example.org")
+    response = Client().post("/account/sign-in", {"email": "staff@example.org", "password": PASSWORD, "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_lockout_after_repeated_failures():
+    UserFactory(role=Role.STAFF, email="staff@example.org")
+    client = Client(REMOTE_ADDR="10.0.0.5")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_sign_in(client, "staff@example.org", "wrong")
+    locked = post_sign_in(client, "staff@example.org")
+    assert locked.status_code == 429
+    assert "Your account is locked" in visible_text(locked.content)
+
+
+def test_sign_out_needs_post_and_ends_session(client_for):
+    client = client_for(Role.STAFF)
+    assert client.get("/account/sign-out").status_code == 405
+    response = client.post("/account/sign-out")
+    assert response.status_code == 302
+    assert client.get("/account/")["Location"].startswith("/account/sign-in")
+
+
+def test_sessions_expire_when_idle_and_at_browser_close():
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 3600
+
+
+def test_passwords_are_hashed_with_argon2_in_production_settings():
+    from config.settings import base
+
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_demo_code_is_shown_only_in_demo_mode(settings):
+    UserFactory(role=Role.OFFICER, email="officer@anytown.example")
+    client = Client()
+    post_sign_in(client, "officer@anytown.example")
+    settings.DEMO_MODE = False
+    assert "the current code is" not in visible_text(client.get("/account/two-factor").content)
+    settings.DEMO_MODE = True
+    page = client.get("/account/two-factor")
+    device = TOTPDevice.objects.get(user__email="officer@anytown.example")
+    assert f"the current code is {current_code(device)}" in visible_text(page.content)

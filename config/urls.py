@@ -6,6 +6,8 @@ urlpatterns = [
     path("account/", include("lightbulb.accounts.urls")),
     path("places/", include("lightbulb.places.urls")),
     path("organisations/", include("lightbulb.organisations.urls")),
+    path("funding/", include("lightbulb.funding.urls")),
+    path("compact/", include("lightbulb.compact.urls")),
     path("imports/", include("lightbulb.imports.urls")),
 ]
 

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "lightbulb.places",
     "lightbulb.accounts",
     "lightbulb.organisations",
+    "lightbulb.funding",
+    "lightbulb.compact",
     "lightbulb.imports",
     "lightbulb.demo",
 ]

@@ -1,0 +1,318 @@
+"""Funding agreements from commissioning to decommissioning (PRODUCT.md §2.3)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from lightbulb.core.models import ArchivableModel, TimeStampedModel
+
+
+class AgreementKind(models.TextChoices):
+    GRANT = "grant", "Grant"
+    CONTRACT = "contract", "Contract (commissioned service)"
+    SLA = "sla", "Service-level agreement"
+
+
+class AgreementStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    APPROVED = "approved", "Approved"
+    AWARDED = "awarded", "Awarded"
+    LIVE = "live", "Live"
+    UNDER_REVIEW = "under_review", "Under review"
+    EXTENDED = "extended", "Extended"
+    RECOMMISSIONED = "recommissioned", "Recommissioned"
+    DECOMMISSIONED = "decommissioned", "Decommissioned"
+    CLOSED = "closed", "Closed"
+
+
+class ProcurementRoute(models.TextChoices):
+    GRANT_ROUND = "grant_round", "Open grant round"
+    DIRECT_GRANT = "direct_grant", "Direct grant award"
+    QUOTATION = "quotation", "Request for quotation"
+    OPEN_TENDER = "open_tender", "Open tender"
+    FRAMEWORK = "framework", "Call-off from a framework"
+    DIRECT_AWARD = "direct_award", "Direct award (with waiver)"
+    GRANT_IN_AID = "grant_in_aid", "Grant in aid / service-level agreement"
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class PaymentBasis(models.TextChoices):
+    ADVANCE = "advance", "In advance"
+    ARREARS = "arrears", "In arrears"
+    MILESTONES = "milestones", "On milestones"
+
+
+class DueDiligenceCheck(models.TextChoices):
+    GOVERNING_DOCUMENT = "governing_document", "Governing document seen"
+    ACCOUNTS = "accounts", "Latest accounts reviewed"
+    BANK_DETAILS = "bank_details", "Bank details verified"
+    INSURANCE = "insurance", "Insurance certificates seen"
+    SAFEGUARDING = "safeguarding", "Safeguarding policy checked"
+    EQUALITY = "equality", "Equality policy checked"
+    FINANCIAL_HEALTH = "financial_health", "Financial health check"
+    REFERENCES = "references", "References taken"
+    REGISTER_CHECK = "register_check", "Register entry checked (Charity Commission / Companies House)"
+
+
+class ProportionalityTier(TimeStampedModel):
+    """Checks, monitoring frequency and advance payment by value band and risk (a setting admins edit)."""
+
+    name = models.CharField(max_length=100)
+    min_value = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)])
+    # Empty: no upper limit.
+    max_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)])
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices)
+    required_checks = models.JSONField(default=list, blank=True, help_text="Codes from DueDiligenceCheck")
+    monitoring_every_months = models.PositiveSmallIntegerField(default=12, validators=[MinValueValidator(1)])
+    advance_payment_allowed = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["min_value", "risk_level"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agreement(ArchivableModel):
+    reference = models.CharField(max_length=30, unique=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=AgreementKind.choices)
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="agreements")
+    # The council keeps accountability when it hands over delivery.
+    accountable_officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="accountable_agreements")
+    department = models.CharField("Council service or department", max_length=200)
+    budget_line = models.CharField("Budget line (cost centre)", max_length=100)
+    purpose = models.TextField()
+    amount = models.DecimalField("Total value", max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    start_date = models.DateField()
+    end_date = models.DateField()
+    procurement_route = models.CharField(max_length=30, choices=ProcurementRoute.choices)
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.LOW)
+    payment_basis = models.CharField(max_length=20, choices=PaymentBasis.choices, default=PaymentBasis.ARREARS)
+    reporting_every_months = models.PositiveSmallIntegerField("Monitoring return every (months)", default=3, validators=[MinValueValidator(1)])
+    status = models.CharField(max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.PLANNED)
+    # Publishing (Transparency Code, 360Giving).
+    recipient_is_vcse = models.BooleanField("Recipient is a VCSE", default=True)
+    recipient_is_sme = models.BooleanField("Recipient is an SME", default=True)
+    recipient_registration_number = models.CharField(max_length=30, blank=True)
+    # Compact measures.
+    full_cost_recovery = models.BooleanField("Funds full cost recovery", default=False)
+    long_term_need = models.BooleanField("Meets a long-term need", default=False)
+    wards = models.ManyToManyField("places.Ward", blank=True, related_name="agreements")
+    # The agreement this one recommissions or extends, if any.
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successors")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "reference"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="agreement_end_after_start"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="agreement_amount_positive"),
+        ]
+        indexes = [
+            # Officer's "my agreements" and status filters.
+            models.Index(fields=["accountable_officer", "status"], name="agreement_officer_status_idx"),
+            models.Index(fields=["status", "end_date"], name="agreement_status_end_idx"),
+            # An organisation's agreements, newest first.
+            models.Index(fields=["organisation", "-start_date"], name="agreement_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def duration_days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+    @property
+    def is_multi_year(self) -> bool:
+        """Three years or more (the Compact's multi-year measure)."""
+        try:
+            three_years_on = self.start_date.replace(year=self.start_date.year + 3)
+        except ValueError:  # 29 February
+            three_years_on = self.start_date.replace(year=self.start_date.year + 3, day=28)
+        return self.end_date + datetime.timedelta(days=1) >= three_years_on
+
+
+class AgreementTransition(models.Model):
+    """One step of the life-cycle: who, when, why."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=AgreementStatus.choices)
+    to_status = models.CharField(max_length=20, choices=AgreementStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Condition(TimeStampedModel):
+    """A string attached to the money: an output, outcome, KPI, reporting duty or requirement."""
+
+    class Kind(models.TextChoices):
+        OUTPUT = "output", "Output"
+        OUTCOME = "outcome", "Outcome"
+        KPI = "kpi", "Key performance indicator"
+        REPORTING = "reporting", "Reporting duty"
+        INSURANCE = "insurance", "Insurance requirement"
+        SAFEGUARDING = "safeguarding", "Safeguarding requirement"
+        OTHER = "other", "Other requirement"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="conditions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField()
+    # For KPIs, outputs and outcomes with a number to reach.
+    target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=50, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class DueDiligenceRecord(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="due_diligence")
+    check_code = models.CharField("Check", max_length=30, choices=DueDiligenceCheck.choices)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    completed_on = models.DateField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agreement", "check_code"], name="due_diligence_once")]
+
+
+class MonitoringReturn(TimeStampedModel):
+    class Status(models.TextChoices):
+        DUE = "due", "Due"
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        QUERIED = "queried", "Queried"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="returns")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DUE)
+    narrative = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "period_start"], name="return_once_per_period")]
+        indexes = [
+            # Returns due and overdue across the council.
+            models.Index(fields=["status", "due_date"], name="return_status_due_idx"),
+        ]
+
+
+class ReturnFigure(models.Model):
+    monitoring_return = models.ForeignKey(MonitoringReturn, on_delete=models.CASCADE, related_name="figures")
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="figures")
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["monitoring_return", "condition"], name="figure_once")]
+
+
+class ReturnAttachment(models.Model):
+    monitoring_return = models.ForeignKey(MonitoringReturn, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="returns/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class Payment(TimeStampedModel):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        PAID = "paid", "Paid"
+        HELD = "held", "Held"
+        CLAWED_BACK = "clawed_back", "Clawed back"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="payments")
+    due_date = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    basis = models.CharField(max_length=20, choices=PaymentBasis.choices)
+    milestone = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    # The Compact's 30 days run from a valid invoice or claim (or the due date for grants in advance).
+    invoice_received_on = models.DateField(null=True, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why a payment was held or clawed back")
+    clawed_back_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["status", "due_date"], name="payment_status_due_idx")]
+
+    @property
+    def days_to_pay(self) -> int | None:
+        start = self.invoice_received_on or self.due_date
+        if self.paid_on is None or start is None:
+            return None
+        return (self.paid_on - start).days
+
+
+class Decommissioning(TimeStampedModel):
+    """Ending or reducing funding: impact, mitigations, exit plan, notice, response, lessons."""
+
+    class Stage(models.TextChoices):
+        DRAFT = "draft", "Being prepared"
+        NOTICE_ISSUED = "notice_issued", "Notice issued"
+        RESPONSE_RECEIVED = "response_received", "Response received"
+        RESPONSE_CONSIDERED = "response_considered", "Response considered"
+        COMPLETE = "complete", "Complete"
+
+    agreement = models.OneToOneField(Agreement, on_delete=models.PROTECT, related_name="decommissioning")
+    stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.DRAFT)
+    reasons = models.TextField()
+    impact_service_users = models.TextField()
+    impact_volunteers = models.TextField()
+    impact_staff = models.TextField()
+    impact_equality_groups = models.TextField()
+    alternative_providers = models.TextField("Who else could serve them")
+    mitigations = models.TextField()
+    exit_plan = models.TextField()
+    notice_date = models.DateField(null=True, blank=True)
+    funding_end_date = models.DateField()
+    short_notice_reason = models.TextField(blank=True, help_text="Required when notice is less than 3 months")
+    response_due_date = models.DateField(null=True, blank=True)
+    organisation_response = models.TextField(blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    response_consideration = models.TextField("How the response was considered", blank=True)
+    lessons_learned = models.TextField(blank=True)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()

@@ -1,0 +1,1 @@
+"""Service navigation entries for this module."""

@@ -161,6 +161,9 @@ class AgreementTransition(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.agreement.reference}: {self.from_status} → {self.to_status}"
+
 
 class Condition(TimeStampedModel):
     """A string attached to the money: an output, outcome, KPI, reporting duty or requirement."""
@@ -200,6 +203,9 @@ class DueDiligenceRecord(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agreement", "check_code"], name="due_diligence_once")]
 
+    def __str__(self) -> str:
+        return self.get_check_code_display()
+
 
 class MonitoringReturn(TimeStampedModel):
     class Status(models.TextChoices):
@@ -230,6 +236,9 @@ class MonitoringReturn(TimeStampedModel):
             models.Index(fields=["status", "due_date"], name="return_status_due_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"Return for {self.period_start:%d/%m/%Y} to {self.period_end:%d/%m/%Y}"
+
 
 class ReturnFigure(models.Model):
     monitoring_return = models.ForeignKey(MonitoringReturn, on_delete=models.CASCADE, related_name="figures")
@@ -240,6 +249,9 @@ class ReturnFigure(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["monitoring_return", "condition"], name="figure_once")]
 
+    def __str__(self) -> str:
+        return f"{self.condition}: {self.value}"
+
 
 class ReturnAttachment(models.Model):
     monitoring_return = models.ForeignKey(MonitoringReturn, on_delete=models.CASCADE, related_name="attachments")
@@ -249,6 +261,9 @@ class ReturnAttachment(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Payment(TimeStampedModel):
@@ -316,3 +331,6 @@ class Decommissioning(TimeStampedModel):
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Decommissioning of {self.agreement}"

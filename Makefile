@@ -37,14 +37,17 @@ assets: lightbulb/static/dist/.built ## Build the front-end assets
 migrate: setup ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
-demo: migrate ## Load the Anytown demo council (once; `make demo-reset` starts again)
+demo: migrate ## Load the Anytown demo council (once: delete var/lightbulb.sqlite3 to start again)
 	$(PY) manage.py seed_demo --scale council --seed $(DEMO_SEED) --if-empty
 
+# Both processes share make's process group: Ctrl-C, or either of them stopping,
+# stops the other (`kill 0` also reaches runserver's auto-reloading child).
 run: demo ## Set everything up, start the web app and the worker, print the sign-ins
-	@$(PY) manage.py demo_signins --port $(PORT)
-	@trap 'kill 0' EXIT INT TERM; \
+	@trap 'trap - EXIT INT TERM; kill 0 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --queue-name '*' & \
-	  $(PY) manage.py runserver 0.0.0.0:$(PORT)
+	  $(PY) manage.py runserver 0.0.0.0:$(PORT) & \
+	  sleep 3; $(PY) manage.py demo_signins --port $(PORT); \
+	  wait -n
 
 system-deps: ## Debian packages the tests need (Chromium, fonts, PDF tools), if missing
 	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi liberation; then \

@@ -1,0 +1,35 @@
+"""`manage.py demo_signins`: the address and one demo sign-in per role, printed by `make run`."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from lightbulb.demo.generator import DEMO_PASSWORD, DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = "Print the demo council's address and sign-ins (demo settings only)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+
+    def handle(self, *args: Any, port: int, host: str, **options: Any) -> None:
+        write = self.stdout.write
+        rule = "─" * 78
+        write(rule)
+        write(self.style.SUCCESS(f"Lightbulb – Anytown demo council: http://{host}:{port}/"))
+        write(rule)
+        write(f"Every demo account's password: {DEMO_PASSWORD}")
+        write("")
+        write(f"  {'Role':<14}{'E-mail':<32}Two-factor authenticator secret")
+        for user in DEMO_USERS:
+            write(f"  {user.role:<14}{user.email:<32}{user.totp_secret or '(not needed)'}")
+        write("")
+        write("Officers, investigators and administrators then enter a 6-digit code. In the demo the")
+        write("current code is shown on the code page; or add the secret above to an authenticator app.")
+        write("The vcs user is a lead member of one demo organisation. Press Ctrl-C to stop.")
+        write(rule)

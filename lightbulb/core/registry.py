@@ -22,6 +22,26 @@ class NavItem:
     prefix: str = ""
 
 
+@dataclass(frozen=True)
+class OrganisationFilter:
+    """A yes/no filter on the register, e.g. "currently funded"."""
+
+    label: str
+    # callable(queryset of organisations) -> queryset
+    apply: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A dated duty for someone: a return due, a notice period ending, a review."""
+
+    date: Any
+    title: str
+    url: str
+    kind: str = ""
+    overdue: bool = False
+
+
 @dataclass
 class Registry:
     navigation: list[NavItem] = field(default_factory=list)
@@ -31,6 +51,15 @@ class Registry:
     timeline_sources: dict[str, Callable[..., Any]] = field(default_factory=dict)
     # name -> callable(ward) -> dict for the ward page
     ward_sections: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    # name -> callable(organisation, request) -> dict(title, template, order, ...) or None,
+    # for sections of the organisation page contributed by higher modules (agreements, …)
+    organisation_sections: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    # name -> OrganisationFilter: extra register filters from higher modules ("currently funded")
+    organisation_filters: dict[str, OrganisationFilter] = field(default_factory=dict)
+    # name -> callable(): date-driven duties run once a day by the scheduler
+    daily_duties: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    # name -> callable(user, start: date, end: date) -> list[Deadline]: for dashboards, digests, calendars
+    deadlines: dict[str, Callable[..., list[Deadline]]] = field(default_factory=dict)
 
     def add_nav(self, item: NavItem) -> None:
         if all(existing.url_name != item.url_name for existing in self.navigation):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
@@ -91,3 +92,62 @@ class MembershipFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, role=Role.VCS)
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ProportionalityTierFactory(DjangoModelFactory):
+    class Meta:
+        model = "funding.ProportionalityTier"
+
+    name = factory.Sequence(lambda n: f"Tier {n}")
+    min_value = 0
+    max_value = None
+    risk_level = "low"
+    required_checks = factory.LazyFunction(lambda: ["bank_details", "governing_document"])
+    monitoring_every_months = 12
+    advance_payment_allowed = True
+
+
+class AgreementFactory(DjangoModelFactory):
+    """A planned grant; pass status=... to start elsewhere in the life-cycle."""
+
+    class Meta:
+        model = "funding.Agreement"
+
+    reference = factory.Sequence(lambda n: f"AGR-2025-{n:04d}")
+    title = factory.Sequence(lambda n: f"Community support grant {n}")
+    kind = "grant"
+    organisation = factory.SubFactory(OrganisationFactory)
+    accountable_officer = factory.SubFactory(UserFactory, role=Role.OFFICER)
+    department = "Communities"
+    budget_line = "CC-1234"
+    purpose = "Running a weekly community café"
+    amount = Decimal("12000.00")
+    start_date = datetime.date(2025, 4, 1)
+    end_date = datetime.date(2026, 3, 31)
+    procurement_route = "direct_grant"
+    risk_level = "low"
+    payment_basis = "arrears"
+    reporting_every_months = 3
+    status = "planned"
+
+
+class ConditionFactory(DjangoModelFactory):
+    class Meta:
+        model = "funding.Condition"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    kind = "kpi"
+    description = factory.Sequence(lambda n: f"People supported each quarter {n}")
+    target = 100
+    unit = "people"
+
+
+class DueDiligenceRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = "funding.DueDiligenceRecord"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    check_code = "bank_details"
+    completed_by = factory.SubFactory(UserFactory, role=Role.OFFICER)
+    completed_on = datetime.date(2025, 3, 1)
+    note = "Seen"

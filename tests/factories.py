@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 
 from lightbulb.accounts.models import Membership, User
 from lightbulb.core.roles import Role
-from lightbulb.organisations.models import Organisation, OrganisationIdentifier
+from lightbulb.organisations.models import Organisation, OrganisationClaim, OrganisationIdentifier, ProfileChange
 from lightbulb.places.models import Council, Councillor, Locality, Postcode, Ward
 
 PASSWORD = "correct-horse-battery-staple"
@@ -92,6 +92,59 @@ class MembershipFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, role=Role.VCS)
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class OrganisationClaimFactory(DjangoModelFactory):
+    """A pending claim to act for an existing organisation (set organisation=None and proposed_name for a proposal)."""
+
+    class Meta:
+        model = OrganisationClaim
+
+    user = factory.SubFactory(UserFactory, role=Role.VCS)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role_in_organisation = "Trustee"
+    evidence = "Listed as a trustee on the Charity Commission register"
+
+
+class ProfileChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = ProfileChange
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    changed_by = factory.SubFactory(UserFactory, role=Role.VCS)
+    changes = factory.LazyFunction(lambda: {"phone": ["", "01632 960001"]})
+
+
+class AreaOfWorkFactory(DjangoModelFactory):
+    class Meta:
+        model = "organisations.AreaOfWork"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Area of work {n}")
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = "organisations.Contact"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Contact Person {n}")
+    role = "Treasurer"
+    email = factory.Sequence(lambda n: f"contact{n}@example.org")
+    purpose = "To contact the organisation about council funding"
+    consent_given_on = datetime.date(2025, 1, 6)
+    retain_until = datetime.date(2030, 1, 6)
+
+
+class RegisterValueFactory(DjangoModelFactory):
+    class Meta:
+        model = "organisations.RegisterValue"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    source = "Charity Commission"
+    field = "name"
+    value = factory.Sequence(lambda n: f"Registered Name {n}")
+    as_of = datetime.date(2026, 1, 31)
 
 
 class ProportionalityTierFactory(DjangoModelFactory):

@@ -21,6 +21,35 @@ class World:
 BUILDERS: list[Any] = []
 
 
+
+def _portal_objects(world: World) -> None:
+    """A pending claim and a profile change for the officers' claim pages, and an organisation nobody has claimed."""
+    from tests.factories import OrganisationClaimFactory, ProfileChangeFactory
+
+    world.extra["unclaimed_organisation"] = OrganisationFactory(name="Matrix Unclaimed Organisation")
+    world.extra["claim"] = OrganisationClaimFactory(user=world.users["vcs_other"], organisation=world.organisation)
+    world.extra["profile_change"] = ProfileChangeFactory(organisation=world.organisation, changed_by=world.users["vcs"])
+
+
+BUILDERS.append(_portal_objects)
+
+
+def _register_objects(world: World) -> None:
+    """An identifier, a contact, an area of work and an undoable merge for the register's routes."""
+    from lightbulb.organisations import services
+    from tests.factories import AreaOfWorkFactory, ContactFactory, IdentifierFactory
+
+    world.extra["identifier"] = IdentifierFactory(organisation=world.organisation)
+    world.extra["contact"] = ContactFactory(organisation=world.organisation)
+    world.extra["area"] = AreaOfWorkFactory(name="Matrix area of work")
+    kept = OrganisationFactory(name="Matrix Kept Organisation")
+    merged = OrganisationFactory(name="Matrix Merged Organisation")
+    world.extra["merge"] = services.organisation_merge(acting_user=world.users["officer"], kept=kept, merged=merged, reason="The same charity")
+
+
+BUILDERS.append(_register_objects)
+
+
 def build_world() -> World:
     users = {role.value: UserFactory(role=role, email=f"{role.value}@matrix.example", full_name=f"Matrix {role.label}") for role in Role}
     users["vcs_other"] = UserFactory(role=Role.VCS, email="vcs-other@matrix.example", full_name="Matrix Outsider")

@@ -1,0 +1,249 @@
+"""The portal pages for `vcs` users and the claim and profile-change pages for officers."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lightbulb.core.access import roles_required
+from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
+from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.roles import Role
+from lightbulb.organisations.portal import selectors, services
+from lightbulb.organisations.portal.forms import ClaimDecisionForm, ClaimForm, ClaimSearchForm, ProfileForm, ProposalForm
+
+PROPOSAL_SESSION_KEY = "portal_proposal"
+LEGAL_FORMS = dict(ProposalForm.base_fields["legal_form"].choices)  # type: ignore[attr-defined]
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's refusal next to the field it concerns, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- vcs users ------------------------------------------------------------------------------
+
+
+@roles_required(Role.VCS)
+def portal_home(request: HttpRequest) -> HttpResponse:
+    user = selectors.request_user(request)
+    return render(
+        request,
+        "organisations/portal/home.html",
+        {"organisations": list(selectors.portal_organisations(user)), "claims": list(selectors.portal_claims(user)), "statuses": selectors.CLAIM_STATUSES},
+    )
+
+
+@roles_required(Role.VCS)
+def portal_claim_start(request: HttpRequest) -> HttpResponse:
+    """Find the organisation on the register before claiming it."""
+    searched = "q" in request.GET
+    form = ClaimSearchForm(request.GET if searched else None)
+    results = selectors.organisation_search(form.cleaned_data["q"]) if searched and form.is_valid() else []
+    context = {"form": form, "searched": searched and form.is_valid(), "results": results}
+    return render(request, "organisations/portal/claim_start.html", context)
+
+
+@roles_required(Role.VCS)
+def portal_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    user = selectors.request_user(request)
+    organisation = selectors.get_claimable_organisation(pk)
+    if selectors.user_is_member(user, organisation):
+        messages.info(request, f"You are already a member of {organisation.name}.")
+        return redirect("organisations:portal_organisation", pk=organisation.pk)
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_claim_create(acting_user=user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Your claim for {organisation.name} has been sent. A council officer will check it and e-mail you.")
+            return redirect("organisations:portal_home")
+    context = {"form": form, "organisation": organisation, "already_claimed": selectors.user_has_pending_claim(user, organisation)}
+    return render(request, "organisations/portal/claim.html", context)
+
+
+@roles_required(Role.VCS)
+def portal_propose(request: HttpRequest) -> HttpResponse:
+    """Propose an organisation the register does not hold; answers are checked on the next page."""
+    initial = request.session.get(PROPOSAL_SESSION_KEY) or {"name": request.GET.get("name", "")[:300]}
+    form = ProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        request.session[PROPOSAL_SESSION_KEY] = form.cleaned_data
+        return redirect("organisations:portal_propose_check")
+    return render(request, "organisations/portal/propose.html", {"form": form})
+
+
+@roles_required(Role.VCS)
+def portal_propose_check(request: HttpRequest) -> HttpResponse:
+    """Check your answers, then send the proposal."""
+    answers = request.session.get(PROPOSAL_SESSION_KEY)
+    if not answers:
+        return redirect("organisations:portal_propose")
+    # Re-validate: the session holds what was typed, and the rules may refuse it now.
+    form = ProposalForm(answers)
+    if not form.is_valid():
+        return redirect("organisations:portal_propose")
+    if request.method == "POST":
+        data = dict(form.cleaned_data)
+        try:
+            services.organisation_proposal_create(
+                acting_user=selectors.request_user(request),
+                name=data.pop("name"),
+                role_in_organisation=data.pop("role_in_organisation"),
+                evidence=data.pop("evidence"),
+                details=data,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("organisations:portal_home")
+        del request.session[PROPOSAL_SESSION_KEY]
+        messages.success(request, f"Your proposal for {answers['name']} has been sent. A council officer will check it and e-mail you.")
+        return redirect("organisations:portal_home")
+    return render(request, "organisations/portal/propose_check.html", {"answers": form.cleaned_data, "legal_forms": LEGAL_FORMS})
+
+
+@roles_required(Role.VCS)
+def portal_organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_portal_organisation(request, pk)
+    return render(request, "organisations/portal/organisation.html", {"organisation": organisation})
+
+
+@roles_required(Role.VCS)
+def portal_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_portal_organisation(request, pk)
+    initial: dict[str, Any] = {name: getattr(organisation, name) for name in services.PROFILE_FIELDS}
+    initial["areas_of_work"] = [str(area.pk) for area in organisation.areas_of_work.all()]
+    form = ProfileForm(request.POST or None, initial=initial, area_choices=selectors.area_of_work_choices())
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
+        areas = selectors.areas_of_work_by_ids(form.cleaned_data["areas_of_work"]) if "areas_of_work" in form.fields else None
+        try:
+            change = services.organisation_profile_update(
+                acting_user=selectors.request_user(request), organisation=organisation, changes=changes, areas_of_work=areas
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your organisation's details have been updated." if change else "Nothing was changed.")
+            return redirect("organisations:portal_organisation", pk=organisation.pk)
+    return render(request, "organisations/portal/profile_edit.html", {"form": form, "organisation": organisation})
+
+
+# --- officers -------------------------------------------------------------------------------
+
+CLAIM_SORTS = {"received": ["created_at"], "claimant": ["user__full_name"], "status": ["status"]}
+CLAIM_COLUMNS = [
+    Column("Received", lambda claim: claim.created_at),
+    Column("Claimant", lambda claim: claim.user.display_name),
+    Column("Claimant e-mail", lambda claim: claim.user.email),
+    Column("Organisation", lambda claim: claim.organisation.name if claim.organisation else claim.proposed_name),
+    Column("New organisation proposed", lambda claim: claim.organisation_id is None),
+    Column("Role in the organisation", lambda claim: claim.role_in_organisation),
+    Column("Status", lambda claim: claim.get_status_display()),
+    Column("Decided by", lambda claim: claim.decided_by.display_name if claim.decided_by else ""),
+    Column("Decided at", lambda claim: claim.decided_at),
+    Column("Reason", lambda claim: claim.decision_reason),
+]
+
+
+@roles_required(Role.OFFICER)
+def claims_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status = status if status in selectors.CLAIM_STATUSES.values else ""
+    claims, sort = sort_queryset(request, selectors.claim_list(status=status), CLAIM_SORTS, "received")
+    # Waiting claims stay on top whatever the sort.
+    claims = claims.order_by("pending_rank", *sort.order_by)
+    export = request.GET.get("format", "")
+    if export in EXPORT_FORMATS:
+        # A streamed CSV is not an HttpResponse subclass, though it answers the request just the same.
+        return cast(HttpResponse, export_response(rows=claims.iterator(chunk_size=500), columns=CLAIM_COLUMNS, filename="organisation-claims", fmt=export))
+    page = paginate(request, claims)
+    context = {"page": page, "pagination": pagination_params(request, page), "status": status, "statuses": selectors.CLAIM_STATUSES, "sort": sort}
+    return render(request, "organisations/portal/claims_list.html", context)
+
+
+def _claim_context(claim: Any) -> dict[str, Any]:
+    return {
+        "claim": claim,
+        "members": selectors.claim_members(claim),
+        "similar": selectors.similar_organisations(claim),
+        "other_claims": selectors.claimant_other_claims(claim),
+        "claimant_memberships": selectors.claimant_memberships(claim),
+        "legal_forms": LEGAL_FORMS,
+        "statuses": selectors.CLAIM_STATUSES,
+    }
+
+
+@roles_required(Role.OFFICER)
+def claims_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = selectors.get_claim(pk)
+    return render(request, "organisations/portal/claim_detail.html", _claim_context(claim))
+
+
+@roles_required(Role.OFFICER)
+def claims_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = selectors.get_claim(pk)
+    if claim.status != selectors.CLAIM_STATUSES.PENDING:
+        messages.error(request, f"This claim has already been {claim.get_status_display().lower()}. Nothing was changed.")
+        return redirect("organisations:claims_detail", pk=claim.pk)
+    form = ClaimDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = selectors.request_user(request)
+        try:
+            if form.cleaned_data["decision"] == "verify":
+                services.organisation_claim_verify(acting_user=user, claim=claim)
+                messages.success(request, f"{claim.user.display_name} can now act for {claim.organisation}. They have been e-mailed.")
+            else:
+                services.organisation_claim_reject(acting_user=user, claim=claim, reason=form.cleaned_data["reason"])
+                messages.success(request, f"The claim by {claim.user.display_name} has been rejected. They have been e-mailed the reason.")
+        except services.ClaimAlreadyDecided as error:
+            messages.error(request, " ".join(error.messages))
+        except ValidationError as error:
+            _add_errors(form, error)
+            return render(request, "organisations/portal/claim_decide.html", {**_claim_context(claim), "form": form})
+        return redirect("organisations:claims_detail", pk=claim.pk)
+    return render(request, "organisations/portal/claim_decide.html", {**_claim_context(claim), "form": form})
+
+
+PROFILE_CHANGE_COLUMNS = [
+    Column("Changed at", lambda change: change.created_at),
+    Column("Organisation", lambda change: change.organisation.name),
+    Column("Changed by", lambda change: change.changed_by.display_name),
+    Column("What changed", lambda change: "; ".join(f"{field}: {values[0]!s} → {values[1]!s}" for field, values in change.changes.items())),
+    Column("Reviewed by", lambda change: change.reviewed_by.display_name if change.reviewed_by else ""),
+    Column("Reviewed at", lambda change: change.reviewed_at),
+]
+
+
+@roles_required(Role.OFFICER)
+def profile_changes(request: HttpRequest) -> HttpResponse:
+    reviewed = request.GET.get("reviewed", "")
+    reviewed = reviewed if reviewed in {"yes", "no"} else ""
+    changes = selectors.profile_change_list(reviewed=reviewed)
+    export = request.GET.get("format", "")
+    if export in EXPORT_FORMATS:
+        return cast(
+            HttpResponse, export_response(rows=changes.iterator(chunk_size=500), columns=PROFILE_CHANGE_COLUMNS, filename="profile-changes", fmt=export)
+        )
+    page = paginate(request, changes)
+    return render(request, "organisations/portal/profile_changes.html", {"page": page, "pagination": pagination_params(request, page), "reviewed": reviewed})
+
+
+@roles_required(Role.OFFICER)
+@require_POST
+def profile_change_review(request: HttpRequest, pk: int) -> HttpResponse:
+    change = selectors.get_profile_change(pk)
+    services.profile_change_review(acting_user=selectors.request_user(request), profile_change=change)
+    messages.success(request, f"The change to {change.organisation.name} is marked as reviewed.")
+    return redirect("organisations:profile_changes")

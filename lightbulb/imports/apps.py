@@ -5,3 +5,6 @@ class ImportsConfig(AppConfig):
     name = "lightbulb.imports"
     label = "imports"
     verbose_name = "Imports"
+
+    def ready(self) -> None:
+        from lightbulb.imports import navigation, sources  # noqa: F401

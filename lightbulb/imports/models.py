@@ -15,6 +15,8 @@ class ImportRun(models.Model):
 
     source = models.CharField(max_length=100)
     filename = models.CharField(max_length=300, blank=True)
+    # The uploaded file, kept in MEDIA_ROOT so a background worker can read it and a run can be repeated.
+    upload = models.FileField(upload_to="imports/%Y/%m/", max_length=300, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     dry_run = models.BooleanField(default=False)

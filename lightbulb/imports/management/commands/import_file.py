@@ -1,0 +1,47 @@
+"""Import a file from the command line, synchronously, and print what happened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lightbulb.imports import services
+from lightbulb.imports.runner import import_run_execute, max_bytes, too_big_message
+from lightbulb.imports.sources import SOURCES
+
+
+class Command(BaseCommand):
+    help = "Import a file (for example an ONS postcode to ward lookup) and print a summary. Sources: " + ", ".join(sorted(SOURCES))
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("source", choices=sorted(SOURCES), help="What the file contains")
+        parser.add_argument("path", type=Path, help="The CSV file")
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and report what would change, without changing anything")
+        parser.add_argument("--strict", action="store_true", help="Refuse the whole file if any row cannot be used")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        if not path.is_file():
+            raise CommandError(f"There is no file at {path}")
+        if path.stat().st_size > max_bytes():
+            raise CommandError(too_big_message(path.stat().st_size))
+        run = services.import_run_create(
+            acting_user=f"Command line import of {path.name}",
+            source=options["source"],
+            filename=path.name,
+            dry_run=options["dry_run"],
+            strict=options["strict"],
+            start=False,
+        )
+        run = import_run_execute(run=run, data=path.read_bytes())
+        self.stdout.write(run.log.split("\n", 1)[0])
+        for note in run.notes:
+            self.stdout.write(f"Normalised: {note}")
+        for rejected in run.rejected_rows[:50]:
+            self.stdout.write(f"Row {rejected['row']} rejected: {rejected['reason']}")
+        if run.rejected > 50:
+            self.stdout.write(f"… and {run.rejected - 50:,} more rejected rows (see the import's page)")
+        if run.status == run.Status.FAILED:
+            raise CommandError("The import failed: nothing was changed.")

@@ -1,0 +1,154 @@
+"""Running an import: read, check every row, then apply the valid rows in one transaction.
+
+Checking happens outside the transaction so the progress bar can move; the
+writes happen inside one, so an unreadable file, a crash or a strict refusal
+leaves nothing half-written. A dry run applies the rows and rolls them back,
+so its counts are exactly what a real run would do.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from lightbulb.imports import services
+from lightbulb.imports.base import ApplyResult, Importer
+from lightbulb.imports.models import ImportRun
+from lightbulb.imports.normalise import Notes, UnreadableFile, decode_bytes
+from lightbulb.imports.sources import get_source
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# Rejected rows kept for the report; the count is always complete.
+REJECTED_ROWS_KEPT = 1000
+PROGRESS_EVERY = 1000
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def too_big_message(size: int) -> str:
+    return f"The file is {size / 1024 / 1024:.1f} MB. The largest file you can import is {max_bytes() / 1024 / 1024:.0f} MB: split it into smaller files."
+
+
+class _DryRunRollback(Exception):
+    """Raised inside the transaction of a dry run so that nothing it did is kept."""
+
+
+class _Refused(Exception):
+    """The file is refused as a whole; the message says why."""
+
+
+def _read_upload(run: ImportRun) -> bytes:
+    if not run.upload:
+        raise _Refused("The uploaded file is no longer available. Upload it again.")
+    if run.upload.size > max_bytes():
+        raise _Refused(too_big_message(run.upload.size))
+    with run.upload.open("rb") as handle:
+        data: bytes = handle.read()
+    return data
+
+
+def _raw_values(headers: list[str], raw: list[str]) -> dict[str, str]:
+    """The rejected row as the file had it, trimmed so one bad file cannot fill the database."""
+    values: dict[str, str] = {}
+    for index, value in enumerate(raw[:30]):
+        heading = headers[index].replace("\ufeff", "").strip()[:60] if index < len(headers) else f"Column {index + 1}"
+        values[heading or f"Column {index + 1}"] = value[:200]
+    return values
+
+
+def _check_rows(importer: Importer, run: ImportRun, text: str) -> list[dict[str, Any]]:
+    headers, rows = importer.rows(text)
+    total = max(0, text.rstrip("\n").count("\n"))
+    services.import_run_progress(run=run, rows_done=0, rows_total=total)
+    importer.prepare()
+    valid: list[dict[str, Any]] = []
+    done = 0
+    for line, values, raw in rows:
+        done += 1
+        try:
+            valid.append(importer.parse_row(values))
+        except ValidationError as error:
+            run.rejected += 1
+            if len(run.rejected_rows) < REJECTED_ROWS_KEPT:
+                run.rejected_rows.append({"row": line, "reason": "; ".join(error.messages), "data": _raw_values(headers, raw)})
+        if done % PROGRESS_EVERY == 0:
+            services.import_run_progress(run=run, rows_done=done)
+    services.import_run_progress(run=run, rows_done=done, rows_total=done)
+    if done == 0:
+        raise _Refused("The file has column headings but no rows of data.")
+    return valid
+
+
+def _apply(importer: Importer, run: ImportRun, valid: list[dict[str, Any]]) -> ApplyResult:
+    result = ApplyResult()
+    try:
+        with transaction.atomic():
+            result = importer.apply(valid, run)
+            if run.dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return result
+
+
+def _summary(run: ImportRun) -> str:
+    counts = f"{run.created:,} added, {run.updated:,} changed, {run.unchanged:,} unchanged, {run.rejected:,} rejected"
+    if run.dry_run:
+        return f"Dry run, nothing was changed. A real run would make these changes: {counts}."
+    return f"Finished: {counts}."
+
+
+def _execute(run: ImportRun, data: bytes | None, importer: Importer) -> None:
+    if data is None:
+        data = _read_upload(run)
+    elif len(data) > max_bytes():
+        raise _Refused(too_big_message(len(data)))
+    text = decode_bytes(data, importer.notes)
+    valid = _check_rows(importer, run, text)
+    if run.strict and run.rejected:
+        raise _Refused(
+            f"Strict mode: {run.rejected:,} row{'' if run.rejected == 1 else 's'} could not be used, so the whole file was refused. Nothing was changed."
+        )
+    result = _apply(importer, run, valid)
+    run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
+
+
+def import_run_execute(*, run_id: int | None = None, run: ImportRun | None = None, data: bytes | None = None) -> ImportRun:
+    """Run an import from start to finish, recording everything on its ImportRun."""
+    if run is None:
+        assert run_id is not None
+        run = ImportRun.objects.get(pk=run_id)
+    source = get_source(run.source)
+    notes = Notes()
+    log: list[str] = []
+    succeeded = False
+    summary = ""
+    services.import_run_mark_running(run=run)
+    try:
+        if source is None:
+            raise _Refused(f"There is no import source called {run.source!r}.")
+        _execute(run, data, source(acting_user=run.started_by or f"Import: {run.source}", notes=notes))
+        succeeded = True
+        summary = _summary(run)
+    except (_Refused, UnreadableFile) as refusal:
+        summary = f"{refusal} Nothing was changed."
+        run.created = run.updated = run.unchanged = 0
+    except Exception as exc:  # any failure is recorded on the run; the transaction has rolled back
+        logger.exception("Import run %s failed", run.pk)
+        summary = "The import stopped because of an unexpected error. Nothing was changed."
+        log.append(f"{exc.__class__.__name__}: {exc}")
+        log.append("".join(traceback.format_exception(exc, limit=-3)))
+        run.created = run.updated = run.unchanged = 0
+    log.insert(0, summary)
+    run.notes = notes.as_list()
+    run.log = "\n".join(log)[:100_000]
+    return services.import_run_finish(run=run, succeeded=succeeded, summary=summary)

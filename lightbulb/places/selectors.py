@@ -1,0 +1,128 @@
+"""Reads about the council, wards, localities, councillors and postcodes."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from lightbulb.places.models import Council, Councillor, Locality, Postcode, Ward
+from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
+
+
+def council_get() -> Council | None:
+    """The council running this installation, once its settings have been saved."""
+    return Council.objects.order_by("pk").first()
+
+
+def _current_councillors() -> Prefetch[Any]:
+    today = timezone.localdate()
+    return Prefetch(
+        "councillors",
+        queryset=Councillor.objects.filter(Q(term_end__isnull=True) | Q(term_end__gte=today)).order_by("name"),
+        to_attr="current_councillors",
+    )
+
+
+def ward_list(*, query: str = "", locality_id: int | None = None) -> QuerySet[Ward]:
+    """Wards with their locality, current councillors and the number of active organisations based in each."""
+    wards = (
+        Ward.objects.select_related("locality")
+        .prefetch_related(_current_councillors())
+        .annotate(
+            organisation_count=Count(
+                "organisations_based",
+                filter=Q(organisations_based__archived_at__isnull=True),
+                distinct=True,
+            )
+        )
+    )
+    if query:
+        wards = wards.filter(Q(name__icontains=query) | Q(gss_code__iexact=query.strip()))
+    if locality_id:
+        wards = wards.filter(locality_id=locality_id)
+    return wards
+
+
+def ward_get(pk: int) -> Ward:
+    """A ward by id, or 404. Every register reader may read every ward."""
+    return get_object_or_404(Ward.objects.select_related("locality"), pk=pk)
+
+
+def ward_choices() -> QuerySet[Ward]:
+    return Ward.objects.order_by("name")
+
+
+def ward_codes() -> dict[str, int]:
+    """GSS code → ward id, for importers that match rows to wards."""
+    return dict(Ward.objects.values_list("gss_code", "pk"))
+
+
+def ward_councillors(ward: Ward) -> QuerySet[Councillor]:
+    """All of a ward's councillors, current first, then by the end of their term."""
+    return ward.councillors.order_by(F("term_end").desc(nulls_first=True), "name")
+
+
+def ward_organisations_based(ward: Ward) -> QuerySet[Any]:
+    """Active organisations whose address is in the ward."""
+    return ward.organisations_based.filter(archived_at__isnull=True).order_by("name")
+
+
+def ward_organisations_serving(ward: Ward) -> QuerySet[Any]:
+    """Active organisations that say they serve the ward."""
+    return ward.organisations_serving.filter(archived_at__isnull=True).order_by("name")
+
+
+def councillor_is_current(councillor: Councillor, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return councillor.term_start <= today and (councillor.term_end is None or councillor.term_end >= today)
+
+
+def councillor_list(*, party: str = "", ward_id: int | None = None, query: str = "") -> QuerySet[Councillor]:
+    councillors = Councillor.objects.select_related("ward", "ward__locality")
+    if party:
+        councillors = councillors.filter(party=party)
+    if ward_id:
+        councillors = councillors.filter(ward_id=ward_id)
+    if query:
+        councillors = councillors.filter(name__icontains=query)
+    return councillors
+
+
+def councillor_parties() -> list[str]:
+    return list(Councillor.objects.order_by("party").values_list("party", flat=True).distinct())
+
+
+def councillor_get(pk: int) -> Councillor:
+    return get_object_or_404(Councillor.objects.select_related("ward"), pk=pk)
+
+
+def locality_list() -> QuerySet[Locality]:
+    return Locality.objects.prefetch_related(Prefetch("wards", queryset=Ward.objects.order_by("name"))).annotate(ward_count=Count("wards"))
+
+
+def locality_get(pk: int) -> Locality:
+    return get_object_or_404(Locality, pk=pk)
+
+
+def locality_choices() -> QuerySet[Locality]:
+    return Locality.objects.order_by("name")
+
+
+def locality_by_name(name: str) -> Locality | None:
+    return Locality.objects.filter(name__iexact=name.strip()).first()
+
+
+def ward_for_postcode(postcode: str) -> Ward | None:
+    """The ward a postcode is in, whatever its case and spacing; None if unknown or malformed."""
+    if not is_valid_postcode(postcode):
+        return None
+    row = Postcode.objects.select_related("ward", "ward__locality").filter(postcode=normalise_postcode(postcode)).first()
+    return row.ward if row else None
+
+
+def postcode_count() -> int:
+    return Postcode.objects.count()

@@ -1,0 +1,310 @@
+"""Wards, councillors, localities, the council's settings and the postcode lookup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from lightbulb.core.access import roles_required
+from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
+from lightbulb.core.history import render_history
+from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.registry import registry
+from lightbulb.core.roles import REGISTER_READERS, Role
+from lightbulb.places import selectors, services
+from lightbulb.places.forms import CouncilForm, CouncillorForm, LocalityForm, PostcodeLookupForm, WardForm
+
+READERS = tuple(REGISTER_READERS)
+WRITERS = (Role.OFFICER, Role.ADMIN)
+
+
+def _can_write(request: HttpRequest) -> bool:
+    return getattr(request.user, "role", None) in WRITERS
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def _form_errors_to(form: Any, error: ValidationError) -> None:
+    """Show a service's validation error next to the field it concerns."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def organisation_url(pk: int) -> str | None:
+    """The register's page for an organisation, when the register offers one."""
+    try:
+        return reverse("organisations:detail", kwargs={"pk": pk})
+    except NoReverseMatch:
+        return None
+
+
+WARD_SORTS = {"name": ["name"], "code": ["gss_code"], "locality": ["locality__name", "name"], "organisations": ["organisation_count", "name"]}
+WARD_COLUMNS = [
+    Column("Ward", lambda w: w.name),
+    Column("GSS code", lambda w: w.gss_code),
+    Column("Locality", lambda w: w.locality.name if w.locality else ""),
+    Column("Councillors", lambda w: "; ".join(f"{c.name} ({c.party})" for c in w.current_councillors)),
+    Column("Organisations based here", lambda w: w.organisation_count),
+]
+
+
+@roles_required(*READERS)
+def ward_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    locality_id = _int_param(request, "locality")
+    wards, sort = sort_queryset(request, selectors.ward_list(query=query, locality_id=locality_id), WARD_SORTS, "name")
+    fmt = request.GET.get("format", "")
+    if fmt in EXPORT_FORMATS:
+        # A streamed CSV is still an HTTP response to the browser.
+        return export_response(rows=wards, columns=WARD_COLUMNS, filename="wards", fmt=fmt)  # type: ignore[return-value]
+    page = paginate(request, wards)
+    context = {
+        "page": page,
+        "pagination": pagination_params(request, page),
+        "sort": sort,
+        "query": query,
+        "locality_id": locality_id,
+        "localities": selectors.locality_choices(),
+        "can_write": _can_write(request),
+    }
+    return render(request, "places/ward_list.html", context)
+
+
+def _ward_sections(request: HttpRequest, ward: Any) -> list[dict[str, Any]]:
+    sections = []
+    for name, section in registry.ward_sections.items():
+        content = section(ward)
+        if content:
+            sections.append({"name": name, **content})
+    sections.sort(key=lambda section: section.get("order", 100))
+    return sections
+
+
+@roles_required(*READERS)
+def ward_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ward = selectors.ward_get(pk)
+    today = timezone.localdate()
+    councillors = [{"councillor": c, "current": selectors.councillor_is_current(c, today)} for c in selectors.ward_councillors(ward)]
+    based = [{"name": o.name, "url": organisation_url(o.pk)} for o in selectors.ward_organisations_based(ward)]
+    serving = [{"name": o.name, "url": organisation_url(o.pk)} for o in selectors.ward_organisations_serving(ward)]
+    context = {
+        "ward": ward,
+        "councillors": councillors,
+        "based": based,
+        "serving": serving,
+        "sections": _ward_sections(request, ward),
+        "can_write": _can_write(request),
+    }
+    return render(request, "places/ward_detail.html", context)
+
+
+@roles_required(*WRITERS)
+def ward_create(request: HttpRequest) -> HttpResponse:
+    form = WardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ward = services.ward_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_to(form, error)
+        else:
+            messages.success(request, f"Ward {ward.name} added.")
+            return redirect("places:ward_detail", pk=ward.pk)
+    return render(request, "places/form.html", {"form": form, "title": "Add a ward", "back_url": reverse("places:ward_list")})
+
+
+@roles_required(*WRITERS)
+def ward_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    ward = selectors.ward_get(pk)
+    initial = {"name": ward.name, "gss_code": ward.gss_code, "locality": ward.locality_id}
+    form = WardForm(request.POST or None, initial=initial, instance=ward)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ward_update(acting_user=request.user, ward=ward, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_to(form, error)
+        else:
+            messages.success(request, "The ward has been updated.")
+            return redirect("places:ward_detail", pk=ward.pk)
+    back = reverse("places:ward_detail", kwargs={"pk": ward.pk})
+    return render(request, "places/form.html", {"form": form, "title": f"Change {ward.name}", "back_url": back})
+
+
+@roles_required(*READERS)
+def ward_history(request: HttpRequest, pk: int) -> HttpResponse:
+    ward = selectors.ward_get(pk)
+    return render_history(request, obj=ward, title=ward.name, back_url=reverse("places:ward_detail", kwargs={"pk": ward.pk}))
+
+
+COUNCILLOR_SORTS = {"name": ["name"], "ward": ["ward__name", "name"], "party": ["party", "name"], "term_start": ["term_start"], "term_end": ["term_end"]}
+COUNCILLOR_COLUMNS = [
+    Column("Name", lambda c: c.name),
+    Column("Ward", lambda c: c.ward.name),
+    Column("Ward GSS code", lambda c: c.ward.gss_code),
+    Column("Party", lambda c: c.party),
+    Column("Start of term", lambda c: c.term_start),
+    Column("End of term", lambda c: c.term_end),
+    Column("E-mail address", lambda c: c.email),
+]
+
+
+@roles_required(*READERS)
+def councillor_list(request: HttpRequest) -> HttpResponse:
+    parties = selectors.councillor_parties()
+    party = request.GET.get("party", "")
+    party = party if party in parties else ""
+    ward_id = _int_param(request, "ward")
+    query = request.GET.get("q", "").strip()[:200]
+    councillors, sort = sort_queryset(request, selectors.councillor_list(party=party, ward_id=ward_id, query=query), COUNCILLOR_SORTS, "name")
+    fmt = request.GET.get("format", "")
+    if fmt in EXPORT_FORMATS:
+        return export_response(rows=councillors, columns=COUNCILLOR_COLUMNS, filename="councillors", fmt=fmt)  # type: ignore[return-value]
+    page = paginate(request, councillors)
+    today = timezone.localdate()
+    rows = [{"councillor": c, "current": selectors.councillor_is_current(c, today)} for c in page]
+    context = {
+        "page": page,
+        "rows": rows,
+        "pagination": pagination_params(request, page),
+        "sort": sort,
+        "parties": parties,
+        "party": party,
+        "wards": selectors.ward_choices(),
+        "ward_id": ward_id,
+        "query": query,
+        "can_write": _can_write(request),
+    }
+    return render(request, "places/councillor_list.html", context)
+
+
+@roles_required(*WRITERS)
+def councillor_create(request: HttpRequest) -> HttpResponse:
+    form = CouncillorForm(request.POST or None, initial={"ward": _int_param(request, "ward")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            councillor = services.councillor_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_to(form, error)
+        else:
+            messages.success(request, f"Councillor {councillor.name} added.")
+            return redirect("places:ward_detail", pk=councillor.ward_id)
+    return render(request, "places/form.html", {"form": form, "title": "Add a councillor", "back_url": reverse("places:councillor_list")})
+
+
+@roles_required(*WRITERS)
+def councillor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    councillor = selectors.councillor_get(pk)
+    initial = {name: getattr(councillor, name) for name in services.COUNCILLOR_FIELDS}
+    form = CouncillorForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.councillor_update(acting_user=request.user, councillor=councillor, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_to(form, error)
+        else:
+            messages.success(request, "The councillor's details have been updated.")
+            return redirect("places:ward_detail", pk=councillor.ward_id)
+    context = {
+        "form": form,
+        "title": f"Change {councillor.name}",
+        "back_url": reverse("places:councillor_list"),
+        "history_url": reverse("places:councillor_history", kwargs={"pk": councillor.pk}),
+    }
+    return render(request, "places/form.html", context)
+
+
+@roles_required(*READERS)
+def councillor_history(request: HttpRequest, pk: int) -> HttpResponse:
+    councillor = selectors.councillor_get(pk)
+    return render_history(request, obj=councillor, title=councillor.name, back_url=reverse("places:ward_detail", kwargs={"pk": councillor.ward_id}))
+
+
+@roles_required(*READERS)
+def locality_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "places/locality_list.html", {"localities": selectors.locality_list(), "can_write": _can_write(request)})
+
+
+@roles_required(*WRITERS)
+def locality_create(request: HttpRequest) -> HttpResponse:
+    form = LocalityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            locality = services.locality_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_to(form, error)
+        else:
+            messages.success(request, f"Locality {locality.name} added.")
+            return redirect("places:locality_list")
+    return render(request, "places/form.html", {"form": form, "title": "Add a locality", "back_url": reverse("places:locality_list")})
+
+
+@roles_required(*WRITERS)
+def locality_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    locality = selectors.locality_get(pk)
+    initial = {"name": locality.name, "description": locality.description, "wards": [w.pk for w in locality.wards.all()]}
+    form = LocalityForm(request.POST or None, initial=initial, instance=locality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.locality_update(acting_user=request.user, locality=locality, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_to(form, error)
+        else:
+            messages.success(request, "The locality has been updated.")
+            return redirect("places:locality_list")
+    context = {
+        "form": form,
+        "title": f"Change {locality.name}",
+        "back_url": reverse("places:locality_list"),
+        "history_url": reverse("places:locality_history", kwargs={"pk": locality.pk}),
+    }
+    return render(request, "places/form.html", context)
+
+
+@roles_required(*READERS)
+def locality_history(request: HttpRequest, pk: int) -> HttpResponse:
+    locality = selectors.locality_get(pk)
+    return render_history(request, obj=locality, title=locality.name, back_url=reverse("places:locality_list"))
+
+
+@roles_required(Role.ADMIN)
+def council_settings(request: HttpRequest) -> HttpResponse:
+    council = selectors.council_get()
+    initial = {"name": council.name, "gss_code": council.gss_code, "org_id": council.org_id, "grant_prefix": council.grant_prefix} if council else {}
+    form = CouncilForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.council_update(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_to(form, error)
+        else:
+            messages.success(request, "The council's details have been saved.")
+            return redirect("places:council_settings")
+    return render(request, "places/council_settings.html", {"form": form, "council": council})
+
+
+@roles_required(*READERS)
+def postcode_lookup(request: HttpRequest) -> HttpResponse:
+    """Type a postcode, get its ward. A GET form, so a result can be bookmarked or shared."""
+    form = PostcodeLookupForm(request.GET if "postcode" in request.GET else None)
+    ward = None
+    postcode = ""
+    if form.is_bound and form.is_valid():
+        postcode = form.cleaned_data["postcode"]
+        ward = selectors.ward_for_postcode(postcode)
+        if ward is None:
+            form.add_error(
+                "postcode", f"We do not know the ward for {postcode}. Check the postcode, or ask an administrator to load the latest postcode lookup."
+            )
+    context = {"form": form, "ward": ward, "postcode": postcode, "postcode_count": selectors.postcode_count()}
+    return render(request, "places/postcode_lookup.html", context)

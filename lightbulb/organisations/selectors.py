@@ -1,0 +1,365 @@
+"""Reads of the organisation register: search, the organisation page, duplicates."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from rapidfuzz import fuzz
+
+from lightbulb.core.models import AuditEvent
+from lightbulb.core.registry import registry
+from lightbulb.core.roles import REGISTER_READERS, Role, role_of
+from lightbulb.organisations.identifiers import looks_like_identifier, parse_identifier
+from lightbulb.organisations.models import (
+    AreaOfWork,
+    Contact,
+    DuplicateDecision,
+    IdentifierScheme,
+    LegalForm,
+    Organisation,
+    OrganisationIdentifier,
+    OrganisationMerge,
+    OrganisationStatus,
+)
+from lightbulb.organisations.normalise import name_key, postcode_prefix
+from lightbulb.places.models import Ward
+
+# Sort keys of the register list: `?sort=name` or `?sort=-name`.
+LIST_SORTS: dict[str, list[str]] = {
+    "name": ["name"],
+    "postcode": ["postcode"],
+    "ward": ["ward__name"],
+    "legal_form": ["legal_form"],
+    "status": ["status"],
+    "updated": ["updated_at"],
+}
+# The status filter's extra value for archived records.
+ARCHIVED = "archived"
+TIMELINE_LENGTH = 100
+CONTACT_ROLES = frozenset({Role.OFFICER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class OrganisationFilters:
+    q: str = ""
+    ward: int | None = None
+    legal_form: str = ""
+    area: int | None = None
+    status: str = ""
+
+
+def may_see_contacts(request: HttpRequest) -> bool:
+    """Contacts are personal data: officers and administrators only (never councillors)."""
+    return role_of(request.user) in CONTACT_ROLES
+
+
+def may_edit_register(request: HttpRequest) -> bool:
+    return role_of(request.user) == Role.OFFICER
+
+
+def get_organisation_for_user(request: HttpRequest, pk: int, write: bool = False) -> Organisation:
+    """The organisation if the user may read it (else 404); PermissionDenied on a write they may not make.
+
+    Register readers read every record; a `vcs` user reads only the organisations
+    they are a member of. Only officers write to the register here (the portal
+    has its own checks for members' changes).
+    """
+    role = role_of(request.user)
+    organisation = Organisation.objects.select_related("ward", "merged_into", "archived_by").filter(pk=pk).first()
+    if organisation is None:
+        raise Http404("No such organisation")
+    readable = role in REGISTER_READERS or (role == Role.VCS and organisation.memberships.filter(user_id=request.user.pk or 0).exists())
+    if not readable:
+        raise Http404("No such organisation")
+    if write and role != Role.OFFICER:
+        raise PermissionDenied("Only council officers change the register")
+    return organisation
+
+
+def choices() -> dict[str, Any]:
+    """The fixed lists the register's forms and pages show."""
+    return {
+        "legal_forms": LegalForm.choices,
+        "statuses": OrganisationStatus.choices,
+        "schemes": IdentifierScheme.choices,
+    }
+
+
+# Search and the register list
+
+
+def _identifier_q(text: str) -> Q | None:
+    """Records holding the identifier the text reads as: the same value in any scheme, or one scheme for an Org-ID."""
+    found = looks_like_identifier(text)
+    if found is None:
+        return None
+    if text.strip().upper().startswith("GB"):
+        matching = OrganisationIdentifier.objects.filter(scheme=found.scheme, value=found.value)
+    else:
+        values = {found.value}
+        for scheme in IdentifierScheme.values:
+            try:
+                values.add(parse_identifier(text, scheme).value)
+            except ValidationError:
+                # A value one scheme cannot read is simply not a candidate there.
+                continue
+        matching = OrganisationIdentifier.objects.filter(value__in=sorted(values))
+    return Q(Exists(matching.filter(organisation_id=OuterRef("pk"))))
+
+
+def _search_q(text: str) -> Q:
+    condition = Q(name__icontains=text) | Q(other_names__icontains=text)
+    key = name_key(text)
+    if key:
+        condition |= Q(name_key__icontains=key)
+    by_identifier = _identifier_q(text)
+    if by_identifier is not None:
+        condition |= by_identifier
+    prefix = postcode_prefix(text)
+    if prefix:
+        condition |= Q(postcode__startswith=prefix)
+    return condition
+
+
+def _status_q(status: str) -> Q:
+    if status == ARCHIVED:
+        return Q(archived_at__isnull=False)
+    live = Q(archived_at__isnull=True)
+    if status:
+        return live & Q(status=status)
+    # By default the register shows working records: not archived, not merged away.
+    return live & ~Q(status=OrganisationStatus.MERGED)
+
+
+def organisation_search(filters: OrganisationFilters) -> QuerySet[Organisation]:
+    organisations = Organisation.objects.filter(_status_q(filters.status))
+    if filters.q:
+        organisations = organisations.filter(_search_q(filters.q))
+    if filters.ward is not None:
+        serving = Organisation.wards_served.through.objects.filter(organisation_id=OuterRef("pk"), ward_id=filters.ward)
+        organisations = organisations.filter(Q(ward_id=filters.ward) | Q(Exists(serving)))
+    if filters.legal_form:
+        organisations = organisations.filter(legal_form=filters.legal_form)
+    if filters.area is not None:
+        working = Organisation.areas_of_work.through.objects.filter(organisation_id=OuterRef("pk"), areaofwork_id=filters.area)
+        organisations = organisations.filter(Exists(working))
+    return organisations.select_related("ward").prefetch_related("identifiers")
+
+
+def organisation_export_rows(queryset: QuerySet[Organisation]) -> Any:
+    """Every row of a filtered list, streamed in chunks with what the export's columns need."""
+    return queryset.prefetch_related("areas_of_work", "wards_served").iterator(chunk_size=2000)
+
+
+def ward_list() -> QuerySet[Ward]:
+    return Ward.objects.order_by("name")
+
+
+def area_of_work_list() -> QuerySet[AreaOfWork]:
+    return AreaOfWork.objects.order_by("name")
+
+
+def area_of_work_list_with_counts() -> QuerySet[AreaOfWork]:
+    return AreaOfWork.objects.annotate(organisation_count=Count("organisations")).order_by("name")
+
+
+def area_of_work_get(pk: int) -> AreaOfWork:
+    area = AreaOfWork.objects.filter(pk=pk).first()
+    if area is None:
+        raise Http404("No such area of work")
+    return area
+
+
+# The organisation page
+
+
+def organisation_for_page(organisation: Organisation, *, with_contacts: bool) -> Organisation:
+    """The organisation with everything its page lists, in a fixed number of queries."""
+    lookups: list[Any] = [
+        "identifiers",
+        "wards_served",
+        "areas_of_work",
+        "register_values",
+        Prefetch("merges_kept", queryset=OrganisationMerge.objects.filter(undone_at__isnull=True).select_related("merged", "performed_by")),
+        Prefetch("merges_merged", queryset=OrganisationMerge.objects.filter(undone_at__isnull=True).select_related("kept", "performed_by")),
+    ]
+    if with_contacts:
+        lookups.append("contacts")
+    return Organisation.objects.select_related("ward", "merged_into", "archived_by").prefetch_related(*lookups).get(pk=organisation.pk)
+
+
+def register_comparison(organisation: Organisation) -> list[dict[str, Any]]:
+    """Each field a public register has a value for, beside what the council holds (needs register_values prefetched)."""
+    by_field: dict[str, list[Any]] = defaultdict(list)
+    for value in organisation.register_values.all():
+        by_field[value.field].append(value)
+    rows = []
+    for field_name, values in sorted(by_field.items()):
+        try:
+            model_field = Organisation._meta.get_field(field_name)
+            label = str(getattr(model_field, "verbose_name", field_name))
+            council_value = getattr(organisation, field_name)
+            if hasattr(organisation, f"get_{field_name}_display"):
+                council_value = getattr(organisation, f"get_{field_name}_display")()
+        except Exception:  # noqa: BLE001 - a register field the register page does not hold itself
+            label, council_value = field_name.replace("_", " "), None
+        rows.append(
+            {
+                "field": field_name,
+                "label": label[:1].upper() + label[1:],
+                "council_value": council_value,
+                "protected": field_name in organisation.human_edited_fields,
+                "register_values": values,
+            }
+        )
+    return rows
+
+
+def _timeline_entry(event: AuditEvent) -> dict[str, Any]:
+    return {"when": event.occurred_at, "title": event.summary or event.action.replace("_", " ").capitalize(), "who": event.actor_label, "href": ""}
+
+
+def _as_moment(value: datetime.date) -> datetime.datetime:
+    """Dated entries (a return due, a decision day) sort among timed events at the start of their day."""
+    if isinstance(value, datetime.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
+
+
+def organisation_timeline(organisation: Organisation) -> list[dict[str, Any]]:
+    """Everything the council has done with the organisation, newest first.
+
+    Audit events that name the organisation, plus entries other modules
+    contribute through `registry.timeline_sources` (callable(organisation_id) →
+    list of dicts with when, title and optionally who, description, href).
+    """
+    events = AuditEvent.objects.filter(organisation_id=organisation.pk).order_by("-occurred_at", "-id")[:TIMELINE_LENGTH]
+    entries = [_timeline_entry(event) for event in events]
+    for source in registry.timeline_sources.values():
+        for item in source(organisation.pk) or []:
+            entry = {"who": "", "description": "", "href": "", **item}
+            entry["when"] = _as_moment(entry["when"])
+            entries.append(entry)
+    entries.sort(key=lambda entry: entry["when"], reverse=True)
+    return entries[:TIMELINE_LENGTH]
+
+
+def identifier_get(organisation: Organisation, pk: int) -> OrganisationIdentifier:
+    identifier = organisation.identifiers.filter(pk=pk).first()
+    if identifier is None:
+        raise Http404("No such identifier")
+    return identifier
+
+
+def contact_get(organisation: Organisation, pk: int) -> Contact:
+    contact = organisation.contacts.filter(pk=pk).first()
+    if contact is None:
+        raise Http404("No such contact")
+    return contact
+
+
+def other_holders_of(organisation: Organisation, scheme: str, value: str) -> list[Organisation]:
+    """Other records that hold the same identifier (a likely duplicate)."""
+    return list(Organisation.objects.filter(identifiers__scheme=scheme, identifiers__value=value).exclude(pk=organisation.pk).distinct())
+
+
+# Duplicates
+
+
+@dataclass
+class DuplicatePair:
+    first: Organisation
+    second: Organisation
+    reasons: list[str] = field(default_factory=list)
+
+
+def _live() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(archived_at__isnull=True).exclude(status=OrganisationStatus.MERGED)
+
+
+def _pairs(ids: list[int]) -> list[tuple[int, int]]:
+    return [(low, high) for low, high in itertools.combinations(sorted(set(ids)), 2)]
+
+
+def _same_identifier_pairs() -> dict[tuple[int, int], list[str]]:
+    live_ids = _live().values("pk")
+    elsewhere = OrganisationIdentifier.objects.filter(scheme=OuterRef("scheme"), value=OuterRef("value"), organisation_id__in=live_ids).exclude(
+        organisation_id=OuterRef("organisation_id")
+    )
+    rows = OrganisationIdentifier.objects.filter(Exists(elsewhere), organisation_id__in=live_ids).values_list("scheme", "value", "organisation_id")
+    holders: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for scheme, value, organisation_id in rows:
+        holders[(scheme, value)].append(organisation_id)
+    found: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for (scheme, value), ids in sorted(holders.items()):
+        for pair in _pairs(ids):
+            found[pair].append(f"Both hold {scheme}-{value}")
+    return found
+
+
+def _similar_name_pairs() -> dict[tuple[int, int], list[str]]:
+    threshold = settings.DUPLICATE_NAME_SIMILARITY
+    shared_postcodes = _live().exclude(postcode="").values("postcode").annotate(records=Count("pk")).filter(records__gt=1).values("postcode")
+    by_postcode: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for pk, name, postcode in _live().filter(postcode__in=shared_postcodes).values_list("pk", "name", "postcode"):
+        by_postcode[postcode].append((pk, name_key(name)))
+    found: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for postcode, records in by_postcode.items():
+        for (first_id, first_key), (second_id, second_key) in itertools.combinations(sorted(records), 2):
+            score = fuzz.token_sort_ratio(first_key, second_key)
+            if score >= threshold:
+                found[(first_id, second_id)].append(f"Names {score:.0f}% alike at {postcode}")
+    return found
+
+
+def duplicate_pair_reasons() -> dict[tuple[int, int], list[str]]:
+    """Pairs of record ids (lower id first) that may be one organisation, with why; dismissed pairs left out."""
+    found: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for source in (_same_identifier_pairs(), _similar_name_pairs()):
+        for pair, reasons in source.items():
+            found[pair].extend(reasons)
+    dismissed = set(DuplicateDecision.objects.values_list("first_id", "second_id"))
+    return {pair: reasons for pair, reasons in found.items() if pair not in dismissed}
+
+
+def duplicate_candidates() -> list[DuplicatePair]:
+    reasons = duplicate_pair_reasons()
+    ids = {pk for pair in reasons for pk in pair}
+    records = Organisation.objects.select_related("ward").prefetch_related("identifiers").in_bulk(list(ids))
+    pairs = [DuplicatePair(first=records[low], second=records[high], reasons=why) for (low, high), why in reasons.items()]
+    pairs.sort(key=lambda pair: (pair.first.name.lower(), pair.second.name.lower(), pair.first.pk, pair.second.pk))
+    return pairs
+
+
+def duplicate_count() -> int:
+    return len(duplicate_pair_reasons())
+
+
+def pair_get(first_pk: int, second_pk: int) -> tuple[Organisation, Organisation]:
+    """Two different records for a duplicate review; 404 if either is missing."""
+    if first_pk == second_pk:
+        raise Http404("Choose two different organisations")
+    records = (
+        Organisation.objects.select_related("ward", "merged_into")
+        .prefetch_related("identifiers", "wards_served", "areas_of_work", "memberships", "contacts")
+        .in_bulk([first_pk, second_pk])
+    )
+    if len(records) != 2:
+        raise Http404("No such organisation")
+    return records[first_pk], records[second_pk]
+
+
+def merge_get(pk: int) -> OrganisationMerge:
+    merge = OrganisationMerge.objects.select_related("kept", "merged", "performed_by", "undone_by").filter(pk=pk).first()
+    if merge is None:
+        raise Http404("No such merge")
+    return merge

@@ -1,0 +1,317 @@
+"""The organisation register's pages: thin views that parse, call a selector or service, and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from lightbulb.core.access import roles_required
+from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
+from lightbulb.core.history import render_history
+from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.roles import REGISTER_READERS, Role
+from lightbulb.organisations import selectors, services
+from lightbulb.organisations.forms import (
+    ArchiveForm,
+    AreaOfWorkForm,
+    ContactForm,
+    DismissForm,
+    EraseForm,
+    IdentifierForm,
+    MergeForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+)
+
+READERS = tuple(sorted(REGISTER_READERS))
+OFFICER = Role.OFFICER
+
+EXPORT_COLUMNS = [
+    Column("Name", lambda o: o.name),
+    Column("Other names", lambda o: "; ".join(line.strip() for line in o.other_names.splitlines() if line.strip())),
+    Column("Identifiers", lambda o: "; ".join(identifier.org_id for identifier in o.identifiers.all())),
+    Column("Legal form", lambda o: o.get_legal_form_display()),
+    Column("Status", lambda o: o.get_status_display()),
+    Column("Address", lambda o: ", ".join(line.strip() for line in o.address.splitlines() if line.strip())),
+    Column("Postcode", lambda o: o.postcode),
+    Column("Ward", lambda o: o.ward.name if o.ward else ""),
+    Column("Wards served", lambda o: "; ".join(ward.name for ward in o.wards_served.all())),
+    Column("Areas of work", lambda o: "; ".join(area.name for area in o.areas_of_work.all())),
+    Column("Website", lambda o: o.website),
+    Column("E-mail", lambda o: o.email),
+    Column("Telephone", lambda o: o.phone),
+    Column("Date registered", lambda o: o.date_registered),
+    Column("Archived", lambda o: o.archived_at),
+]
+
+
+def _detail(pk: int) -> HttpResponse:
+    return redirect("organisations:detail", pk=pk)
+
+
+@roles_required(*READERS)
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    form = OrganisationFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    filters = selectors.OrganisationFilters(**form.filters())
+    organisations, sort = sort_queryset(request, selectors.organisation_search(filters), selectors.LIST_SORTS, "name")
+    fmt = request.GET.get("format", "")
+    if fmt in EXPORT_FORMATS:
+        # A streamed CSV is still an HTTP response to the browser.
+        return export_response(rows=selectors.organisation_export_rows(organisations), columns=EXPORT_COLUMNS, filename="organisations", fmt=fmt)  # type: ignore[return-value]
+    page = paginate(request, organisations)
+    return render(
+        request,
+        "organisations/list.html",
+        {
+            "form": form,
+            "page": page,
+            "pagination": pagination_params(request, page),
+            "sort": sort,
+            "sorts": selectors.LIST_SORTS,
+            "may_edit": selectors.may_edit_register(request),
+        },
+    )
+
+
+@roles_required(*READERS)
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for_user(request, pk)
+    with_contacts = selectors.may_see_contacts(request)
+    organisation = selectors.organisation_for_page(organisation, with_contacts=with_contacts)
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "register_rows": selectors.register_comparison(organisation),
+            "timeline": selectors.organisation_timeline(organisation),
+            "show_contacts": with_contacts,
+            "may_edit": selectors.may_edit_register(request),
+            "may_erase": with_contacts,
+        },
+    )
+
+
+def _organisation_changes(cleaned: dict[str, Any]) -> dict[str, Any]:
+    return {key: cleaned[key] for key in services.EDITABLE_FIELDS + services.RELATED_FIELDS if key in cleaned}
+
+
+@roles_required(OFFICER)
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None, initial={"legal_form": "unincorporated", "status": "active", "is_vcse": True})
+    if request.method == "POST" and form.is_valid():
+        fields = _organisation_changes(form.cleaned_data)
+        name = fields.pop("name")
+        organisation = services.organisation_create(acting_user=request.user, name=name, **fields)
+        messages.success(request, f"{organisation.name} has been added to the register.")
+        return _detail(organisation.pk)
+    return render(request, "organisations/form.html", {"form": form, "title": "Add an organisation"})
+
+
+@roles_required(OFFICER)
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for_user(request, pk, write=True)
+    initial = {name: getattr(organisation, name) for name in services.EDITABLE_FIELDS}
+    initial["wards_served"] = list(organisation.wards_served.all())
+    initial["areas_of_work"] = list(organisation.areas_of_work.all())
+    form = OrganisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changed = services.organisation_update(acting_user=request.user, organisation=organisation, changes=_organisation_changes(form.cleaned_data))
+        messages.success(request, "The details have been saved." if changed else "Nothing was changed.")
+        return _detail(organisation.pk)
+    return render(request, "organisations/form.html", {"form": form, "title": f"Change {organisation.name}", "organisation": organisation})
+
+
+@roles_required(*READERS)
+def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for_user(request, pk)
+    return render_history(request, obj=organisation, title=organisation.name, back_url=reverse("organisations:detail", kwargs={"pk": organisation.pk}))
+
+
+@roles_required(OFFICER)
+def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for_user(request, pk, write=True)
+    if organisation.is_archived:
+        messages.info(request, "This organisation is already archived.")
+        return _detail(organisation.pk)
+    form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_archive(acting_user=request.user, organisation=organisation, reason=form.cleaned_data["reason"])
+        messages.success(request, f"{organisation.name} has been archived.")
+        return _detail(organisation.pk)
+    return render(request, "organisations/archive.html", {"form": form, "organisation": organisation})
+
+
+# Identifiers
+
+
+@roles_required(OFFICER)
+def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for_user(request, pk, write=True)
+    form = IdentifierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        parsed = form.cleaned_data["parsed"]
+        try:
+            services.identifier_add(acting_user=request.user, organisation=organisation, raw=parsed.value, scheme=parsed.scheme)
+        except ValidationError as error:
+            form.add_error("value", error)
+        else:
+            others = selectors.other_holders_of(organisation, parsed.scheme, parsed.value)
+            note = f" {', '.join(o.name for o in others)} also holds it: check the possible duplicates." if others else ""
+            messages.success(request, f"{parsed.org_id} has been added.{note}")
+            return _detail(organisation.pk)
+    return render(request, "organisations/identifier_add.html", {"form": form, "organisation": organisation})
+
+
+@roles_required(OFFICER)
+def identifier_remove(request: HttpRequest, pk: int, identifier_pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for_user(request, pk, write=True)
+    identifier = selectors.identifier_get(organisation, identifier_pk)
+    if request.method == "POST":
+        services.identifier_remove(acting_user=request.user, identifier=identifier)
+        messages.success(request, f"{identifier.org_id} has been removed.")
+        return _detail(organisation.pk)
+    return render(request, "organisations/identifier_remove.html", {"organisation": organisation, "identifier": identifier})
+
+
+# Contacts (personal data: officers and administrators only)
+
+
+def _contact_values(cleaned: dict[str, Any]) -> dict[str, Any]:
+    return {key: cleaned[key] if cleaned[key] is not None else None for key in services.CONTACT_FIELDS}
+
+
+@roles_required(OFFICER)
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for_user(request, pk, write=True)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.contact_create(acting_user=request.user, organisation=organisation, **_contact_values(form.cleaned_data))
+        messages.success(request, "The contact has been added.")
+        return redirect(reverse("organisations:detail", kwargs={"pk": organisation.pk}) + "#contacts")
+    return render(request, "organisations/contact_form.html", {"form": form, "organisation": organisation, "title": "Add a contact"})
+
+
+@roles_required(OFFICER)
+def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    organisation = selectors.get_organisation_for_user(request, pk, write=True)
+    contact = selectors.contact_get(organisation, contact_pk)
+    form = ContactForm(request.POST or None, initial={name: getattr(contact, name) for name in services.CONTACT_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        changed = services.contact_update(acting_user=request.user, contact=contact, changes=_contact_values(form.cleaned_data))
+        messages.success(request, "The contact has been updated." if changed else "Nothing was changed.")
+        return redirect(reverse("organisations:detail", kwargs={"pk": organisation.pk}) + "#contacts")
+    return render(request, "organisations/contact_form.html", {"form": form, "organisation": organisation, "title": f"Change {contact.name}"})
+
+
+@roles_required(OFFICER, Role.ADMIN)
+def contact_erase(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    """Erasing personal data: officers, and administrators who handle erasure requests."""
+    organisation = selectors.get_organisation_for_user(request, pk)
+    contact = selectors.contact_get(organisation, contact_pk)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.contact_erase(acting_user=request.user, contact=contact, reason=form.cleaned_data["reason"])
+        messages.success(request, "The contact's details have been erased.")
+        return _detail(organisation.pk)
+    return render(request, "organisations/contact_erase.html", {"form": form, "organisation": organisation, "contact": contact})
+
+
+# Duplicates and merging
+
+
+@roles_required(OFFICER)
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "organisations/duplicates.html", {"pairs": selectors.duplicate_candidates()})
+
+
+@roles_required(OFFICER)
+def duplicate_dismiss(request: HttpRequest, first: int, second: int) -> HttpResponse:
+    first_record, second_record = selectors.pair_get(first, second)
+    form = DismissForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.duplicate_dismiss(acting_user=request.user, first=first_record, second=second_record, reason=form.cleaned_data["reason"])
+        except ValidationError:
+            messages.info(request, "These records were already marked as different organisations.")
+        else:
+            messages.success(request, f"{first_record.name} and {second_record.name} will no longer be suggested as duplicates.")
+        return redirect("organisations:duplicates")
+    return render(request, "organisations/duplicate_dismiss.html", {"form": form, "first": first_record, "second": second_record})
+
+
+def _merge_records(form: MergeForm, first: Any, second: Any) -> tuple[Any, Any]:
+    kept_pk = int(form.cleaned_data["keep"])
+    return (first, second) if first.pk == kept_pk else (second, first)
+
+
+@roles_required(OFFICER)
+def organisation_merge(request: HttpRequest, first: int, second: int) -> HttpResponse:
+    """Review two records side by side, choose the one to keep, then confirm."""
+    first_record, second_record = selectors.pair_get(first, second)
+    for record in (first_record, second_record):
+        if record.status == "merged":
+            messages.info(request, f"{record.name} has already been merged into another record.")
+            return _detail(record.pk)
+    form = MergeForm(request.POST or None, first=first_record, second=second_record)
+    context: dict[str, Any] = {"form": form, "first": first_record, "second": second_record}
+    if request.method == "POST" and form.is_valid():
+        kept, merged = _merge_records(form, first_record, second_record)
+        if not form.cleaned_data["confirmed"]:
+            return render(request, "organisations/merge_confirm.html", {**context, "kept": kept, "merged": merged})
+        try:
+            services.organisation_merge(acting_user=request.user, kept=kept, merged=merged, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{merged.name} has been merged into {kept.name}. You can undo this from this page.")
+            return _detail(kept.pk)
+    return render(request, "organisations/merge.html", context)
+
+
+@roles_required(OFFICER)
+def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    merge = selectors.merge_get(pk)
+    if merge.undone_at is not None:
+        raise Http404("This merge has already been undone")
+    error = ""
+    if request.method == "POST":
+        try:
+            services.organisation_merge_undo(acting_user=request.user, merge=merge)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(request, f"The merge has been undone: {merge.merged.name} is a separate record again.")
+            return _detail(merge.merged_id)
+    return render(request, "organisations/merge_undo.html", {"merge": merge, "error": error})
+
+
+# Areas of work (a managed list)
+
+
+@roles_required(OFFICER)
+def area_list(request: HttpRequest) -> HttpResponse:
+    form = AreaOfWorkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        area = services.area_of_work_create(acting_user=request.user, name=form.cleaned_data["name"])
+        messages.success(request, f"{area.name} has been added.")
+        return redirect("organisations:areas")
+    return render(request, "organisations/areas.html", {"form": form, "areas": selectors.area_of_work_list_with_counts()})
+
+
+@roles_required(OFFICER)
+def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    area = selectors.area_of_work_get(pk)
+    form = AreaOfWorkForm(request.POST or None, initial={"name": area.name}, current=area)
+    if request.method == "POST" and form.is_valid():
+        services.area_of_work_rename(acting_user=request.user, area=area, name=form.cleaned_data["name"])
+        messages.success(request, "The area of work has been renamed.")
+        return redirect("organisations:areas")
+    return render(request, "organisations/area_form.html", {"form": form, "area": area})

@@ -1,0 +1,218 @@
+"""Reading agreements: who may see which, lists with filters, and spend totals."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.http import Http404, HttpRequest
+
+from lightbulb.accounts.models import User
+from lightbulb.core.roles import REGISTER_READERS, Role, role_of
+from lightbulb.funding.lifecycle import FUNDED, next_statuses
+from lightbulb.funding.models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    AgreementTransition,
+    Condition,
+    DueDiligenceCheck,
+    DueDiligenceRecord,
+    PaymentBasis,
+    ProcurementRoute,
+    RiskLevel,
+)
+from lightbulb.funding.selectors.tiers import tier_for
+from lightbulb.places.models import Ward
+
+# Committed money: everything from award on (planned and approved agreements are not spend yet).
+SPENT = frozenset(status for status in AgreementStatus.values if status not in {AgreementStatus.PLANNED, AgreementStatus.APPROVED})
+
+
+def may_write(request: HttpRequest) -> bool:
+    return role_of(request.user) == Role.OFFICER
+
+
+def get_agreement_for_user(request: HttpRequest, pk: int, write: bool = False) -> Agreement:
+    """The agreement if the user may read it (else 404); PermissionDenied on a write they may not make."""
+    if role_of(request.user) not in REGISTER_READERS:
+        raise Http404("No such agreement")
+    agreement = Agreement.objects.select_related("organisation", "accountable_officer", "previous").filter(pk=pk).first()
+    if agreement is None:
+        raise Http404("No such agreement")
+    if write and not may_write(request):
+        raise PermissionDenied("Only council officers change agreements")
+    return agreement
+
+
+def condition_get(agreement: Agreement, pk: int) -> Condition:
+    condition = Condition.objects.filter(agreement=agreement, pk=pk).select_related("agreement").first()
+    if condition is None:
+        raise Http404("No such condition")
+    return condition
+
+
+@dataclass(frozen=True)
+class AgreementFilters:
+    query: str = ""
+    kind: str = ""
+    status: str = ""
+    officer: int | None = None
+    ward: int | None = None
+    organisation: int | None = None
+    year: int | None = None
+
+
+def financial_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """1 April `year` to 31 March the year after (the financial year called `year`/`year+1`)."""
+    return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
+
+
+def financial_year_of(day: datetime.date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_label(year: int) -> str:
+    return f"{year} to {year + 1}"
+
+
+def agreement_search(filters: AgreementFilters) -> QuerySet[Agreement]:
+    queryset = Agreement.objects.select_related("organisation", "accountable_officer")
+    if filters.query:
+        text = filters.query
+        queryset = queryset.filter(Q(reference__icontains=text) | Q(title__icontains=text) | Q(organisation__name__icontains=text))
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.status == "funded":
+        queryset = queryset.filter(status__in=FUNDED)
+    elif filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.officer:
+        queryset = queryset.filter(accountable_officer_id=filters.officer)
+    if filters.organisation:
+        queryset = queryset.filter(organisation_id=filters.organisation)
+    if filters.ward:
+        queryset = queryset.filter(wards__id=filters.ward).distinct()
+    if filters.year:
+        # Agreements running at any time in that financial year.
+        start, end = financial_year_bounds(filters.year)
+        queryset = queryset.filter(start_date__lte=end, end_date__gte=start)
+    return queryset
+
+
+def agreement_for_page(agreement: Agreement) -> dict[str, Any]:
+    """Everything the agreement page shows, loaded in a fixed number of queries."""
+    conditions = list(Condition.objects.filter(agreement=agreement).order_by("kind", "id"))
+    records = {record.check_code: record for record in DueDiligenceRecord.objects.filter(agreement=agreement).select_related("completed_by")}
+    tier = tier_for(agreement)
+    required = list(tier.required_checks) if tier else []
+    checks = [
+        {"code": code, "label": label, "required": code in required, "record": records.get(code)}
+        for code, label in DueDiligenceCheck.choices
+        if code in required or code in records
+    ]
+    transitions = list(AgreementTransition.objects.filter(agreement=agreement).select_related("by").order_by("at", "id"))
+    return {
+        "agreement": agreement,
+        "wards": list(agreement.wards.all()),
+        "conditions": conditions,
+        "tier": tier,
+        "checks": checks,
+        "missing": [check for check in checks if check["required"] and check["record"] is None],
+        "transitions": transitions,
+        "next_statuses": [(status, AgreementStatus(status).label) for status in next_statuses(agreement.status)],
+    }
+
+
+def officer_choices() -> QuerySet[User]:
+    return User.objects.filter(role=Role.OFFICER, is_active=True).order_by("full_name", "email")
+
+
+def ward_choices() -> QuerySet[Ward]:
+    return Ward.objects.order_by("name")
+
+
+def year_choices() -> list[int]:
+    dates = Agreement.objects.order_by("start_date").values_list("start_date", flat=True)
+    first = dates.first()
+    last = Agreement.objects.order_by("-end_date").values_list("end_date", flat=True).first()
+    if first is None or last is None:
+        return []
+    return list(range(financial_year_of(last), financial_year_of(first) - 1, -1))
+
+
+def choices() -> dict[str, Any]:
+    return {
+        "kinds": AgreementKind.choices,
+        "statuses": [("funded", "Currently funded"), *AgreementStatus.choices],
+        "officers": [(user.pk, user.display_name) for user in officer_choices()],
+        "wards": [(ward.pk, ward.name) for ward in ward_choices()],
+        "years": [(year, financial_year_label(year)) for year in year_choices()],
+        "routes": ProcurementRoute.choices,
+        "risks": RiskLevel.choices,
+        "bases": PaymentBasis.choices,
+    }
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return list(AgreementStatus.choices)
+
+
+def spend_by_year_and_kind() -> dict[str, Any]:
+    """Total value of committed agreements by the financial year they start in, split by kind."""
+    rows = Agreement.objects.filter(status__in=SPENT).values("start_date__year", "start_date__month", "kind").annotate(total=Sum("amount")).order_by()
+    totals: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for row in rows:
+        month = row["start_date__month"]
+        year = row["start_date__year"] if month >= 4 else row["start_date__year"] - 1
+        totals[year][row["kind"]] += row["total"] or Decimal("0")
+    kinds = list(AgreementKind.choices)
+    table = [
+        {
+            "year": financial_year_label(year),
+            "values": [totals[year].get(kind, Decimal("0")) for kind, _label in kinds],
+            "total": sum(totals[year].values(), Decimal("0")),
+        }
+        for year in sorted(totals)
+    ]
+    return {"kinds": kinds, "rows": table}
+
+
+def spend_by_ward() -> list[dict[str, Any]]:
+    """Total value of committed agreements by the wards they serve (an agreement counts in each of its wards)."""
+    rows = Agreement.objects.filter(status__in=SPENT).values("wards__name").annotate(total=Sum("amount")).order_by("wards__name")
+    result = [{"ward": row["wards__name"] or "No ward recorded", "total": row["total"] or Decimal("0")} for row in rows]
+    # Unassigned spend last, so the wards read in order.
+    return sorted(result, key=lambda row: (row["ward"] == "No ward recorded", row["ward"]))
+
+
+def organisation_agreements(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
+    """The Agreements section of an organisation's page: council readers see all; members see their own."""
+    role = role_of(request.user)
+    if role == Role.VCS:
+        if not organisation.memberships.filter(user_id=request.user.pk or 0).exists():
+            return None
+    elif role not in REGISTER_READERS:
+        return None
+    agreements = list(
+        Agreement.objects.filter(organisation=organisation)
+        .select_related("accountable_officer")
+        .prefetch_related(Prefetch("wards", queryset=Ward.objects.order_by("name")))
+        .order_by("-start_date", "reference")
+    )
+    return {
+        "title": "Agreements",
+        "template": "funding/agreements/organisation_section.html",
+        "order": 20,
+        "agreements": agreements,
+        "linked": role in REGISTER_READERS,
+    }
+
+
+def funded_organisations(queryset: Any) -> Any:
+    return queryset.filter(agreements__status__in=FUNDED).distinct()

@@ -1,0 +1,259 @@
+"""Agreement pages: list, spend, create, edit, detail, life-cycle steps, conditions and due diligence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from lightbulb.core.access import roles_required
+from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
+from lightbulb.core.history import render_history
+from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.roles import Role
+from lightbulb.funding.forms.agreements import AgreementForm, ConditionForm, ConfirmForm, DueDiligenceForm, TransitionForm
+from lightbulb.funding.lifecycle import next_statuses
+from lightbulb.funding.selectors import agreements as selectors
+from lightbulb.funding.services import agreements as services
+from lightbulb.funding.services.lifecycle import agreement_transition as transition_service
+
+READERS = (Role.OFFICER, Role.COUNCILLOR, Role.INVESTIGATOR, Role.ADMIN)
+SORTS = {
+    "reference": ["reference"],
+    "title": ["title"],
+    "organisation": ["organisation__name"],
+    "amount": ["amount"],
+    "start": ["start_date"],
+    "end": ["end_date"],
+    "status": ["status"],
+}
+EXPORT_COLUMNS = [
+    Column("Reference", lambda a: a.reference),
+    Column("Title", lambda a: a.title),
+    Column("Kind", lambda a: a.get_kind_display()),
+    Column("Organisation", lambda a: a.organisation.name),
+    Column("Accountable officer", lambda a: a.accountable_officer.display_name),
+    Column("Department", lambda a: a.department),
+    Column("Budget line", lambda a: a.budget_line),
+    Column("Total value (£)", lambda a: a.amount),
+    Column("Start date", lambda a: a.start_date),
+    Column("End date", lambda a: a.end_date),
+    Column("Procurement route", lambda a: a.get_procurement_route_display()),
+    Column("Risk level", lambda a: a.get_risk_level_display()),
+    Column("Payment basis", lambda a: a.get_payment_basis_display()),
+    Column("Status", lambda a: a.get_status_display()),
+    Column("Recipient is a VCSE", lambda a: a.recipient_is_vcse),
+    Column("Recipient is an SME", lambda a: a.recipient_is_sme),
+    Column("Registration number", lambda a: a.recipient_registration_number),
+]
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _filters(request: HttpRequest) -> selectors.AgreementFilters:
+    get = request.GET
+    kind = get.get("kind", "")
+    status = get.get("status", "")
+    officer = request.user.pk if get.get("mine") == "1" else _int(get.get("officer"))
+    return selectors.AgreementFilters(
+        query=get.get("q", "").strip()[:200],
+        kind=kind if kind in dict(selectors.choices()["kinds"]) else "",
+        status=status if status in dict(selectors.choices()["statuses"]) else "",
+        officer=officer,
+        ward=_int(get.get("ward")),
+        organisation=_int(get.get("organisation")),
+        year=_int(get.get("year")),
+    )
+
+
+@roles_required(*READERS)
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    queryset, sort = sort_queryset(request, selectors.agreement_search(filters), SORTS, "-start")
+    fmt = request.GET.get("format", "")
+    if fmt in EXPORT_FORMATS:
+        return export_response(rows=queryset.iterator(chunk_size=500), columns=EXPORT_COLUMNS, filename="agreements", fmt=fmt)
+    page = paginate(request, queryset)
+    return render(
+        request,
+        "funding/agreements/list.html",
+        {
+            "page": page,
+            "pagination": pagination_params(request, page),
+            "filters": filters,
+            "mine": request.GET.get("mine") == "1",
+            "sort": sort,
+            "choices": selectors.choices(),
+            "may_write": selectors.may_write(request),
+        },
+    )
+
+
+@roles_required(*READERS)
+def spend(request: HttpRequest) -> HttpResponse:
+    return render(request, "funding/agreements/spend.html", {"by_year": selectors.spend_by_year_and_kind(), "by_ward": selectors.spend_by_ward()})
+
+
+def _apply_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            target = name if name in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _agreement_values(form: AgreementForm) -> tuple[dict[str, Any], list[Any]]:
+    values = dict(form.cleaned_data)
+    wards = list(values.pop("wards", []))
+    return values, wards
+
+
+@roles_required(Role.OFFICER)
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    initial = {
+        "accountable_officer": request.user.pk,
+        "recipient_is_vcse": True,
+        "recipient_is_sme": True,
+        "reporting_every_months": 3,
+        "risk_level": "low",
+        "payment_basis": "arrears",
+    }
+    organisation = _int(request.GET.get("organisation"))
+    if organisation:
+        initial["organisation"] = organisation
+    form = AgreementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values, wards = _agreement_values(form)
+        try:
+            agreement = services.agreement_create(acting_user=request.user, wards=wards, **values)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Agreement {agreement.reference} created.")
+            return redirect("funding:agreement_detail", pk=agreement.pk)
+    return render(request, "funding/agreements/form.html", {"form": form, "title": "Add an agreement", "back_url": reverse("funding:agreement_list")})
+
+
+@roles_required(Role.OFFICER)
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.get_agreement_for_user(request, pk, write=True)
+    initial = {name: getattr(agreement, name) for name in services.AGREEMENT_FIELDS}
+    initial["wards"] = [ward.pk for ward in agreement.wards.all()]
+    form = AgreementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values, wards = _agreement_values(form)
+        try:
+            services.agreement_update(acting_user=request.user, agreement=agreement, wards=wards, **values)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Agreement {agreement.reference} saved.")
+            return redirect("funding:agreement_detail", pk=agreement.pk)
+    back = reverse("funding:agreement_detail", kwargs={"pk": agreement.pk})
+    return render(request, "funding/agreements/form.html", {"form": form, "title": f"Change {agreement.reference}", "back_url": back, "agreement": agreement})
+
+
+@roles_required(*READERS)
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.get_agreement_for_user(request, pk)
+    context = selectors.agreement_for_page(agreement)
+    context["may_write"] = selectors.may_write(request)
+    return render(request, "funding/agreements/detail.html", context)
+
+
+@roles_required(*READERS)
+def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.get_agreement_for_user(request, pk)
+    return render_history(request, obj=agreement, title=agreement.reference, back_url=reverse("funding:agreement_detail", kwargs={"pk": agreement.pk}))
+
+
+@roles_required(Role.OFFICER)
+def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.get_agreement_for_user(request, pk, write=True)
+    allowed = next_statuses(agreement.status)
+    initial = {"to_status": request.GET.get("to")} if request.GET.get("to") in allowed else {}
+    form = TransitionForm(request.POST or None, allowed=allowed, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transition_service(agreement=agreement, to_status=form.cleaned_data["to_status"], acting_user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Agreement {agreement.reference} is now {agreement.get_status_display().lower()}.")
+            return redirect("funding:agreement_detail", pk=agreement.pk)
+    return render(request, "funding/agreements/transition.html", {"form": form, "agreement": agreement, "allowed": allowed})
+
+
+@roles_required(Role.OFFICER)
+def condition_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.get_agreement_for_user(request, pk, write=True)
+    form = ConditionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.condition_add(acting_user=request.user, agreement=agreement, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Condition added.")
+            return redirect(reverse("funding:agreement_detail", kwargs={"pk": agreement.pk}) + "#conditions")
+    return render(request, "funding/agreements/condition_form.html", {"form": form, "agreement": agreement, "title": "Add a condition"})
+
+
+@roles_required(Role.OFFICER)
+def condition_edit(request: HttpRequest, pk: int, condition_pk: int) -> HttpResponse:
+    agreement = selectors.get_agreement_for_user(request, pk, write=True)
+    condition = selectors.condition_get(agreement, condition_pk)
+    initial = {"kind": condition.kind, "description": condition.description, "target": condition.target, "unit": condition.unit}
+    form = ConditionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.condition_update(acting_user=request.user, condition=condition, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Condition saved.")
+            return redirect(reverse("funding:agreement_detail", kwargs={"pk": agreement.pk}) + "#conditions")
+    return render(request, "funding/agreements/condition_form.html", {"form": form, "agreement": agreement, "title": "Change a condition"})
+
+
+@roles_required(Role.OFFICER)
+def condition_remove(request: HttpRequest, pk: int, condition_pk: int) -> HttpResponse:
+    agreement = selectors.get_agreement_for_user(request, pk, write=True)
+    condition = selectors.condition_get(agreement, condition_pk)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.condition_remove(acting_user=request.user, condition=condition)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Condition removed.")
+            return redirect(reverse("funding:agreement_detail", kwargs={"pk": agreement.pk}) + "#conditions")
+    return render(request, "funding/agreements/condition_remove.html", {"form": form, "agreement": agreement, "condition": condition})
+
+
+@roles_required(Role.OFFICER)
+def due_diligence(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.get_agreement_for_user(request, pk, write=True)
+    code = request.GET.get("check", "")
+    form = DueDiligenceForm(request.POST or None, initial={"check_code": code} if code else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.due_diligence_record(acting_user=request.user, agreement=agreement, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Due-diligence check recorded.")
+            return redirect(reverse("funding:agreement_detail", kwargs={"pk": agreement.pk}) + "#due-diligence")
+    return render(request, "funding/agreements/due_diligence.html", {"form": form, "agreement": agreement})

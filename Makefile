@@ -46,7 +46,7 @@ run: demo ## Set everything up, start the web app and the worker, print the sign
 	@trap 'trap - EXIT INT TERM; kill 0 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --queue-name '*' & \
 	  $(PY) manage.py runserver 0.0.0.0:$(PORT) & \
-	  sleep 3; $(PY) manage.py demo_signins --port $(PORT); \
+	  $(PY) manage.py demo_signins --port $(PORT) --wait 120; \
 	  wait -n
 
 system-deps: ## Debian packages the tests need (Chromium, fonts, PDF tools), if missing
@@ -82,8 +82,8 @@ test-browser: setup system-deps ## Browser and accessibility tests (Playwright +
 test: setup system-deps lint types imports-check test-sqlite test-postgres test-browser ## Every check: lint, types, contracts, SQLite, PostgreSQL, browser
 	@echo "All checks passed."
 
-bench: setup postgres ## Seed the city scale on PostgreSQL and print p95 page times
-	DATABASE_URL=$(PG_URL) $(PY) benchmarks/run.py
+bench: setup postgres ## Seed the city scale on PostgreSQL and print p95 page times (BENCH_ARGS="--scale national" for more)
+	DATABASE_URL=$(PG_URL) $(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, node_modules, built assets and local databases
 	rm -rf $(VENV) node_modules lightbulb/static/dist var

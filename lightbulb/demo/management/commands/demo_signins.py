@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from argparse import ArgumentParser
 from typing import Any
 
@@ -16,8 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--wait", type=int, default=0, metavar="SECONDS", help="First wait up to this long for the web app to answer on the port")
 
-    def handle(self, *args: Any, port: int, host: str, **options: Any) -> None:
+    def handle(self, *args: Any, port: int, host: str, wait: int, **options: Any) -> None:
+        # Printed once the server is listening, so the sign-ins come after its start-up messages.
+        if wait:
+            self._wait_for(host, port, wait)
         write = self.stdout.write
         rule = "─" * 78
         write(rule)
@@ -33,3 +39,12 @@ class Command(BaseCommand):
         write("current code is shown on the code page; or add the secret above to an authenticator app.")
         write("The vcs user is a lead member of one demo organisation. Press Ctrl-C to stop.")
         write(rule)
+
+    def _wait_for(self, host: str, port: int, seconds: int) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((host, port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.5)

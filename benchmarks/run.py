@@ -1,0 +1,248 @@
+#!/usr/bin/env python
+"""Officer page timings at a demo scale on PostgreSQL (ENGINEERING.md §5), beside an empty view's.
+
+Seeds the demo council at the chosen scale (city by default) into a dedicated
+database next to the one DATABASE_URL names (`lightbulb_bench` unless
+--database says otherwise), then calls each page in this process through
+Django's test client as a signed-in officer: the figures are server time, with
+no network. The empty view (/healthz: one `SELECT 1`) is the ceiling the same
+middleware stack allows on this machine in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/run.py [--scale city] [--requests 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+@dataclass
+class Page:
+    label: str
+    url_name: str
+    query: str = ""
+    needs: str = ""  # "organisation" or "ward": the object the URL takes
+
+
+PAGES = [
+    Page("Empty view (ceiling)", "core:healthz"),
+    Page("Register search", "organisations:list", "?q=community"),
+    Page("Organisation page", "organisations:detail", needs="organisation"),
+    Page("Ward list", "places:ward_list"),
+    Page("Ward page", "places:ward_detail", needs="ward"),
+    Page("Dashboard", "core:home"),
+]
+
+
+@dataclass
+class Result:
+    page: Page
+    url: str = ""
+    requests: int = 0
+    p50: float = 0.0
+    p95: float = 0.0
+    queries: int | None = None
+    problem: str = ""
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="city", choices=["council", "city", "national"])
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per page (default 200)")
+    parser.add_argument("--database", default="lightbulb_bench", help="name of the benchmark database (created if missing)")
+    parser.add_argument("--reseed", action="store_true", help="drop the benchmark database and seed it again")
+    return parser.parse_args()
+
+
+def database_url(base_url: str, name: str) -> str:
+    parts = urlsplit(base_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def prepare_database(base_url: str, name: str, *, drop: bool) -> None:
+    """Create the benchmark database beside the one DATABASE_URL names (dropping it first when asked)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(base_url, autocommit=True) as connection:
+        if drop:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    # No debug query log and no debug pages: closer to production.
+    os.environ["DEBUG"] = "false"
+    import django
+
+    django.setup()
+
+
+def seeded_at(scale_name: str) -> bool | None:
+    """True if the demo council is there at this scale, False if at another, None if absent."""
+    from lightbulb.demo import generator
+    from lightbulb.places.models import Ward
+
+    if not generator.demo_council_exists():
+        return None
+    return Ward.objects.count() == generator.SCALES[scale_name].wards
+
+
+def seed(scale: str, seed_value: int) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from lightbulb.demo import generator
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    print(f"Seeding the {scale} scale (seed {seed_value})…", flush=True)
+    generator.generate(scale, seed_value)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics for the fresh tables, as autovacuum would give them
+    print(f"Seeded in {time.perf_counter() - started:.0f} s.", flush=True)
+
+
+def officer_client() -> Any:
+    """A test client signed in as the demo officer, past two-factor authentication."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lightbulb.accounts.models import User
+
+    officer = User.objects.get(email="officer@anytown.example")
+    client = Client()
+    client.force_login(officer)
+    device = TOTPDevice.objects.filter(user=officer, confirmed=True).first()
+    assert device is not None, "the demo officer has no confirmed authenticator"
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+def page_url(page: Page) -> str | None:
+    """The page's address, or None when the route does not exist (yet)."""
+    from django.urls import NoReverseMatch, reverse
+
+    from lightbulb.organisations.models import Organisation
+    from lightbulb.places.models import Ward
+
+    kwargs: dict[str, Any] = {}
+    if page.needs == "organisation":
+        # A well-filled record: active, with identifiers, contacts and several wards served.
+        organisation = Organisation.objects.filter(status="active", contacts__isnull=False, identifiers__isnull=False).order_by("pk").first()
+        kwargs["pk"] = organisation.pk if organisation else 0
+    elif page.needs == "ward":
+        ward = Ward.objects.order_by("pk").first()
+        kwargs["pk"] = ward.pk if ward else 0
+    try:
+        return reverse(page.url_name, kwargs=kwargs) + page.query
+    except NoReverseMatch:
+        return None
+
+
+def measure(client: Any, page: Page, count: int) -> Result:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    result = Result(page)
+    url = page_url(page)
+    if url is None:
+        result.problem = "missing (no such route yet)"
+        return result
+    result.url = url
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    if response.status_code != 200:
+        result.problem = f"answered {response.status_code}"
+        return result
+    result.queries = len(captured.captured_queries)
+    for _ in range(5):  # warm caches (templates, content types)
+        client.get(url)
+    timings = []
+    for _ in range(count):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    result.requests = count
+    result.p50 = statistics.median(timings)
+    result.p95 = timings[max(0, math.ceil(0.95 * len(timings)) - 1)]  # nearest rank
+    return result
+
+
+def measure_safely(client: Any, page: Page, count: int) -> Result:
+    """A page that fails is reported in the table; the other pages are still measured."""
+    try:
+        return measure(client, page, count)
+    except Exception as exc:  # noqa: BLE001 - any failure is a finding to print, not a reason to stop
+        return Result(page, problem=f"failed: {exc.__class__.__name__}: {str(exc)[:80]}")
+
+
+def print_table(results: list[Result], scale: str) -> None:
+    from lightbulb.organisations.models import Organisation
+    from lightbulb.places.models import Ward
+
+    ceiling = results[0]
+    print()
+    print(
+        f"Officer pages at {scale} scale: {Ward.objects.count():,} wards, {Organisation.objects.count():,} organisations (PostgreSQL, server time in process)"
+    )
+    header = f"{'Page':<22} {'URL':<32} {'Requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'Queries':>8} {'p95 vs empty':>13}"
+    print(header)
+    print("─" * len(header))
+    for result in results:
+        if result.problem:
+            print(f"{result.page.label:<22} {result.url or '–':<32} {result.problem}")
+            continue
+        ratio = f"{result.p95 / ceiling.p95:.1f}×" if ceiling.p95 and not ceiling.problem else "–"
+        print(f"{result.page.label:<22} {result.url:<32} {result.requests:>8} {result.p50:>8.1f} {result.p95:>8.1f} {result.queries:>8} {ratio:>13}")
+    print()
+    print("Target (ENGINEERING.md §5): officer pages p95 ≤ 150 ms at national scale; query count independent of data size.")
+
+
+def main() -> None:
+    args = parse_args()
+    base_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    if not base_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("The benchmarks run on PostgreSQL: set DATABASE_URL to a PostgreSQL server, e.g. " + DEFAULT_URL)
+    prepare_database(base_url, args.database, drop=args.reseed)
+    setup_django(database_url(base_url, args.database))
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    state = seeded_at(args.scale)
+    if state is False:
+        # Another scale is loaded: start the dedicated database again.
+        connection.close()
+        prepare_database(base_url, args.database, drop=True)
+    if state is not True:
+        seed(args.scale, args.seed)
+    client = officer_client()
+    results = [measure_safely(client, page, args.requests) for page in PAGES]
+    print_table(results, args.scale)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""The demo council generator: deterministic, consistent, and the size PRODUCT.md §4 asks for."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lightbulb.accounts.models import Membership, User
+from lightbulb.core.roles import TWO_FACTOR_ROLES, Role
+from lightbulb.demo import generator
+from lightbulb.organisations.identifiers import parse_identifier
+from lightbulb.organisations.models import AreaOfWork, Contact, Organisation, OrganisationClaim, OrganisationIdentifier
+from lightbulb.organisations.services import name_key
+from lightbulb.places.models import Council, Councillor, Locality, Postcode, Ward
+
+TODAY = datetime.date(2026, 6, 1)
+DEMO_EMAILS = {
+    Role.OFFICER: "officer@anytown.example",
+    Role.COUNCILLOR: "councillor@anytown.example",
+    Role.INVESTIGATOR: "investigator@anytown.example",
+    Role.ADMIN: "admin@anytown.example",
+    Role.STAFF: "staff@anytown.example",
+    Role.VCS: "vcs@anytown.example",
+}
+
+
+def snapshot() -> dict[str, list]:
+    """What a seed decides, without database keys."""
+    return {
+        "wards": list(Ward.objects.order_by("gss_code").values_list("gss_code", "name", "locality__name")),
+        "organisations": list(Organisation.objects.order_by("pk").values_list("name", "legal_form", "status", "postcode", "ward__gss_code", "latest_income")),
+        "identifiers": list(OrganisationIdentifier.objects.order_by("organisation_id", "scheme").values_list("scheme", "value")),
+        "councillors": list(Councillor.objects.order_by("pk").values_list("name", "party", "ward__gss_code")),
+    }
+
+
+def wipe() -> None:
+    for model in (
+        OrganisationClaim,
+        Membership,
+        TOTPDevice,
+        User,
+        Contact,
+        OrganisationIdentifier,
+        Organisation,
+        Councillor,
+        Postcode,
+        Ward,
+        Locality,
+        Council,
+    ):
+        model.objects.all().delete()
+
+
+@pytest.fixture
+def tiny(db) -> generator.DemoContext:
+    return generator.generate("tiny", 7, today=TODAY)
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_council_and_another_seed_a_different_one():
+    generator.generate("tiny", 7, today=TODAY)
+    first = snapshot()
+    wipe()
+    generator.generate("tiny", 7, today=TODAY)
+    assert snapshot() == first
+    wipe()
+    generator.generate("tiny", 8, today=TODAY)
+    other = snapshot()
+    assert other["organisations"] != first["organisations"]
+    assert other["identifiers"] != first["identifiers"]
+    assert [name for _code, name, _locality in other["wards"]] != [name for _code, name, _locality in first["wards"]]
+
+
+@pytest.mark.django_db
+def test_the_council_scale_has_the_sizes_the_brief_asks_for():
+    ctx = generator.generate("council", 2026, today=TODAY)
+    council = Council.objects.get()
+    assert (council.name, council.gss_code, council.org_id, council.grant_prefix) == ("Anytown Council", "E06000999", "GB-LAE-ANY", "360G-anytown")
+    assert Ward.objects.count() == 20
+    assert Locality.objects.count() == 4
+    assert Organisation.objects.count() == 600
+    assert AreaOfWork.objects.count() == len(generator.words.AREAS_OF_WORK)
+    for ward in Ward.objects.all():
+        assert 2 <= ward.councillors.count() <= 3
+        assert ward.gss_code.startswith("E05") and len(ward.gss_code) == 9
+    # Varied legal forms and statuses, contacts held with a purpose and retention date.
+    assert Organisation.objects.values("legal_form").distinct().count() >= 8
+    assert Organisation.objects.values("status").distinct().count() == 4
+    assert Contact.objects.count() > 100
+    assert not Contact.objects.filter(purpose="").exists()
+    assert not Contact.objects.filter(retain_until__lte=TODAY).exists()
+    assert Organisation.objects.filter(latest_income__isnull=False).count() > 300
+    assert len(ctx.duplicate_pairs) == 6
+    assert OrganisationClaim.objects.filter(status=OrganisationClaim.Status.PENDING).count() == 3
+    _assert_duplicates_are_detectable(ctx)
+
+
+def _assert_duplicates_are_detectable(ctx: generator.DemoContext) -> None:
+    for original_pk, copy_pk, kind in ctx.duplicate_pairs:
+        original, copy = Organisation.objects.get(pk=original_pk), Organisation.objects.get(pk=copy_pk)
+        if kind == "same charity number":
+            charity = original.identifiers.get(scheme="GB-CHC")
+            assert copy.identifiers.filter(scheme="GB-CHC", value=charity.value).exists()
+        else:
+            assert copy.postcode == original.postcode
+            assert copy.name != original.name or copy.pk != original.pk
+
+
+def test_every_demo_identifier_is_valid(tiny):
+    identifiers = list(OrganisationIdentifier.objects.all())
+    assert identifiers
+    for identifier in identifiers:
+        parsed = parse_identifier(identifier.org_id)
+        assert (parsed.scheme, parsed.value) == (identifier.scheme, identifier.value)
+
+
+def test_identifiers_repeat_only_where_a_duplicate_was_planted(tiny):
+    values = list(OrganisationIdentifier.objects.values_list("scheme", "value"))
+    repeated = len(values) - len(set(values))
+    planted = sum(1 for _o, _c, kind in tiny.duplicate_pairs if kind == "same charity number")
+    assert planted > 0
+    assert repeated >= planted
+    assert repeated <= planted * 2  # a charitable company carries a company number as well
+
+
+def test_every_organisation_is_in_the_ward_of_its_postcode_with_its_name_key(tiny):
+    wards = dict(Postcode.objects.values_list("postcode", "ward_id"))
+    for organisation in Organisation.objects.all():
+        assert organisation.postcode.startswith("AT")
+        assert wards[organisation.postcode] == organisation.ward_id, organisation.name
+        assert organisation.name_key == name_key(organisation.name)
+        assert organisation.wards_served.filter(pk=organisation.ward_id).exists()
+        assert organisation.areas_of_work.exists()
+
+
+def test_the_demo_users_have_their_roles_and_sign_in_with_the_demo_password(tiny):
+    for role, email in DEMO_EMAILS.items():
+        user = User.objects.get(email=email)
+        assert user.role == role
+        assert user.full_name
+        assert user.check_password(generator.DEMO_PASSWORD)
+        devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+        assert devices.exists() == (role in TWO_FACTOR_ROLES)
+    councillor = User.objects.get(email=DEMO_EMAILS[Role.COUNCILLOR])
+    assert Councillor.objects.get(user=councillor).name == councillor.full_name
+    membership = Membership.objects.get(user__email=DEMO_EMAILS[Role.VCS])
+    assert membership.role == Membership.MemberRole.LEAD
+
+
+def test_the_documented_authenticator_secrets_give_the_codes_the_devices_accept(tiny):
+    for demo in generator.DEMO_USERS:
+        if not demo.totp_secret:
+            continue
+        assert len(demo.totp_secret) == 32  # 160 bits, what authenticator apps expect
+        device = TOTPDevice.objects.get(user__email=demo.email)
+        code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+        assert device.verify_token(str(code).zfill(device.digits))
+
+
+def test_the_claims_queue_has_an_existing_and_a_proposed_organisation(tiny):
+    claims = list(OrganisationClaim.objects.all())
+    assert len(claims) == 3
+    assert sum(1 for claim in claims if claim.organisation_id) == 2
+    proposed = next(claim for claim in claims if claim.organisation_id is None)
+    assert proposed.proposed_name.endswith("Repair Café")
+    assert proposed.proposed_details["postcode"] in set(Postcode.objects.values_list("postcode", flat=True))
+    vcs_user = User.objects.get(email=DEMO_EMAILS[Role.VCS])
+    assert all(claim.user != vcs_user for claim in claims)
+
+
+def test_ward_names_are_invented_and_different():
+    names = generator.ward_names(random.Random(1), 9000)
+    assert len(set(names)) == 9000
+    assert any(name.startswith("St ") for name in generator.ward_names(random.Random(1), 20))
+
+
+@pytest.mark.django_db
+def test_seed_demo_if_empty_keeps_the_data_and_without_it_refuses():
+    call_command("seed_demo", "--scale", "tiny", "--seed", "3", stdout=io.StringIO())
+    before = snapshot()
+    out = io.StringIO()
+    call_command("seed_demo", "--scale", "tiny", "--seed", "4", "--if-empty", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert snapshot() == before
+    assert User.objects.filter(email__endswith="@anytown.example").count() == 6
+    with pytest.raises(CommandError, match="already loaded"):
+        call_command("seed_demo", "--scale", "tiny", "--seed", "4", stdout=io.StringIO())
+
+
+def test_demo_signins_prints_the_address_every_role_and_the_password(db):
+    out = io.StringIO()
+    call_command("demo_signins", "--port", "8123", stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:8123/" in text
+    for email in DEMO_EMAILS.values():
+        assert email in text
+    assert "anytown-demo-2026" in text
+    for demo in generator.DEMO_USERS:
+        if demo.totp_secret:
+            assert demo.totp_secret in text

@@ -199,6 +199,13 @@ if OIDC_ENABLED:
 # Register duplicate detection: names at least this similar (0-100) at one postcode.
 DUPLICATE_NAME_SIMILARITY = env_int("DUPLICATE_NAME_SIMILARITY", 88)
 
+# Daily duties (digest e-mails, date-driven checks) start at this local time ("HH:MM").
+DAILY_DUTIES_AT = env_str("DAILY_DUTIES_AT", "07:00")
+# The address people use to reach this service, for links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# A monitoring return is due this many months after its period ends.
+RETURN_DUE_AFTER_MONTHS = env_int("RETURN_DUE_AFTER_MONTHS", 1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

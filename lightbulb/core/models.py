@@ -62,3 +62,22 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
+
+
+class DutyRun(models.Model):
+    """A daily duty that has been started for a day.
+
+    The unique constraint is the lock: however many schedulers run, only the
+    first to insert (name, day) runs the duty that day.
+    """
+
+    name = models.CharField(max_length=100)
+    day = models.DateField()
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="duty_run_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.day:%d/%m/%Y}"

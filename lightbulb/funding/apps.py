@@ -8,3 +8,6 @@ class FundingConfig(AppConfig):
 
     def ready(self) -> None:
         from lightbulb.funding import navigation  # noqa: F401
+
+        # Dashboard panels, deadlines, the daily digest duty and the returns/payments navigation.
+        from lightbulb.funding.views import dashboard  # noqa: F401

@@ -1,0 +1,120 @@
+"""Reads for the officer's dashboard, the daily digest and the calendar feed."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from lightbulb.accounts.models import User
+from lightbulb.core.registry import Deadline, registry
+from lightbulb.core.roles import Role, role_of
+from lightbulb.funding.models import Agreement, AgreementStatus
+from lightbulb.funding.services.returns import add_months
+
+logger = logging.getLogger(__name__)
+
+# A review is due this many months before an agreement ends, while it is still live.
+REVIEW_MONTHS_BEFORE_END = 6
+STILL_LIVE = (AgreementStatus.LIVE, AgreementStatus.EXTENDED)
+DIGEST_DAYS = 14
+# How far back a digest or calendar looks for overdue items.
+LOOK_BACK_DAYS = 366
+
+
+def my_agreements_by_status(user: User) -> list[dict[str, Any]]:
+    counts = dict(
+        Agreement.objects.filter(accountable_officer=user, archived_at__isnull=True).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return [{"status": status, "label": label, "count": counts[status]} for status, label in AgreementStatus.choices if counts.get(status)]
+
+
+def _review_date(agreement: Agreement) -> datetime.date:
+    return add_months(agreement.end_date, -REVIEW_MONTHS_BEFORE_END)
+
+
+def reviews_due(user: User, *, limit: int = 10) -> tuple[list[Agreement], int]:
+    """Live agreements of the officer's ending within six months: a review is due."""
+    today = timezone.localdate()
+    agreements: QuerySet[Agreement] = Agreement.objects.filter(
+        accountable_officer=user,
+        archived_at__isnull=True,
+        status__in=STILL_LIVE,
+        end_date__gte=today,
+        end_date__lte=add_months(today, REVIEW_MONTHS_BEFORE_END),
+    ).select_related("organisation")
+    return list(agreements.order_by("end_date", "id")[:limit]), agreements.count()
+
+
+def _agreement_url(agreement: Agreement) -> str:
+    # The agreement page belongs to the agreements area; fall back to its returns if it is not there.
+    try:
+        return reverse("funding:agreement_detail", kwargs={"pk": agreement.pk})
+    except NoReverseMatch:
+        return reverse("funding:agreement_returns", kwargs={"pk": agreement.pk})
+
+
+def review_deadlines(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
+    """Reviews falling due between `start` and `end`: six months before each live agreement of the officer's ends."""
+    if role_of(user) != Role.OFFICER:
+        return []
+    today = timezone.localdate()
+    agreements = Agreement.objects.filter(
+        accountable_officer=user,
+        archived_at__isnull=True,
+        status__in=STILL_LIVE,
+        end_date__gte=add_months(start, REVIEW_MONTHS_BEFORE_END),
+        end_date__lte=add_months(end, REVIEW_MONTHS_BEFORE_END),
+    ).select_related("organisation")
+    deadlines = []
+    for agreement in agreements.order_by("end_date", "id"):
+        review_on = _review_date(agreement)
+        if not start <= review_on <= end:
+            continue
+        deadlines.append(
+            Deadline(
+                date=review_on,
+                title=f"Review due: {agreement.reference} {agreement.organisation.name} ends on {agreement.end_date:%d/%m/%Y}",
+                url=_agreement_url(agreement),
+                kind="review",
+                overdue=review_on < today,
+            )
+        )
+    return deadlines
+
+
+def deadlines_for(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
+    """Every module's deadlines for `user` between `start` and `end`, soonest first."""
+    gathered: list[Deadline] = []
+    for name, source in registry.deadlines.items():
+        try:
+            gathered.extend(source(user, start, end))
+        except Exception:  # one broken source must not empty the dashboard or the digest
+            logger.exception("Deadline source %s failed", name)
+    return sorted(gathered, key=lambda deadline: (deadline.date, deadline.title))
+
+
+def upcoming_and_overdue(user: Any, *, days: int = DIGEST_DAYS) -> tuple[list[Deadline], list[Deadline]]:
+    """(overdue, due in the next `days`) for the dashboard and the digest."""
+    today = timezone.localdate()
+    everything = deadlines_for(user, today - datetime.timedelta(days=LOOK_BACK_DAYS), today + datetime.timedelta(days=days))
+    # A past date not marked overdue is history (a notice that has run its course), not a duty.
+    overdue = [deadline for deadline in everything if deadline.overdue]
+    upcoming = [deadline for deadline in everything if not deadline.overdue and deadline.date >= today]
+    return overdue, upcoming
+
+
+def digest_recipients() -> QuerySet[User]:
+    """Active officers with an e-mail address."""
+    return User.objects.filter(is_active=True, role=Role.OFFICER).exclude(email="").order_by("id")
+
+
+def user_by_calendar_token(token: str) -> User | None:
+    """The active user whose calendar feed this is; None for an unknown or empty token."""
+    if not token or len(token) < 20:
+        return None
+    return User.objects.filter(calendar_token=token, is_active=True).first()

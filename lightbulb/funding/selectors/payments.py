@@ -1,0 +1,146 @@
+"""Reads for payments: lists, days to pay, the Compact's payment-timeliness period and deadlines."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from lightbulb.core.registry import Deadline
+from lightbulb.core.roles import Role, role_of
+from lightbulb.funding.models import Agreement, Payment
+from lightbulb.funding.selectors.returns import READERS
+
+PAYMENT_SORTS: dict[str, list[str]] = {
+    "due": ["due_date"],
+    "agreement": ["agreement__reference"],
+    "organisation": ["agreement__organisation__name"],
+    "amount": ["amount"],
+    "status": ["status"],
+    "paid": ["paid_on"],
+}
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first, computed by the database."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)", arg_joiner=") - julianday(", **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # date - date is a whole number of days in PostgreSQL.
+        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+
+def with_pay_days(queryset: QuerySet[Payment]) -> QuerySet[Payment]:
+    """Annotate `pay_days`: days from the invoice (or the due date when there is none) to payment.
+
+    The model's `days_to_pay` property gives the same number for one payment;
+    the annotation lets lists sort on it and the Compact filter and average it.
+    """
+    return queryset.annotate(pay_days=DaysBetween("paid_on", Coalesce("invoice_received_on", "due_date")))
+
+
+def payments_in_period(start: datetime.date, end: datetime.date) -> QuerySet[Payment]:
+    """Payments made (paid, or paid then clawed back) between `start` and `end` inclusive, with `pay_days` annotated."""
+    paid = Payment.objects.filter(status__in=[Payment.Status.PAID, Payment.Status.CLAWED_BACK], paid_on__gte=start, paid_on__lte=end)
+    return with_pay_days(paid.select_related("agreement__organisation")).order_by("paid_on", "id")
+
+
+@dataclass(frozen=True)
+class PaymentFilters:
+    q: str = ""
+    status: str = ""
+    basis: str = ""
+    due_from: datetime.date | None = None
+    due_to: datetime.date | None = None
+    late: bool = False
+
+
+def payment_list(filters: PaymentFilters) -> QuerySet[Payment]:
+    payments = Payment.objects.select_related("agreement__organisation", "agreement__accountable_officer")
+    if filters.q:
+        payments = payments.filter(
+            Q(agreement__reference__icontains=filters.q) | Q(agreement__title__icontains=filters.q) | Q(agreement__organisation__name__icontains=filters.q)
+        )
+    if filters.status:
+        payments = payments.filter(status=filters.status)
+    if filters.basis:
+        payments = payments.filter(basis=filters.basis)
+    if filters.due_from:
+        payments = payments.filter(due_date__gte=filters.due_from)
+    if filters.due_to:
+        payments = payments.filter(due_date__lte=filters.due_to)
+    payments = with_pay_days(payments)
+    if filters.late:
+        payments = payments.filter(GreaterThan(F("pay_days"), 30))
+    return payments
+
+
+def get_payment_for_user(request: HttpRequest, pk: int, write: bool = False) -> Payment:
+    role = role_of(request.user)
+    if role not in READERS:
+        raise Http404("No such payment")
+    payment = with_pay_days(Payment.objects.select_related("agreement__organisation", "agreement__accountable_officer")).filter(pk=pk).first()
+    if payment is None:
+        raise Http404("No such payment")
+    if write and role != Role.OFFICER:
+        raise PermissionDenied("Only council officers may change payments.")
+    return payment
+
+
+def agreement_payments(agreement: Agreement) -> QuerySet[Payment]:
+    return with_pay_days(agreement.payments.all()).order_by("due_date", "id")
+
+
+def _payment_deadline(payment: Payment, today: datetime.date) -> Deadline:
+    agreement = payment.agreement
+    what = f"milestone payment ({payment.milestone[:60]})" if payment.milestone else "payment"
+    return Deadline(
+        date=payment.due_date,
+        title=f"{what[0].upper()}{what[1:]} of £{payment.amount:,.2f} due: {agreement.reference} {agreement.organisation.name}",
+        url=reverse("funding:payment_detail", kwargs={"pk": payment.pk}),
+        kind="payment",
+        overdue=payment.due_date < today,
+    )
+
+
+def payment_deadlines(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
+    """Scheduled payments due between `start` and `end` on the agreements the officer is accountable for."""
+    if role_of(user) != Role.OFFICER:
+        return []
+    payments = Payment.objects.filter(
+        status=Payment.Status.SCHEDULED, due_date__gte=start, due_date__lte=end, agreement__accountable_officer=user
+    ).select_related("agreement__organisation")
+    today = timezone.localdate()
+    return [_payment_deadline(payment, today) for payment in payments.order_by("due_date", "id")]
+
+
+def officer_payments_due(user: Any, *, days: int = 30, limit: int = 10) -> dict[str, Any]:
+    """Scheduled payments due in the next `days` (and any already late) on the officer's agreements."""
+    today = timezone.localdate()
+    due = Payment.objects.filter(
+        status=Payment.Status.SCHEDULED, due_date__lte=today + datetime.timedelta(days=days), agreement__accountable_officer=user
+    ).select_related("agreement__organisation")
+    held = Payment.objects.filter(status=Payment.Status.HELD, agreement__accountable_officer=user).count()
+    return {"payments": list(due.order_by("due_date", "id")[:limit]), "count": due.count(), "held": held, "days": days, "today": today}
+
+
+def organisation_payments_summary(organisation_id: int) -> dict[str, Any]:
+    return Payment.objects.filter(agreement__organisation_id=organisation_id).aggregate(
+        paid_total=Sum("amount", filter=Q(status=Payment.Status.PAID)),
+        scheduled=Count("id", filter=Q(status=Payment.Status.SCHEDULED)),
+        held=Count("id", filter=Q(status=Payment.Status.HELD)),
+        clawed_back=Sum("clawed_back_amount", filter=Q(status=Payment.Status.CLAWED_BACK)),
+    )

@@ -1,0 +1,226 @@
+"""Reads for monitoring returns: lists, one return, the portal's view and deadlines."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from lightbulb.accounts.models import Membership, User
+from lightbulb.core.registry import Deadline
+from lightbulb.core.roles import REGISTER_READERS, Role, role_of
+from lightbulb.funding.models import Agreement, Condition, MonitoringReturn, ReturnAttachment, ReturnFigure
+
+# Council roles that read funding; only officers act on it.
+READERS = tuple(sorted(REGISTER_READERS))
+OUTSTANDING = (MonitoringReturn.Status.DUE, MonitoringReturn.Status.QUERIED)
+# Conditions a return reports a figure against.
+MEASURED_KINDS = (Condition.Kind.KPI, Condition.Kind.OUTPUT, Condition.Kind.OUTCOME)
+
+RETURN_SORTS: dict[str, list[str]] = {
+    "due": ["due_date"],
+    "agreement": ["agreement__reference"],
+    "organisation": ["agreement__organisation__name"],
+    "status": ["status"],
+}
+
+
+def may_act(request: HttpRequest) -> bool:
+    return role_of(request.user) == Role.OFFICER
+
+
+def request_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """Still waiting for the organisation (due or queried) after its due date."""
+    return Q(status__in=OUTSTANDING, due_date__lt=today or timezone.localdate())
+
+
+def with_overdue(queryset: QuerySet[MonitoringReturn], today: datetime.date | None = None) -> QuerySet[MonitoringReturn]:
+    return queryset.annotate(is_overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()))
+
+
+@dataclass(frozen=True)
+class ReturnFilters:
+    q: str = ""
+    status: str = ""
+    overdue: bool = False
+    mine: bool = False
+    user_id: int | None = None
+
+
+def return_list(filters: ReturnFilters) -> QuerySet[MonitoringReturn]:
+    returns = MonitoringReturn.objects.select_related("agreement__organisation", "agreement__accountable_officer")
+    if filters.q:
+        returns = returns.filter(
+            Q(agreement__reference__icontains=filters.q) | Q(agreement__title__icontains=filters.q) | Q(agreement__organisation__name__icontains=filters.q)
+        )
+    if filters.status:
+        returns = returns.filter(status=filters.status)
+    if filters.overdue:
+        returns = returns.filter(overdue_q())
+    if filters.mine and filters.user_id:
+        returns = returns.filter(agreement__accountable_officer_id=filters.user_id)
+    return with_overdue(returns)
+
+
+def _agreement_or_404(pk: int) -> Agreement:
+    agreement = Agreement.objects.select_related("organisation", "accountable_officer").filter(pk=pk).first()
+    if agreement is None:
+        raise Http404("No such agreement")
+    return agreement
+
+
+def get_agreement_for_user(request: HttpRequest, pk: int, write: bool = False) -> Agreement:
+    """An agreement for a council reader (404 for anyone else); 403 for a reader who asks to write."""
+    role = role_of(request.user)
+    if role not in READERS:
+        raise Http404("No such agreement")
+    agreement = _agreement_or_404(pk)
+    if write and role != Role.OFFICER:
+        raise PermissionDenied("Only council officers may change agreements.")
+    return agreement
+
+
+def agreement_returns(agreement: Agreement) -> QuerySet[MonitoringReturn]:
+    return with_overdue(agreement.returns.all()).annotate(figure_count=Count("figures", distinct=True), attachment_count=Count("attachments", distinct=True))
+
+
+def _return_for_page() -> QuerySet[MonitoringReturn]:
+    return with_overdue(
+        MonitoringReturn.objects.select_related("agreement__organisation", "agreement__accountable_officer", "submitted_by", "reviewed_by").prefetch_related(
+            Prefetch("figures", queryset=ReturnFigure.objects.select_related("condition").order_by("condition__kind", "condition_id")),
+            Prefetch("attachments", queryset=ReturnAttachment.objects.order_by("id")),
+        )
+    )
+
+
+def get_return_for_user(request: HttpRequest, pk: int, write: bool = False) -> MonitoringReturn:
+    role = role_of(request.user)
+    if role not in READERS:
+        raise Http404("No such return")
+    monitoring_return = _return_for_page().filter(pk=pk).first()
+    if monitoring_return is None:
+        raise Http404("No such return")
+    if write and role != Role.OFFICER:
+        raise PermissionDenied("Only council officers may review returns.")
+    return monitoring_return
+
+
+def attachment_get(monitoring_return: MonitoringReturn, pk: int) -> ReturnAttachment:
+    attachment = ReturnAttachment.objects.filter(monitoring_return=monitoring_return, pk=pk).first()
+    if attachment is None:
+        raise Http404("No such file")
+    return attachment
+
+
+def measured_conditions(agreement: Agreement) -> QuerySet[Condition]:
+    """The conditions a return reports against: KPIs, outputs and outcomes with a target."""
+    return agreement.conditions.filter(kind__in=MEASURED_KINDS, target__isnull=False).order_by("kind", "id")
+
+
+# --- the portal ------------------------------------------------------------------------
+
+
+def member_organisation_ids(user: User) -> list[int]:
+    return list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def portal_agreements(user: User) -> QuerySet[Agreement]:
+    """The agreements of the organisations `user` is a verified member of, with their returns."""
+    returns = with_overdue(MonitoringReturn.objects.order_by("due_date", "id"))
+    return (
+        Agreement.objects.filter(organisation__memberships__user=user, archived_at__isnull=True)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("returns", queryset=returns))
+        .order_by("organisation__name", "-start_date", "pk")
+        .distinct()
+    )
+
+
+def get_portal_return(request: HttpRequest, pk: int) -> MonitoringReturn:
+    """A return of one of the user's own organisations; 404 for any other."""
+    user = request_user(request)
+    monitoring_return = _return_for_page().filter(pk=pk, agreement__organisation__memberships__user=user).first()
+    if monitoring_return is None:
+        raise Http404("No such return among your organisations'")
+    return monitoring_return
+
+
+def portal_returns_due(user: User) -> list[MonitoringReturn]:
+    """Outstanding returns of the user's organisations, soonest first (for the portal dashboard)."""
+    return list(
+        with_overdue(MonitoringReturn.objects.filter(agreement__organisation__memberships__user=user, status__in=OUTSTANDING))
+        .select_related("agreement__organisation")
+        .order_by("due_date", "id")[:20]
+    )
+
+
+# --- deadlines, dashboard and the organisation page -------------------------------------
+
+
+def _return_deadline(monitoring_return: MonitoringReturn, today: datetime.date, *, portal: bool) -> Deadline:
+    agreement = monitoring_return.agreement
+    name = "funding:portal_return" if portal else "funding:return_detail"
+    state = "queried, resubmit" if monitoring_return.status == MonitoringReturn.Status.QUERIED else "due"
+    return Deadline(
+        date=monitoring_return.due_date,
+        title=f"Monitoring return {state}: {agreement.reference} {agreement.organisation.name} ({monitoring_return.period_start:%d/%m/%Y} to {monitoring_return.period_end:%d/%m/%Y})",
+        url=reverse(name, kwargs={"pk": monitoring_return.pk}),
+        kind="return",
+        overdue=monitoring_return.due_date < today,
+    )
+
+
+def return_deadlines(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
+    """Returns awaited between `start` and `end`: for an officer, on the agreements they are accountable for; for a member, their organisations'."""
+    role = role_of(user)
+    returns = MonitoringReturn.objects.filter(status__in=OUTSTANDING, due_date__gte=start, due_date__lte=end).select_related("agreement__organisation")
+    if role == Role.OFFICER:
+        returns = returns.filter(agreement__accountable_officer=user)
+    elif role == Role.VCS:
+        returns = returns.filter(agreement__organisation__memberships__user=user)
+    else:
+        return []
+    today = timezone.localdate()
+    return [_return_deadline(item, today, portal=role == Role.VCS) for item in returns.order_by("due_date", "id")]
+
+
+def officer_returns_summary(user: User, *, horizon_days: int = 30, limit: int = 10) -> dict[str, Any]:
+    """Overdue returns and returns due soon on the officer's agreements."""
+    today = timezone.localdate()
+    mine = MonitoringReturn.objects.filter(agreement__accountable_officer=user).select_related("agreement__organisation")
+    overdue = with_overdue(mine.filter(overdue_q(today))).order_by("due_date", "id")
+    due_soon = with_overdue(mine.filter(status__in=OUTSTANDING, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=horizon_days))).order_by(
+        "due_date", "id"
+    )
+    to_review = mine.filter(status=MonitoringReturn.Status.SUBMITTED).count()
+    return {
+        "overdue": list(overdue[:limit]),
+        "overdue_count": overdue.count(),
+        "due_soon": list(due_soon[:limit]),
+        "due_soon_count": due_soon.count(),
+        "to_review": to_review,
+        "horizon_days": horizon_days,
+    }
+
+
+def organisation_returns_summary(organisation_id: int) -> dict[str, Any]:
+    today = timezone.localdate()
+    counts = MonitoringReturn.objects.filter(agreement__organisation_id=organisation_id).aggregate(
+        due=Count("id", filter=Q(status__in=OUTSTANDING, due_date__gte=today)),
+        overdue=Count("id", filter=overdue_q(today)),
+        submitted=Count("id", filter=Q(status=MonitoringReturn.Status.SUBMITTED)),
+        accepted=Count("id", filter=Q(status=MonitoringReturn.Status.ACCEPTED)),
+    )
+    return counts

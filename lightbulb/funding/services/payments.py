@@ -1,0 +1,174 @@
+"""Payments: the schedule from the agreement, then paid, held, released and clawed back with reasons."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from lightbulb.core.audit import audit_event_record, diff, snapshot
+from lightbulb.funding.models import Agreement, Payment, PaymentBasis
+from lightbulb.funding.services.returns import reporting_periods
+
+PENNY = Decimal("0.01")
+_TRACKED = ["status", "paid_on", "invoice_received_on", "reason", "clawed_back_amount", "amount", "due_date"]
+
+
+def _split(total: Decimal, parts: int) -> list[Decimal]:
+    """`total` in `parts` equal instalments; the pennies left over go on the last."""
+    each = (total / parts).quantize(PENNY, rounding=ROUND_DOWN)
+    return [each] * (parts - 1) + [total - each * (parts - 1)]
+
+
+def _audit(payment: Payment, acting_user: Any, action: str, before: dict[str, Any], summary: str) -> None:
+    audit_event_record(
+        actor=acting_user,
+        action=action,
+        obj=payment,
+        changes=diff(before, snapshot(payment, _TRACKED)),
+        summary=summary,
+        organisation_id=payment.agreement.organisation_id,
+    )
+
+
+@transaction.atomic
+def payments_schedule(*, agreement: Agreement, acting_user: Any) -> list[Payment]:
+    """Instalments at each period's start (in advance) or end (in arrears); milestone payments are entered one by one.
+
+    An agreement that already has scheduled instalments on its basis is left alone, so running it again adds nothing.
+    """
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.payment_basis == PaymentBasis.MILESTONES:
+        raise ValidationError("This agreement is paid on milestones: add each milestone payment instead")
+    if locked.payments.filter(basis=locked.payment_basis).exists():
+        return []
+    periods = reporting_periods(locked.start_date, locked.end_date, locked.reporting_every_months)
+    advance = locked.payment_basis == PaymentBasis.ADVANCE
+    created = []
+    for (start, end), amount in zip(periods, _split(locked.amount, len(periods)), strict=True):
+        payment = Payment(agreement=locked, due_date=start if advance else end, amount=amount, basis=locked.payment_basis)
+        payment.full_clean()
+        payment.save()
+        created.append(payment)
+    audit_event_record(
+        actor=acting_user,
+        action="payments_schedule",
+        obj=locked,
+        summary=f"{len(created)} payments scheduled {PaymentBasis(locked.payment_basis).label.lower()} for {locked.reference}",
+        organisation_id=locked.organisation_id,
+    )
+    return created
+
+
+@transaction.atomic
+def payment_milestone_add(*, agreement: Agreement, acting_user: Any, milestone: str, due_date: datetime.date, amount: Decimal) -> Payment:
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if not (milestone or "").strip():
+        raise ValidationError({"milestone": "Describe the milestone that releases this payment"})
+    committed = locked.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    if committed + amount > locked.amount:
+        raise ValidationError(
+            {"amount": f"Payments would come to more than the agreement's value of £{locked.amount:,.2f} (£{committed:,.2f} is already scheduled)"}
+        )
+    payment = Payment(agreement=locked, due_date=due_date, amount=amount, basis=PaymentBasis.MILESTONES, milestone=milestone.strip())
+    payment.full_clean()
+    payment.save()
+    audit_event_record(
+        actor=acting_user,
+        action="payment_milestone_add",
+        obj=payment,
+        summary=f"Milestone payment of £{amount:,.2f} added to {locked.reference}: {milestone.strip()[:200]}",
+        organisation_id=locked.organisation_id,
+    )
+    return payment
+
+
+def _lock(payment: Payment) -> Payment:
+    return Payment.objects.select_for_update().select_related("agreement").get(pk=payment.pk)
+
+
+def _require_status(payment: Payment, *statuses: str, doing: str) -> None:
+    if payment.status not in statuses:
+        raise ValidationError(f"A payment that is {payment.get_status_display().lower()} cannot be {doing}")
+
+
+def _require_reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Give the reason"})
+    return reason.strip()
+
+
+@transaction.atomic
+def payment_record_paid(*, payment: Payment, acting_user: Any, paid_on: datetime.date, invoice_received_on: datetime.date | None = None) -> Payment:
+    locked = _lock(payment)
+    _require_status(locked, Payment.Status.SCHEDULED, doing="recorded as paid (release a held payment first)")
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "The date paid must be today or in the past"})
+    if invoice_received_on is not None and invoice_received_on > paid_on:
+        raise ValidationError({"invoice_received_on": "The invoice or claim must have arrived on or before the day it was paid"})
+    before = snapshot(locked, _TRACKED)
+    locked.status = Payment.Status.PAID
+    locked.paid_on = paid_on
+    locked.invoice_received_on = invoice_received_on
+    locked.full_clean()
+    locked.save()
+    _audit(
+        locked,
+        acting_user,
+        "payment_record_paid",
+        before,
+        f"£{locked.amount:,.2f} paid to {locked.agreement.reference} on {paid_on:%d/%m/%Y} ({locked.days_to_pay} days to pay)",
+    )
+    return locked
+
+
+@transaction.atomic
+def payment_hold(*, payment: Payment, acting_user: Any, reason: str) -> Payment:
+    locked = _lock(payment)
+    _require_status(locked, Payment.Status.SCHEDULED, doing="held")
+    text = _require_reason(reason)
+    before = snapshot(locked, _TRACKED)
+    locked.status = Payment.Status.HELD
+    locked.reason = text
+    locked.full_clean()
+    locked.save()
+    _audit(locked, acting_user, "payment_hold", before, f"Payment of £{locked.amount:,.2f} to {locked.agreement.reference} held: {text[:200]}")
+    return locked
+
+
+@transaction.atomic
+def payment_release(*, payment: Payment, acting_user: Any) -> Payment:
+    locked = _lock(payment)
+    _require_status(locked, Payment.Status.HELD, doing="released")
+    before = snapshot(locked, _TRACKED)
+    locked.status = Payment.Status.SCHEDULED
+    # The reason for the hold stays in the payment's history.
+    locked.reason = ""
+    locked.full_clean()
+    locked.save()
+    _audit(locked, acting_user, "payment_release", before, f"Held payment of £{locked.amount:,.2f} to {locked.agreement.reference} released")
+    return locked
+
+
+@transaction.atomic
+def payment_claw_back(*, payment: Payment, acting_user: Any, amount: Decimal, reason: str) -> Payment:
+    locked = _lock(payment)
+    _require_status(locked, Payment.Status.PAID, doing="clawed back (only a paid payment can be)")
+    text = _require_reason(reason)
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": "Enter the amount to claw back, more than £0"})
+    if amount > locked.amount:
+        raise ValidationError({"amount": f"The amount clawed back cannot be more than the £{locked.amount:,.2f} paid"})
+    before = snapshot(locked, _TRACKED)
+    locked.status = Payment.Status.CLAWED_BACK
+    locked.clawed_back_amount = amount
+    locked.reason = text
+    locked.full_clean()
+    locked.save()
+    _audit(locked, acting_user, "payment_claw_back", before, f"£{amount:,.2f} clawed back from {locked.agreement.reference}: {text[:200]}")
+    return locked

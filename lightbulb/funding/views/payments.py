@@ -1,0 +1,162 @@
+"""Payments: the list, one payment and what an officer does with it, and an agreement's schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lightbulb.core.access import roles_required
+from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
+from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.roles import Role
+from lightbulb.funding.forms.payments import MilestoneForm, PaymentClawBackForm, PaymentFilterForm, PaymentHoldForm, PaymentPaidForm
+from lightbulb.funding.selectors import payments as selectors
+from lightbulb.funding.selectors.returns import READERS, get_agreement_for_user, may_act
+from lightbulb.funding.services import payments as services
+from lightbulb.funding.views.returns import _apply_errors
+
+EXPORT_COLUMNS = [
+    Column("Agreement", lambda p: p.agreement.reference),
+    Column("Agreement title", lambda p: p.agreement.title),
+    Column("Organisation", lambda p: p.agreement.organisation.name),
+    Column("Due date", lambda p: p.due_date),
+    Column("Amount", lambda p: p.amount),
+    Column("Paid", lambda p: p.get_basis_display()),
+    Column("Milestone", lambda p: p.milestone),
+    Column("Status", lambda p: p.get_status_display()),
+    Column("Invoice or claim received", lambda p: p.invoice_received_on),
+    Column("Paid on", lambda p: p.paid_on),
+    Column("Days to pay", lambda p: p.pay_days),
+    Column("Amount clawed back", lambda p: p.clawed_back_amount),
+    Column("Reason held or clawed back", lambda p: p.reason),
+]
+
+
+@roles_required(*READERS)
+def payment_list(request: HttpRequest) -> HttpResponse:
+    form = PaymentFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    payments, sort = sort_queryset(request, selectors.payment_list(selectors.PaymentFilters(**form.filters())), selectors.PAYMENT_SORTS, "due")
+    fmt = request.GET.get("format", "")
+    if fmt in EXPORT_FORMATS:
+        return export_response(rows=payments.iterator(chunk_size=2000), columns=EXPORT_COLUMNS, filename="payments", fmt=fmt)  # type: ignore[return-value]
+    page = paginate(request, payments)
+    return render(request, "funding/payments/list.html", {"form": form, "page": page, "pagination": pagination_params(request, page), "sort": sort})
+
+
+@roles_required(*READERS)
+def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = selectors.get_payment_for_user(request, pk)
+    return render(request, "funding/payments/detail.html", {"payment": payment, "may_act": may_act(request)})
+
+
+def _payment_action(
+    request: HttpRequest, pk: int, *, form_class: type[forms.Form], template: str, act: Callable[[Any, dict[str, Any]], Any], done: str
+) -> HttpResponse:
+    payment = selectors.get_payment_for_user(request, pk, write=True)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(payment, form.cleaned_data)
+            messages.success(request, done)
+            return redirect("funding:payment_detail", pk=pk)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+    return render(request, template, {"payment": payment, "form": form})
+
+
+@roles_required(Role.OFFICER)
+def payment_paid(request: HttpRequest, pk: int) -> HttpResponse:
+    return _payment_action(
+        request,
+        pk,
+        form_class=PaymentPaidForm,
+        template="funding/payments/paid.html",
+        act=lambda payment, data: services.payment_record_paid(
+            payment=payment, acting_user=request.user, paid_on=data["paid_on"], invoice_received_on=data.get("invoice_received_on")
+        ),
+        done="Payment recorded as paid.",
+    )
+
+
+@roles_required(Role.OFFICER)
+def payment_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    return _payment_action(
+        request,
+        pk,
+        form_class=PaymentHoldForm,
+        template="funding/payments/hold.html",
+        act=lambda payment, data: services.payment_hold(payment=payment, acting_user=request.user, reason=data["reason"]),
+        done="Payment held.",
+    )
+
+
+@roles_required(Role.OFFICER)
+def payment_claw_back(request: HttpRequest, pk: int) -> HttpResponse:
+    return _payment_action(
+        request,
+        pk,
+        form_class=PaymentClawBackForm,
+        template="funding/payments/claw_back.html",
+        act=lambda payment, data: services.payment_claw_back(payment=payment, acting_user=request.user, amount=data["amount"], reason=data["reason"]),
+        done="Claw-back recorded.",
+    )
+
+
+@roles_required(Role.OFFICER)
+@require_POST
+def payment_release(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = selectors.get_payment_for_user(request, pk, write=True)
+    try:
+        services.payment_release(payment=payment, acting_user=request.user)
+        messages.success(request, "Payment released: it is scheduled again.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("funding:payment_detail", pk=pk)
+
+
+@roles_required(*READERS)
+def agreement_payments(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk)
+    return render(
+        request,
+        "funding/payments/agreement.html",
+        {"agreement": agreement, "payments": list(selectors.agreement_payments(agreement)), "may_act": may_act(request)},
+    )
+
+
+@roles_required(Role.OFFICER)
+@require_POST
+def agreement_payments_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    try:
+        created = services.payments_schedule(agreement=agreement, acting_user=request.user)
+        if created:
+            messages.success(request, f"{len(created)} payments scheduled.")
+        else:
+            messages.info(request, "The payments are already scheduled.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("funding:agreement_payments", pk=pk)
+
+
+@roles_required(Role.OFFICER)
+def agreement_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    form = MilestoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_milestone_add(agreement=agreement, acting_user=request.user, **form.cleaned_data)
+            messages.success(request, "Milestone payment added.")
+            return redirect("funding:agreement_payments", pk=pk)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+    return render(request, "funding/payments/milestone.html", {"agreement": agreement, "form": form})

@@ -1,0 +1,96 @@
+"""The decommissioning journey's pages and the organisation's response."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+
+from lightbulb.core.forms import GovukDateField
+from lightbulb.funding.selectors.decommissioning import add_months, describe_gap, is_short_notice
+
+LONG_TEXT = 10_000
+RESPONSE_DAYS = 28
+
+
+def _text(label: str, hint: str = "", *, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=required,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": f"Enter {label[0].lower() + label[1:]}", "max_length": f"{label} must be {LONG_TEXT:,} characters or fewer"},
+    )
+
+
+class ReasonsForm(forms.Form):
+    reasons = _text("The reasons for ending or reducing the funding", "These go in the notice letter to the organisation.")
+
+
+class ImpactForm(forms.Form):
+    impact_service_users = _text("Impact on service users", "Who uses the service, how many, and what they lose.")
+    impact_volunteers = _text("Impact on volunteers")
+    impact_staff = _text("Impact on the organisation's staff")
+    impact_equality_groups = _text("Impact on equality groups", "People with protected characteristics affected (Equality Act 2010).")
+    alternative_providers = _text("Who else could serve them", "Other organisations or services people could turn to.")
+
+
+class ExitForm(forms.Form):
+    mitigations = _text("Mitigations", "What the council will do to reduce the impact.")
+    exit_plan = _text("Exit plan", "Steps, dates and who does what until funding ends.")
+
+
+class NoticeForm(forms.Form):
+    notice_date = GovukDateField(
+        label="Date of the written notice", help_text="For example, 27 3 2026", error_messages={"required": "Enter the date of the written notice"}
+    )
+    funding_end_date = GovukDateField(
+        label="Date funding ends",
+        help_text="The Compact asks for at least 3 calendar months' notice.",
+        error_messages={"required": "Enter the date funding ends"},
+    )
+    response_due_date = GovukDateField(
+        label="Date the organisation's response is due",
+        help_text=f"Leave blank for {RESPONSE_DAYS} days after the notice date.",
+        required=False,
+    )
+    short_notice_reason = _text(
+        "Reason for less than 3 months' notice", "Needed only when funding ends less than 3 calendar months after the notice.", required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        notice, end = data.get("notice_date"), data.get("funding_end_date")
+        if not notice or not end:
+            return data
+        if end <= notice:
+            self.add_error("funding_end_date", "The date funding ends must be after the date of the notice")
+            return data
+        if is_short_notice(notice, end) and not (data.get("short_notice_reason") or "").strip():
+            self.add_error(
+                "short_notice_reason",
+                f"Funding ends {describe_gap(notice, end)} after the notice, less than the Compact's 3 calendar months "
+                f"(3 months would be {add_months(notice, 3):%-d %B %Y}): give a reason for the short notice",
+            )
+        due = data.get("response_due_date")
+        if due is None and not self.errors.get("response_due_date"):
+            data["response_due_date"] = notice + datetime.timedelta(days=RESPONSE_DAYS)
+        elif due is not None and due < notice:
+            self.add_error("response_due_date", "The response date must be on or after the date of the notice")
+        elif due is not None and due > end:
+            self.add_error("response_due_date", "The response date must be before funding ends")
+        return data
+
+
+class ResponseForm(forms.Form):
+    organisation_response = _text("Your response", "Tell the council anything it should consider before funding ends.")
+
+
+class ConsiderationForm(forms.Form):
+    response_consideration = _text("How the response was considered", "What was weighed, who decided, and what changed as a result.")
+
+
+class LessonsForm(forms.Form):
+    lessons_learned = _text("Lessons learned", "What the council would do differently next time.")

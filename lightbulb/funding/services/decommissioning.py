@@ -1,0 +1,182 @@
+"""Decommissioning: issuing the written notice, the organisation's response, its consideration, completion."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from lightbulb.core.audit import audit_event_record
+from lightbulb.core.registry import registry
+from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
+from lightbulb.funding.pdf import notice_letter_filename, notice_letter_pdf
+from lightbulb.funding.selectors import decommissioning as selectors
+from lightbulb.funding.services.lifecycle import GUARDS, agreement_transition
+
+STAGE = Decommissioning.Stage
+ANSWER_FIELDS = (
+    "reasons",
+    "impact_service_users",
+    "impact_volunteers",
+    "impact_staff",
+    "impact_equality_groups",
+    "alternative_providers",
+    "mitigations",
+    "exit_plan",
+    "notice_date",
+    "funding_end_date",
+    "response_due_date",
+    "short_notice_reason",
+)
+
+
+def _send_notice(decommissioning_id: int, portal_url: str) -> None:
+    decommissioning = Decommissioning.objects.select_related("agreement", "agreement__organisation").get(pk=decommissioning_id)
+    recipients = selectors.member_emails(decommissioning)
+    if not recipients:
+        return
+    agreement = decommissioning.agreement
+    body = (
+        f"The council has issued written notice that funding under {agreement.reference} ({agreement.title}) "
+        f"ends on {decommissioning.funding_end_date:%-d %B %Y}.\n\n"
+        f"The notice letter is attached. You may respond until {decommissioning.response_due_date:%-d %B %Y}"
+        f"{' at ' + portal_url if portal_url else ' by signing in to the portal'}."
+    )
+    message = EmailMessage(subject=f"Notice that funding will end: {agreement.reference}", body=body, to=recipients)
+    message.attach(notice_letter_filename(decommissioning), notice_letter_pdf(decommissioning, portal_url=portal_url), "application/pdf")
+    message.send()
+
+
+@transaction.atomic
+def decommissioning_issue_notice(*, acting_user: Any, agreement: Agreement, answers: dict[str, Any], portal_url: str = "") -> Decommissioning:
+    """Record the impact assessment, mitigations and exit plan, and issue the written notice."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.status not in selectors.DECOMMISSIONABLE:
+        raise ValidationError(f"An agreement that is {locked.get_status_display().lower()} cannot be decommissioned")
+    if Decommissioning.objects.filter(agreement=locked).exclude(stage=STAGE.DRAFT).exists():
+        raise ValidationError("A notice has already been issued for this agreement")
+    values = {name: answers.get(name) for name in ANSWER_FIELDS}
+    values["short_notice_reason"] = values["short_notice_reason"] or ""
+    decommissioning = Decommissioning.objects.filter(agreement=locked).first() or Decommissioning(agreement=locked, prepared_by=acting_user)
+    for name, value in values.items():
+        setattr(decommissioning, name, value)
+    decommissioning.stage = STAGE.NOTICE_ISSUED
+    if decommissioning.notice_date and decommissioning.funding_end_date and decommissioning.funding_end_date <= decommissioning.notice_date:
+        raise ValidationError({"funding_end_date": "The date funding ends must be after the date of the notice"})
+    decommissioning.full_clean()
+    decommissioning.save()
+    short = selectors.is_short_notice(decommissioning.notice_date, decommissioning.funding_end_date)  # type: ignore[arg-type]
+    audit_event_record(
+        actor=acting_user,
+        action="decommissioning_notice_issued",
+        obj=decommissioning,
+        changes={"stage": [STAGE.DRAFT, STAGE.NOTICE_ISSUED], "funding_end_date": [None, decommissioning.funding_end_date.isoformat()]},
+        summary=f"Written notice issued for {locked.reference}: funding ends {decommissioning.funding_end_date:%-d %B %Y}{' (short notice, reason recorded)' if short else ''}",
+        organisation_id=locked.organisation_id,
+    )
+    decommissioning_id = decommissioning.pk
+    transaction.on_commit(lambda: _send_notice(decommissioning_id, portal_url))
+    return decommissioning
+
+
+@transaction.atomic
+def decommissioning_respond(*, acting_user: Any, decommissioning: Decommissioning, text: str, today: datetime.date | None = None) -> Decommissioning:
+    """The organisation's response to the notice, until the response date (it may change it until then)."""
+    locked = Decommissioning.objects.select_for_update().select_related("agreement").get(pk=decommissioning.pk)
+    today = today or timezone.localdate()
+    if not selectors.response_window_open(locked, today):
+        raise ValidationError(
+            {
+                "organisation_response": "The time to respond to this notice has passed, so the council can no longer accept a response here. Contact the council officer directly."
+            }
+        )
+    if not locked.agreement.organisation.memberships.filter(user=acting_user).exists():
+        raise ValidationError("Only members of the organisation may respond to its notice")
+    before = locked.organisation_response
+    locked.organisation_response = text.strip()
+    locked.responded_by = acting_user
+    locked.responded_at = timezone.now()
+    locked.stage = STAGE.RESPONSE_RECEIVED
+    locked.full_clean()
+    locked.save()
+    audit_event_record(
+        actor=acting_user,
+        action="decommissioning_response",
+        obj=locked,
+        changes={"organisation_response": [before, locked.organisation_response]},
+        summary=f"{locked.agreement.organisation} responded to the notice on {locked.agreement.reference}",
+        organisation_id=locked.agreement.organisation_id,
+    )
+    return locked
+
+
+@transaction.atomic
+def decommissioning_consider(*, acting_user: Any, decommissioning: Decommissioning, text: str, today: datetime.date | None = None) -> Decommissioning:
+    """The officer's record of how the organisation's response (or its absence) was considered."""
+    locked = Decommissioning.objects.select_for_update().select_related("agreement").get(pk=decommissioning.pk)
+    if not selectors.may_consider(locked, today or timezone.localdate()):
+        raise ValidationError({"response_consideration": "Wait for the organisation's response, or until the time to respond has passed"})
+    before = locked.response_consideration
+    locked.response_consideration = text.strip()
+    locked.stage = STAGE.RESPONSE_CONSIDERED
+    locked.full_clean()
+    locked.save()
+    audit_event_record(
+        actor=acting_user,
+        action="decommissioning_response_considered",
+        obj=locked,
+        changes={"response_consideration": [before, locked.response_consideration]},
+        summary=f"Response to the notice on {locked.agreement.reference} considered",
+        organisation_id=locked.agreement.organisation_id,
+    )
+    return locked
+
+
+@transaction.atomic
+def decommissioning_complete(
+    *, acting_user: Any, decommissioning: Decommissioning, lessons_learned: str, today: datetime.date | None = None
+) -> Decommissioning:
+    """Record the lessons learned and move the agreement to decommissioned."""
+    locked = Decommissioning.objects.select_for_update().select_related("agreement").get(pk=decommissioning.pk)
+    if not selectors.may_complete(locked, today or timezone.localdate()):
+        raise ValidationError({"lessons_learned": "Record how the organisation's response was considered first"})
+    locked.lessons_learned = lessons_learned.strip()
+    locked.stage = STAGE.COMPLETE
+    locked.full_clean()
+    locked.save()
+    agreement = locked.agreement
+    if agreement.status == AgreementStatus.LIVE:
+        agreement_transition(agreement=agreement, to_status=AgreementStatus.UNDER_REVIEW, acting_user=acting_user, reason="Under review for decommissioning")
+    agreement_transition(
+        agreement=agreement, to_status=AgreementStatus.DECOMMISSIONED, acting_user=acting_user, reason=f"Decommissioned: {locked.reasons[:150]}"
+    )
+    audit_event_record(
+        actor=acting_user,
+        action="decommissioning_complete",
+        obj=locked,
+        changes={"stage": [STAGE.RESPONSE_CONSIDERED, STAGE.COMPLETE]},
+        summary=f"Decommissioning of {agreement.reference} complete; lessons learned recorded",
+        organisation_id=agreement.organisation_id,
+    )
+    return locked
+
+
+def _organisation_section(organisation: Any, request: Any) -> dict[str, Any] | None:
+    from lightbulb.core.roles import role_of
+
+    if role_of(request.user) not in selectors.FUNDING_READERS:
+        return None
+    items = selectors.organisation_decommissionings(organisation.pk)
+    if not items:
+        return None
+    return {"title": "Decommissioning", "template": "funding/decommissioning/organisation_section.html", "order": 60, "decommissionings": items}
+
+
+if selectors.decommissioning_blockers not in GUARDS:
+    GUARDS.append(selectors.decommissioning_blockers)
+registry.deadlines["notices"] = selectors.notice_deadlines
+registry.organisation_sections["decommissioning"] = _organisation_section

@@ -1,0 +1,275 @@
+"""Decommissioning pages: the officer's journey to a written notice, the response, and completion."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from lightbulb.core.access import roles_required
+from lightbulb.core.history import render_history
+from lightbulb.core.roles import Role, role_of
+from lightbulb.funding import pdf
+from lightbulb.funding.forms.decommissioning import ConsiderationForm, ExitForm, ImpactForm, LessonsForm, NoticeForm, ReasonsForm, ResponseForm
+from lightbulb.funding.selectors import decommissioning as selectors
+from lightbulb.funding.services import decommissioning as services
+
+READERS = (Role.OFFICER, Role.COUNCILLOR, Role.ADMIN)
+DATE_FIELDS = ("notice_date", "funding_end_date", "response_due_date")
+
+# The journey's pages in order: url name suffix, form, heading.
+STEPS: list[tuple[str, type[forms.Form], str]] = [
+    ("reasons", ReasonsForm, "Why the funding is ending"),
+    ("impact", ImpactForm, "Impact assessment"),
+    ("exit", ExitForm, "Mitigations and exit plan"),
+    ("notice", NoticeForm, "The written notice"),
+]
+
+
+def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's refusal next to the field it concerns, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _session_key(agreement_pk: int) -> str:
+    return f"decommissioning:{agreement_pk}"
+
+
+def _answers(request: HttpRequest, agreement_pk: int) -> dict[str, Any]:
+    """The answers typed so far, with dates as dates."""
+    stored = dict(request.session.get(_session_key(agreement_pk), {}))
+    for name in DATE_FIELDS:
+        if stored.get(name):
+            stored[name] = datetime.date.fromisoformat(stored[name])
+    return stored
+
+
+def _save_answers(request: HttpRequest, agreement_pk: int, cleaned: dict[str, Any]) -> None:
+    stored = dict(request.session.get(_session_key(agreement_pk), {}))
+    for name, value in cleaned.items():
+        stored[name] = value.isoformat() if isinstance(value, datetime.date) else value
+    request.session[_session_key(agreement_pk)] = stored
+
+
+def _missing_step(answers: dict[str, Any]) -> str | None:
+    for name, form_class, _ in STEPS:
+        if any(field not in answers for field in form_class.base_fields):
+            return name
+    return None
+
+
+def agreement_url(agreement: Any) -> str | None:
+    try:
+        return reverse("funding:agreement_detail", kwargs={"pk": agreement.pk})
+    except NoReverseMatch:
+        return None
+
+
+def _already_started(request: HttpRequest, agreement: Any) -> HttpResponse | None:
+    existing = selectors.decommissioning_for_agreement(agreement)
+    if existing is not None and existing.stage != existing.Stage.DRAFT:
+        messages.info(request, "A notice has already been issued for this agreement.")
+        return redirect("funding:decommissioning_detail", pk=existing.pk)
+    if agreement.status not in selectors.DECOMMISSIONABLE:
+        messages.info(request, f"An agreement that is {agreement.get_status_display().lower()} cannot be decommissioned. It must be live or under review.")
+        return redirect(agreement_url(agreement) or "core:home")
+    return None
+
+
+def _step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    agreement = selectors.get_agreement_for_decommissioning(request, pk)
+    blocked = _already_started(request, agreement)
+    if blocked:
+        return blocked
+    index = [name for name, _, _ in STEPS].index(step)
+    _, form_class, heading = STEPS[index]
+    answers = _answers(request, pk)
+    form = form_class(request.POST or None, initial=answers)
+    if request.method == "POST" and form.is_valid():
+        _save_answers(request, pk, form.cleaned_data)
+        if request.GET.get("return") == "check" or index == len(STEPS) - 1:
+            return redirect("funding:decommission_check", pk=pk)
+        return redirect(f"funding:decommission_{STEPS[index + 1][0]}", pk=pk)
+    back = reverse(f"funding:decommission_{STEPS[index - 1][0]}", kwargs={"pk": pk}) if index else agreement_url(agreement)
+    context = {"form": form, "agreement": agreement, "heading": heading, "step": step, "step_number": index + 1, "step_count": len(STEPS), "back_url": back}
+    return render(request, "funding/decommissioning/step.html", context)
+
+
+@roles_required(Role.OFFICER)
+def decommission_reasons(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "reasons")
+
+
+@roles_required(Role.OFFICER)
+def decommission_impact(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "impact")
+
+
+@roles_required(Role.OFFICER)
+def decommission_exit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "exit")
+
+
+@roles_required(Role.OFFICER)
+def decommission_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "notice")
+
+
+def _check_rows(answers: dict[str, Any], pk: int) -> list[dict[str, Any]]:
+    rows = []
+    for step, form_class, heading in STEPS:
+        change = reverse(f"funding:decommission_{step}", kwargs={"pk": pk}) + "?return=check"
+        for name, field in form_class.base_fields.items():
+            value = answers.get(name)
+            if isinstance(value, datetime.date):
+                value = f"{value:%-d %B %Y}"
+            rows.append({"label": str(field.label), "value": value or "None", "href": change, "section": heading, "name": name})
+    return rows
+
+
+@roles_required(Role.OFFICER)
+def decommission_check(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.get_agreement_for_decommissioning(request, pk)
+    blocked = _already_started(request, agreement)
+    if blocked:
+        return blocked
+    answers = _answers(request, pk)
+    missing = _missing_step(answers)
+    if missing:
+        return redirect(f"funding:decommission_{missing}", pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            portal_url = request.build_absolute_uri(reverse("funding:portal_notices"))
+            decommissioning = services.decommissioning_issue_notice(acting_user=request.user, agreement=agreement, answers=answers, portal_url=portal_url)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            request.session.pop(_session_key(pk), None)
+            messages.success(
+                request, f"Notice issued to {agreement.organisation.name}. Their response is due by {decommissioning.response_due_date:%-d %B %Y}."
+            )
+            return redirect("funding:decommissioning_detail", pk=decommissioning.pk)
+    short = selectors.is_short_notice(answers["notice_date"], answers["funding_end_date"])
+    context = {
+        "agreement": agreement,
+        "rows": _check_rows(answers, pk),
+        "error": error,
+        "short_notice": short,
+        "gap": selectors.describe_gap(answers["notice_date"], answers["funding_end_date"]),
+        "back_url": reverse("funding:decommission_notice", kwargs={"pk": pk}),
+    }
+    return render(request, "funding/decommissioning/check.html", context)
+
+
+@roles_required(*READERS)
+def decommissioning_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decommissioning = selectors.get_decommissioning_for_user(request, pk)
+    today = timezone.localdate()
+    context = {
+        "decommissioning": decommissioning,
+        "agreement": decommissioning.agreement,
+        "agreement_url": agreement_url(decommissioning.agreement),
+        "may_write": role_of(request.user) == Role.OFFICER,
+        "may_consider": selectors.may_consider(decommissioning, today),
+        "may_complete": selectors.may_complete(decommissioning, today),
+        "window_open": selectors.response_window_open(decommissioning, today),
+        "lapsed": selectors.response_lapsed(decommissioning, today),
+        "short_notice": bool(decommissioning.notice_date) and selectors.is_short_notice(decommissioning.notice_date, decommissioning.funding_end_date),  # type: ignore[arg-type]
+        "gap": selectors.describe_gap(decommissioning.notice_date, decommissioning.funding_end_date) if decommissioning.notice_date else "",
+    }
+    return render(request, "funding/decommissioning/detail.html", context)
+
+
+def _record_step(request: HttpRequest, pk: int, *, form_class: type[forms.Form], service: Any, field: str, heading: str, done: str) -> HttpResponse:
+    decommissioning = selectors.get_decommissioning_for_user(request, pk, write=True)
+    form = form_class(request.POST or None, initial={field: getattr(decommissioning, field)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(acting_user=request.user, decommissioning=decommissioning, **{"text" if field != "lessons_learned" else field: form.cleaned_data[field]})
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("funding:decommissioning_detail", pk=pk)
+    context = {"form": form, "decommissioning": decommissioning, "agreement": decommissioning.agreement, "heading": heading}
+    return render(request, "funding/decommissioning/record.html", context)
+
+
+@roles_required(Role.OFFICER)
+def decommissioning_consider(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record_step(
+        request,
+        pk,
+        form_class=ConsiderationForm,
+        service=services.decommissioning_consider,
+        field="response_consideration",
+        heading="Record how the response was considered",
+        done="How the response was considered is recorded.",
+    )
+
+
+@roles_required(Role.OFFICER)
+def decommissioning_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record_step(
+        request,
+        pk,
+        form_class=LessonsForm,
+        service=services.decommissioning_complete,
+        field="lessons_learned",
+        heading="Lessons learned and completion",
+        done="Decommissioning complete. The agreement is now decommissioned.",
+    )
+
+
+@roles_required(*READERS)
+def decommissioning_history(request: HttpRequest, pk: int) -> HttpResponse:
+    decommissioning = selectors.get_decommissioning_for_user(request, pk)
+    return render_history(request, obj=decommissioning, title=str(decommissioning), back_url=reverse("funding:decommissioning_detail", kwargs={"pk": pk}))
+
+
+@roles_required(*READERS, Role.VCS)
+def decommissioning_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    decommissioning = selectors.get_notice_for_download(request, pk)
+    portal_url = request.build_absolute_uri(reverse("funding:portal_notices"))
+    response = HttpResponse(pdf.notice_letter_pdf(decommissioning, portal_url=portal_url), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf.notice_letter_filename(decommissioning)}"'
+    return response
+
+
+@roles_required(Role.VCS)
+def portal_notices(request: HttpRequest) -> HttpResponse:
+    notices = selectors.notices_for_member(request.user)
+    return render(request, "funding/decommissioning/portal_list.html", {"notices": notices, "today": timezone.localdate()})
+
+
+@roles_required(Role.VCS)
+def portal_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    decommissioning = selectors.get_notice_for_member(request, pk)
+    today = timezone.localdate()
+    window_open = selectors.response_window_open(decommissioning, today)
+    form = ResponseForm(request.POST or None, initial={"organisation_response": decommissioning.organisation_response})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.decommissioning_respond(
+                    acting_user=request.user, decommissioning=decommissioning, text=form.cleaned_data["organisation_response"], today=today
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "Your response has been sent to the council.")
+                return redirect("funding:portal_notice", pk=pk)
+    context = {"form": form, "decommissioning": decommissioning, "agreement": decommissioning.agreement, "window_open": window_open}
+    return render(request, "funding/decommissioning/portal_notice.html", context)

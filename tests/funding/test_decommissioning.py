@@ -1,0 +1,287 @@
+"""The decommissioning journey: impact, notice, response, consideration and completion."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+import subprocess
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from lightbulb.core.roles import Role
+from lightbulb.funding.models import AgreementStatus, Decommissioning
+from lightbulb.funding.services import decommissioning as services
+from lightbulb.funding.services.lifecycle import agreement_transition
+from tests.conftest import sign_in
+from tests.factories import AgreementFactory, MembershipFactory, UserFactory
+from tests.helpers import visible_text
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 1, 5)
+IMPACT = {
+    "impact_service_users": "Forty older people lose a weekly lunch club",
+    "impact_volunteers": "Twelve volunteers",
+    "impact_staff": "One part-time coordinator",
+    "impact_equality_groups": "Older and disabled people",
+    "alternative_providers": "Hilltop Age Concern runs a similar club",
+}
+
+
+def _date(prefix: str, day: datetime.date) -> dict[str, str]:
+    return {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
+
+
+@pytest.fixture
+def agreement(own_organisation):
+    return AgreementFactory(organisation=own_organisation, status=AgreementStatus.UNDER_REVIEW, reference="AGR-2025-7777", title="Lunch club grant")
+
+
+def _walk_to_check(client, agreement, *, end=datetime.date(2026, 5, 1), reason=""):
+    pk = agreement.pk
+    assert client.post(reverse("funding:decommission_reasons", kwargs={"pk": pk}), {"reasons": "The budget is cut by a third"}).status_code == 302
+    assert client.post(reverse("funding:decommission_impact", kwargs={"pk": pk}), IMPACT).status_code == 302
+    assert (
+        client.post(
+            reverse("funding:decommission_exit", kwargs={"pk": pk}), {"mitigations": "Help to find other funders", "exit_plan": "Wind down by April"}
+        ).status_code
+        == 302
+    )
+    data = {**_date("notice_date", TODAY), **_date("funding_end_date", end), "short_notice_reason": reason}
+    return client.post(reverse("funding:decommission_notice", kwargs={"pk": pk}), data)
+
+
+def _issue(client, agreement):
+    response = _walk_to_check(client, agreement)
+    assert response.status_code == 302
+    return client.post(reverse("funding:decommission_check", kwargs={"pk": agreement.pk}))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_journey_end_to_end(officer_client, client_for, users, agreement, django_capture_on_commit_callbacks):
+    response = _walk_to_check(officer_client, agreement)
+    assert response.url == reverse("funding:decommission_check", kwargs={"pk": agreement.pk})
+    page = visible_text(officer_client.get(response.url).content)
+    assert "Check your answers before issuing the notice" in page
+    assert "Forty older people lose a weekly lunch club" in page
+    assert "Change impact on service users" in page
+    assert "Funding ends 3 months and 26 days after the notice" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(reverse("funding:decommission_check", kwargs={"pk": agreement.pk}))
+    decommissioning = Decommissioning.objects.get(agreement=agreement)
+    assert response.url == reverse("funding:decommissioning_detail", kwargs={"pk": decommissioning.pk})
+    assert decommissioning.stage == Decommissioning.Stage.NOTICE_ISSUED
+    assert decommissioning.response_due_date == TODAY + datetime.timedelta(days=28)
+    assert mail.outbox[0].to == [users[Role.VCS].email]
+    assert mail.outbox[0].attachments[0][0] == "notice-AGR-2025-7777.pdf"
+    # The organisation responds in the portal.
+    vcs = client_for(Role.VCS)
+    page = visible_text(vcs.get(reverse("funding:portal_notices")).content)
+    assert "AGR-2025-7777" in page
+    url = reverse("funding:portal_notice", kwargs={"pk": decommissioning.pk})
+    assert vcs.post(url, {"organisation_response": "Please keep the lunch club until June"}).status_code == 302
+    decommissioning.refresh_from_db()
+    assert decommissioning.stage == Decommissioning.Stage.RESPONSE_RECEIVED
+    # The officer records how it was considered, then completes.
+    url = reverse("funding:decommissioning_consider", kwargs={"pk": decommissioning.pk})
+    assert "Please keep the lunch club until June" in visible_text(officer_client.get(url).content)
+    assert officer_client.post(url, {"response_consideration": "Extended the exit plan to June"}).status_code == 302
+    url = reverse("funding:decommissioning_complete", kwargs={"pk": decommissioning.pk})
+    response = officer_client.post(url, {"lessons_learned": "Start the conversation earlier"})
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.DECOMMISSIONED
+    page = visible_text(officer_client.get(response.url).content)
+    assert "Start the conversation earlier" in page and "Complete" in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_answers_survive_between_pages_and_change_links_return_to_check(officer_client, agreement):
+    _walk_to_check(officer_client, agreement)
+    url = reverse("funding:decommission_impact", kwargs={"pk": agreement.pk}) + "?return=check"
+    page = officer_client.get(url).content.decode()
+    assert "Twelve volunteers" in page
+    response = officer_client.post(url, {**IMPACT, "impact_staff": "Two staff"})
+    assert response.url == reverse("funding:decommission_check", kwargs={"pk": agreement.pk})
+    assert "Two staff" in visible_text(officer_client.get(response.url).content)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_missing_impact_fields_are_named(officer_client, agreement):
+    url = reverse("funding:decommission_impact", kwargs={"pk": agreement.pk})
+    response = officer_client.post(url, {**IMPACT, "impact_volunteers": "", "impact_staff": "   "})
+    page = visible_text(response.content)
+    assert response.status_code == 200
+    assert "Enter impact on volunteers" in page and "Enter impact on the organisation's staff" in page
+    assert "Forty older people" in response.content.decode()  # nothing typed is lost
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_oversized_and_hostile_input(officer_client, agreement):
+    url = reverse("funding:decommission_reasons", kwargs={"pk": agreement.pk})
+    response = officer_client.post(url, {"reasons": "x" * 10_001})
+    assert "must be 10,000 characters or fewer" in visible_text(response.content)
+    hostile = "<script>alert(1)</script> =cmd|' /C calc'!A0"
+    _walk_to_check(officer_client, agreement)
+    officer_client.post(url + "?return=check", {"reasons": hostile})
+    html = officer_client.get(reverse("funding:decommission_check", kwargs={"pk": agreement.pk})).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_short_notice_needs_a_reason_with_the_gap_stated(officer_client, agreement):
+    response = _walk_to_check(officer_client, agreement, end=datetime.date(2026, 3, 1))
+    page = visible_text(response.content)
+    assert response.status_code == 200
+    assert "Funding ends 1 month and 24 days after the notice, less than the Compact's 3 calendar months" in page
+    assert "3 months would be 5 April 2026" in page
+    response = _walk_to_check(officer_client, agreement, end=datetime.date(2026, 3, 1), reason="The building closes in March")
+    assert response.status_code == 302
+    page = visible_text(officer_client.get(response.url).content)
+    assert "less than the Compact's 3 calendar months" in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_funding_end_before_notice_and_malformed_dates(officer_client, agreement):
+    response = _walk_to_check(officer_client, agreement, end=datetime.date(2026, 1, 1))
+    assert "The date funding ends must be after the date of the notice" in visible_text(response.content)
+    url = reverse("funding:decommission_notice", kwargs={"pk": agreement.pk})
+    response = officer_client.post(url, {"notice_date_0": "31", "notice_date_1": "2", "notice_date_2": "2026"})
+    page = visible_text(response.content)
+    assert "Date of the written notice must be a real date" in page and "Enter the date funding ends" in page
+    assert not Decommissioning.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_check_page_sends_back_to_the_first_missing_page(officer_client, agreement):
+    response = officer_client.get(reverse("funding:decommission_check", kwargs={"pk": agreement.pk}))
+    assert response.url == reverse("funding:decommission_reasons", kwargs={"pk": agreement.pk})
+
+
+def test_planned_agreement_cannot_be_decommissioned(officer_client, own_organisation):
+    planned = AgreementFactory(organisation=own_organisation, status=AgreementStatus.PLANNED)
+    response = officer_client.get(reverse("funding:decommission_reasons", kwargs={"pk": planned.pk}), follow=True)
+    assert "cannot be decommissioned" in visible_text(response.content)
+
+
+def test_response_after_the_window_is_refused(officer_client, client_for, agreement):
+    with time_machine.travel(TODAY, tick=False):
+        _issue(officer_client, agreement)
+    decommissioning = Decommissioning.objects.get(agreement=agreement)
+    url = reverse("funding:portal_notice", kwargs={"pk": decommissioning.pk})
+    with time_machine.travel(TODAY + datetime.timedelta(days=29), tick=False):
+        vcs = client_for(Role.VCS)
+        assert "The time to respond ended on 2 February 2026" in visible_text(vcs.get(url).content)
+        response = vcs.post(url, {"organisation_response": "Too late"})
+        assert response.status_code == 200
+        assert "The time to respond to this notice has passed" in visible_text(response.content)
+        decommissioning.refresh_from_db()
+        assert decommissioning.organisation_response == ""
+        # A lapsed window lets the officer complete without a response.
+        officer = client_for(Role.OFFICER)
+        response = officer.post(reverse("funding:decommissioning_complete", kwargs={"pk": decommissioning.pk}), {"lessons_learned": "Talk sooner"})
+        assert response.url == reverse("funding:decommissioning_detail", kwargs={"pk": decommissioning.pk})
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.DECOMMISSIONED
+
+
+def test_members_of_other_organisations_get_404(officer_client, client_for, agreement, other_organisation):
+    with time_machine.travel(TODAY, tick=False):
+        _issue(officer_client, agreement)
+    decommissioning = Decommissioning.objects.get(agreement=agreement)
+    outsider = sign_in(client_for(None), other_organisation.memberships.first().user)
+    assert outsider.get(reverse("funding:portal_notice", kwargs={"pk": decommissioning.pk})).status_code == 404
+    assert outsider.get(reverse("funding:decommissioning_notice_pdf", kwargs={"pk": decommissioning.pk})).status_code == 404
+    assert "AGR-2025-7777" not in visible_text(outsider.get(reverse("funding:portal_notices")).content)
+
+
+def test_guard_refuses_decommissioned_without_impact_assessment(users, own_organisation):
+    agreement = AgreementFactory(organisation=own_organisation, status=AgreementStatus.UNDER_REVIEW)
+    with pytest.raises(ValidationError) as error:
+        agreement_transition(agreement=agreement, to_status=AgreementStatus.DECOMMISSIONED, acting_user=users[Role.OFFICER], reason="Budget cut")
+    assert "impact assessment" in str(error.value)
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.UNDER_REVIEW
+
+
+def test_guard_refuses_before_the_response_is_considered(users, agreement):
+    with time_machine.travel(TODAY, tick=False):
+        services.decommissioning_issue_notice(
+            acting_user=users[Role.OFFICER],
+            agreement=agreement,
+            answers={
+                "reasons": "Cut",
+                **IMPACT,
+                "mitigations": "M",
+                "exit_plan": "E",
+                "notice_date": TODAY,
+                "funding_end_date": datetime.date(2026, 6, 1),
+                "response_due_date": datetime.date(2026, 2, 2),
+            },
+        )
+        with pytest.raises(ValidationError) as error:
+            agreement_transition(agreement=agreement, to_status=AgreementStatus.DECOMMISSIONED, acting_user=users[Role.OFFICER], reason="Cut")
+    assert "considered" in str(error.value)
+
+
+def test_notice_letter_pdf(officer_client, client_for, agreement):
+    with time_machine.travel(TODAY, tick=False):
+        _issue(officer_client, agreement)
+    decommissioning = Decommissioning.objects.get(agreement=agreement)
+    url = reverse("funding:decommissioning_notice_pdf", kwargs={"pk": decommissioning.pk})
+    response = client_for(Role.VCS).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+    assert "AGR-2025-7777" in text and "The budget is cut by a third" in text and "Riverside Food Bank" in text
+
+
+def test_councillor_reads_but_may_not_record(client_for, officer_client, agreement):
+    with time_machine.travel(TODAY, tick=False):
+        _issue(officer_client, agreement)
+    decommissioning = Decommissioning.objects.get(agreement=agreement)
+    councillor = client_for(Role.COUNCILLOR)
+    assert "Decommissioning AGR-2025-7777" in visible_text(councillor.get(reverse("funding:decommissioning_detail", kwargs={"pk": decommissioning.pk})).content)
+    assert councillor.get(reverse("funding:decommissioning_consider", kwargs={"pk": decommissioning.pk})).status_code == 403
+
+
+def test_notice_deadlines_registered(users, agreement):
+    from lightbulb.core.registry import registry
+
+    with time_machine.travel(TODAY, tick=False):
+        services.decommissioning_issue_notice(
+            acting_user=users[Role.OFFICER],
+            agreement=agreement,
+            answers={
+                "reasons": "Cut",
+                **IMPACT,
+                "mitigations": "M",
+                "exit_plan": "E",
+                "notice_date": TODAY,
+                "funding_end_date": datetime.date(2026, 6, 1),
+                "response_due_date": datetime.date(2026, 2, 2),
+            },
+        )
+    deadlines = registry.deadlines["notices"](users[Role.OFFICER], datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    assert [deadline.date for deadline in deadlines] == [datetime.date(2026, 2, 2), datetime.date(2026, 6, 1)]
+    assert registry.deadlines["notices"](users[Role.VCS], datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)) == []
+    assert registry.organisation_sections["decommissioning"](agreement.organisation, type("R", (), {"user": UserFactory(role=Role.OFFICER)})())[
+        "decommissionings"
+    ]
+
+
+def test_member_of_two_organisations_sees_only_their_notices(client_for, officer_client, agreement, users):
+    second = AgreementFactory(status=AgreementStatus.LIVE)
+    MembershipFactory(user=UserFactory(role=Role.VCS), organisation=second.organisation)
+    with time_machine.travel(TODAY, tick=False):
+        _issue(officer_client, agreement)
+        _issue(officer_client, second)
+    assert Decommissioning.objects.count() == 2
+    page = visible_text(client_for(Role.VCS).get(reverse("funding:portal_notices")).content)
+    assert "AGR-2025-7777" in page and second.reference not in page

@@ -1,0 +1,96 @@
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from lightbulb.imports.models import ImportRun
+from lightbulb.places.models import Postcode
+from tests.helpers import visible_text
+
+pytestmark = pytest.mark.django_db
+
+ONS_PATH = Path(__file__).parent / "fixtures" / "ons_postcodes.csv"
+
+
+def _upload(client, data: bytes, name: str = "lookup.csv", **extra):
+    return client.post(reverse("imports:upload"), {"source": "ons-postcodes", "file": SimpleUploadedFile(name, data, "text/csv"), **extra}, follow=True)
+
+
+def test_upload_runs_in_the_background_and_shows_the_report(client_for, django_capture_on_commit_callbacks):
+    client = client_for("admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, ONS_PATH.read_bytes())
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.SUCCEEDED
+    assert Postcode.objects.count() == 6
+    response = client.get(reverse("imports:run_detail", kwargs={"pk": run.pk}))
+    text = visible_text(response.content)
+    assert "Finished: 6 added, 0 changed, 0 unchanged, 3 rejected." in text
+    assert "8 'NOT A POSTCODE' is not a UK postcode pcds : NOT A POSTCODE" in text
+    assert "Postcodes re-spaced or upper-cased: 2 values" in text
+    list_text = visible_text(client.get(reverse("imports:run_list")).content)
+    assert "ONS postcode to ward lookup lookup.csv Finished" in list_text
+
+
+def test_a_queued_run_shows_a_progress_bar_that_polls(client_for):
+    run = ImportRun.objects.create(source="ons-postcodes", filename="big.csv", status=ImportRun.Status.RUNNING, rows_total=200, rows_done=50)
+    client = client_for("admin")
+    html = client.get(reverse("imports:run_detail", kwargs={"pk": run.pk})).content.decode()
+    assert 'hx-trigger="every 2s"' in html and 'aria-valuenow="25"' in html
+    assert "50 of 200 rows checked (25%)." in visible_text(html)
+    assert "Refresh to see progress" in visible_text(html)
+    fragment = client.get(reverse("imports:run_progress", kwargs={"pk": run.pk}), HTTP_HX_REQUEST="true")
+    assert "HX-Refresh" not in fragment
+    run.status = ImportRun.Status.SUCCEEDED
+    run.save()
+    fragment = client.get(reverse("imports:run_progress", kwargs={"pk": run.pk}), HTTP_HX_REQUEST="true")
+    assert fragment["HX-Refresh"] == "true"
+    assert "hx-trigger" not in fragment.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("post", "message"),
+    [
+        ({"source": "ons-postcodes"}, "Choose a CSV file to upload"),
+        ({"source": "", "file": SimpleUploadedFile("a.csv", b"pcds\n")}, "Choose what the file contains"),
+        ({"source": "<script>", "file": SimpleUploadedFile("a.csv", b"pcds\n")}, "Choose what the file contains from the list"),
+        ({"source": "ons-postcodes", "file": SimpleUploadedFile("a.csv", b"")}, "The file you chose is empty"),
+        ({"source": "ons-postcodes", "file": SimpleUploadedFile("a.xlsx", b"PK\x03\x04")}, "The file must be a CSV file"),
+    ],
+)
+def test_upload_bad_input(client_for, post, message):
+    response = client_for("admin").post(reverse("imports:upload"), post)
+    assert response.status_code == 200
+    text = visible_text(response.content)
+    assert "There is a problem" in text and message in text
+    assert not ImportRun.objects.exists()
+
+
+def test_upload_oversized(client_for, settings):
+    settings.IMPORT_MAX_BYTES = 10
+    response = _upload(client_for("admin"), ONS_PATH.read_bytes())
+    assert "The largest file you can import" in visible_text(response.content)
+    assert not ImportRun.objects.exists()
+
+
+def test_upload_page_lists_sources(client_for):
+    text = visible_text(client_for("admin").get(reverse("imports:upload")).content)
+    assert "ONS postcode to ward lookup" in text and "Wards (code, name and locality)" in text and "Open Government Licence" in text
+
+
+def test_import_file_command(capsys):
+    call_command("import_file", "ons-postcodes", str(ONS_PATH), "--dry-run")
+    out = capsys.readouterr().out
+    assert "Dry run, nothing was changed." in out and "Row 8 rejected: 'NOT A POSTCODE' is not a UK postcode" in out
+    assert not Postcode.objects.exists()
+    call_command("import_file", "ons-postcodes", str(ONS_PATH))
+    assert Postcode.objects.count() == 6
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("import_file", "ons-postcodes", str(ONS_PATH), "--strict")
+
+
+def test_import_file_command_missing_file():
+    with pytest.raises(CommandError, match="There is no file"):
+        call_command("import_file", "wards", "/nonexistent/wards.csv")

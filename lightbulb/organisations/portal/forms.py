@@ -77,7 +77,7 @@ class ProposalForm(ClaimForm):
         label="Company number (optional)", max_length=30, required=False, help_text="If it is a company, like 01234567 or SC123456"
     )
     address = forms.CharField(label="Address", max_length=500, widget=forms.Textarea(attrs={"rows": 3}), validators=[no_markup])
-    postcode = forms.CharField(label="Postcode", max_length=10, widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"}))
+    postcode = forms.CharField(label="Postcode", widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"}))
     description = forms.CharField(label="What does the organisation do?", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), validators=[no_markup])
 
     field_order = ["name", "legal_form", "charity_number", "company_number", "address", "postcode", "description", "role_in_organisation", "evidence"]
@@ -108,7 +108,7 @@ class ProfileForm(forms.Form):
     )
     address = forms.CharField(label="Address", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=[no_markup])
     postcode = forms.CharField(
-        label="Postcode", max_length=10, required=False, widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"})
+        label="Postcode", required=False, widget=forms.TextInput(attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"})
     )
     website = forms.URLField(label="Website (optional)", max_length=200, required=False, assume_scheme="https", help_text="For example, https://example.org")
     email = forms.EmailField(label="Organisation e-mail address (optional)", max_length=254, required=False)

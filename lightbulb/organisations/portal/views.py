@@ -21,6 +21,11 @@ PROPOSAL_SESSION_KEY = "portal_proposal"
 LEGAL_FORMS = dict(ProposalForm.base_fields["legal_form"].choices)  # type: ignore[attr-defined]
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on a POST, even when empty (an empty form must still be validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _add_errors(form: Any, error: ValidationError) -> None:
     """Put a service's refusal next to the field it concerns, or at the top of the form."""
     if hasattr(error, "error_dict"):
@@ -49,7 +54,8 @@ def portal_claim_start(request: HttpRequest) -> HttpResponse:
     searched = "q" in request.GET
     form = ClaimSearchForm(request.GET if searched else None)
     results = selectors.organisation_search(form.cleaned_data["q"]) if searched and form.is_valid() else []
-    context = {"form": form, "searched": searched and form.is_valid(), "results": results}
+    member_of = set(selectors.portal_organisations(selectors.request_user(request)).values_list("pk", flat=True)) if results else set()
+    context = {"form": form, "searched": searched and form.is_valid(), "results": results, "member_of": member_of}
     return render(request, "organisations/portal/claim_start.html", context)
 
 
@@ -60,7 +66,7 @@ def portal_claim(request: HttpRequest, pk: int) -> HttpResponse:
     if selectors.user_is_member(user, organisation):
         messages.info(request, f"You are already a member of {organisation.name}.")
         return redirect("organisations:portal_organisation", pk=organisation.pk)
-    form = ClaimForm(request.POST or None)
+    form = ClaimForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_claim_create(acting_user=user, organisation=organisation, **form.cleaned_data)
@@ -77,7 +83,7 @@ def portal_claim(request: HttpRequest, pk: int) -> HttpResponse:
 def portal_propose(request: HttpRequest) -> HttpResponse:
     """Propose an organisation the register does not hold; answers are checked on the next page."""
     initial = request.session.get(PROPOSAL_SESSION_KEY) or {"name": request.GET.get("name", "")[:300]}
-    form = ProposalForm(request.POST or None, initial=initial)
+    form = ProposalForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         request.session[PROPOSAL_SESSION_KEY] = form.cleaned_data
         return redirect("organisations:portal_propose_check")
@@ -124,7 +130,7 @@ def portal_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_portal_organisation(request, pk)
     initial: dict[str, Any] = {name: getattr(organisation, name) for name in services.PROFILE_FIELDS}
     initial["areas_of_work"] = [str(area.pk) for area in organisation.areas_of_work.all()]
-    form = ProfileForm(request.POST or None, initial=initial, area_choices=selectors.area_of_work_choices())
+    form = ProfileForm(_posted(request), initial=initial, area_choices=selectors.area_of_work_choices())
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in services.PROFILE_FIELDS}
         areas = selectors.areas_of_work_by_ids(form.cleaned_data["areas_of_work"]) if "areas_of_work" in form.fields else None
@@ -197,7 +203,7 @@ def claims_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if claim.status != selectors.CLAIM_STATUSES.PENDING:
         messages.error(request, f"This claim has already been {claim.get_status_display().lower()}. Nothing was changed.")
         return redirect("organisations:claims_detail", pk=claim.pk)
-    form = ClaimDecisionForm(request.POST or None)
+    form = ClaimDecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         user = selectors.request_user(request)
         try:

@@ -40,12 +40,13 @@ migrate: setup ## Apply database migrations
 demo: migrate ## Load the Anytown demo council (once: delete var/lightbulb.sqlite3 to start again)
 	$(PY) manage.py seed_demo --scale council --seed $(DEMO_SEED) --if-empty
 
-# Both processes share make's process group: Ctrl-C, or either of them stopping,
-# stops the other (`kill 0` also reaches runserver's auto-reloading child).
+# Each process runs in its own process group (set -m), so stopping the group also
+# stops runserver's auto-reloading child. Ctrl-C, or either process ending, stops both.
 run: demo ## Set everything up, start the web app and the worker, print the sign-ins
-	@trap 'trap - EXIT INT TERM; kill 0 2>/dev/null' EXIT INT TERM; \
-	  $(PY) manage.py db_worker --queue-name '*' & \
-	  $(PY) manage.py runserver 0.0.0.0:$(PORT) & \
+	@set -m; \
+	  $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	  $(PY) manage.py runserver 0.0.0.0:$(PORT) & server=$$!; \
+	  trap 'kill -TERM -- -$$worker -$$server 2>/dev/null; wait' EXIT INT TERM; \
 	  $(PY) manage.py demo_signins --port $(PORT) --wait 120; \
 	  wait -n
 

@@ -25,7 +25,6 @@ class MoneyField(forms.CharField):
     def __init__(self, *, allow_zero: bool = False, maximum: Decimal = ABSURD_AMOUNT, **kwargs: Any) -> None:
         self.allow_zero = allow_zero
         self.maximum = maximum
-        kwargs.setdefault("max_length", 30)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("class", "govuk-input--width-10")
         self.widget.attrs.setdefault("inputmode", "decimal")
@@ -34,6 +33,8 @@ class MoneyField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
+        if len(text) > 30:
+            raise ValidationError(f"{self.label} must be an amount in pounds, like 1250 or £1,250.00")
         cleaned = text.replace("£", "").replace(",", "").replace(" ", "")
         if cleaned.startswith("-"):
             raise ValidationError(f"{self.label} must be more than £0")
@@ -91,8 +92,16 @@ class AgreementForm(forms.Form):
         label="Purpose", max_length=5000, widget=forms.Textarea, validators=[no_markup], error_messages={"required": "Enter the purpose of the agreement"}
     )
     amount = MoneyField(label="Total value", help_text="In pounds, for example £12,500", error_messages={"required": "Enter the total value"})
-    start_date = GovukDateField(label="Start date", help_text="For example, 1 4 2026", error_messages={"required": "Enter the start date"})
-    end_date = GovukDateField(label="End date", help_text="For example, 31 3 2027", error_messages={"required": "Enter the end date"})
+    start_date = GovukDateField(
+        label="Start date",
+        help_text="For example, 1 4 2026",
+        error_messages={"required": "Enter the start date", "incomplete": "Start date must include a day, month and year"},
+    )
+    end_date = GovukDateField(
+        label="End date",
+        help_text="For example, 31 3 2027",
+        error_messages={"required": "Enter the end date", "incomplete": "End date must include a day, month and year"},
+    )
     procurement_route = forms.ChoiceField(
         label="Procurement route", choices=[("", "Choose a route"), *ProcurementRoute.choices], error_messages={"required": "Choose the procurement route"}
     )
@@ -215,7 +224,9 @@ class DueDiligenceForm(forms.Form):
         error_messages={"required": "Choose the check that was done", "invalid_choice": "Choose a check from the list"},
     )
     completed_on = GovukDateField(
-        label="Date the check was done", help_text="For example, 27 3 2026", error_messages={"required": "Enter the date the check was done"}
+        label="Date the check was done",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the check was done", "incomplete": "Date the check was done must include a day, month and year"},
     )
     note = forms.CharField(
         label="Note (optional)", max_length=2000, required=False, widget=forms.Textarea, help_text="What was seen, for example the date of the accounts"

@@ -231,7 +231,7 @@ def condition_edit(request: HttpRequest, pk: int, condition_pk: int) -> HttpResp
 def condition_remove(request: HttpRequest, pk: int, condition_pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk, write=True)
     condition = selectors.condition_get(agreement, condition_pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.condition_remove(acting_user=request.user, condition=condition)

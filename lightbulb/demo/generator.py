@@ -399,7 +399,8 @@ _NEAR_NAME_CHANGES: list[Callable[[str], str]] = [
 def _seed_duplicates(rng: random.Random, scale: Scale, ctx: DemoContext, planner: _OrganisationPlanner) -> None:
     """Records duplicate detection should find: the same charity number twice, and near-identical names at one postcode."""
     charities = [organisation for organisation in ctx.sample_organisations if organisation.legal_form in (LegalForm.CHARITY, LegalForm.CIO)]
-    others = [organisation for organisation in ctx.sample_organisations if organisation not in charities]
+    charity_pks = {organisation.pk for organisation in charities}
+    others = [organisation for organisation in ctx.sample_organisations if organisation.pk not in charity_pks]
     same_number = rng.sample(charities, min(scale.duplicate_pairs, len(charities)))
     originals = same_number + rng.sample(others, min(scale.duplicate_pairs, len(others)))
     plans = []
@@ -410,7 +411,7 @@ def _seed_duplicates(rng: random.Random, scale: Scale, ctx: DemoContext, planner
         plan.wards_served = [original.ward_id]  # type: ignore[list-item]
         if index < len(same_number):
             # Registered again from an old address, under the charity's formal name.
-            copy.name = f"The {original.name} Trust"
+            copy.name = f"The {original.name}" if original.name.endswith(" Trust") else f"The {original.name} Trust"
             plan.identifiers = list(original.identifiers.values_list("scheme", "value"))
             copy.postcode = rng.choice(ctx.ward_postcodes[original.ward_id])  # type: ignore[index]
         else:

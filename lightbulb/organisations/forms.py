@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
@@ -14,12 +13,23 @@ from django.utils import timezone
 from lightbulb.core.forms import GovukDateField, no_markup
 from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import AreaOfWork, IdentifierScheme, LegalForm, OrganisationStatus
-from lightbulb.organisations.normalise import normalise_postcode
+from lightbulb.organisations.normalise import is_valid_postcode, normalise_postcode
 from lightbulb.places.models import Ward
 
-_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
 phone_validator = RegexValidator(r"^[0-9 +()\-]{6,30}$", "Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
 ARCHIVED = "archived"
+
+
+class DateField(GovukDateField):
+    """A GOV.UK date whose missing day, month or year gets the specific message from `compress`.
+
+    (Required sub-fields would otherwise stop at Django's generic "Enter a complete value.")
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for part in self.fields:
+            part.required = False
 
 
 def _reason_field(label: str, hint: str = "") -> forms.CharField:
@@ -154,7 +164,7 @@ class OrganisationForm(forms.Form):
         validators=[phone_validator],
         error_messages={"max_length": "Enter a telephone number of 30 characters or fewer"},
     )
-    date_registered = GovukDateField(label="Date registered", required=False, help_text="For example, 27 3 2007")
+    date_registered = DateField(label="Date registered", required=False, help_text="For example, 27 3 2007")
     is_vcse = forms.BooleanField(label="It is a voluntary, community or social enterprise organisation", required=False)
     wards_served = forms.ModelMultipleChoiceField(
         label="Wards served",
@@ -181,7 +191,7 @@ class OrganisationForm(forms.Form):
         raw = " ".join(self.cleaned_data["postcode"].upper().split())
         if not raw:
             return ""
-        if not _POSTCODE.match(raw):
+        if not is_valid_postcode(raw):
             raise ValidationError("Enter a real postcode, like AT1 1AA")
         return normalise_postcode(raw)
 
@@ -248,8 +258,8 @@ class ContactForm(forms.Form):
         validators=[no_markup],
         error_messages={"required": "Enter why the council holds these details", "max_length": "The purpose must be 300 characters or fewer"},
     )
-    consent_given_on = GovukDateField(label="Date consent was given", required=False, help_text="For example, 27 3 2026")
-    retain_until = GovukDateField(
+    consent_given_on = DateField(label="Date consent was given", required=False, help_text="For example, 27 3 2026")
+    retain_until = DateField(
         label="Keep until",
         help_text="The date to erase these details by, for example 31 3 2028",
         error_messages={"required": "Enter the date to keep the details until"},

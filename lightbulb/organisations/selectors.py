@@ -306,6 +306,15 @@ def _same_identifier_pairs() -> dict[tuple[int, int], list[str]]:
     return found
 
 
+def name_similarity(first_key: str, second_key: str) -> float:
+    """How alike two name keys are (0-100), word order aside.
+
+    Also compared without spaces, because "Food Bank" and "Foodbank" are the
+    same name to a person but only 76% alike word by word.
+    """
+    return max(fuzz.token_sort_ratio(first_key, second_key), fuzz.ratio(first_key.replace(" ", ""), second_key.replace(" ", "")))
+
+
 def _similar_name_pairs() -> dict[tuple[int, int], list[str]]:
     threshold = settings.DUPLICATE_NAME_SIMILARITY
     shared_postcodes = _live().exclude(postcode="").values("postcode").annotate(records=Count("pk")).filter(records__gt=1).values("postcode")
@@ -315,7 +324,7 @@ def _similar_name_pairs() -> dict[tuple[int, int], list[str]]:
     found: dict[tuple[int, int], list[str]] = defaultdict(list)
     for postcode, records in by_postcode.items():
         for (first_id, first_key), (second_id, second_key) in itertools.combinations(sorted(records), 2):
-            score = fuzz.token_sort_ratio(first_key, second_key)
+            score = name_similarity(first_key, second_key)
             if score >= threshold:
                 found[(first_id, second_id)].append(f"Names {score:.0f}% alike at {postcode}")
     return found

@@ -24,8 +24,8 @@ from lightbulb.organisations.models import (
     OrganisationStatus,
     RegisterValue,
 )
-from lightbulb.organisations.normalise import name_key, normalise_postcode, places_function
-from lightbulb.places.models import Postcode, Ward
+from lightbulb.organisations.normalise import name_key, normalise_postcode
+from lightbulb.places.selectors import ward_for_postcode
 
 # Fields a person may type on an organisation; an import never overwrites them once typed.
 EDITABLE_FIELDS = [
@@ -49,18 +49,6 @@ REGISTER_FIELDS = [*EDITABLE_FIELDS, "latest_income", "latest_income_year_end"]
 # What a merge snapshot keeps of the merged record, to restore it on undo.
 SNAPSHOT_FIELDS = [*REGISTER_FIELDS, "merged_into_id"]
 CONTACT_FIELDS = ["name", "role", "email", "phone", "purpose", "consent_given_on", "retain_until"]
-
-
-def ward_for_postcode(postcode: str) -> Ward | None:
-    """The ward a postcode lies in, if the council's lookup knows it."""
-    if not postcode:
-        return None
-    lookup = places_function("lightbulb.places.selectors", "ward_for_postcode")
-    if lookup is not None:
-        found = lookup(postcode)
-        return found if isinstance(found, Ward) else None
-    row = Postcode.objects.select_related("ward").filter(postcode=postcode).first()
-    return row.ward if row else None
 
 
 def _check_fields(fields: Iterable[str], allowed: list[str]) -> None:

@@ -107,7 +107,9 @@ def test_register_values_after_a_person_corrects_a_field(officer):
     organisation = OrganisationFactory(name="Hilltop", human_edited_fields=[])
     services.register_values_record(source="Companies House", organisation=organisation, values={"phone": "01632 000000"}, as_of=AS_OF)
     services.organisation_update(acting_user=officer, organisation=organisation, changes={"phone": "01632 960001"})
-    services.register_values_record(source="Companies House", organisation=organisation, values={"phone": "01632 111111"}, as_of=AS_OF + datetime.timedelta(days=30))
+    services.register_values_record(
+        source="Companies House", organisation=organisation, values={"phone": "01632 111111"}, as_of=AS_OF + datetime.timedelta(days=30)
+    )
     organisation.refresh_from_db()
     assert organisation.phone == "01632 960001"
     row = RegisterValue.objects.get(organisation=organisation, field="phone")

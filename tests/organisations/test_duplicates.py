@@ -1,0 +1,90 @@
+"""Duplicate detection: the same identifier on two records, or near-identical names at one postcode."""
+
+from __future__ import annotations
+
+import pytest
+
+from lightbulb.core.roles import Role
+from lightbulb.organisations import selectors, services
+from tests.factories import IdentifierFactory, OrganisationFactory
+from tests.helpers import visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_same_identifier_on_two_records_is_found():
+    first, second = OrganisationFactory(name="Alpha", postcode="AT1 1AA"), OrganisationFactory(name="Beta", postcode="AT5 5ZZ")
+    IdentifierFactory(organisation=first, scheme="GB-CHC", value="1123456")
+    IdentifierFactory(organisation=second, scheme="GB-CHC", value="1123456")
+    IdentifierFactory(organisation=second, scheme="GB-COH", value="01123456")  # another scheme: not a match
+    assert selectors.duplicate_pair_reasons() == {(first.pk, second.pk): ["Both hold GB-CHC-1123456"]}
+
+
+def test_similar_names_at_one_postcode_are_found():
+    first = OrganisationFactory(name="Riverside Food Bank", postcode="AT1 1AA")
+    second = OrganisationFactory(name="The Riverside Foodbank Ltd", postcode="AT1 1AA")
+    OrganisationFactory(name="Riverside Food Bank", postcode="AT2 2BB")  # elsewhere
+    OrganisationFactory(name="Hilltop Youth Club", postcode="AT1 1AA")  # different name
+    found = selectors.duplicate_pair_reasons()
+    assert list(found) == [(first.pk, second.pk)]
+    assert "alike at AT1 1AA" in found[(first.pk, second.pk)][0]
+
+
+def test_threshold_comes_from_settings(settings):
+    OrganisationFactory(name="Riverside Food Bank", postcode="AT1 1AA")
+    OrganisationFactory(name="Riverside Food Club", postcode="AT1 1AA")
+    settings.DUPLICATE_NAME_SIMILARITY = 99
+    assert selectors.duplicate_count() == 0
+    settings.DUPLICATE_NAME_SIMILARITY = 80
+    assert selectors.duplicate_count() == 1
+
+
+def test_dismissed_merged_and_archived_records_are_left_out(users):
+    officer = users[Role.OFFICER]
+    a, b = OrganisationFactory(name="Same Name", postcode="AT1 1AA"), OrganisationFactory(name="Same Name", postcode="AT1 1AA")
+    c, d = OrganisationFactory(name="Other Name", postcode="AT3 3CC"), OrganisationFactory(name="Other Name", postcode="AT3 3CC")
+    e, f = OrganisationFactory(name="Third Name", postcode="AT4 4DD"), OrganisationFactory(name="Third Name", postcode="AT4 4DD")
+    assert selectors.duplicate_count() == 3
+    services.duplicate_dismiss(acting_user=officer, first=b, second=a, reason="Two branches")
+    services.organisation_merge(acting_user=officer, kept=c, merged=d, reason="Same")
+    services.organisation_archive(acting_user=officer, organisation=f, reason="Added in error")
+    assert selectors.duplicate_count() == 0
+    assert e.pk
+
+
+def test_review_page_lists_pairs_with_reasons(officer_client):
+    first = OrganisationFactory(name="Riverside Food Bank", postcode="AT1 1AA")
+    second = OrganisationFactory(name="Riverside Foodbank", postcode="AT1 1AA")
+    IdentifierFactory(organisation=first, scheme="GB-CHC", value="1123456")
+    IdentifierFactory(organisation=second, scheme="GB-CHC", value="1123456")
+    text = visible_text(officer_client.get("/organisations/duplicates/").content)
+    assert "1 possible duplicate" in text
+    assert "Both hold GB-CHC-1123456" in text and "alike at AT1 1AA" in text
+
+
+def test_dashboard_panel_counts_duplicates_for_officers_only(officer_client, client_for):
+    OrganisationFactory(name="Same Name", postcode="AT1 1AA")
+    OrganisationFactory(name="Same Name", postcode="AT1 1AA")
+    assert "1 possible duplicate pair of organisation records to review" in visible_text(officer_client.get("/").content)
+    assert "possible duplicate" not in visible_text(client_for(Role.COUNCILLOR).get("/").content)
+
+
+def test_dismiss_through_the_page(officer_client):
+    a, b = OrganisationFactory(name="Same Name", postcode="AT1 1AA"), OrganisationFactory(name="Same Name", postcode="AT1 1AA")
+    url = f"/organisations/duplicates/{a.pk}/{b.pk}/dismiss"
+    empty = officer_client.post(url, {"reason": ""})
+    assert "enter a reason" in visible_text(empty.content)
+    hostile = officer_client.post(url, {"reason": "<script>alert(1)</script>"})
+    assert "without HTML tags" in visible_text(hostile.content)
+    assert selectors.duplicate_count() == 1
+    response = officer_client.post(url, {"reason": "Two branches with their own committees"})
+    assert response.status_code == 302
+    assert selectors.duplicate_count() == 0
+    again = officer_client.post(url, {"reason": "Twice"}, follow=True)
+    assert "already marked as different" in visible_text(again.content)
+
+
+def test_pair_of_one_record_or_missing_record_is_404(officer_client):
+    a = OrganisationFactory()
+    assert officer_client.get(f"/organisations/duplicates/{a.pk}/{a.pk}/merge").status_code == 404
+    assert officer_client.get(f"/organisations/duplicates/{a.pk}/999999/dismiss").status_code == 404

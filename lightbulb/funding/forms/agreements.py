@@ -31,7 +31,7 @@ class MoneyField(forms.CharField):
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = super().to_python(value)
-        if text in self.empty_values:
+        if text is None or text in self.empty_values:
             return None
         if len(text) > 30:
             raise ValidationError(f"{self.label} must be an amount in pounds, like 1250 or £1,250.00")

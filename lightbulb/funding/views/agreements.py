@@ -80,7 +80,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     queryset, sort = sort_queryset(request, selectors.agreement_search(filters), SORTS, "-start")
     fmt = request.GET.get("format", "")
     if fmt in EXPORT_FORMATS:
-        return export_response(rows=queryset.iterator(chunk_size=500), columns=EXPORT_COLUMNS, filename="agreements", fmt=fmt)
+        return export_response(rows=queryset.iterator(chunk_size=500), columns=EXPORT_COLUMNS, filename="agreements", fmt=fmt)  # type: ignore[return-value]
     page = paginate(request, queryset)
     return render(
         request,

@@ -21,7 +21,6 @@ class World:
 BUILDERS: list[Any] = []
 
 
-
 def _portal_objects(world: World) -> None:
     """A pending claim and a profile change for the officers' claim pages, and an organisation nobody has claimed."""
     from tests.factories import OrganisationClaimFactory, ProfileChangeFactory
@@ -50,13 +49,26 @@ def _register_objects(world: World) -> None:
 BUILDERS.append(_register_objects)
 
 
+def _places_objects(world: World) -> None:
+    """A ward with a councillor, a locality and a finished import run for the places and imports routes."""
+    from lightbulb.imports.models import ImportRun
+    from tests.factories import CouncillorFactory, LocalityFactory, WardFactory
+
+    world.extra["locality"] = LocalityFactory(name="Matrix Locality")
+    world.extra["ward"] = WardFactory(name="Matrix Ward", locality=world.extra["locality"])
+    world.extra["councillor"] = CouncillorFactory(name="Matrix Councillor", ward=world.extra["ward"])
+    world.extra["import_run"] = ImportRun.objects.create(source="wards", filename="wards.csv", status=ImportRun.Status.SUCCEEDED)
+
+
+BUILDERS.append(_places_objects)
+
+
 def _agreement_objects(world: World) -> None:
     """An agreement for each organisation, a condition and a proportionality tier for the funding routes."""
     from tests.factories import AgreementFactory, ConditionFactory, ProportionalityTierFactory
 
-    officer = world.users["officer"]
-    world.extra["agreement"] = AgreementFactory(organisation=world.organisation, accountable_officer=officer, title="Matrix own agreement")
-    world.extra["other_agreement"] = AgreementFactory(organisation=world.other_organisation, accountable_officer=officer, title="Matrix other agreement")
+    world.extra["agreement"] = AgreementFactory(organisation=world.organisation, accountable_officer=world.users["officer"], title="Matrix own agreement")
+    world.extra["other_agreement"] = AgreementFactory(organisation=world.other_organisation, accountable_officer=world.users["officer"], title="Matrix other agreement")
     world.extra["condition"] = ConditionFactory(agreement=world.extra["agreement"])
     world.extra["tier"] = ProportionalityTierFactory(name="Matrix tier", min_value=900_000_000, risk_level="high")
 

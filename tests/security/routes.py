@@ -135,4 +135,31 @@ ROUTES: dict[str, Route] = {
     "funding:tier_list": Route(only("admin")),
     "funding:tier_create": Route(only("admin")),
     "funding:tier_edit": Route(only("admin"), kwargs=lambda w: {"pk": w.extra["tier"].pk}),
+    # funding: monitoring returns, payments, the portal's returns and the deadlines calendar
+    "funding:return_list": Route(only(*REGISTER_READERS)),
+    "funding:return_detail": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["due_return"].pk}),
+    "funding:return_review": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["submitted_return"].pk}),
+    "funding:return_attachment": Route(
+        only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["submitted_return"].pk, "attachment_pk": w.extra["return_attachment"].pk}
+    ),
+    "funding:agreement_returns": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
+    "funding:agreement_returns_schedule": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
+    "funding:portal_returns": Route(only("vcs")),
+    "funding:portal_return": Route({**only("vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["due_return"].pk}),
+    "funding:portal_attachment": Route(
+        {**only("vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["submitted_return"].pk, "attachment_pk": w.extra["return_attachment"].pk}
+    ),
+    "funding:payment_list": Route(only(*REGISTER_READERS)),
+    "funding:payment_detail": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
+    "funding:payment_paid": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
+    "funding:payment_hold": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
+    "funding:payment_release": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
+    "funding:payment_claw_back": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["paid_payment"].pk}),
+    "funding:agreement_payments": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
+    "funding:agreement_payments_schedule": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
+    "funding:agreement_milestone_add": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
+    "funding:calendar": Route(signed_in()),
+    "funding:calendar_reset": Route(signed_in(405)),
+    # The token is the credential: anyone holding it reads the feed.
+    "funding:calendar_feed": Route(everyone(), kwargs=lambda w: {"token": w.extra["calendar_token"]}),
 }

@@ -76,6 +76,41 @@ def _agreement_objects(world: World) -> None:
 BUILDERS.append(_agreement_objects)
 
 
+def _returns_payments_objects(world: World) -> None:
+    """A live agreement with a due return, a submitted one with a file, scheduled and paid payments, and a calendar token."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lightbulb.accounts.services import user_calendar_token_reset
+    from lightbulb.funding.models import ReturnAttachment
+    from tests.factories import AgreementFactory
+    from tests.funding.factories_returns import PDF_BYTES, MonitoringReturnFactory, PaymentFactory
+
+    officer = world.users["officer"]
+    agreement = AgreementFactory(organisation=world.organisation, accountable_officer=officer, status="live", title="Matrix returns agreement")
+    world.extra["returns_agreement"] = agreement
+    world.extra["due_return"] = MonitoringReturnFactory(agreement=agreement)
+    submitted = MonitoringReturnFactory(
+        agreement=agreement, period_start=datetime.date(2025, 7, 1), period_end=datetime.date(2025, 9, 30), status="submitted", narrative="Matrix narrative"
+    )
+    world.extra["submitted_return"] = submitted
+    world.extra["return_attachment"] = ReturnAttachment.objects.create(
+        monitoring_return=submitted,
+        file=SimpleUploadedFile("matrix.pdf", PDF_BYTES),
+        original_name="matrix.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        uploaded_by=world.users["vcs"],
+    )
+    world.extra["scheduled_payment"] = PaymentFactory(agreement=agreement)
+    world.extra["paid_payment"] = PaymentFactory(agreement=agreement, status="paid", paid_on=datetime.date(2025, 7, 10))
+    world.extra["calendar_token"] = user_calendar_token_reset(user=officer)
+
+
+BUILDERS.append(_returns_payments_objects)
+
+
 def build_world() -> World:
     users = {role.value: UserFactory(role=role, email=f"{role.value}@matrix.example", full_name=f"Matrix {role.label}") for role in Role}
     users["vcs_other"] = UserFactory(role=Role.VCS, email="vcs-other@matrix.example", full_name="Matrix Outsider")

@@ -162,4 +162,40 @@ ROUTES: dict[str, Route] = {
     "funding:calendar_reset": Route(signed_in(405)),
     # The token is the credential: anyone holding it reads the feed.
     "funding:calendar_feed": Route(everyone(), kwargs=lambda w: {"token": w.extra["calendar_token"]}),
+    # funding: decommissioning and the organisation's notice
+    "funding:decommission_reasons": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommission_agreement"].pk}),
+    "funding:decommission_impact": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommission_agreement"].pk}),
+    "funding:decommission_exit": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommission_agreement"].pk}),
+    "funding:decommission_notice": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommission_agreement"].pk}),
+    # With no answers yet, the check page sends the officer back to the first page.
+    "funding:decommission_check": Route(only("officer", ok=302), kwargs=lambda w: {"pk": w.extra["decommission_agreement"].pk}),
+    "funding:decommissioning_detail": Route(only("officer", "councillor", "admin"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
+    "funding:decommissioning_consider": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
+    "funding:decommissioning_complete": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
+    "funding:decommissioning_history": Route(only("officer", "councillor", "admin"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
+    "funding:decommissioning_notice_pdf": Route(
+        {**only("officer", "councillor", "admin", "vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}
+    ),
+    "funding:portal_notices": Route(only("vcs")),
+    "funding:portal_notice": Route({**only("vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
+    # compact: the Compact and consultations
+    "compact:compact": Route(only("officer", "councillor", "admin")),
+    "compact:create_default": Route(only("officer", ok=405)),
+    "compact:manage": Route(only("officer")),
+    "compact:commitment_add": Route(only("officer")),
+    "compact:commitment_edit": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["commitment"].pk}),
+    "compact:commitment_move": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["commitment"].pk}),
+    "compact:commitment_remove": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["commitment"].pk}),
+    "compact:consultation_list": Route(only(*REGISTER_READERS)),
+    "compact:consultation_create": Route(only("officer")),
+    "compact:consultation_detail": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["consultation"].pk}),
+    "compact:consultation_edit": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["consultation"].pk}),
+    "compact:consultation_invite": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["consultation"].pk}),
+    "compact:consultation_summary": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["consultation"].pk}),
+    "compact:public_consultations": Route(everyone()),
+    "compact:public_consultation": Route(everyone(), kwargs=lambda w: {"pk": w.extra["consultation"].pk}),
+    "compact:portal_consultations": Route(only("vcs")),
+    "compact:portal_consultation_respond": Route(
+        {**only("vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["consultation"].pk, "organisation_pk": w.organisation.pk}
+    ),
 }

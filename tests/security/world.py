@@ -111,6 +111,62 @@ def _returns_payments_objects(world: World) -> None:
 BUILDERS.append(_returns_payments_objects)
 
 
+def _decommissioning_objects(world: World) -> None:
+    """An agreement under review to start decommissioning, and one whose notice was issued to the `vcs` user's organisation."""
+    import datetime
+
+    from lightbulb.funding.models import Decommissioning
+    from tests.factories import AgreementFactory
+
+    world.extra["decommission_agreement"] = AgreementFactory(organisation=world.organisation, status="under_review", reference="MATRIX-DEC-1")
+    issued = AgreementFactory(organisation=world.organisation, status="under_review", reference="MATRIX-DEC-2")
+    today = datetime.date.today()
+    world.extra["decommissioning"] = Decommissioning.objects.create(
+        agreement=issued,
+        stage=Decommissioning.Stage.NOTICE_ISSUED,
+        reasons="Matrix reasons",
+        impact_service_users="Matrix",
+        impact_volunteers="Matrix",
+        impact_staff="Matrix",
+        impact_equality_groups="Matrix",
+        alternative_providers="Matrix",
+        mitigations="Matrix",
+        exit_plan="Matrix",
+        notice_date=today,
+        funding_end_date=today + datetime.timedelta(days=120),
+        response_due_date=today + datetime.timedelta(days=28),
+        prepared_by=world.users["officer"],
+    )
+
+
+BUILDERS.append(_decommissioning_objects)
+
+
+def _compact_objects(world: World) -> None:
+    """A Compact with its commitments, and an open consultation the `vcs` user's organisation is invited to."""
+    import datetime
+
+    from lightbulb.compact import services
+
+    compact = services.compact_create_default(acting_user=world.users["officer"])
+    world.extra["commitment"] = compact.commitments.first()
+    today = datetime.date.today()
+    consultation = services.consultation_create(
+        acting_user=world.users["officer"],
+        data={
+            "title": "Matrix consultation",
+            "purpose": "Matrix",
+            "start_date": today - datetime.timedelta(days=7),
+            "end_date": today + datetime.timedelta(days=90),
+        },
+    )
+    consultation.invited.add(world.organisation)
+    world.extra["consultation"] = consultation
+
+
+BUILDERS.append(_compact_objects)
+
+
 def build_world() -> World:
     users = {role.value: UserFactory(role=role, email=f"{role.value}@matrix.example", full_name=f"Matrix {role.label}") for role in Role}
     users["vcs_other"] = UserFactory(role=Role.VCS, email="vcs-other@matrix.example", full_name="Matrix Outsider")

@@ -1,0 +1,286 @@
+"""Reading the Compact, its measures, and consultations.
+
+The measures are computed from funding records the system already holds. The
+funding module sits beside this one (neither imports the other), so its
+models are looked up through the app registry rather than imported.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from lightbulb.compact.models import Commitment, Compact, CompactRule, Consultation, ConsultationResponse
+from lightbulb.core.roles import REGISTER_READERS, Role, role_of
+from lightbulb.organisations.models import Organisation
+
+COMPACT_READERS = frozenset({Role.OFFICER, Role.COUNCILLOR, Role.ADMIN})
+CONSULTATION_READERS = frozenset(REGISTER_READERS)
+TWELVE_WEEKS_DAYS = 84
+PAYMENT_DAYS = 30
+# Breaches listed on the page per rule; the count covers them all.
+BREACH_LIMIT = 50
+
+
+@dataclass
+class Breach:
+    text: str
+    url: str | None
+    date: datetime.date | None = None
+
+
+@dataclass
+class Measure:
+    rule: str
+    kept: int = 0
+    total: int = 0
+    breaches: list[Breach] = field(default_factory=list)
+    breach_count: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.kept / self.total) if self.total else None
+
+    @property
+    def summary(self) -> str:
+        if not self.total:
+            return "Nothing to measure in the last 12 months"
+        return f"Kept {self.kept} of {self.total} ({self.percent}%)"
+
+
+def _url(name: str, pk: int) -> str | None:
+    """A link to a record's page, if that page exists in this installation."""
+    try:
+        return reverse(name, kwargs={"pk": pk})
+    except NoReverseMatch:
+        return None
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last = 31
+    while True:
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            last -= 1
+
+
+def window(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The last 12 months, ending today."""
+    end = today or timezone.localdate()
+    return add_months(end, -12) + datetime.timedelta(days=1), end
+
+
+def compact_get() -> Compact | None:
+    return Compact.objects.prefetch_related(Prefetch("commitments", queryset=Commitment.objects.order_by("order", "id"))).order_by("pk").first()
+
+
+def compact_enabled() -> bool:
+    return Compact.objects.filter(enabled=True).exists()
+
+
+def commitment_get(pk: int) -> Commitment:
+    commitment = Commitment.objects.select_related("compact").filter(pk=pk).first()
+    if commitment is None:
+        raise Http404("No such commitment")
+    return commitment
+
+
+def _consultations(start: datetime.date, end: datetime.date) -> Measure:
+    measure = Measure(rule=CompactRule.CONSULTATION_12_WEEKS)
+    rows = Consultation.objects.filter(end_date__range=(start, end)).annotate(
+        length=ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
+    )
+    breached = rows.filter(length__lt=datetime.timedelta(days=TWELVE_WEEKS_DAYS - 1), short_reason="")
+    measure.total = rows.count()
+    measure.breach_count = breached.count()
+    measure.kept = measure.total - measure.breach_count
+    for item in breached.order_by("-end_date", "pk")[:BREACH_LIMIT]:
+        days = (item.end_date - item.start_date).days + 1
+        measure.breaches.append(Breach(f"{item.title}: ran {days} days with no reason recorded", _url("compact:consultation_detail", item.pk), item.end_date))
+    return measure
+
+
+def _notices(start: datetime.date, end: datetime.date) -> Measure:
+    measure = Measure(rule=CompactRule.NOTICE_3_MONTHS)
+    decommissioning_model = apps.get_model("funding", "Decommissioning")
+    rows = (
+        decommissioning_model.objects.filter(notice_date__range=(start, end))
+        .select_related("agreement", "agreement__organisation")
+        .order_by("-notice_date", "pk")
+    )
+    for item in rows.iterator():
+        measure.total += 1
+        notice_date: datetime.date = item.notice_date  # type: ignore[assignment]  # filtered to a range above
+        if item.funding_end_date >= add_months(notice_date, 3) or item.short_notice_reason.strip():
+            measure.kept += 1
+            continue
+        measure.breach_count += 1
+        if len(measure.breaches) < BREACH_LIMIT:
+            days = (item.funding_end_date - notice_date).days
+            text = f"{item.agreement.reference} ({item.agreement.organisation.name}): {days} days' notice with no reason recorded"
+            measure.breaches.append(Breach(text, _url("funding:decommissioning_detail", item.pk), item.notice_date))
+    return measure
+
+
+def _payments(start: datetime.date, end: datetime.date) -> Measure:
+    measure = Measure(rule=CompactRule.PAYMENT_30_DAYS)
+    payment_model = apps.get_model("funding", "Payment")
+    # Days to pay run from a valid invoice or claim, or the due date (Payment.days_to_pay).
+    rows = payment_model.objects.filter(status="paid", paid_on__range=(start, end)).annotate(
+        took=ExpressionWrapper(F("paid_on") - Coalesce("invoice_received_on", "due_date"), output_field=DurationField())
+    )
+    late = rows.filter(took__gt=datetime.timedelta(days=PAYMENT_DAYS))
+    counts = rows.aggregate(total=Count("pk"), late=Count("pk", filter=Q(took__gt=datetime.timedelta(days=PAYMENT_DAYS))))
+    measure.total, measure.breach_count = counts["total"], counts["late"]
+    measure.kept = measure.total - measure.breach_count
+    for item in late.select_related("agreement", "agreement__organisation").order_by("-paid_on", "pk")[:BREACH_LIMIT]:
+        text = f"{item.agreement.reference} ({item.agreement.organisation.name}): £{item.amount:,.2f} paid after {item.days_to_pay} days"
+        measure.breaches.append(Breach(text, _url("funding:payment_detail", item.pk) or _url("funding:agreement_detail", item.agreement_id), item.paid_on))
+    return measure
+
+
+def _agreement_share(rule: str, start: datetime.date, end: datetime.date) -> Measure:
+    measure = Measure(rule=rule)
+    agreement_model = apps.get_model("funding", "Agreement")
+    rows = agreement_model.objects.filter(start_date__range=(start, end), archived_at__isnull=True).select_related("organisation")
+    if rule == CompactRule.MULTI_YEAR:
+        rows = rows.filter(long_term_need=True)
+    for item in rows.order_by("-start_date", "pk").iterator():
+        measure.total += 1
+        kept = item.is_multi_year if rule == CompactRule.MULTI_YEAR else item.full_cost_recovery
+        if kept:
+            measure.kept += 1
+            continue
+        measure.breach_count += 1
+        if len(measure.breaches) < BREACH_LIMIT:
+            why = "shorter than 3 years for a long-term need" if rule == CompactRule.MULTI_YEAR else "does not fund full cost recovery"
+            measure.breaches.append(Breach(f"{item.reference} ({item.organisation.name}): {why}", _url("funding:agreement_detail", item.pk), item.start_date))
+    return measure
+
+
+def rule_measure(rule: str, today: datetime.date | None = None) -> Measure:
+    start, end = window(today)
+    if rule == CompactRule.CONSULTATION_12_WEEKS:
+        return _consultations(start, end)
+    if rule == CompactRule.NOTICE_3_MONTHS:
+        return _notices(start, end)
+    if rule == CompactRule.PAYMENT_30_DAYS:
+        return _payments(start, end)
+    return _agreement_share(rule, start, end)
+
+
+def compact_measures(compact: Compact, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Each commitment in order with its measure for the last 12 months (rules computed once each)."""
+    cache: dict[str, Measure] = {}
+    rows = []
+    for commitment in compact.commitments.all():
+        measure = None
+        if commitment.rule:
+            if commitment.rule not in cache:
+                cache[commitment.rule] = rule_measure(commitment.rule, today)
+            measure = cache[commitment.rule]
+        rows.append({"commitment": commitment, "measure": measure})
+    return rows
+
+
+def may_read_consultations(request: HttpRequest) -> bool:
+    return role_of(request.user) in CONSULTATION_READERS
+
+
+def consultation_list() -> QuerySet[Consultation]:
+    return Consultation.objects.select_related("lead_officer").annotate(
+        response_count=Count("responses", distinct=True), invited_count=Count("invited", distinct=True)
+    )
+
+
+def get_consultation_for_user(request: HttpRequest, pk: int, write: bool = False) -> Consultation:
+    role = role_of(request.user)
+    consultation = Consultation.objects.select_related("lead_officer").filter(pk=pk).first()
+    if consultation is None or role not in CONSULTATION_READERS:
+        raise Http404("No such consultation")
+    if write and role != Role.OFFICER:
+        raise PermissionDenied("Only council officers change consultations")
+    return consultation
+
+
+def consultation_responses(consultation: Consultation) -> QuerySet[ConsultationResponse]:
+    return consultation.responses.select_related("organisation", "submitted_by").order_by("organisation__name")
+
+
+def consultation_invited(consultation: Consultation) -> QuerySet[Organisation]:
+    return consultation.invited.order_by("name")
+
+
+def organisations_to_invite(consultation: Consultation, query: str) -> QuerySet[Organisation]:
+    rows = Organisation.objects.exclude(pk__in=consultation.invited.values("pk")).order_by("name")
+    if query:
+        rows = rows.filter(name__icontains=query)
+    return rows[:50]
+
+
+def organisations_by_ids(ids: list[int]) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=ids)
+
+
+def is_open(consultation: Consultation, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return consultation.start_date <= today <= consultation.end_date
+
+
+def public_consultations(today: datetime.date | None = None) -> dict[str, list[Consultation]]:
+    """Open consultations, and closed ones whose "you said, we did" summary is published."""
+    today = today or timezone.localdate()
+    rows = Consultation.objects.filter(Q(start_date__lte=today, end_date__gte=today) | Q(end_date__lt=today, summary_published_on__isnull=False))
+    open_now: list[Consultation] = []
+    closed: list[Consultation] = []
+    for item in rows.order_by("-end_date", "pk"):
+        (open_now if item.end_date >= today else closed).append(item)
+    return {"open": open_now, "closed": closed}
+
+
+def public_consultation_get(pk: int, today: datetime.date | None = None) -> Consultation:
+    today = today or timezone.localdate()
+    consultation = Consultation.objects.filter(pk=pk).first()
+    visible = consultation is not None and (is_open(consultation, today) or (consultation.end_date < today and consultation.summary_published_on is not None))
+    if not visible:
+        raise Http404("No such consultation")
+    return consultation  # type: ignore[return-value]
+
+
+def portal_consultations(user: Any, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """Open consultations a `vcs` user's organisations are invited to, with each organisation's response."""
+    today = today or timezone.localdate()
+    organisations = list(Organisation.objects.filter(memberships__user_id=user.pk).order_by("name"))
+    org_ids = [organisation.pk for organisation in organisations]
+    consultations = Consultation.objects.filter(start_date__lte=today, end_date__gte=today, invited__in=org_ids).distinct().prefetch_related("invited")
+    responses = {(item.consultation_id, item.organisation_id): item for item in ConsultationResponse.objects.filter(organisation_id__in=org_ids)}
+    rows = []
+    for consultation in consultations.order_by("end_date", "pk"):
+        invited = {organisation.pk for organisation in consultation.invited.all()}
+        for organisation in organisations:
+            if organisation.pk in invited:
+                rows.append({"consultation": consultation, "organisation": organisation, "response": responses.get((consultation.pk, organisation.pk))})
+    return rows
+
+
+def get_portal_consultation(request: HttpRequest, pk: int, organisation_pk: int) -> tuple[Consultation, Organisation, ConsultationResponse | None]:
+    """A consultation the member's organisation is invited to; 404 for anyone else."""
+    user_id = request.user.pk or 0
+    organisation = Organisation.objects.filter(pk=organisation_pk, memberships__user_id=user_id).first()
+    consultation = Consultation.objects.filter(pk=pk, invited__pk=organisation_pk).first() if organisation else None
+    if consultation is None or organisation is None or role_of(request.user) != Role.VCS:
+        raise Http404("No such consultation")
+    response = ConsultationResponse.objects.filter(consultation=consultation, organisation=organisation).first()
+    return consultation, organisation, response

@@ -55,7 +55,8 @@ class GovukDateField(forms.MultiValueField):
     widget = GovukDateWidget
 
     def __init__(self, **kwargs: Any) -> None:
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        # Parts are optional individually so `compress` can say which part is missing.
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str]) -> datetime.date | None:

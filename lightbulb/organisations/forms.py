@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from lightbulb.core.forms import GovukDateField, no_markup
+from lightbulb.core.registry import registry
 from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import AreaOfWork, IdentifierScheme, LegalForm, OrganisationStatus
 from lightbulb.organisations.normalise import is_valid_postcode, normalise_postcode
@@ -80,10 +81,20 @@ class OrganisationFilterForm(forms.Form):
         error_messages={"invalid_choice": "Choose a status from the list"},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Filters other modules contribute, such as "Currently funded".
+        extra = [(name, item.label) for name, item in registry.organisation_filters.items()]
+        if extra:
+            self.fields["only"] = forms.MultipleChoiceField(
+                label="Only show", choices=extra, required=False, widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": "Choose from the list"}
+            )
+
     def filters(self) -> dict[str, Any]:
         """The valid filters; a filter in error is left out (and shown as an error)."""
         cleaned = getattr(self, "cleaned_data", {})
         return {
+            "only": tuple(cleaned.get("only") or ()),
             "q": (cleaned.get("q") or "").strip(),
             "ward": cleaned["ward"].pk if cleaned.get("ward") else None,
             "legal_form": cleaned.get("legal_form") or "",

@@ -55,6 +55,8 @@ class OrganisationFilters:
     legal_form: str = ""
     area: int | None = None
     status: str = ""
+    # Names of filters registered in registry.organisation_filters.
+    only: tuple[str, ...] = ()
 
 
 def may_see_contacts(request: HttpRequest) -> bool:
@@ -152,7 +154,21 @@ def organisation_search(filters: OrganisationFilters) -> QuerySet[Organisation]:
     if filters.area is not None:
         working = Organisation.areas_of_work.through.objects.filter(organisation_id=OuterRef("pk"), areaofwork_id=filters.area)
         organisations = organisations.filter(Exists(working))
+    for name in filters.only:
+        extra = registry.organisation_filters.get(name)
+        if extra is not None:
+            organisations = extra.apply(organisations)
     return organisations.select_related("ward").prefetch_related("identifiers")
+
+
+def organisation_sections(organisation: Organisation, request: HttpRequest) -> list[dict[str, Any]]:
+    """Parts of the organisation page that other modules contribute (agreements, returns, …), in order."""
+    sections = []
+    for name, section in registry.organisation_sections.items():
+        content = section(organisation, request)
+        if content:
+            sections.append({"name": name, **content})
+    return sorted(sections, key=lambda section: section.get("order", 100))
 
 
 def organisation_export_rows(queryset: QuerySet[Organisation]) -> Any:

@@ -92,6 +92,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "register_rows": selectors.register_comparison(organisation),
             "timeline": selectors.organisation_timeline(organisation),
+            "sections": selectors.organisation_sections(organisation, request),
             "show_contacts": with_contacts,
             "may_edit": selectors.may_edit_register(request),
             "may_erase": with_contacts,

@@ -21,3 +21,8 @@ def duplicates_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 
 registry.dashboard_panels["organisations_duplicates"] = duplicates_panel
+
+# The portal's own navigation and panels register with the app, not when its URLs first load.
+from lightbulb.organisations.portal import navigation as portal_navigation  # noqa: E402
+
+assert portal_navigation

@@ -78,7 +78,7 @@ test-postgres: setup postgres ## The suite on PostgreSQL
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" -n 2 -q
 
 test-browser: setup system-deps ## Browser and accessibility tests (Playwright + Chromium + axe)
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser -q
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser -q -p no:xdist tests/browser
 
 test: setup system-deps lint types imports-check test-sqlite test-postgres test-browser ## Every check: lint, types, contracts, SQLite, PostgreSQL, browser
 	@echo "All checks passed."

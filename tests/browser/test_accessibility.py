@@ -1,0 +1,109 @@
+"""axe-core on every page, as a role that can see it: zero WCAG 2.2 A/AA violations.
+
+The page list comes from the URLconf; tests/security/routes.py says which role
+gets a 200 and the World gives the URL kwargs, so new routes are swept as soon
+as they have their row in the permission matrix.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from playwright.sync_api import Error as PlaywrightError
+
+from lightbulb.core.roles import Role
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import user_for
+from tests.security.routes import ALL, ROUTES
+from tests.security.world import build_world
+
+pytestmark = pytest.mark.browser
+
+# Mounted only when configured, and not ours to style.
+THIRD_PARTY_NAMESPACES = {"oidc"}
+
+
+def _names(patterns, namespace: str = ""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _names(entry.url_patterns, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+ROUTE_NAMES = sorted({name for name in _names(get_resolver().url_patterns) if name.split(":")[0] not in THIRD_PARTY_NAMESPACES})
+
+
+def first_role_with_page(name: str) -> str | None:
+    """The first role (anonymous first) that the permission matrix says gets a 200 for this route."""
+    expect = ROUTES[name].expect
+    return next((who for who in ALL if expect.get(who) == 200), None)
+
+
+@pytest.mark.parametrize("name", ROUTE_NAMES)
+def test_every_page_has_no_axe_violations(name, signed_in_page):
+    if name not in ROUTES:
+        pytest.fail(f"{name} has no row in tests/security/routes.py, so the sweep cannot tell who may see it", pytrace=False)
+    who = first_role_with_page(name)
+    if who is None:
+        pytest.skip(f"{name} never answers 200 to a GET (expected outcomes: {sorted(set(map(str, ROUTES[name].expect.values())))})")
+    world = build_world()
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs(world) or None) + route.query
+    page = signed_in_page(None if who == "anon" else world.users[who])
+    try:
+        response = page.goto(url)
+    except PlaywrightError as error:
+        if "Download is starting" in str(error):
+            pytest.skip(f"{name} answers with a file to download, not a page")
+        raise
+    assert response is not None
+    assert response.status == 200, f"{name} ({url}) as {who} answered {response.status}; the permission matrix expects 200"
+    if "text/html" not in response.headers.get("content-type", ""):
+        pytest.skip(f"{name} answers {response.headers.get('content-type')}, not a page")
+    # htmx partials are HTML without a document around them: their markup is still checked.
+    fragment = "<html" not in response.text()[:2000].lower()
+    assert_accessible(page, f"{name} ({url}) as {who}", fragment=fragment)
+
+
+@pytest.mark.parametrize("role", [role.value for role in Role])
+def test_every_dashboard_has_no_axe_violations(role, signed_in_page):
+    """The start page differs by role: each module adds its own dashboard panels."""
+    page = signed_in_page(user_for(role))
+    page.goto(reverse("core:home"))
+    assert page.get_by_role("heading", level=1).inner_text().endswith("Dashboard")
+    assert_accessible(page, f"the dashboard as {role}")
+
+
+def test_sign_in_errors_have_no_axe_violations(signed_in_page):
+    page = signed_in_page(None)
+    page.goto(reverse("accounts:sign_in"))
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.locator(".govuk-error-message").count() == 2
+    assert page.title().startswith("Error: ")
+    assert_accessible(page, "the sign-in form with errors")
+
+
+def test_user_form_errors_have_no_axe_violations(signed_in_page):
+    page = signed_in_page(user_for(Role.ADMIN))
+    page.goto(reverse("accounts:user_create"))
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert summary.get_by_role("link").count() >= 1
+    assert page.locator(".govuk-error-message").count() >= 1
+    assert_accessible(page, "the add-a-user form with errors")
+
+
+def test_error_pages_have_no_axe_violations(signed_in_page):
+    page = signed_in_page(user_for(Role.STAFF))
+    response = page.goto("/no-such-page/")
+    assert response is not None and response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
+    assert_accessible(page, "the 404 page")
+    response = page.goto(reverse("accounts:user_list"))
+    assert response is not None and response.status == 403
+    assert_accessible(page, "the 403 page")

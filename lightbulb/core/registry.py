@@ -20,6 +20,8 @@ class NavItem:
     order: int = 100
     # The URL prefix that marks this item as the current section.
     prefix: str = ""
+    # Asked only for a role that may see the item: False hides it (e.g. the Compact switched off).
+    visible: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)

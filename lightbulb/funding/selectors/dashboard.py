@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import timezone
 
 from lightbulb.accounts.models import User
@@ -89,8 +89,10 @@ def review_deadlines(user: Any, start: datetime.date, end: datetime.date) -> lis
 
 def deadlines_for(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
     """Every module's deadlines for `user` between `start` and `end`, soonest first."""
+    # Some modules register from their URL modules; a worker or the scheduler has not loaded them yet.
+    get_resolver().url_patterns  # noqa: B018
     gathered: list[Deadline] = []
-    for name, source in registry.deadlines.items():
+    for name, source in list(registry.deadlines.items()):
         try:
             gathered.extend(source(user, start, end))
         except Exception:  # one broken source must not empty the dashboard or the digest

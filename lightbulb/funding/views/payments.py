@@ -62,7 +62,7 @@ def _payment_action(
     request: HttpRequest, pk: int, *, form_class: type[forms.Form], template: str, act: Callable[[Any, dict[str, Any]], Any], done: str
 ) -> HttpResponse:
     payment = selectors.get_payment_for_user(request, pk, write=True)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             act(payment, form.cleaned_data)
@@ -151,7 +151,7 @@ def agreement_payments_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(Role.OFFICER)
 def agreement_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, write=True)
-    form = MilestoneForm(request.POST or None)
+    form = MilestoneForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.payment_milestone_add(agreement=agreement, acting_user=request.user, **form.cleaned_data)

@@ -68,7 +68,7 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(Role.OFFICER)
 def return_review(request: HttpRequest, pk: int) -> HttpResponse:
     monitoring_return = selectors.get_return_for_user(request, pk, write=True)
-    form = ReturnReviewForm(request.POST or None)
+    form = ReturnReviewForm(request.POST if request.method == "POST" else None)
     if monitoring_return.status != monitoring_return.Status.SUBMITTED:
         messages.info(request, f"This return is {monitoring_return.get_status_display().lower()}: only a submitted return can be reviewed.")
         return redirect("funding:return_detail", pk=pk)
@@ -136,7 +136,7 @@ def portal_return(request: HttpRequest, pk: int) -> HttpResponse:
     monitoring_return = selectors.get_portal_return(request, pk)
     open_for_submission = monitoring_return.status in services.SUBMITTABLE
     conditions = list(selectors.measured_conditions(monitoring_return.agreement))
-    form = ReturnSubmitForm(request.POST or None, request.FILES or None, conditions=conditions)
+    form = ReturnSubmitForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None, conditions=conditions)
     if request.method == "POST":
         if not open_for_submission:
             messages.error(request, f"This return is already {monitoring_return.get_status_display().lower()}: it cannot be submitted again.")

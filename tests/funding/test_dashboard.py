@@ -1,0 +1,129 @@
+"""The officer's dashboard: my agreements, returns, payments, reviews and every module's deadlines."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+
+from lightbulb.core.registry import Deadline, registry
+from lightbulb.funding.services.payments import payments_schedule
+from lightbulb.funding.services.returns import returns_schedule
+from tests.conftest import sign_in
+from tests.factories import AgreementFactory, OrganisationFactory
+from tests.funding.factories_returns import live_agreement
+from tests.helpers import assert_queries_independent_of_size, visible_text
+
+TODAY = datetime.datetime(2025, 10, 10, 9, 0)
+
+
+def notices_source(user, start, end):
+    """Stands in for the decommissioning module's notice periods."""
+    day = datetime.date(2025, 10, 20)
+    return (
+        [Deadline(date=day, title="Notice period ends: AGR-DEC-9 Hilltop Youth Club", url="/funding/agreements/9/", kind="notice")]
+        if start <= day <= end
+        else []
+    )
+
+
+@pytest.fixture
+def with_notices(monkeypatch):
+    monkeypatch.setitem(registry.deadlines, "notices_test", notices_source)
+
+
+@pytest.fixture
+def officer_world(users, own_organisation):
+    agreement = live_agreement(users, own_organisation)
+    returns_schedule(agreement=agreement, acting_user=users["officer"])
+    payments_schedule(agreement=agreement, acting_user=users["officer"])
+    AgreementFactory(accountable_officer=users["officer"], status="planned", reference="AGR-PLAN-1")
+    return agreement
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_the_officer_sees_every_panel(client_for, users, officer_world, with_notices):
+    text = visible_text(client_for("officer").get("/").content)
+    # My agreements, by status.
+    assert "My agreements" in text
+    assert "2 agreements you are accountable for" in text
+    assert "Live 1" in text
+    assert "Planned 1" in text
+    # Returns: the July return is overdue, the October one is due within 30 days.
+    assert "1 return overdue" in text
+    assert "1 due in the next 30 days" in text
+    # Payments: September's instalment not yet paid is late; none other within 30 days.
+    assert "Payments due in the next 30 days" in text
+    assert "30 September 2025 Late" in text or "30 September 2025" in text
+    # Reviews: the agreement ends 31 March 2026, within six months.
+    assert "Reviews due" in text
+    assert "AGR-RET-0001 Riverside Food Bank : ends 31 March 2026" in text
+    # Deadlines from every module, including notices from decommissioning.
+    assert "Your deadlines in the next 14 days" in text
+    assert "Notice period ends: AGR-DEC-9 Hilltop Youth Club" in text
+    assert "Add your deadlines to your calendar" in text
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_other_roles_do_not_see_the_officer_panels(client_for, officer_world):
+    for role in ("councillor", "staff", "vcs"):
+        text = visible_text(client_for(role).get("/").content)
+        assert "My agreements" not in text
+        assert "Payments due in the next 30 days" not in text
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_an_officer_with_nothing_is_told_so(make_user, client_for):
+    from django.test import Client
+
+    client = sign_in(Client(), make_user(email="new.officer@example.org"))
+    text = visible_text(client.get("/").content)
+    assert "You are not the accountable officer for any agreement." in text
+    assert "No returns are overdue or due in the next 30 days." in text
+    assert "Nothing is overdue or due in the next two weeks." in text
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_a_broken_deadline_source_does_not_break_the_dashboard(client_for, monkeypatch, officer_world):
+    def broken(user, start, end):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(registry.deadlines, "broken_test", broken)
+    response = client_for("officer").get("/")
+    assert response.status_code == 200
+    assert "Your deadlines in the next 14 days" in visible_text(response.content)
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_organisation_section_summarises_returns_and_payments(rf, users, officer_world, own_organisation):
+    request = rf.get("/")
+    request.user = users["officer"]
+    section = registry.organisation_sections["returns_payments"](own_organisation, request)
+    assert section["order"] == 30
+    assert section["returns"]["overdue"] == 1
+    assert section["payments"]["scheduled"] == 4
+    request.user = users["staff"]
+    assert registry.organisation_sections["returns_payments"](own_organisation, request) is None
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_dashboard_queries_do_not_grow(users, officer_world, with_notices):
+    from django.test import Client
+
+    client = sign_in(Client(), users["officer"])
+    counter = iter(range(100))
+
+    def grow():
+        for _ in range(3):
+            agreement = live_agreement(users, OrganisationFactory(), reference=f"AGR-DASH-{next(counter)}")
+            returns_schedule(agreement=agreement, acting_user=users["officer"])
+            payments_schedule(agreement=agreement, acting_user=users["officer"])
+
+    assert_queries_independent_of_size(client, "/", grow)

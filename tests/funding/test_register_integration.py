@@ -41,3 +41,17 @@ def test_organisation_page_shows_its_agreements_once(client_for):
     text = visible_text(page.content)
     assert "Winter food parcels" in text
     assert page.content.decode().count(">Agreements</h2>") == 1
+
+
+def test_agreement_page_offers_decommissioning_only_when_it_can_start(client_for):
+    live = AgreementFactory(status="live")
+    planned = AgreementFactory(status="planned")
+    officer = client_for(Role.OFFICER)
+    assert "Decommission this agreement" in visible_text(officer.get(reverse("funding:agreement_detail", kwargs={"pk": live.pk})).content)
+    assert "Decommission this agreement" not in visible_text(officer.get(reverse("funding:agreement_detail", kwargs={"pk": planned.pk})).content)
+    councillor = client_for(Role.COUNCILLOR)
+    assert "Decommission this agreement" not in visible_text(councillor.get(reverse("funding:agreement_detail", kwargs={"pk": live.pk})).content)
+
+
+def test_every_page_links_to_the_public_consultations(client):
+    assert reverse("compact:public_consultations") in client.get("/").content.decode()

@@ -196,6 +196,9 @@ if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("lightbulb.accounts.oidc.CouncilOIDCBackend")
 
+# The largest file an import accepts.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+
 # Register duplicate detection: names at least this similar (0-100) at one postcode.
 DUPLICATE_NAME_SIMILARITY = env_int("DUPLICATE_NAME_SIMILARITY", 88)
 

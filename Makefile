@@ -42,11 +42,12 @@ demo: migrate ## Load the Anytown demo council (once: delete var/lightbulb.sqlit
 
 # Each process runs in its own process group (set -m), so stopping the group also
 # stops runserver's auto-reloading child. Ctrl-C, or either process ending, stops both.
-run: demo ## Set everything up, start the web app and the worker, print the sign-ins
+run: demo ## Set everything up, start the web app, the worker and the daily scheduler, print the sign-ins
 	@set -m; \
 	  $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	  $(PY) manage.py run_scheduler & scheduler=$$!; \
 	  $(PY) manage.py runserver 0.0.0.0:$(PORT) & server=$$!; \
-	  trap 'kill -TERM -- -$$worker -$$server 2>/dev/null; wait' EXIT INT TERM; \
+	  trap 'kill -TERM -- -$$worker -$$scheduler -$$server 2>/dev/null; wait' EXIT INT TERM; \
 	  $(PY) manage.py demo_signins --port $(PORT) --wait 120; \
 	  wait -n
 

@@ -25,7 +25,7 @@ def _walk(patterns, namespace: str = ""):
 
 
 def _routes():
-    return [(name, callback) for name, callback in _walk(get_resolver().url_patterns) if not (name or "").split(":")[0] in THIRD_PARTY_NAMESPACES]
+    return [(name, callback) for name, callback in _walk(get_resolver().url_patterns) if (name or "").split(":")[0] not in THIRD_PARTY_NAMESPACES]
 
 
 def test_every_view_declares_its_access():

@@ -8,7 +8,10 @@ as they have their row in the permission matrix.
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Error as PlaywrightError
 
 from lightbulb.core.roles import Role
@@ -107,3 +110,23 @@ def test_error_pages_have_no_axe_violations(signed_in_page):
     response = page.goto(reverse("accounts:user_list"))
     assert response is not None and response.status == 403
     assert_accessible(page, "the 403 page")
+
+
+def test_password_reset_pages_have_no_axe_violations(signed_in_page):
+    """The matrix only probes a spoilt reset link; a good link's form and its errors are pages too."""
+    user = user_for(Role.STAFF)
+    good = reverse(
+        "accounts:password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+    )
+    page = signed_in_page(None)
+    response = page.goto(good)
+    assert response is not None and response.status == 200
+    assert page.get_by_role("heading", level=1).inner_text() == "Choose a new password"
+    assert_accessible(page, "choosing a new password")
+    page.get_by_role("button", name="Save password").click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-message").count() == 1
+    assert_accessible(page, "choosing a new password, with errors")
+    response = page.goto(reverse("accounts:password_reset_confirm", kwargs={"uidb64": "MQ", "token": "spoilt"}))
+    assert response is not None and response.status == 400
+    assert_accessible(page, "a spoilt password reset link")

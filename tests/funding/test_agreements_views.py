@@ -80,7 +80,7 @@ def test_references_count_up_within_the_year(officer_client, users, own_organisa
         ({"amount": HOSTILE_FORMULA}, "must be an amount in pounds"),
         ({"end_date_2": "2025"}, "The end date must be the same as or after the start date"),
         ({"start_date_1": "13"}, "Start date must be a real date"),
-        ({"start_date_0": ""}, "Start date must include a day, month and year"),
+        ({"start_date_0": ""}, "Start date must include a day"),
         ({"organisation": "999999"}, "Choose an organisation from the register"),
         ({"organisation": ""}, "Choose the organisation"),
         ({"kind": "loan"}, "Select a valid choice"),

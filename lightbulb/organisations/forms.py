@@ -21,18 +21,6 @@ phone_validator = RegexValidator(r"^[0-9 +()\-]{6,30}$", "Enter a telephone numb
 ARCHIVED = "archived"
 
 
-class DateField(GovukDateField):
-    """A GOV.UK date whose missing day, month or year gets the specific message from `compress`.
-
-    (Required sub-fields would otherwise stop at Django's generic "Enter a complete value.")
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        for part in self.fields:
-            part.required = False
-
-
 def _reason_field(label: str, hint: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -175,7 +163,7 @@ class OrganisationForm(forms.Form):
         validators=[phone_validator],
         error_messages={"max_length": "Enter a telephone number of 30 characters or fewer"},
     )
-    date_registered = DateField(label="Date registered", required=False, help_text="For example, 27 3 2007")
+    date_registered = GovukDateField(label="Date registered", required=False, help_text="For example, 27 3 2007")
     is_vcse = forms.BooleanField(label="It is a voluntary, community or social enterprise organisation", required=False)
     wards_served = forms.ModelMultipleChoiceField(
         label="Wards served",
@@ -269,8 +257,8 @@ class ContactForm(forms.Form):
         validators=[no_markup],
         error_messages={"required": "Enter why the council holds these details", "max_length": "The purpose must be 300 characters or fewer"},
     )
-    consent_given_on = DateField(label="Date consent was given", required=False, help_text="For example, 27 3 2026")
-    retain_until = DateField(
+    consent_given_on = GovukDateField(label="Date consent was given", required=False, help_text="For example, 27 3 2026")
+    retain_until = GovukDateField(
         label="Keep until",
         help_text="The date to erase these details by, for example 31 3 2028",
         error_messages={"required": "Enter the date to keep the details until"},

@@ -32,6 +32,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lightbulb.accounts.models import Membership, User
 from lightbulb.core.roles import Role
 from lightbulb.demo import words
+from lightbulb.demo.commissioning import AgreementInfo, seed_agreements, seed_decommissioning, seed_returns_and_payments
+from lightbulb.demo.consultations import seed_compact
 from lightbulb.organisations.models import (
     AreaOfWork,
     Contact,
@@ -87,15 +89,26 @@ class Scale:
     # Avoid repeating a name exactly where the word lists allow it (not at national scale: memory stays flat).
     unique_names: bool = True
     batch_size: int = 2000
+    # Funding agreements over the last five financial years (with their returns, payments and decommissionings).
+    agreements: int = 0
 
 
 SCALES = {
     # For the test suite only: small enough to build in a fraction of a second.
-    "tiny": Scale("tiny", wards=4, localities=2, organisations=40, postcodes_per_ward=4, duplicate_pairs=2),
-    "council": Scale("council", wards=20, localities=4, organisations=600, postcodes_per_ward=12, duplicate_pairs=3),
-    "city": Scale("city", wards=70, localities=8, organisations=8000, postcodes_per_ward=12, duplicate_pairs=10),
+    "tiny": Scale("tiny", wards=4, localities=2, organisations=40, postcodes_per_ward=4, duplicate_pairs=2, agreements=60),
+    "council": Scale("council", wards=20, localities=4, organisations=600, postcodes_per_ward=12, duplicate_pairs=3, agreements=1500),
+    "city": Scale("city", wards=70, localities=8, organisations=8000, postcodes_per_ward=12, duplicate_pairs=10, agreements=30_000),
+    # The national scale benchmarks the register: funding stays at the council's size.
     "national": Scale(
-        "national", wards=9000, localities=400, organisations=400_000, postcodes_per_ward=4, duplicate_pairs=50, unique_names=False, batch_size=5000
+        "national",
+        wards=9000,
+        localities=400,
+        organisations=400_000,
+        postcodes_per_ward=4,
+        duplicate_pairs=50,
+        unique_names=False,
+        batch_size=5000,
+        agreements=1500,
     ),
 }
 PUBLIC_SCALES = ["council", "city", "national"]
@@ -118,6 +131,11 @@ class DemoContext:
     # (original pk, duplicate pk, kind) of the deliberate duplicates.
     duplicate_pairs: list[tuple[int, int, str]] = field(default_factory=list)
     users: dict[str, User] = field(default_factory=dict)
+    # The organisation the demo `vcs` user leads.
+    vcs_organisation: Organisation | None = None
+    # Accountable officers besides the demo officer, and what the funding steps need of each agreement.
+    officers: list[User] = field(default_factory=list)
+    agreements: list[AgreementInfo] = field(default_factory=list)
 
 
 Step = Callable[[random.Random, Scale, DemoContext], None]
@@ -444,7 +462,8 @@ def seed_users(rng: random.Random, scale: Scale, ctx: DemoContext) -> None:
     councillor.user = ctx.users[Role.COUNCILLOR]
     councillor.email = ctx.users[Role.COUNCILLOR].email
     councillor.save(update_fields=["user", "email", "updated_at"])
-    Membership.objects.create(user=ctx.users[Role.VCS], organisation=demo_vcs_organisation(ctx), role=Membership.MemberRole.LEAD)
+    ctx.vcs_organisation = demo_vcs_organisation(ctx)
+    Membership.objects.create(user=ctx.users[Role.VCS], organisation=ctx.vcs_organisation, role=Membership.MemberRole.LEAD)
 
 
 _SERVICE_AREAS: dict[str, str] = {
@@ -510,7 +529,17 @@ def seed_claims(rng: random.Random, scale: Scale, ctx: DemoContext) -> None:
 # ---------------------------------------------------------------- running
 
 
-STEPS: list[Step] = [seed_places, seed_areas_of_work, seed_organisations, seed_users, seed_claims]
+STEPS: list[Step] = [
+    seed_places,
+    seed_areas_of_work,
+    seed_organisations,
+    seed_users,
+    seed_claims,
+    seed_agreements,
+    seed_returns_and_payments,
+    seed_decommissioning,
+    seed_compact,
+]
 
 
 def generate(scale: Scale | str, seed: int, *, today: datetime.date | None = None, steps: list[Step] | None = None) -> DemoContext:

@@ -13,8 +13,19 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lightbulb.accounts.models import Membership, User
+from lightbulb.compact.models import Commitment, Compact, Consultation, ConsultationResponse
 from lightbulb.core.roles import TWO_FACTOR_ROLES, Role
 from lightbulb.demo import generator
+from lightbulb.funding.models import (
+    Agreement,
+    AgreementTransition,
+    Condition,
+    Decommissioning,
+    DueDiligenceRecord,
+    MonitoringReturn,
+    Payment,
+    ReturnFigure,
+)
 from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import AreaOfWork, Contact, Organisation, OrganisationClaim, OrganisationIdentifier
 from lightbulb.organisations.services import name_key
@@ -38,11 +49,29 @@ def snapshot() -> dict[str, list]:
         "organisations": list(Organisation.objects.order_by("pk").values_list("name", "legal_form", "status", "postcode", "ward__gss_code", "latest_income")),
         "identifiers": list(OrganisationIdentifier.objects.order_by("organisation_id", "scheme").values_list("scheme", "value")),
         "councillors": list(Councillor.objects.order_by("pk").values_list("name", "party", "ward__gss_code")),
+        "agreements": list(
+            Agreement.objects.order_by("reference").values_list("reference", "title", "organisation__name", "status", "amount", "start_date", "end_date")
+        ),
+        "returns": list(MonitoringReturn.objects.order_by("agreement__reference", "period_start").values_list("agreement__reference", "due_date", "status")),
+        "payments": list(Payment.objects.order_by("agreement__reference", "due_date", "amount").values_list("agreement__reference", "status", "paid_on")),
+        "consultations": list(Consultation.objects.order_by("start_date").values_list("title", "start_date", "end_date")),
     }
 
 
 def wipe() -> None:
     for model in (
+        ConsultationResponse,
+        Consultation,
+        Commitment,
+        Compact,
+        Decommissioning,
+        Payment,
+        ReturnFigure,
+        MonitoringReturn,
+        DueDiligenceRecord,
+        AgreementTransition,
+        Condition,
+        Agreement,
         OrganisationClaim,
         Membership,
         TOTPDevice,
@@ -101,6 +130,29 @@ def test_the_council_scale_has_the_sizes_the_brief_asks_for():
     assert len(ctx.duplicate_pairs) == 6
     assert OrganisationClaim.objects.filter(status=OrganisationClaim.Status.PENDING).count() == 3
     _assert_duplicates_are_detectable(ctx)
+    _assert_commissioning_at_council_scale()
+
+
+def _assert_commissioning_at_council_scale() -> None:
+    from lightbulb.funding.selectors.returns import overdue_q
+
+    assert 1400 <= Agreement.objects.count() <= 1600
+    funded = Agreement.objects.values("organisation").distinct().count()
+    active = Organisation.objects.filter(status="active").count()
+    assert 0.5 * active <= funded <= 0.7 * active
+    mine = Agreement.objects.filter(accountable_officer__email=DEMO_EMAILS[Role.OFFICER])
+    assert 60 <= mine.count() <= 120
+    assert mine.filter(status="live").count() >= 10
+    assert Agreement.objects.filter(amount__lte=500).exists()
+    assert Agreement.objects.filter(amount__gte=1_000_000).exists()
+    overdue = MonitoringReturn.objects.filter(overdue_q(TODAY), status=MonitoringReturn.Status.DUE)
+    assert 15 <= overdue.count() <= 50
+    assert overdue.filter(agreement__accountable_officer__email=DEMO_EMAILS[Role.OFFICER]).count() >= 3
+    paid = Payment.objects.filter(status=Payment.Status.PAID)
+    late = sum(1 for payment in paid.only("paid_on", "invoice_received_on", "due_date") if (payment.days_to_pay or 0) > 30)
+    assert 0.02 <= late / paid.count() <= 0.08
+    assert 3 <= Decommissioning.objects.count() <= 5
+    assert 10 <= Consultation.objects.count() <= 14
 
 
 def _assert_duplicates_are_detectable(ctx: generator.DemoContext) -> None:
@@ -190,7 +242,7 @@ def test_seed_demo_if_empty_keeps_the_data_and_without_it_refuses():
     call_command("seed_demo", "--scale", "tiny", "--seed", "4", "--if-empty", stdout=out)
     assert "already loaded" in out.getvalue()
     assert snapshot() == before
-    assert User.objects.filter(email__endswith="@anytown.example").count() == 6
+    assert User.objects.filter(email__in=DEMO_EMAILS.values()).count() == 6
     with pytest.raises(CommandError, match="already loaded"):
         call_command("seed_demo", "--scale", "tiny", "--seed", "4", stdout=io.StringIO())
 

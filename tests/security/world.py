@@ -67,8 +67,9 @@ def _agreement_objects(world: World) -> None:
     """An agreement for each organisation, a condition and a proportionality tier for the funding routes."""
     from tests.factories import AgreementFactory, ConditionFactory, ProportionalityTierFactory
 
-    world.extra["agreement"] = AgreementFactory(organisation=world.organisation, accountable_officer=world.users["officer"], title="Matrix own agreement")
-    world.extra["other_agreement"] = AgreementFactory(organisation=world.other_organisation, accountable_officer=world.users["officer"], title="Matrix other agreement")
+    officer = world.users["officer"]
+    world.extra["agreement"] = AgreementFactory(organisation=world.organisation, accountable_officer=officer, title="Matrix own agreement")
+    world.extra["other_agreement"] = AgreementFactory(organisation=world.other_organisation, accountable_officer=officer, title="Matrix other agreement")
     world.extra["condition"] = ConditionFactory(agreement=world.extra["agreement"])
     world.extra["tier"] = ProportionalityTierFactory(name="Matrix tier", min_value=900_000_000, risk_level="high")
 

@@ -75,8 +75,11 @@ def test_each_role_signs_in_and_sees_its_dashboard_and_navigation(role, page_as)
     expect(heading).to_contain_text(Role(role).label.lower())
     expected = navigation_for(role)
     labels = nav_labels(page)
-    assert labels[: len(expected)] == expected, f"{role} sees {labels}, expected {expected} then the account links"
-    assert "Your account" in labels
+    assert labels == expected, f"{role} sees {labels}, expected {expected}"
+    # The account links sit in the header: the person's name (to their account) and sign out.
+    account = page.get_by_role("navigation", name="Your account")
+    expect(account.get_by_role("link")).to_contain_text(user_for(role).display_name)
+    expect(account.get_by_role("button", name="Sign out")).to_be_visible()
     if role == Role.ADMIN:
         assert "Users" in labels
     else:
@@ -224,9 +227,9 @@ def test_officer_must_pass_two_factor_before_any_page(page):
 def test_sign_out(page):
     user = user_for(Role.INVESTIGATOR)
     sign_in_through_form(page, user)
-    page.locator(".govuk-service-navigation").get_by_role("button", name="Sign out").click()
+    page.get_by_role("navigation", name="Your account").get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("You have signed out.")
-    expect(page.locator(".govuk-service-navigation").get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Your account").get_by_role("link", name="Sign in")).to_be_visible()
     page.goto(reverse("accounts:account"))
     assert "/account/sign-in" in page.url, f"signed-out browser reached {page.url}"

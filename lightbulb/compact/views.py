@@ -14,18 +14,11 @@ from lightbulb.compact import selectors, services
 from lightbulb.compact.forms import CommitmentForm, CompactForm, ConsultationForm, InviteForm, ResponseForm, SummaryForm
 from lightbulb.core.access import public, roles_required
 from lightbulb.core.exports import Column, export_response
+from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.core.roles import REGISTER_READERS, Role, role_of
 
 COMPACT_READERS = (Role.OFFICER, Role.COUNCILLOR, Role.ADMIN)
-
-
-def _apply_errors(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)  # type: ignore[attr-defined]
-    else:
-        form.add_error(None, exc)  # type: ignore[attr-defined]
 
 
 @roles_required(*COMPACT_READERS)
@@ -60,7 +53,7 @@ def compact_manage(request: HttpRequest) -> HttpResponse:
         try:
             services.compact_update(acting_user=request.user, compact=compact, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Compact saved.")
             return redirect("compact:manage")
@@ -157,7 +150,7 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         try:
             consultation = services.consultation_create(acting_user=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Consultation created. Now invite organisations.")
             return redirect("compact:consultation_detail", pk=consultation.pk)
@@ -172,7 +165,7 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.consultation_update(acting_user=request.user, consultation=consultation, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Consultation saved.")
             return redirect("compact:consultation_detail", pk=pk)
@@ -247,7 +240,7 @@ def portal_consultation_respond(request: HttpRequest, pk: int, organisation_pk: 
         try:
             services.consultation_respond(acting_user=request.user, consultation=consultation, organisation=organisation, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your organisation's response has been sent to the council.")
             return redirect("compact:portal_consultations")

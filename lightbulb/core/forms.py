@@ -271,3 +271,19 @@ def no_markup(value: str) -> None:
     """
     if _TAG.search(value or ""):
         raise ValidationError("Enter text without HTML tags (remove anything between < and >)")
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError, default_field: str | None = None) -> None:
+    """Show a service's refusal next to the field it concerns, or at the top of the form.
+
+    Services raise ValidationError keyed by model field; a key the form has no
+    field for (or an error without keys) goes to `default_field` or the top.
+    """
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            target = name if name in form.fields else default_field
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(default_field, message)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lightbulb.core.access import roles_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
+from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.core.registry import registry
@@ -31,15 +32,6 @@ def _can_write(request: HttpRequest) -> bool:
 def _int_param(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
     return int(value) if value.isdigit() and len(value) < 12 else None
-
-
-def _form_errors_to(form: Any, error: ValidationError) -> None:
-    """Show a service's validation error next to the field it concerns."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def organisation_url(pk: int) -> str | None:
@@ -117,7 +109,7 @@ def ward_create(request: HttpRequest) -> HttpResponse:
         try:
             ward = services.ward_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Ward {ward.name} added.")
             return redirect("places:ward_detail", pk=ward.pk)
@@ -133,7 +125,7 @@ def ward_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.ward_update(acting_user=request.user, ward=ward, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The ward has been updated.")
             return redirect("places:ward_detail", pk=ward.pk)
@@ -195,7 +187,7 @@ def councillor_create(request: HttpRequest) -> HttpResponse:
         try:
             councillor = services.councillor_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Councillor {councillor.name} added.")
             return redirect("places:ward_detail", pk=councillor.ward_id)
@@ -211,7 +203,7 @@ def councillor_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.councillor_update(acting_user=request.user, councillor=councillor, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The councillor's details have been updated.")
             return redirect("places:ward_detail", pk=councillor.ward_id)
@@ -242,7 +234,7 @@ def locality_create(request: HttpRequest) -> HttpResponse:
         try:
             locality = services.locality_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Locality {locality.name} added.")
             return redirect("places:locality_list")
@@ -258,7 +250,7 @@ def locality_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.locality_update(acting_user=request.user, locality=locality, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The locality has been updated.")
             return redirect("places:locality_list")
@@ -286,7 +278,7 @@ def council_settings(request: HttpRequest) -> HttpResponse:
         try:
             services.council_update(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_to(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The council's details have been saved.")
             return redirect("places:council_settings")

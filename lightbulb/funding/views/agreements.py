@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.urls import reverse
 
 from lightbulb.core.access import roles_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
+from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.core.roles import Role
@@ -102,17 +102,6 @@ def spend(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/agreements/spend.html", {"by_year": selectors.spend_by_year_and_kind(), "by_ward": selectors.spend_by_ward()})
 
 
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            target = name if name in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _agreement_values(form: AgreementForm) -> tuple[dict[str, Any], list[Any]]:
     values = dict(form.cleaned_data)
     wards = list(values.pop("wards", []))
@@ -138,7 +127,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         try:
             agreement = services.agreement_create(acting_user=request.user, wards=wards, **values)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Agreement {agreement.reference} created.")
             return redirect("funding:agreement_detail", pk=agreement.pk)
@@ -156,7 +145,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agreement_update(acting_user=request.user, agreement=agreement, wards=wards, **values)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Agreement {agreement.reference} saved.")
             return redirect("funding:agreement_detail", pk=agreement.pk)
@@ -188,7 +177,7 @@ def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             transition_service(agreement=agreement, to_status=form.cleaned_data["to_status"], acting_user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Agreement {agreement.reference} is now {agreement.get_status_display().lower()}.")
             return redirect("funding:agreement_detail", pk=agreement.pk)
@@ -203,7 +192,7 @@ def condition_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.condition_add(acting_user=request.user, agreement=agreement, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Condition added.")
             return redirect(reverse("funding:agreement_detail", kwargs={"pk": agreement.pk}) + "#conditions")
@@ -220,7 +209,7 @@ def condition_edit(request: HttpRequest, pk: int, condition_pk: int) -> HttpResp
         try:
             services.condition_update(acting_user=request.user, condition=condition, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Condition saved.")
             return redirect(reverse("funding:agreement_detail", kwargs={"pk": agreement.pk}) + "#conditions")
@@ -236,7 +225,7 @@ def condition_remove(request: HttpRequest, pk: int, condition_pk: int) -> HttpRe
         try:
             services.condition_remove(acting_user=request.user, condition=condition)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Condition removed.")
             return redirect(reverse("funding:agreement_detail", kwargs={"pk": agreement.pk}) + "#conditions")
@@ -252,7 +241,7 @@ def due_diligence(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.due_diligence_record(acting_user=request.user, agreement=agreement, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Due-diligence check recorded.")
             return redirect(reverse("funding:agreement_detail", kwargs={"pk": agreement.pk}) + "#due-diligence")

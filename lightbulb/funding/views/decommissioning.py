@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from lightbulb.core.access import roles_required
+from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.roles import Role, role_of
 from lightbulb.funding import pdf
@@ -31,15 +32,6 @@ STEPS: list[tuple[str, type[forms.Form], str]] = [
     ("exit", ExitForm, "Mitigations and exit plan"),
     ("notice", NoticeForm, "The written notice"),
 ]
-
-
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _session_key(agreement_pk: int) -> str:
@@ -199,7 +191,7 @@ def _record_step(request: HttpRequest, pk: int, *, form_class: type[forms.Form],
         try:
             service(acting_user=request.user, decommissioning=decommissioning, **{"text" if field != "lessons_learned" else field: form.cleaned_data[field]})
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("funding:decommissioning_detail", pk=pk)
@@ -267,7 +259,7 @@ def portal_notice(request: HttpRequest, pk: int) -> HttpResponse:
                     acting_user=request.user, decommissioning=decommissioning, text=form.cleaned_data["organisation_response"], today=today
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Your response has been sent to the council.")
                 return redirect("funding:portal_notice", pk=pk)

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from lightbulb.core.access import roles_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
+from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.core.roles import Role
 from lightbulb.funding.forms.payments import MilestoneForm, PaymentClawBackForm, PaymentFilterForm, PaymentHoldForm, PaymentPaidForm
 from lightbulb.funding.selectors import payments as selectors
 from lightbulb.funding.selectors.returns import READERS, get_agreement_for_user, may_act
 from lightbulb.funding.services import payments as services
-from lightbulb.funding.views.returns import _apply_errors
 
 EXPORT_COLUMNS = [
     Column("Agreement", lambda p: p.agreement.reference),
@@ -69,7 +69,7 @@ def _payment_action(
             messages.success(request, done)
             return redirect("funding:payment_detail", pk=pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
     return render(request, template, {"payment": payment, "form": form})
 
 
@@ -158,5 +158,5 @@ def agreement_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Milestone payment added.")
             return redirect("funding:agreement_payments", pk=pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
     return render(request, "funding/payments/milestone.html", {"agreement": agreement, "form": form})

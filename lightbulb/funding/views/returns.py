@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lightbulb.core.access import roles_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
+from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.core.roles import Role
 from lightbulb.funding.forms.returns import ReturnFilterForm, ReturnReviewForm, ReturnSubmitForm
@@ -34,15 +35,6 @@ EXPORT_COLUMNS = [
     Column("Submitted", lambda r: r.submitted_at),
     Column("Reviewed", lambda r: r.reviewed_at),
 ]
-
-
-def _apply_errors(form: Any, exc: ValidationError, default_field: str | None = None) -> None:
-    """Put a service's refusal next to the field it concerns (or at the top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field_name, errors in exc.message_dict.items():
-            form.add_error(field_name if field_name in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, exc.messages)
 
 
 @roles_required(*READERS)
@@ -82,7 +74,7 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Return queried. The organisation can now answer and submit it again.")
             return redirect("funding:return_detail", pk=pk)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
     return render(request, "funding/returns/review.html", {"item": monitoring_return, "form": form})
 
 
@@ -153,7 +145,7 @@ def portal_return(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Return submitted. A council officer will review it.")
                 return redirect("funding:portal_return", pk=pk)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
     return render(request, "funding/returns/portal_return.html", {"item": monitoring_return, "form": form, "open_for_submission": open_for_submission})
 
 

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from lightbulb.core.access import roles_required
+from lightbulb.core.forms import add_service_errors
 from lightbulb.core.roles import Role
 from lightbulb.funding.forms.tiers import TierForm
 from lightbulb.funding.selectors import tiers as selectors
 from lightbulb.funding.services import tiers as services
-from lightbulb.funding.views.agreements import _apply_errors
 
 
 @roles_required(Role.ADMIN)
@@ -28,7 +28,7 @@ def tier_create(request: HttpRequest) -> HttpResponse:
         try:
             tier = services.tier_create(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Tier {tier.name} added.")
             return redirect("funding:tier_list")
@@ -52,7 +52,7 @@ def tier_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.tier_update(acting_user=request.user, tier=tier, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Tier {tier.name} saved.")
             return redirect("funding:tier_list")

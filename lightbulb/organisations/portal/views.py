@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lightbulb.core.access import roles_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
+from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.core.roles import Role
 from lightbulb.organisations.portal import selectors, services
@@ -24,15 +25,6 @@ LEGAL_FORMS = dict(ProposalForm.base_fields["legal_form"].choices)  # type: igno
 def _posted(request: HttpRequest) -> Any:
     """The submitted data on a POST, even when empty (an empty form must still be validated), else None."""
     return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it concerns, or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- vcs users ------------------------------------------------------------------------------
@@ -71,7 +63,7 @@ def portal_claim(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.organisation_claim_create(acting_user=user, organisation=organisation, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Your claim for {organisation.name} has been sent. A council officer will check it and e-mail you.")
             return redirect("organisations:portal_home")
@@ -139,7 +131,7 @@ def portal_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=selectors.request_user(request), organisation=organisation, changes=changes, areas_of_work=areas
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your organisation's details have been updated." if change else "Nothing was changed.")
             return redirect("organisations:portal_organisation", pk=organisation.pk)
@@ -216,7 +208,7 @@ def claims_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ClaimAlreadyDecided as error:
             messages.error(request, " ".join(error.messages))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return render(request, "organisations/portal/claim_decide.html", {**_claim_context(claim), "form": form})
         return redirect("organisations:claims_detail", pk=claim.pk)
     return render(request, "organisations/portal/claim_decide.html", {**_claim_context(claim), "form": form})

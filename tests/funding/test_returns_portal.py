@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -214,3 +216,17 @@ def test_hostile_narrative_is_stored_as_text_and_shown_escaped(client_for, due_r
     officer_page = client_for("officer").get(f"/funding/returns/{due_return.pk}/").content.decode()
     assert "<script>alert" not in officer_page
     assert "&lt;script&gt;alert" in officer_page
+
+
+@pytest.mark.django_db
+def test_portal_dashboard_shows_only_overdue_and_soon_due_returns(client_for, users, own_organisation):
+    agreement = live_agreement(users, own_organisation)
+    schedule = returns_schedule(agreement=agreement, acting_user=users["officer"])
+    first, last = schedule[0], schedule[-1]
+    assert (last.due_date - first.due_date).days > 60
+    # The day after the first return fell due: it is overdue; the last is months away.
+    with time_machine.travel(datetime.datetime.combine(first.due_date + datetime.timedelta(days=1), datetime.time(12)), tick=False):
+        home = visible_text(client_for("vcs").get("/").content)
+    assert f"return for {first.period_start:%-d %B %Y} to {first.period_end:%-d %B %Y}" in home
+    assert "Overdue" in home
+    assert f"return for {last.period_start:%-d %B %Y} to {last.period_end:%-d %B %Y}" not in home

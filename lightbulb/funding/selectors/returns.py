@@ -157,10 +157,15 @@ def get_portal_return(request: HttpRequest, pk: int) -> MonitoringReturn:
     return monitoring_return
 
 
+# The portal dashboard looks this far ahead; the returns page lists every one.
+PORTAL_DUE_WITHIN_DAYS = 60
+
+
 def portal_returns_due(user: User) -> list[MonitoringReturn]:
-    """Outstanding returns of the user's organisations, soonest first (for the portal dashboard)."""
+    """Outstanding returns of the user's organisations that are overdue or due within 60 days, soonest first."""
+    horizon = timezone.localdate() + datetime.timedelta(days=PORTAL_DUE_WITHIN_DAYS)
     return list(
-        with_overdue(MonitoringReturn.objects.filter(agreement__organisation__memberships__user=user, status__in=OUTSTANDING))
+        with_overdue(MonitoringReturn.objects.filter(agreement__organisation__memberships__user=user, status__in=OUTSTANDING, due_date__lte=horizon))
         .select_related("agreement__organisation")
         .order_by("due_date", "id")[:20]
     )

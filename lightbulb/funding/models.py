@@ -200,6 +200,8 @@ class DueDiligenceRecord(models.Model):
     completed_on = models.DateField()
     note = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agreement", "check_code"], name="due_diligence_once")]
 
@@ -245,6 +247,8 @@ class ReturnFigure(models.Model):
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="figures")
     value = models.DecimalField(max_digits=14, decimal_places=2)
     comment = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["monitoring_return", "condition"], name="figure_once")]

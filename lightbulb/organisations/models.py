@@ -47,6 +47,8 @@ class AreaOfWork(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "areas of work"
@@ -134,6 +136,8 @@ class RegisterValue(models.Model):
     as_of = models.DateField()
     retrieved_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["field", "source"]
         constraints = [models.UniqueConstraint(fields=["organisation", "source", "field"], name="register_value_once")]
@@ -170,6 +174,8 @@ class DuplicateDecision(TimeStampedModel):
     second = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_decision_once")]
@@ -235,6 +241,8 @@ class ProfileChange(TimeStampedModel):
     changes = models.JSONField(default=dict)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]

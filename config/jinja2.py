@@ -15,6 +15,10 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def _blank_none(value: Any) -> Any:
+    return "" if value is None else value
+
+
 def environment(**options: Any) -> Environment:
     app_loader = options.pop("loader")
     options["loader"] = ChoiceLoader(
@@ -24,6 +28,8 @@ def environment(**options: Any) -> Environment:
         ]
     )
     options.setdefault("extensions", []).append("jinja2.ext.do")
+    # An empty value prints as nothing, never as the word "None".
+    options["finalize"] = _blank_none
     env = Environment(**options)  # noqa: S701 - autoescape is set by Django's backend
     env.globals.update({"static": static, "url": url, **templating.GLOBALS})
     env.filters.update(templating.FILTERS)

@@ -6,6 +6,12 @@ from lightbulb.compact.selectors import compact_enabled
 from lightbulb.core.registry import NavItem, registry
 from lightbulb.core.roles import REGISTER_READERS, Role
 
+
+def _compact_in_menu(role: str) -> bool:
+    """Officers always see the Compact (to set one up); others only while one is switched on."""
+    return role == Role.OFFICER or compact_enabled()
+
+
 registry.add_nav(
     NavItem(
         label="Compact",
@@ -13,7 +19,7 @@ registry.add_nav(
         roles=frozenset({Role.OFFICER, Role.COUNCILLOR, Role.ADMIN}),
         order=60,
         prefix="/compact/",
-        visible=compact_enabled,
+        visible=_compact_in_menu,
     )
 )
 registry.add_nav(

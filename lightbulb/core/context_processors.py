@@ -17,7 +17,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     navigation = []
     for item in registry.navigation:
         allowed = ("public" in item.roles) or (role is not None and role in item.roles)
-        if not allowed or (item.visible is not None and not item.visible()):
+        if not allowed or (item.visible is not None and not item.visible(role or "")):
             continue
         try:
             href = reverse(item.url_name)

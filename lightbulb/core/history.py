@@ -4,11 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lightbulb.core.audit import audit_events_for
+
+# Fields the system keeps for itself; a person reading the history has no use for them.
+BOOKKEEPING_FIELDS = frozenset({"human_edited_fields", "name_key", "created_at", "updated_at"})
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    """A field's name as a person reads it: its verbose name, or the code name in words."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # not a model field, e.g. a count in an audit summary
+        return name.replace("_", " ")
+    return str(getattr(field, "verbose_name", name.replace("_", " ")))
+
+
+def _shown(value: Any) -> Any:
+    """Lists (areas of work, wards) as a comma-separated list rather than Python's own notation."""
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(str(item.get("name", item) if isinstance(item, dict) else item) for item in value)
+    return value
 
 
 def _field_changes(record: Any) -> list[dict[str, Any]]:
@@ -16,7 +36,12 @@ def _field_changes(record: Any) -> list[dict[str, Any]]:
     if previous is None:
         return []
     delta = record.diff_against(previous)
-    return [{"field": record.instance._meta.get_field(change.field).verbose_name, "before": change.old, "after": change.new} for change in delta.changes]
+    model = type(record.instance)
+    return [
+        {"field": _label(model, change.field), "before": _shown(change.old), "after": _shown(change.new)}
+        for change in delta.changes
+        if change.field not in BOOKKEEPING_FIELDS
+    ]
 
 
 def history_entries(obj: models.Model) -> list[dict[str, Any]]:
@@ -41,7 +66,9 @@ def history_entries(obj: models.Model) -> list[dict[str, Any]]:
                 "who": event.actor_label,
                 "what": event.summary or event.action.replace("_", " ").capitalize(),
                 "changes": [
-                    {"field": key, "before": value[0], "after": value[1]} for key, value in event.changes.items() if isinstance(value, list) and len(value) == 2
+                    {"field": _label(type(obj), key), "before": _shown(value[0]), "after": _shown(value[1])}
+                    for key, value in event.changes.items()
+                    if isinstance(value, list) and len(value) == 2
                 ],
                 "reason": "",
             }

@@ -20,8 +20,9 @@ class NavItem:
     order: int = 100
     # The URL prefix that marks this item as the current section.
     prefix: str = ""
-    # Asked only for a role that may see the item: False hides it (e.g. the Compact switched off).
-    visible: Callable[[], bool] | None = None
+    # Asked only for a role that may see the item, with that role: False hides it
+    # (e.g. the Compact while it is switched off, except to officers who set it up).
+    visible: Callable[[str], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def navigation_for(role: str) -> list[str]:
             continue
         # Some sections show only when switched on (for example the Compact).
         visible = getattr(item, "visible", None)
-        if visible is not None and not visible():
+        if visible is not None and not visible(role):
             continue
         try:
             reverse(item.url_name)

@@ -285,3 +285,20 @@ def test_member_of_two_organisations_sees_only_their_notices(client_for, officer
     assert Decommissioning.objects.count() == 2
     page = visible_text(client_for(Role.VCS).get(reverse("funding:portal_notices")).content)
     assert "AGR-2025-7777" in page and second.reference not in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_members_find_the_notice_from_their_dashboard_and_menu(officer_client, client_for, agreement):
+    vcs = client_for(Role.VCS)
+    home = visible_text(vcs.get("/").content)
+    assert "Funding notices" in home  # the menu item
+    assert "Notices that funding will end" not in home  # no panel while there is nothing to answer
+    assert _issue(officer_client, agreement).status_code == 302
+    home = vcs.get("/").content.decode()
+    text = visible_text(home)
+    assert "Notices that funding will end" in text
+    assert "Lunch club grant" in text
+    decommissioning = Decommissioning.objects.get(agreement=agreement)
+    assert reverse("funding:portal_notice", kwargs={"pk": decommissioning.pk}) in home
+    # Nobody else's dashboard shows it.
+    assert "Notices that funding will end" not in visible_text(client_for(Role.STAFF).get("/").content)

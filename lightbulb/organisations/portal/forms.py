@@ -136,6 +136,13 @@ class ProfileForm(forms.Form):
             raise ValidationError("Enter a phone number, like 01632 960 001 or +44 7700 900 982")
         return phone
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # A profile is how people find the organisation: it keeps at least one way to reach it.
+        if not self.errors and not any(cleaned.get(name) for name in ("address", "website", "email", "phone")):
+            self.add_error("email", "Give at least one way to reach the organisation: an address, website, e-mail address or phone number")
+        return cleaned
+
 
 class ClaimDecisionForm(forms.Form):
     decision = forms.ChoiceField(

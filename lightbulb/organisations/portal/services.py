@@ -193,9 +193,7 @@ def organisation_profile_update(
     update: dict[str, Any] = dict(changes)
     if areas_of_work is not None:
         update[AREAS_OF_WORK] = areas_of_work
-    delta = organisation_update(
-        acting_user=acting_user, organisation=organisation, changes=update, summary=f"Profile updated through the portal by {acting_user.display_name}"
-    )
+    delta = organisation_update(acting_user=acting_user, organisation=organisation, changes=update, summary="Profile updated through the portal")
     if not delta:
         return None
     profile_change = ProfileChange(organisation=organisation, changed_by=acting_user, changes=delta)

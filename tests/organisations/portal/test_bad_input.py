@@ -175,12 +175,22 @@ def test_profile_edit_refuses_an_unknown_area_of_work(vcs_client, own_organisati
     assert not ProfileChange.objects.exists()
 
 
-def test_profile_edit_accepts_an_empty_form_as_clearing_optional_details(vcs_client, own_organisation):
+def test_profile_edit_refuses_to_leave_no_way_to_reach_the_organisation(vcs_client, own_organisation):
     url = reverse("organisations:portal_profile_edit", kwargs={"pk": own_organisation.pk})
     response = vcs_client.post(url, {})
+    _assert_refused(response, "Give at least one way to reach the organisation")
+    own_organisation.refresh_from_db()
+    assert own_organisation.postcode == "AT1 1AA"
+    assert not ProfileChange.objects.exists()
+
+
+def test_profile_edit_may_clear_optional_details_while_keeping_one_way_to_reach_it(vcs_client, own_organisation):
+    url = reverse("organisations:portal_profile_edit", kwargs={"pk": own_organisation.pk})
+    response = vcs_client.post(url, {"email": "hello@riverside.example"})
     assert response.status_code == 302
     own_organisation.refresh_from_db()
     assert own_organisation.postcode == ""
+    assert own_organisation.email == "hello@riverside.example"
 
 
 # --- decision ---------------------------------------------------------------------------

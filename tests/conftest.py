@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -13,6 +14,14 @@ from lightbulb.core.roles import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 ROLES = [role.value for role in Role]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, as a fresh process would."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def sign_in(client: Client, user: User) -> Client:

@@ -17,7 +17,12 @@ def duplicates_panel(request: HttpRequest) -> dict[str, Any] | None:
     """Officers see how many possible duplicates wait for a decision."""
     if role_of(request.user) != Role.OFFICER:
         return None
-    return {"title": "Possible duplicate organisations", "template": "organisations/panel_duplicates.html", "order": 30, "count": selectors.duplicate_count()}
+    return {
+        "title": "Possible duplicate organisations",
+        "template": "organisations/panel_duplicates.html",
+        "order": 30,
+        "count": selectors.duplicate_count_recent(),
+    }
 
 
 registry.dashboard_panels["organisations_duplicates"] = duplicates_panel

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -367,6 +368,25 @@ def duplicate_candidates() -> list[DuplicatePair]:
 
 def duplicate_count() -> int:
     return len(duplicate_pair_reasons())
+
+
+# The dashboard's count of possible duplicates compares names across the whole register, too
+# slow to repeat on every dashboard view of a large register: it is kept for a few minutes, and
+# forgotten as soon as an officer dismisses, merges or unmerges (the duplicates page itself is live).
+DUPLICATE_COUNT_KEY = "organisations:duplicate-count"
+DUPLICATE_COUNT_SECONDS = 300
+
+
+def duplicate_count_recent() -> int:
+    count = cache.get(DUPLICATE_COUNT_KEY)
+    if count is None:
+        count = duplicate_count()
+        cache.set(DUPLICATE_COUNT_KEY, count, DUPLICATE_COUNT_SECONDS)
+    return int(count)
+
+
+def duplicate_count_forget() -> None:
+    cache.delete(DUPLICATE_COUNT_KEY)
 
 
 def pair_get(first_pk: int, second_pk: int) -> tuple[Organisation, Organisation]:

@@ -25,6 +25,7 @@ from lightbulb.organisations.models import (
     RegisterValue,
 )
 from lightbulb.organisations.normalise import name_key, normalise_postcode
+from lightbulb.organisations.selectors import duplicate_count_forget
 from lightbulb.places.selectors import ward_for_postcode
 
 # Fields a person may type on an organisation; an import never overwrites them once typed.
@@ -345,6 +346,7 @@ def _ordered(first: Organisation, second: Organisation) -> tuple[Organisation, O
 @transaction.atomic
 def duplicate_dismiss(*, acting_user: Any, first: Organisation, second: Organisation, reason: str) -> DuplicateDecision:
     """Record that two records are different organisations, so the pair is no longer suggested."""
+    transaction.on_commit(duplicate_count_forget)
     if first.pk == second.pk:
         raise ValidationError("Choose two different organisations")
     low, high = _ordered(first, second)
@@ -393,6 +395,7 @@ def organisation_merge(*, acting_user: Any, kept: Organisation, merged: Organisa
     The merged record stays (status MERGED, pointing at the kept one) and the
     merge records exactly what moved, so `organisation_merge_undo` can put it back.
     """
+    transaction.on_commit(duplicate_count_forget)
     _check_mergeable(kept, merged)
     reason = reason.strip()
     if not reason:
@@ -452,6 +455,7 @@ def _move_related_back(kept: Organisation, merged: Organisation, field: str, rec
 @transaction.atomic
 def organisation_merge_undo(*, acting_user: Any, merge: OrganisationMerge) -> OrganisationMerge:
     """Put back exactly what the merge moved and restore the merged record as it was."""
+    transaction.on_commit(duplicate_count_forget)
     if merge.undone_at is not None:
         raise ValidationError("This merge has already been undone")
     kept = Organisation.objects.select_for_update().get(pk=merge.kept_id)

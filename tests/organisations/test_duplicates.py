@@ -88,3 +88,17 @@ def test_pair_of_one_record_or_missing_record_is_404(officer_client):
     a = OrganisationFactory()
     assert officer_client.get(f"/organisations/duplicates/{a.pk}/{a.pk}/merge").status_code == 404
     assert officer_client.get(f"/organisations/duplicates/{a.pk}/999999/dismiss").status_code == 404
+
+
+def test_dashboard_count_is_kept_briefly_and_forgotten_when_an_officer_resolves_a_pair(officer_client, users, django_capture_on_commit_callbacks):
+    pairs = [(OrganisationFactory(name=f"Name {n}", postcode=f"AT{n} 1AA"), OrganisationFactory(name=f"Name {n}", postcode=f"AT{n} 1AA")) for n in (1, 2)]
+    assert "2 possible duplicate pairs" in visible_text(officer_client.get("/").content)
+    # A new pair shows on the dashboard once the kept count expires; the review page is live.
+    OrganisationFactory(name="Name 3", postcode="AT3 1AA"), OrganisationFactory(name="Name 3", postcode="AT3 1AA")
+    assert "2 possible duplicate pairs" in visible_text(officer_client.get("/").content)
+    assert "3 possible duplicates" in visible_text(officer_client.get("/organisations/duplicates/").content)
+    # Resolving pairs is reflected at once: 3 real pairs less 2 dismissed.
+    with django_capture_on_commit_callbacks(execute=True):
+        for first, second in pairs:
+            services.duplicate_dismiss(acting_user=users[Role.OFFICER], first=first, second=second, reason="Two branches")
+    assert "1 possible duplicate pair of" in visible_text(officer_client.get("/").content)

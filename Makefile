@@ -43,7 +43,7 @@ demo: migrate ## Load the Anytown demo council (once: delete var/lightbulb.sqlit
 # Each process runs in its own process group (set -m), so stopping the group also
 # stops runserver's auto-reloading child. Ctrl-C, or either process ending, stops both.
 run: demo ## Set everything up, start the web app, the worker and the daily scheduler, print the sign-ins
-	@set -m; \
+	@export SITE_URL=http://127.0.0.1:$(PORT); set -m; \
 	  $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
 	  $(PY) manage.py run_scheduler & scheduler=$$!; \
 	  $(PY) manage.py runserver 0.0.0.0:$(PORT) & server=$$!; \

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 _MONTHS = {
     name: number
@@ -49,14 +51,43 @@ class GovukDateWidget(forms.MultiWidget):
         return [None, None, None]
 
 
+# Outside these years a date is a typing slip. The ceiling keeps month arithmetic on a
+# typed date (return due dates, notice periods, reporting periods) inside `datetime`'s
+# range, which ends at 9999; forms narrow it further with their own rules ("within 25 years").
+MIN_YEAR = 1000
+MAX_YEAR = 9000
+# A day or month longer than this is not a day or a month (and int() of a huge string is slow or fails).
+_PART_MAX_LENGTH = 4
+
+
+def _small_number(text: str) -> int | None:
+    """A whole number typed in any script's digits ('27', '０３', '١٢'), or None.
+
+    `isdecimal` (not `isdigit`) so '²' is refused rather than crashing int().
+    """
+    if not text.isdecimal() or len(text) > _PART_MAX_LENGTH:
+        return None
+    return int(text)
+
+
+def _without_null_check(field: forms.CharField) -> forms.CharField:
+    """A part box whose odd characters `compress` reports as a date problem, not Django's generic wording."""
+    field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+    return field
+
+
 class GovukDateField(forms.MultiValueField):
-    """A date typed as day, month and year, with specific messages."""
+    """A date typed as day, month and year, with specific messages.
+
+    Any text in the three boxes gives a date or a ValidationError: never an
+    OverflowError or ValueError from a 26-digit number or an odd digit.
+    """
 
     widget = GovukDateWidget
 
     def __init__(self, **kwargs: Any) -> None:
         # Parts are optional individually so `compress` can say which part is missing.
-        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        fields = tuple(_without_null_check(forms.CharField(required=False)) for _ in range(3))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str]) -> datetime.date | None:
@@ -67,15 +98,33 @@ class GovukDateField(forms.MultiValueField):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise ValidationError(f"{label} must include a {' and '.join(missing)}")
-        month_number = _MONTHS.get(month.lower()) if not month.isdigit() else int(month)
-        if not day.isdigit() or not year.isdigit() or not month_number:
+        day_number = _small_number(day)
+        month_number = _small_number(month) if month.isdecimal() else _MONTHS.get(month.lower())
+        if not day_number or not month_number or not year.isdecimal():
             raise ValidationError(f"{label} must be a real date, for example 27 3 2026")
         if len(year) != 4:
-            raise ValidationError(f"{label}: the year must have 4 numbers")
+            raise ValidationError(f"{label}: the year must have 4 numbers, like 2026")
+        if not MIN_YEAR <= int(year) <= MAX_YEAR:
+            raise ValidationError(f"{label}: the year must be a real year, like 2026")
         try:
-            return datetime.date(int(year), month_number, int(day))
+            return datetime.date(int(year), month_number, day_number)
         except ValueError as exc:
             raise ValidationError(f"{label} must be a real date") from exc
+
+
+class FigureField(forms.DecimalField):
+    """A figure such as a target or a count in a monitoring return.
+
+    Django's DecimalField already refuses NaN, infinities and '1e999' with its
+    own messages; this also reads '-0' as 0, so minus nought is never stored
+    (SQLite would keep it, and pages would show '-0.00').
+    """
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # the stubs give DecimalField IntegerField's int
+        number: Decimal | None = super().to_python(value)
+        if number is not None and number.is_zero():
+            return number.copy_abs()
+        return number
 
 
 def _widget_kind(widget: forms.Widget) -> str:

@@ -8,6 +8,7 @@ leading zeros dropped ("1234567" → "01234567"), or "SC012345" for OSCR.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -40,8 +41,13 @@ class Identifier:
         return f"{self.scheme}-{self.value}"
 
 
+def _ascii_digits(text: str) -> str:
+    """Digits typed in another script ('١٢٣', '１２３') as the ASCII digits the registers use."""
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
+
+
 def _clean_value(scheme: str, raw: str) -> str:
-    value = re.sub(r"[\s.\-_/]", "", raw).upper()
+    value = _ascii_digits(re.sub(r"[\s.\-_/]", "", raw)).upper()
     if scheme == IdentifierScheme.COH and value.isdigit() and len(value) < 8:
         value = value.zfill(8)
     if scheme == IdentifierScheme.NIC:

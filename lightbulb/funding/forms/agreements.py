@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from lightbulb.core.forms import GovukDateField, no_markup
+from lightbulb.core.forms import FigureField, GovukDateField, no_markup
 from lightbulb.funding.models import AgreementKind, AgreementStatus, Condition, DueDiligenceCheck, PaymentBasis, ProcurementRoute, RiskLevel
 from lightbulb.funding.selectors.agreements import officer_choices, ward_choices
 from lightbulb.organisations.models import Organisation
@@ -192,7 +192,7 @@ class ConditionForm(forms.Form):
     description = forms.CharField(
         label="Description", max_length=2000, widget=forms.Textarea, validators=[no_markup], error_messages={"required": "Describe the condition"}
     )
-    target = forms.DecimalField(
+    target = FigureField(
         label="Target (optional)",
         required=False,
         max_digits=14,

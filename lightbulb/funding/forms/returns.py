@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from lightbulb.core.forms import no_markup
+from lightbulb.core.forms import FigureField, no_markup
 from lightbulb.funding.models import Condition, MonitoringReturn
 from lightbulb.funding.services.returns import ALLOWED_DESCRIPTION, MAX_ATTACHMENTS, attachment_check
 
@@ -91,7 +91,7 @@ class ReturnSubmitForm(forms.Form):
         for condition in conditions:
             target = f"{condition.target:,.2f}".rstrip("0").rstrip(".") if condition.target is not None else ""
             label = condition.description[:200]
-            figures[figure_field_name(condition)] = forms.DecimalField(
+            figures[figure_field_name(condition)] = FigureField(
                 label=f"{label} ({condition.get_kind_display()})",
                 help_text=f"Target: {target} {condition.unit}".strip(),
                 min_value=Decimal("0"),

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from lightbulb.accounts import navigation  # noqa: F401
+        from lightbulb.accounts import registrations
+
+        registrations.register()

@@ -9,7 +9,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from lightbulb.core.roles import TWO_FACTOR_ROLES, Role
+from lightbulb.core.roles import Role
+from lightbulb.core.rules import TWO_FACTOR_ROLES
 
 
 class UserManager(BaseUserManager["User"]):

@@ -12,7 +12,7 @@ from typing import Any
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from lightbulb.accounts.models import User
-from lightbulb.core.roles import COUNCIL_ROLES
+from lightbulb.core.rules import COUNCIL_ROLES
 
 
 class CouncilOIDCBackend(OIDCAuthenticationBackend):

@@ -18,7 +18,7 @@ def user_list(*, query: str = "", role: str = "") -> QuerySet[User]:
 
 
 def request_user(request: HttpRequest) -> User:
-    """The signed-in user of a request that a `signed_in` or `roles_required` view guards."""
+    """The signed-in user of a request that a `signed_in` or `permission_required` view guards."""
     user = request.user
     assert isinstance(user, User)
     return user

@@ -23,7 +23,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lightbulb.accounts import selectors, services
 from lightbulb.accounts.forms import NewPasswordForm, PasswordResetRequestForm, ReasonForm, SignInForm, SignUpForm, TokenForm, UserForm
-from lightbulb.core.access import public, roles_required, signed_in
+from lightbulb.accounts.rules import can_manage_users
+from lightbulb.core.access import permission_required, public, signed_in
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.roles import Role
@@ -170,7 +171,7 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_manage_users)
 def user_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     role = request.GET.get("role", "")
@@ -181,7 +182,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_manage_users)
 def user_create(request: HttpRequest) -> HttpResponse:
     form = UserForm(request.POST or None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
@@ -192,7 +193,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "title": "Add a user"})
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_manage_users)
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(pk)
     return render(
@@ -202,7 +203,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_manage_users)
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(pk)
     initial = {name: getattr(user, name) for name in services.USER_FIELDS}
@@ -217,7 +218,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "title": f"Change {user.display_name}", "account": user})
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_manage_users)
 def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(pk)
     form = ReasonForm(request.POST or None)
@@ -228,7 +229,7 @@ def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_two_factor_reset.html", {"form": form, "account": user})
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_manage_users)
 def user_history(request: HttpRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(pk)
     return render_history(request, obj=user, title=user.display_name, back_url=reverse("accounts:user_detail", kwargs={"pk": user.pk}))

@@ -7,4 +7,6 @@ class CompactConfig(AppConfig):
     verbose_name = "The Compact and consultations"
 
     def ready(self) -> None:
-        from lightbulb.compact import navigation  # noqa: F401
+        from lightbulb.compact import registrations
+
+        registrations.register()

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
@@ -20,11 +19,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from lightbulb.compact.models import Commitment, Compact, CompactRule, Consultation, ConsultationResponse
-from lightbulb.core.roles import REGISTER_READERS, Role, role_of
+from lightbulb.compact.rules import can_manage_consultations, can_read_consultations, can_respond_to_consultation
+from lightbulb.core.access import object_for_user
+from lightbulb.core.dates import add_months, is_short_notice
+from lightbulb.core.rules import allowed
 from lightbulb.organisations.models import Organisation
 
-COMPACT_READERS = frozenset({Role.OFFICER, Role.COUNCILLOR, Role.ADMIN})
-CONSULTATION_READERS = frozenset(REGISTER_READERS)
 TWELVE_WEEKS_DAYS = 84
 PAYMENT_DAYS = 30
 # Breaches listed on the page per rule; the count covers them all.
@@ -63,17 +63,6 @@ def _url(name: str, pk: int) -> str | None:
         return reverse(name, kwargs={"pk": pk})
     except NoReverseMatch:
         return None
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last = 31
-    while True:
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            last -= 1
 
 
 def window(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
@@ -123,7 +112,7 @@ def _notices(start: datetime.date, end: datetime.date) -> Measure:
     for item in rows.iterator():
         measure.total += 1
         notice_date: datetime.date = item.notice_date  # type: ignore[assignment]  # filtered to a range above
-        if item.funding_end_date >= add_months(notice_date, 3) or item.short_notice_reason.strip():
+        if not is_short_notice(notice_date, item.funding_end_date) or item.short_notice_reason.strip():
             measure.kept += 1
             continue
         measure.breach_count += 1
@@ -196,7 +185,7 @@ def compact_measures(compact: Compact, today: datetime.date | None = None) -> li
 
 
 def may_read_consultations(request: HttpRequest) -> bool:
-    return role_of(request.user) in CONSULTATION_READERS
+    return allowed(can_read_consultations, request.user)
 
 
 def consultation_list() -> QuerySet[Consultation]:
@@ -206,13 +195,8 @@ def consultation_list() -> QuerySet[Consultation]:
 
 
 def get_consultation_for_user(request: HttpRequest, pk: int, write: bool = False) -> Consultation:
-    role = role_of(request.user)
     consultation = Consultation.objects.select_related("lead_officer").filter(pk=pk).first()
-    if consultation is None or role not in CONSULTATION_READERS:
-        raise Http404("No such consultation")
-    if write and role != Role.OFFICER:
-        raise PermissionDenied("Only council officers change consultations")
-    return consultation
+    return object_for_user(consultation, request.user, read=can_read_consultations, write=can_manage_consultations if write else None, what="consultation")
 
 
 def consultation_responses(consultation: Consultation) -> QuerySet[ConsultationResponse]:
@@ -277,10 +261,9 @@ def portal_consultations(user: Any, today: datetime.date | None = None) -> list[
 
 def get_portal_consultation(request: HttpRequest, pk: int, organisation_pk: int) -> tuple[Consultation, Organisation, ConsultationResponse | None]:
     """A consultation the member's organisation is invited to; 404 for anyone else."""
-    user_id = request.user.pk or 0
-    organisation = Organisation.objects.filter(pk=organisation_pk, memberships__user_id=user_id).first()
-    consultation = Consultation.objects.filter(pk=pk, invited__pk=organisation_pk).first() if organisation else None
-    if consultation is None or organisation is None or role_of(request.user) != Role.VCS:
+    organisation = object_for_user(Organisation.objects.filter(pk=organisation_pk).first(), request.user, read=can_respond_to_consultation, what="consultation")
+    consultation = Consultation.objects.filter(pk=pk, invited__pk=organisation_pk).first()
+    if consultation is None:
         raise Http404("No such consultation")
     response = ConsultationResponse.objects.filter(consultation=consultation, organisation=organisation).first()
     return consultation, organisation, response

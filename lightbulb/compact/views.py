@@ -12,25 +12,24 @@ from django.views.decorators.http import require_POST
 
 from lightbulb.compact import selectors, services
 from lightbulb.compact.forms import CommitmentForm, CompactForm, ConsultationForm, InviteForm, ResponseForm, SummaryForm
-from lightbulb.core.access import public, roles_required
+from lightbulb.compact.rules import can_manage_compact, can_manage_consultations, can_read_compact, can_read_consultations, can_use_portal_consultations
+from lightbulb.core.access import permission_required, public
 from lightbulb.core.exports import Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
-from lightbulb.core.roles import REGISTER_READERS, Role, role_of
-
-COMPACT_READERS = (Role.OFFICER, Role.COUNCILLOR, Role.ADMIN)
+from lightbulb.core.rules import allowed
 
 
-@roles_required(*COMPACT_READERS)
+@permission_required(can_read_compact)
 def compact_page(request: HttpRequest) -> HttpResponse:
     compact = selectors.compact_get()
     rows = selectors.compact_measures(compact) if compact and compact.enabled else []
     start, end = selectors.window()
-    context = {"compact": compact, "rows": rows, "start": start, "end": end, "may_manage": role_of(request.user) == Role.OFFICER}
+    context = {"compact": compact, "rows": rows, "start": start, "end": end, "may_manage": allowed(can_manage_compact, request.user)}
     return render(request, "compact/compact.html", context)
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_compact)
 @require_POST
 def compact_create_default(request: HttpRequest) -> HttpResponse:
     try:
@@ -42,7 +41,7 @@ def compact_create_default(request: HttpRequest) -> HttpResponse:
     return redirect("compact:compact")
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_compact)
 def compact_manage(request: HttpRequest) -> HttpResponse:
     compact = selectors.compact_get()
     if compact is None:
@@ -60,7 +59,7 @@ def compact_manage(request: HttpRequest) -> HttpResponse:
     return render(request, "compact/manage.html", {"form": form, "compact": compact})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_compact)
 def commitment_add(request: HttpRequest) -> HttpResponse:
     compact = selectors.compact_get()
     if compact is None:
@@ -73,7 +72,7 @@ def commitment_add(request: HttpRequest) -> HttpResponse:
     return render(request, "compact/commitment_form.html", {"form": form, "heading": "Add a commitment"})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_compact)
 def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = selectors.commitment_get(pk)
     form = CommitmentForm(request.POST or None, initial={"text": commitment.text, "rule": commitment.rule})
@@ -84,7 +83,7 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "compact/commitment_form.html", {"form": form, "heading": "Change a commitment", "commitment": commitment})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_compact)
 @require_POST
 def commitment_move(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = selectors.commitment_get(pk)
@@ -92,7 +91,7 @@ def commitment_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("compact:manage")
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_compact)
 def commitment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = selectors.commitment_get(pk)
     if request.method == "POST":
@@ -115,7 +114,7 @@ CONSULTATION_COLUMNS = [
 ]
 
 
-@roles_required(*REGISTER_READERS)
+@permission_required(can_read_consultations)
 def consultation_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.consultation_list()
     status = request.GET.get("status", "")
@@ -134,7 +133,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "status": status,
         "today": today,
-        "may_write": role_of(request.user) == Role.OFFICER,
+        "may_write": allowed(can_manage_consultations, request.user),
     }  # type: ignore[union-attr]
     return render(request, "compact/consultation_list.html", context)
 
@@ -143,7 +142,7 @@ def _consultation_initial(consultation: object) -> dict[str, object]:
     return {name: getattr(consultation, name) for name in services.CONSULTATION_FIELDS}
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_consultations)
 def consultation_create(request: HttpRequest) -> HttpResponse:
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +156,7 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "compact/consultation_form.html", {"form": form, "heading": "Create a consultation"})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_consultations)
 def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.get_consultation_for_user(request, pk, write=True)
     form = ConsultationForm(request.POST or None, initial=_consultation_initial(consultation))
@@ -172,7 +171,7 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "compact/consultation_form.html", {"form": form, "heading": "Change a consultation", "consultation": consultation})
 
 
-@roles_required(*REGISTER_READERS)
+@permission_required(can_read_consultations)
 def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.get_consultation_for_user(request, pk)
     context = {
@@ -180,12 +179,12 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "responses": selectors.consultation_responses(consultation),
         "invited": selectors.consultation_invited(consultation),
         "is_open": selectors.is_open(consultation),
-        "may_write": role_of(request.user) == Role.OFFICER,
+        "may_write": allowed(can_manage_consultations, request.user),
     }
     return render(request, "compact/consultation_detail.html", context)
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_consultations)
 def consultation_invite(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.get_consultation_for_user(request, pk, write=True)
     query = request.GET.get("q", "").strip()[:100]
@@ -204,7 +203,7 @@ def consultation_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "compact/consultation_invite.html", {"form": form, "consultation": consultation, "query": query, "candidates": candidates})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_consultations)
 def consultation_summary(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.get_consultation_for_user(request, pk, write=True)
     form = SummaryForm(request.POST or None, initial={"you_said_we_did": consultation.you_said_we_did})
@@ -226,12 +225,12 @@ def public_consultation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "compact/public_detail.html", {"consultation": consultation, "is_open": selectors.is_open(consultation)})
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal_consultations)
 def portal_consultations(request: HttpRequest) -> HttpResponse:
     return render(request, "compact/portal_list.html", {"rows": selectors.portal_consultations(request.user)})
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal_consultations)
 def portal_consultation_respond(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     consultation, organisation, existing = selectors.get_portal_consultation(request, pk, organisation_pk)
     is_open = selectors.is_open(consultation)

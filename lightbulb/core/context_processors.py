@@ -10,14 +10,15 @@ from django.urls import NoReverseMatch, reverse
 
 from lightbulb.core.registry import registry
 from lightbulb.core.roles import Role, role_of
+from lightbulb.core.rules import allowed
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
-    role = role_of(getattr(request, "user", None))
+    user = getattr(request, "user", None)
+    role = role_of(user)
     navigation = []
     for item in registry.navigation:
-        allowed = ("public" in item.roles) or (role is not None and role in item.roles)
-        if not allowed or (item.visible is not None and not item.visible(role or "")):
+        if not allowed(item.permission, user) or (item.visible is not None and not item.visible(user)):
             continue
         try:
             href = reverse(item.url_name)

@@ -1,8 +1,11 @@
 """Small registries that let lower layers show parts contributed by higher ones.
 
 A cross-cutting page (the dashboard, an organisation's timeline, the ward
-page, the service navigation) asks the registry for its parts; modules
-register into it from their AppConfig.ready(), so core imports no domain app.
+page, the service navigation, the deadlines) asks the registry for its parts;
+modules register into it from their AppConfig.ready() (each app's
+`registrations.register()`), never as a side effect of importing a module, so
+core imports no domain app and every process (web, worker, scheduler, a
+command, the shell) sees the same registrations.
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from typing import Any
 class NavItem:
     label: str
     url_name: str
-    roles: frozenset[str]
+    # The module's named predicate over the user: the same one its view declares.
+    permission: Any
     order: int = 100
     # The URL prefix that marks this item as the current section.
     prefix: str = ""
-    # Asked only for a role that may see the item, with that role: False hides it
+    # Asked only for a user the permission lets in: False hides the item
     # (e.g. the Compact while it is switched off, except to officers who set it up).
-    visible: Callable[[str], bool] | None = None
+    visible: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,11 +67,22 @@ class Registry:
     daily_duties: dict[str, Callable[[], Any]] = field(default_factory=dict)
     # name -> callable(user, start: date, end: date) -> list[Deadline]: for dashboards, digests, calendars
     deadlines: dict[str, Callable[..., list[Deadline]]] = field(default_factory=dict)
+    # life-cycle name (e.g. "agreement") -> checks a step must pass: callable(obj, to_status) -> list of reasons
+    guards: dict[str, list[Callable[[Any, str], list[str]]]] = field(default_factory=dict)
 
     def add_nav(self, item: NavItem) -> None:
         if all(existing.url_name != item.url_name for existing in self.navigation):
             self.navigation.append(item)
             self.navigation.sort(key=lambda nav: (nav.order, nav.label))
+
+    def add_guard(self, lifecycle: str, guard: Callable[[Any, str], list[str]]) -> None:
+        """Register a check on a life-cycle's steps once (registering twice is harmless)."""
+        guards = self.guards.setdefault(lifecycle, [])
+        if guard not in guards:
+            guards.append(guard)
+
+    def guards_for(self, lifecycle: str) -> list[Callable[[Any, str], list[str]]]:
+        return list(self.guards.get(lifecycle, ()))
 
 
 registry = Registry()

@@ -1,4 +1,7 @@
-"""The roles of PRODUCT.md §1. Every user has exactly one."""
+"""The roles of PRODUCT.md §1. Every user has exactly one.
+
+Who may do what is said once, as named predicates: lightbulb/core/rules.py and each app's rules.py.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +17,6 @@ class Role(models.TextChoices):
     ADMIN = "admin", "System administrator"
     STAFF = "staff", "Council staff"
     VCS = "vcs", "Voluntary or community organisation member"
-
-
-# Roles that must use two-factor authentication.
-TWO_FACTOR_ROLES = frozenset({Role.OFFICER, Role.INVESTIGATOR, Role.ADMIN})
-# Council roles that read the organisation register.
-REGISTER_READERS = frozenset({Role.OFFICER, Role.COUNCILLOR, Role.INVESTIGATOR, Role.ADMIN})
-COUNCIL_ROLES = frozenset({Role.OFFICER, Role.COUNCILLOR, Role.INVESTIGATOR, Role.ADMIN, Role.STAFF})
 
 
 def role_of(user: Any) -> str | None:

@@ -7,7 +7,6 @@ class FundingConfig(AppConfig):
     verbose_name = "Commissioning and funding"
 
     def ready(self) -> None:
-        from lightbulb.funding import navigation  # noqa: F401
+        from lightbulb.funding import registrations
 
-        # Dashboard panels, deadlines, the daily digest duty and the returns/payments navigation.
-        from lightbulb.funding.views import dashboard  # noqa: F401
+        registrations.register()

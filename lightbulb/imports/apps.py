@@ -7,4 +7,6 @@ class ImportsConfig(AppConfig):
     verbose_name = "Imports"
 
     def ready(self) -> None:
-        from lightbulb.imports import navigation, sources  # noqa: F401
+        from lightbulb.imports import registrations
+
+        registrations.register()

@@ -6,22 +6,22 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from lightbulb.core.access import roles_required
+from lightbulb.core.access import permission_required
 from lightbulb.core.lists import paginate, pagination_params
-from lightbulb.core.roles import Role
 from lightbulb.imports import selectors, services
 from lightbulb.imports.forms import UploadForm
+from lightbulb.imports.rules import can_run_imports
 from lightbulb.imports.sources import SOURCES, get_source
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_run_imports)
 def run_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.import_run_list())
     labels = {name: importer.label for name, importer in SOURCES.items()}
     return render(request, "imports/run_list.html", {"page": page, "pagination": pagination_params(request, page), "labels": labels})
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_run_imports)
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, initial={"source": request.GET.get("source", "")})
     if request.method == "POST" and form.is_valid():
@@ -47,12 +47,12 @@ def _run_context(run_pk: int) -> dict[str, object]:
     return {"run": run, "active": selectors.import_run_is_active(run), "source_label": source.label if source else run.source, "summary": summary}
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_run_imports)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/run_detail.html", _run_context(pk))
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_run_imports)
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress panel alone, polled by htmx while the run is going."""
     context = _run_context(pk)

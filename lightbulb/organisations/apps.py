@@ -7,4 +7,6 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisation register"
 
     def ready(self) -> None:
-        from lightbulb.organisations import navigation  # noqa: F401
+        from lightbulb.organisations import registrations
+
+        registrations.register()

@@ -10,15 +10,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from rapidfuzz import fuzz
 
+from lightbulb.core.access import object_for_user
 from lightbulb.core.models import AuditEvent
 from lightbulb.core.registry import registry
-from lightbulb.core.roles import REGISTER_READERS, Role, role_of
+from lightbulb.core.rules import allowed
 from lightbulb.organisations.identifiers import looks_like_identifier, parse_identifier
 from lightbulb.organisations.models import (
     AreaOfWork,
@@ -32,6 +33,7 @@ from lightbulb.organisations.models import (
     OrganisationStatus,
 )
 from lightbulb.organisations.normalise import name_key, postcode_prefix
+from lightbulb.organisations.rules import can_manage_register, can_read_contacts, can_read_organisation
 from lightbulb.places.models import Ward
 
 # Sort keys of the register list: `?sort=name` or `?sort=-name`.
@@ -46,7 +48,6 @@ LIST_SORTS: dict[str, list[str]] = {
 # The status filter's extra value for archived records.
 ARCHIVED = "archived"
 TIMELINE_LENGTH = 100
-CONTACT_ROLES = frozenset({Role.OFFICER, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,11 @@ class OrganisationFilters:
 
 def may_see_contacts(request: HttpRequest) -> bool:
     """Contacts are personal data: officers and administrators only (never councillors)."""
-    return role_of(request.user) in CONTACT_ROLES
+    return allowed(can_read_contacts, request.user)
 
 
 def may_edit_register(request: HttpRequest) -> bool:
-    return role_of(request.user) == Role.OFFICER
+    return allowed(can_manage_register, request.user)
 
 
 def get_organisation_for_user(request: HttpRequest, pk: int, write: bool = False) -> Organisation:
@@ -76,16 +77,8 @@ def get_organisation_for_user(request: HttpRequest, pk: int, write: bool = False
     they are a member of. Only officers write to the register here (the portal
     has its own checks for members' changes).
     """
-    role = role_of(request.user)
     organisation = Organisation.objects.select_related("ward", "merged_into", "archived_by").filter(pk=pk).first()
-    if organisation is None:
-        raise Http404("No such organisation")
-    readable = role in REGISTER_READERS or (role == Role.VCS and organisation.memberships.filter(user_id=request.user.pk or 0).exists())
-    if not readable:
-        raise Http404("No such organisation")
-    if write and role != Role.OFFICER:
-        raise PermissionDenied("Only council officers change the register")
-    return organisation
+    return object_for_user(organisation, request.user, read=can_read_organisation, write=can_manage_register if write else None, what="organisation")
 
 
 def choices() -> dict[str, Any]:

@@ -10,11 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from lightbulb.core.access import roles_required
+from lightbulb.core.access import permission_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
-from lightbulb.core.roles import REGISTER_READERS, Role
 from lightbulb.organisations import selectors, services
 from lightbulb.organisations.forms import (
     ArchiveForm,
@@ -27,9 +26,7 @@ from lightbulb.organisations.forms import (
     OrganisationFilterForm,
     OrganisationForm,
 )
-
-READERS = tuple(sorted(REGISTER_READERS))
-OFFICER = Role.OFFICER
+from lightbulb.organisations.rules import can_erase_contact, can_manage_register, can_merge_organisations, can_read_register
 
 EXPORT_COLUMNS = [
     Column("Name", lambda o: o.name),
@@ -54,7 +51,7 @@ def _detail(pk: int) -> HttpResponse:
     return redirect("organisations:detail", pk=pk)
 
 
-@roles_required(*READERS)
+@permission_required(can_read_register)
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
     if form.is_bound:
@@ -80,7 +77,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(*READERS)
+@permission_required(can_read_register)
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk)
     with_contacts = selectors.may_see_contacts(request)
@@ -104,7 +101,7 @@ def _organisation_changes(cleaned: dict[str, Any]) -> dict[str, Any]:
     return {key: cleaned[key] for key in services.EDITABLE_FIELDS + services.RELATED_FIELDS if key in cleaned}
 
 
-@roles_required(OFFICER)
+@permission_required(can_manage_register)
 def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None, initial={"legal_form": "unincorporated", "status": "active", "is_vcse": True})
     if request.method == "POST" and form.is_valid():
@@ -116,7 +113,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/form.html", {"form": form, "title": "Add an organisation"})
 
 
-@roles_required(OFFICER)
+@permission_required(can_manage_register)
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk, write=True)
     initial = {name: getattr(organisation, name) for name in services.EDITABLE_FIELDS}
@@ -130,13 +127,13 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisations/form.html", {"form": form, "title": f"Change {organisation.name}", "organisation": organisation})
 
 
-@roles_required(*READERS)
+@permission_required(can_read_register)
 def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk)
     return render_history(request, obj=organisation, title=organisation.name, back_url=reverse("organisations:detail", kwargs={"pk": organisation.pk}))
 
 
-@roles_required(OFFICER)
+@permission_required(can_manage_register)
 def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk, write=True)
     if organisation.is_archived:
@@ -153,7 +150,7 @@ def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
 # Identifiers
 
 
-@roles_required(OFFICER)
+@permission_required(can_manage_register)
 def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk, write=True)
     form = IdentifierForm(request.POST or None)
@@ -171,7 +168,7 @@ def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisations/identifier_add.html", {"form": form, "organisation": organisation})
 
 
-@roles_required(OFFICER)
+@permission_required(can_manage_register)
 def identifier_remove(request: HttpRequest, pk: int, identifier_pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk, write=True)
     identifier = selectors.identifier_get(organisation, identifier_pk)
@@ -189,7 +186,7 @@ def _contact_values(cleaned: dict[str, Any]) -> dict[str, Any]:
     return {key: cleaned[key] if cleaned[key] is not None else None for key in services.CONTACT_FIELDS}
 
 
-@roles_required(OFFICER)
+@permission_required(can_manage_register)
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk, write=True)
     form = ContactForm(request.POST or None)
@@ -200,7 +197,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisations/contact_form.html", {"form": form, "organisation": organisation, "title": "Add a contact"})
 
 
-@roles_required(OFFICER)
+@permission_required(can_manage_register)
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk, write=True)
     contact = selectors.contact_get(organisation, contact_pk)
@@ -212,7 +209,7 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
     return render(request, "organisations/contact_form.html", {"form": form, "organisation": organisation, "title": f"Change {contact.name}"})
 
 
-@roles_required(OFFICER, Role.ADMIN)
+@permission_required(can_erase_contact)
 def contact_erase(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Erasing personal data: officers, and administrators who handle erasure requests."""
     organisation = selectors.get_organisation_for_user(request, pk)
@@ -228,12 +225,12 @@ def contact_erase(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespons
 # Duplicates and merging
 
 
-@roles_required(OFFICER)
+@permission_required(can_merge_organisations)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/duplicates.html", {"pairs": selectors.duplicate_candidates()})
 
 
-@roles_required(OFFICER)
+@permission_required(can_merge_organisations)
 def duplicate_dismiss(request: HttpRequest, first: int, second: int) -> HttpResponse:
     first_record, second_record = selectors.pair_get(first, second)
     form = DismissForm(request.POST or None)
@@ -253,7 +250,7 @@ def _merge_records(form: MergeForm, first: Any, second: Any) -> tuple[Any, Any]:
     return (first, second) if first.pk == kept_pk else (second, first)
 
 
-@roles_required(OFFICER)
+@permission_required(can_merge_organisations)
 def organisation_merge(request: HttpRequest, first: int, second: int) -> HttpResponse:
     """Review two records side by side, choose the one to keep, then confirm."""
     first_record, second_record = selectors.pair_get(first, second)
@@ -277,7 +274,7 @@ def organisation_merge(request: HttpRequest, first: int, second: int) -> HttpRes
     return render(request, "organisations/merge.html", context)
 
 
-@roles_required(OFFICER)
+@permission_required(can_merge_organisations)
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     merge = selectors.merge_get(pk)
     if merge.undone_at is not None:
@@ -297,7 +294,7 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
 # Areas of work (a managed list)
 
 
-@roles_required(OFFICER)
+@permission_required(can_manage_register)
 def area_list(request: HttpRequest) -> HttpResponse:
     form = AreaOfWorkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -307,7 +304,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/areas.html", {"form": form, "areas": selectors.area_of_work_list_with_counts()})
 
 
-@roles_required(OFFICER)
+@permission_required(can_manage_register)
 def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     area = selectors.area_of_work_get(pk)
     form = AreaOfWorkForm(request.POST or None, initial={"name": area.name}, current=area)

@@ -7,4 +7,6 @@ class PlacesConfig(AppConfig):
     verbose_name = "Places"
 
     def ready(self) -> None:
-        from lightbulb.places import navigation  # noqa: F401
+        from lightbulb.places import registrations
+
+        registrations.register()

@@ -11,22 +11,20 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from lightbulb.core.access import roles_required
+from lightbulb.core.access import permission_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.core.registry import registry
-from lightbulb.core.roles import REGISTER_READERS, Role
+from lightbulb.core.rules import allowed
 from lightbulb.places import selectors, services
 from lightbulb.places.forms import CouncilForm, CouncillorForm, LocalityForm, PostcodeLookupForm, WardForm
-
-READERS = tuple(REGISTER_READERS)
-WRITERS = (Role.OFFICER, Role.ADMIN)
+from lightbulb.places.rules import can_manage_council_settings, can_manage_places, can_read_places
 
 
 def _can_write(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", None) in WRITERS
+    return allowed(can_manage_places, request.user)
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -52,7 +50,7 @@ WARD_COLUMNS = [
 ]
 
 
-@roles_required(*READERS)
+@permission_required(can_read_places)
 def ward_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     locality_id = _int_param(request, "locality")
@@ -84,7 +82,7 @@ def _ward_sections(request: HttpRequest, ward: Any) -> list[dict[str, Any]]:
     return sections
 
 
-@roles_required(*READERS)
+@permission_required(can_read_places)
 def ward_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ward = selectors.ward_get(pk)
     today = timezone.localdate()
@@ -102,7 +100,7 @@ def ward_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "places/ward_detail.html", context)
 
 
-@roles_required(*WRITERS)
+@permission_required(can_manage_places)
 def ward_create(request: HttpRequest) -> HttpResponse:
     form = WardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +114,7 @@ def ward_create(request: HttpRequest) -> HttpResponse:
     return render(request, "places/form.html", {"form": form, "title": "Add a ward", "back_url": reverse("places:ward_list")})
 
 
-@roles_required(*WRITERS)
+@permission_required(can_manage_places)
 def ward_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ward = selectors.ward_get(pk)
     initial = {"name": ward.name, "gss_code": ward.gss_code, "locality": ward.locality_id}
@@ -133,7 +131,7 @@ def ward_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "places/form.html", {"form": form, "title": f"Change {ward.name}", "back_url": back})
 
 
-@roles_required(*READERS)
+@permission_required(can_read_places)
 def ward_history(request: HttpRequest, pk: int) -> HttpResponse:
     ward = selectors.ward_get(pk)
     return render_history(request, obj=ward, title=ward.name, back_url=reverse("places:ward_detail", kwargs={"pk": ward.pk}))
@@ -151,7 +149,7 @@ COUNCILLOR_COLUMNS = [
 ]
 
 
-@roles_required(*READERS)
+@permission_required(can_read_places)
 def councillor_list(request: HttpRequest) -> HttpResponse:
     parties = selectors.councillor_parties()
     party = request.GET.get("party", "")
@@ -180,7 +178,7 @@ def councillor_list(request: HttpRequest) -> HttpResponse:
     return render(request, "places/councillor_list.html", context)
 
 
-@roles_required(*WRITERS)
+@permission_required(can_manage_places)
 def councillor_create(request: HttpRequest) -> HttpResponse:
     form = CouncillorForm(request.POST or None, initial={"ward": _int_param(request, "ward")})
     if request.method == "POST" and form.is_valid():
@@ -194,7 +192,7 @@ def councillor_create(request: HttpRequest) -> HttpResponse:
     return render(request, "places/form.html", {"form": form, "title": "Add a councillor", "back_url": reverse("places:councillor_list")})
 
 
-@roles_required(*WRITERS)
+@permission_required(can_manage_places)
 def councillor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     councillor = selectors.councillor_get(pk)
     initial = {name: getattr(councillor, name) for name in services.COUNCILLOR_FIELDS}
@@ -216,18 +214,18 @@ def councillor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "places/form.html", context)
 
 
-@roles_required(*READERS)
+@permission_required(can_read_places)
 def councillor_history(request: HttpRequest, pk: int) -> HttpResponse:
     councillor = selectors.councillor_get(pk)
     return render_history(request, obj=councillor, title=councillor.name, back_url=reverse("places:ward_detail", kwargs={"pk": councillor.ward_id}))
 
 
-@roles_required(*READERS)
+@permission_required(can_read_places)
 def locality_list(request: HttpRequest) -> HttpResponse:
     return render(request, "places/locality_list.html", {"localities": selectors.locality_list(), "can_write": _can_write(request)})
 
 
-@roles_required(*WRITERS)
+@permission_required(can_manage_places)
 def locality_create(request: HttpRequest) -> HttpResponse:
     form = LocalityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -241,7 +239,7 @@ def locality_create(request: HttpRequest) -> HttpResponse:
     return render(request, "places/form.html", {"form": form, "title": "Add a locality", "back_url": reverse("places:locality_list")})
 
 
-@roles_required(*WRITERS)
+@permission_required(can_manage_places)
 def locality_edit(request: HttpRequest, pk: int) -> HttpResponse:
     locality = selectors.locality_get(pk)
     initial = {"name": locality.name, "description": locality.description, "wards": [w.pk for w in locality.wards.all()]}
@@ -263,13 +261,13 @@ def locality_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "places/form.html", context)
 
 
-@roles_required(*READERS)
+@permission_required(can_read_places)
 def locality_history(request: HttpRequest, pk: int) -> HttpResponse:
     locality = selectors.locality_get(pk)
     return render_history(request, obj=locality, title=locality.name, back_url=reverse("places:locality_list"))
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_manage_council_settings)
 def council_settings(request: HttpRequest) -> HttpResponse:
     council = selectors.council_get()
     initial = {"name": council.name, "gss_code": council.gss_code, "org_id": council.org_id, "grant_prefix": council.grant_prefix} if council else {}
@@ -285,7 +283,7 @@ def council_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "places/council_settings.html", {"form": form, "council": council})
 
 
-@roles_required(*READERS)
+@permission_required(can_read_places)
 def postcode_lookup(request: HttpRequest) -> HttpResponse:
     """Type a postcode, get its ward. A GET form, so a result can be bookmarked or shared."""
     form = PostcodeLookupForm(request.GET if "postcode" in request.GET else None)

@@ -138,7 +138,7 @@ def test_no_compact_says_so_calmly(client_for):
 def test_switched_off_compact_measures_nothing(client_for, users):
     compact = services.compact_create_default(acting_user=users[Role.OFFICER])
     services.compact_update(acting_user=users[Role.OFFICER], compact=compact, data={"enabled": False})
-    response = client_for(Role.ADMIN).get(reverse("compact:compact"))
+    response = client_for(Role.COUNCILLOR).get(reverse("compact:compact"))
     assert "The Compact is switched off" in visible_text(response.content)
     assert not _nav_has_compact(response)
     assert client_for(Role.OFFICER).get(reverse("compact:consultation_list")).status_code == 200

@@ -14,7 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lightbulb.accounts.models import Membership, User
 from lightbulb.compact.models import Commitment, Compact, Consultation, ConsultationResponse
-from lightbulb.core.roles import TWO_FACTOR_ROLES, Role
+from lightbulb.core.roles import Role
+from lightbulb.core.rules import TWO_FACTOR_ROLES
 from lightbulb.demo import generator
 from lightbulb.funding.models import (
     Agreement,

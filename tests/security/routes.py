@@ -45,6 +45,8 @@ def signed_in(status: int = 200) -> dict[str, Any]:
 
 
 REGISTER_READERS = ("officer", "councillor", "investigator", "admin")
+# Administrators keep settings, users and imports, not the funding relationship (lightbulb/funding/rules.py).
+FUNDING_READERS = ("officer", "councillor", "investigator")
 
 ROUTES: dict[str, Route] = {
     # core
@@ -121,12 +123,12 @@ ROUTES: dict[str, Route] = {
     "imports:run_detail": Route(only("admin"), kwargs=lambda w: {"pk": w.extra["import_run"].pk}),
     "imports:run_progress": Route(only("admin"), kwargs=lambda w: {"pk": w.extra["import_run"].pk}),
     # funding: agreements and proportionality tiers
-    "funding:agreement_list": Route(only(*REGISTER_READERS)),
-    "funding:spend": Route(only(*REGISTER_READERS)),
+    "funding:agreement_list": Route(only(*FUNDING_READERS)),
+    "funding:spend": Route(only(*FUNDING_READERS)),
     "funding:agreement_create": Route(only("officer")),
-    "funding:agreement_detail": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["agreement"].pk}),
+    "funding:agreement_detail": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["agreement"].pk}),
     "funding:agreement_edit": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["agreement"].pk}),
-    "funding:agreement_history": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["agreement"].pk}),
+    "funding:agreement_history": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["agreement"].pk}),
     "funding:agreement_transition": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["other_agreement"].pk}),
     "funding:condition_add": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["agreement"].pk}),
     "funding:condition_edit": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["agreement"].pk, "condition_pk": w.extra["condition"].pk}),
@@ -136,26 +138,26 @@ ROUTES: dict[str, Route] = {
     "funding:tier_create": Route(only("admin")),
     "funding:tier_edit": Route(only("admin"), kwargs=lambda w: {"pk": w.extra["tier"].pk}),
     # funding: monitoring returns, payments, the portal's returns and the deadlines calendar
-    "funding:return_list": Route(only(*REGISTER_READERS)),
-    "funding:return_detail": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["due_return"].pk}),
+    "funding:return_list": Route(only(*FUNDING_READERS)),
+    "funding:return_detail": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["due_return"].pk}),
     "funding:return_review": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["submitted_return"].pk}),
     "funding:return_attachment": Route(
-        only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["submitted_return"].pk, "attachment_pk": w.extra["return_attachment"].pk}
+        only("officer", "investigator"), kwargs=lambda w: {"pk": w.extra["submitted_return"].pk, "attachment_pk": w.extra["return_attachment"].pk}
     ),
-    "funding:agreement_returns": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
+    "funding:agreement_returns": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
     "funding:agreement_returns_schedule": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
     "funding:portal_returns": Route(only("vcs")),
     "funding:portal_return": Route({**only("vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["due_return"].pk}),
     "funding:portal_attachment": Route(
         {**only("vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["submitted_return"].pk, "attachment_pk": w.extra["return_attachment"].pk}
     ),
-    "funding:payment_list": Route(only(*REGISTER_READERS)),
-    "funding:payment_detail": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
+    "funding:payment_list": Route(only(*FUNDING_READERS)),
+    "funding:payment_detail": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
     "funding:payment_paid": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
     "funding:payment_hold": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
     "funding:payment_release": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
     "funding:payment_claw_back": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["paid_payment"].pk}),
-    "funding:agreement_payments": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
+    "funding:agreement_payments": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
     "funding:agreement_payments_schedule": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
     "funding:agreement_milestone_add": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
     "funding:calendar": Route(signed_in()),
@@ -169,17 +171,17 @@ ROUTES: dict[str, Route] = {
     "funding:decommission_notice": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommission_agreement"].pk}),
     # With no answers yet, the check page sends the officer back to the first page.
     "funding:decommission_check": Route(only("officer", ok=302), kwargs=lambda w: {"pk": w.extra["decommission_agreement"].pk}),
-    "funding:decommissioning_detail": Route(only("officer", "councillor", "admin"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
+    "funding:decommissioning_detail": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
     "funding:decommissioning_consider": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
     "funding:decommissioning_complete": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
-    "funding:decommissioning_history": Route(only("officer", "councillor", "admin"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
+    "funding:decommissioning_history": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
     "funding:decommissioning_notice_pdf": Route(
-        {**only("officer", "councillor", "admin", "vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}
+        {**only(*FUNDING_READERS, "vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}
     ),
     "funding:portal_notices": Route(only("vcs")),
     "funding:portal_notice": Route({**only("vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
     # compact: the Compact and consultations
-    "compact:compact": Route(only("officer", "councillor", "admin")),
+    "compact:compact": Route(only(*FUNDING_READERS)),
     "compact:create_default": Route(only("officer", ok=405)),
     "compact:manage": Route(only("officer")),
     "compact:commitment_add": Route(only("officer")),

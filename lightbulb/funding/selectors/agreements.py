@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest
 
 from lightbulb.accounts.models import User
-from lightbulb.core.roles import REGISTER_READERS, Role, role_of
+from lightbulb.accounts.rules import is_member_of
+from lightbulb.core.access import object_for_user
+from lightbulb.core.roles import Role
+from lightbulb.core.rules import allowed
 from lightbulb.funding.lifecycle import FUNDED, next_statuses
 from lightbulb.funding.models import (
     Agreement,
@@ -27,6 +29,7 @@ from lightbulb.funding.models import (
     ProcurementRoute,
     RiskLevel,
 )
+from lightbulb.funding.rules import can_manage_agreements, can_read_funding
 from lightbulb.funding.selectors.tiers import tier_for
 from lightbulb.places.models import Ward
 
@@ -35,19 +38,13 @@ SPENT = frozenset(status for status in AgreementStatus.values if status not in {
 
 
 def may_write(request: HttpRequest) -> bool:
-    return role_of(request.user) == Role.OFFICER
+    return allowed(can_manage_agreements, request.user)
 
 
 def get_agreement_for_user(request: HttpRequest, pk: int, write: bool = False) -> Agreement:
-    """The agreement if the user may read it (else 404); PermissionDenied on a write they may not make."""
-    if role_of(request.user) not in REGISTER_READERS:
-        raise Http404("No such agreement")
+    """The agreement if the user may read it in the back office (else 404); PermissionDenied on a write they may not make."""
     agreement = Agreement.objects.select_related("organisation", "accountable_officer", "previous").filter(pk=pk).first()
-    if agreement is None:
-        raise Http404("No such agreement")
-    if write and not may_write(request):
-        raise PermissionDenied("Only council officers change agreements")
-    return agreement
+    return object_for_user(agreement, request.user, read=can_read_funding, write=can_manage_agreements if write else None, what="agreement")
 
 
 def condition_get(agreement: Agreement, pk: int) -> Condition:
@@ -193,11 +190,8 @@ def spend_by_ward() -> list[dict[str, Any]]:
 
 def organisation_agreements(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
     """The Agreements section of an organisation's page: council readers see all; members see their own."""
-    role = role_of(request.user)
-    if role == Role.VCS:
-        if not organisation.memberships.filter(user_id=request.user.pk or 0).exists():
-            return None
-    elif role not in REGISTER_READERS:
+    council_reader = allowed(can_read_funding, request.user)
+    if not council_reader and not allowed(is_member_of, request.user, organisation):
         return None
     agreements = list(
         Agreement.objects.filter(organisation=organisation)
@@ -210,7 +204,7 @@ def organisation_agreements(organisation: Any, request: HttpRequest) -> dict[str
         "template": "funding/agreements/organisation_section.html",
         "order": 20,
         "agreements": agreements,
-        "linked": role in REGISTER_READERS,
+        "linked": council_reader,
     }
 
 

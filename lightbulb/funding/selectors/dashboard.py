@@ -7,13 +7,15 @@ import logging
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.urls import NoReverseMatch, get_resolver, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from lightbulb.accounts.models import User
 from lightbulb.core.registry import Deadline, registry
-from lightbulb.core.roles import Role, role_of
+from lightbulb.core.roles import Role
+from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, AgreementStatus
+from lightbulb.funding.rules import can_manage_agreements
 from lightbulb.funding.services.returns import add_months
 
 logger = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ def _agreement_url(agreement: Agreement) -> str:
 
 def review_deadlines(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
     """Reviews falling due between `start` and `end`: six months before each live agreement of the officer's ends."""
-    if role_of(user) != Role.OFFICER:
+    if not allowed(can_manage_agreements, user):
         return []
     today = timezone.localdate()
     agreements = Agreement.objects.filter(
@@ -89,8 +91,6 @@ def review_deadlines(user: Any, start: datetime.date, end: datetime.date) -> lis
 
 def deadlines_for(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
     """Every module's deadlines for `user` between `start` and `end`, soonest first."""
-    # Some modules register from their URL modules; a worker or the scheduler has not loaded them yet.
-    get_resolver().url_patterns  # noqa: B018
     gathered: list[Deadline] = []
     for name, source in list(registry.deadlines.items()):
         try:

@@ -5,32 +5,21 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 
+from lightbulb.core.access import object_for_user
+from lightbulb.core.dates import add_months
+from lightbulb.core.dates import is_short_notice as is_short_notice
 from lightbulb.core.registry import Deadline
-from lightbulb.core.roles import Role, role_of
+from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
+from lightbulb.funding.rules import can_decommission, can_read_decommissioning, can_read_notice, can_respond_to_notice
 
-# Council roles that read funding (PRODUCT.md §1).
-FUNDING_READERS = frozenset({Role.OFFICER, Role.COUNCILLOR, Role.ADMIN})
 # An agreement can be decommissioned from these statuses (live ones pass through review).
 DECOMMISSIONABLE = frozenset({AgreementStatus.LIVE, AgreementStatus.UNDER_REVIEW})
 STAGE = Decommissioning.Stage
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` calendar months later (the month's last day when it is shorter)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError("unreachable")  # pragma: no cover
 
 
 def notice_gap(notice_date: datetime.date, funding_end_date: datetime.date) -> tuple[int, int]:
@@ -39,10 +28,6 @@ def notice_gap(notice_date: datetime.date, funding_end_date: datetime.date) -> t
     while add_months(notice_date, months + 1) <= funding_end_date:
         months += 1
     return months, (funding_end_date - add_months(notice_date, months)).days
-
-
-def is_short_notice(notice_date: datetime.date, funding_end_date: datetime.date) -> bool:
-    return funding_end_date < add_months(notice_date, 3)
 
 
 def describe_gap(notice_date: datetime.date, funding_end_date: datetime.date) -> str:
@@ -55,12 +40,7 @@ def describe_gap(notice_date: datetime.date, funding_end_date: datetime.date) ->
 def get_agreement_for_decommissioning(request: HttpRequest, pk: int) -> Agreement:
     """An agreement an officer may start decommissioning: 404 for others who may not read it, 403 for readers."""
     agreement = Agreement.objects.select_related("organisation").filter(pk=pk, archived_at__isnull=True).first()
-    role = role_of(request.user)
-    if agreement is None or role not in FUNDING_READERS:
-        raise Http404("No such agreement")
-    if role != Role.OFFICER:
-        raise PermissionDenied("Only council officers decommission funding")
-    return agreement
+    return object_for_user(agreement, request.user, read=can_read_decommissioning, write=can_decommission, what="agreement")
 
 
 def _decommissioning_queryset() -> QuerySet[Decommissioning]:
@@ -69,36 +49,19 @@ def _decommissioning_queryset() -> QuerySet[Decommissioning]:
 
 def get_decommissioning_for_user(request: HttpRequest, pk: int, write: bool = False) -> Decommissioning:
     """Funding readers read every decommissioning; only officers change one."""
-    role = role_of(request.user)
     decommissioning = _decommissioning_queryset().filter(pk=pk).first()
-    if decommissioning is None or role not in FUNDING_READERS:
-        raise Http404("No such decommissioning")
-    if write and role != Role.OFFICER:
-        raise PermissionDenied("Only council officers change a decommissioning")
-    return decommissioning
+    return object_for_user(decommissioning, request.user, read=can_read_decommissioning, write=can_decommission if write else None, what="decommissioning")
 
 
 def get_notice_for_member(request: HttpRequest, pk: int) -> Decommissioning:
     """An issued notice for a `vcs` member of the organisation it was sent to; 404 for anyone else."""
-    user_id = request.user.pk or 0
-    decommissioning = _decommissioning_queryset().filter(pk=pk, agreement__organisation__memberships__user_id=user_id).exclude(stage=STAGE.DRAFT).first()
-    if decommissioning is None or role_of(request.user) != Role.VCS:
-        raise Http404("No such notice")
-    return decommissioning
-
-
-def may_download_notice(request: HttpRequest, decommissioning: Decommissioning) -> bool:
-    role = role_of(request.user)
-    if role in FUNDING_READERS:
-        return True
-    return role == Role.VCS and decommissioning.agreement.organisation.memberships.filter(user_id=request.user.pk or 0).exists()
+    decommissioning = _decommissioning_queryset().filter(pk=pk).exclude(stage=STAGE.DRAFT).first()
+    return object_for_user(decommissioning, request.user, read=can_respond_to_notice, what="notice")
 
 
 def get_notice_for_download(request: HttpRequest, pk: int) -> Decommissioning:
     decommissioning = _decommissioning_queryset().filter(pk=pk).exclude(stage=STAGE.DRAFT).first()
-    if decommissioning is None or not may_download_notice(request, decommissioning):
-        raise Http404("No such notice")
-    return decommissioning
+    return object_for_user(decommissioning, request.user, read=can_read_notice, what="notice")
 
 
 def notices_for_member(user: Any) -> QuerySet[Decommissioning]:
@@ -165,7 +128,7 @@ def decommissioning_blockers(agreement: Agreement, to_status: str) -> list[str]:
 
 def notice_deadlines(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
     """Notice periods running: responses due and funding ending (officers only)."""
-    if role_of(user) != Role.OFFICER:
+    if not allowed(can_decommission, user):
         return []
     running = _decommissioning_queryset().exclude(stage__in=[STAGE.DRAFT, STAGE.COMPLETE])
     running = running.filter(Q(response_due_date__range=(start, end)) | Q(funding_end_date__range=(start, end)))

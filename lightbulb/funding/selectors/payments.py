@@ -6,18 +6,18 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from lightbulb.core.access import object_for_user
 from lightbulb.core.registry import Deadline
-from lightbulb.core.roles import Role, role_of
+from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, Payment
-from lightbulb.funding.selectors.returns import READERS
+from lightbulb.funding.rules import can_manage_payments, can_read_payments
 
 PAYMENT_SORTS: dict[str, list[str]] = {
     "due": ["due_date"],
@@ -89,15 +89,8 @@ def payment_list(filters: PaymentFilters) -> QuerySet[Payment]:
 
 
 def get_payment_for_user(request: HttpRequest, pk: int, write: bool = False) -> Payment:
-    role = role_of(request.user)
-    if role not in READERS:
-        raise Http404("No such payment")
     payment = with_pay_days(Payment.objects.select_related("agreement__organisation", "agreement__accountable_officer")).filter(pk=pk).first()
-    if payment is None:
-        raise Http404("No such payment")
-    if write and role != Role.OFFICER:
-        raise PermissionDenied("Only council officers may change payments.")
-    return payment
+    return object_for_user(payment, request.user, read=can_read_payments, write=can_manage_payments if write else None, what="payment")
 
 
 def agreement_payments(agreement: Agreement) -> QuerySet[Payment]:
@@ -118,7 +111,7 @@ def _payment_deadline(payment: Payment, today: datetime.date) -> Deadline:
 
 def payment_deadlines(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
     """Scheduled payments due between `start` and `end` on the agreements the officer is accountable for."""
-    if role_of(user) != Role.OFFICER:
+    if not allowed(can_manage_payments, user):
         return []
     payments = Payment.objects.filter(
         status=Payment.Status.SCHEDULED, due_date__gte=start, due_date__lte=end, agreement__accountable_officer=user

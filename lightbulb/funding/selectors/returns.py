@@ -6,19 +6,18 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from lightbulb.accounts.models import Membership, User
+from lightbulb.core.access import object_for_user
 from lightbulb.core.registry import Deadline
-from lightbulb.core.roles import REGISTER_READERS, Role, role_of
+from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, Condition, MonitoringReturn, ReturnAttachment, ReturnFigure
+from lightbulb.funding.rules import can_read_return_files, can_read_returns, can_review_returns, can_use_portal_returns
 
-# Council roles that read funding; only officers act on it.
-READERS = tuple(sorted(REGISTER_READERS))
 OUTSTANDING = (MonitoringReturn.Status.DUE, MonitoringReturn.Status.QUERIED)
 # Conditions a return reports a figure against.
 MEASURED_KINDS = (Condition.Kind.KPI, Condition.Kind.OUTPUT, Condition.Kind.OUTCOME)
@@ -32,7 +31,12 @@ RETURN_SORTS: dict[str, list[str]] = {
 
 
 def may_act(request: HttpRequest) -> bool:
-    return role_of(request.user) == Role.OFFICER
+    return allowed(can_review_returns, request.user)
+
+
+def may_see_submitter(request: HttpRequest, monitoring_return: MonitoringReturn) -> bool:
+    """Who submitted a return, and its files, are not shown to councillors."""
+    return allowed(can_read_return_files, request.user, monitoring_return)
 
 
 def request_user(request: HttpRequest) -> User:
@@ -81,17 +85,6 @@ def _agreement_or_404(pk: int) -> Agreement:
     return agreement
 
 
-def get_agreement_for_user(request: HttpRequest, pk: int, write: bool = False) -> Agreement:
-    """An agreement for a council reader (404 for anyone else); 403 for a reader who asks to write."""
-    role = role_of(request.user)
-    if role not in READERS:
-        raise Http404("No such agreement")
-    agreement = _agreement_or_404(pk)
-    if write and role != Role.OFFICER:
-        raise PermissionDenied("Only council officers may change agreements.")
-    return agreement
-
-
 def agreement_returns(agreement: Agreement) -> QuerySet[MonitoringReturn]:
     return with_overdue(agreement.returns.all()).annotate(figure_count=Count("figures", distinct=True), attachment_count=Count("attachments", distinct=True))
 
@@ -106,15 +99,10 @@ def _return_for_page() -> QuerySet[MonitoringReturn]:
 
 
 def get_return_for_user(request: HttpRequest, pk: int, write: bool = False) -> MonitoringReturn:
-    role = role_of(request.user)
-    if role not in READERS:
-        raise Http404("No such return")
-    monitoring_return = _return_for_page().filter(pk=pk).first()
-    if monitoring_return is None:
-        raise Http404("No such return")
-    if write and role != Role.OFFICER:
-        raise PermissionDenied("Only council officers may review returns.")
-    return monitoring_return
+    """A return for a council reader of funding (404 for anyone else); 403 for a reader who asks to review it."""
+    return object_for_user(
+        _return_for_page().filter(pk=pk).first(), request.user, read=can_read_returns, write=can_review_returns if write else None, what="return"
+    )
 
 
 def attachment_get(monitoring_return: MonitoringReturn, pk: int) -> ReturnAttachment:
@@ -189,16 +177,16 @@ def _return_deadline(monitoring_return: MonitoringReturn, today: datetime.date, 
 
 def return_deadlines(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
     """Returns awaited between `start` and `end`: for an officer, on the agreements they are accountable for; for a member, their organisations'."""
-    role = role_of(user)
     returns = MonitoringReturn.objects.filter(status__in=OUTSTANDING, due_date__gte=start, due_date__lte=end).select_related("agreement__organisation")
-    if role == Role.OFFICER:
+    portal = allowed(can_use_portal_returns, user)
+    if allowed(can_review_returns, user):
         returns = returns.filter(agreement__accountable_officer=user)
-    elif role == Role.VCS:
+    elif portal:
         returns = returns.filter(agreement__organisation__memberships__user=user)
     else:
         return []
     today = timezone.localdate()
-    return [_return_deadline(item, today, portal=role == Role.VCS) for item in returns.order_by("due_date", "id")]
+    return [_return_deadline(item, today, portal=portal) for item in returns.order_by("due_date", "id")]
 
 
 def officer_returns_summary(user: User, *, horizon_days: int = 30, limit: int = 10) -> dict[str, Any]:

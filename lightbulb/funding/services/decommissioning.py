@@ -11,11 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record
-from lightbulb.core.registry import registry
 from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
 from lightbulb.funding.pdf import notice_letter_filename, notice_letter_pdf
 from lightbulb.funding.selectors import decommissioning as selectors
-from lightbulb.funding.services.lifecycle import GUARDS, agreement_transition
+from lightbulb.funding.services.lifecycle import agreement_transition
 
 STAGE = Decommissioning.Stage
 ANSWER_FIELDS = (
@@ -163,20 +162,3 @@ def decommissioning_complete(
         organisation_id=agreement.organisation_id,
     )
     return locked
-
-
-def _organisation_section(organisation: Any, request: Any) -> dict[str, Any] | None:
-    from lightbulb.core.roles import role_of
-
-    if role_of(request.user) not in selectors.FUNDING_READERS:
-        return None
-    items = selectors.organisation_decommissionings(organisation.pk)
-    if not items:
-        return None
-    return {"title": "Decommissioning", "template": "funding/decommissioning/organisation_section.html", "order": 60, "decommissionings": items}
-
-
-if selectors.decommissioning_blockers not in GUARDS:
-    GUARDS.append(selectors.decommissioning_blockers)
-registry.deadlines["notices"] = selectors.notice_deadlines
-registry.organisation_sections["decommissioning"] = _organisation_section

@@ -8,13 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lightbulb.core.audit import audit_event_record
+from lightbulb.core.registry import registry
 from lightbulb.funding.lifecycle import can_move, next_statuses
 from lightbulb.funding.models import Agreement, AgreementStatus, AgreementTransition
 
-# Checks a step must pass before it happens, registered by the areas that own them
-# (e.g. award needs the tier's due diligence; decommissioned needs a complete decommissioning).
-# Each guard takes (agreement, to_status) and returns a list of reasons it may not happen.
-GUARDS: list[Any] = []
+# Checks a step must pass before it happens live in the registry under "agreement", registered
+# from each app's ready() by the areas that own them (award needs the tier's due diligence;
+# decommissioned needs a complete decommissioning). Each guard takes (agreement, to_status)
+# and returns a list of reasons it may not happen.
+GUARD_LIFECYCLE = "agreement"
 
 
 def transition_blockers(*, agreement: Agreement, to_status: str) -> list[str]:
@@ -22,7 +24,7 @@ def transition_blockers(*, agreement: Agreement, to_status: str) -> list[str]:
         allowed = ", ".join(AgreementStatus(status).label.lower() for status in next_statuses(agreement.status)) or "nothing (it is closed)"
         return [f"An agreement that is {agreement.get_status_display().lower()} can move only to: {allowed}"]
     blockers: list[str] = []
-    for guard in GUARDS:
+    for guard in registry.guards_for(GUARD_LIFECYCLE):
         blockers.extend(guard(agreement, to_status))
     return blockers
 

@@ -11,7 +11,6 @@ from django.db import transaction
 from lightbulb.core.audit import audit_event_record, diff, snapshot
 from lightbulb.funding.models import Agreement, AgreementStatus, PaymentBasis, ProportionalityTier
 from lightbulb.funding.selectors.tiers import check_label, missing_checks, overlapping_tiers, tier_for
-from lightbulb.funding.services.lifecycle import GUARDS
 
 TIER_FIELDS = ("name", "min_value", "max_value", "risk_level", "required_checks", "monitoring_every_months", "advance_payment_allowed")
 
@@ -93,8 +92,3 @@ def advance_payment_guard(agreement: Agreement, to_status: str) -> list[str]:
     if tier is None or tier.advance_payment_allowed:
         return []
     return [f"The {tier.name} tier does not allow payment in advance: change the payment basis before the award"]
-
-
-for _guard in (due_diligence_guard, advance_payment_guard):
-    if _guard not in GUARDS:
-        GUARDS.append(_guard)

@@ -10,19 +10,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from lightbulb.core.access import roles_required
+from lightbulb.core.access import permission_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
-from lightbulb.core.roles import Role
 from lightbulb.funding.forms.agreements import AgreementForm, ConditionForm, ConfirmForm, DueDiligenceForm, TransitionForm
 from lightbulb.funding.lifecycle import next_statuses
+from lightbulb.funding.rules import can_manage_agreements, can_read_funding
 from lightbulb.funding.selectors import agreements as selectors
 from lightbulb.funding.services import agreements as services
 from lightbulb.funding.services.lifecycle import agreement_transition as transition_service
 
-READERS = (Role.OFFICER, Role.COUNCILLOR, Role.INVESTIGATOR, Role.ADMIN)
 SORTS = {
     "reference": ["reference"],
     "title": ["title"],
@@ -74,7 +73,7 @@ def _filters(request: HttpRequest) -> selectors.AgreementFilters:
     )
 
 
-@roles_required(*READERS)
+@permission_required(can_read_funding)
 def agreement_list(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     queryset, sort = sort_queryset(request, selectors.agreement_search(filters), SORTS, "-start")
@@ -97,7 +96,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(*READERS)
+@permission_required(can_read_funding)
 def spend(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/agreements/spend.html", {"by_year": selectors.spend_by_year_and_kind(), "by_ward": selectors.spend_by_ward()})
 
@@ -108,7 +107,7 @@ def _agreement_values(form: AgreementForm) -> tuple[dict[str, Any], list[Any]]:
     return values, wards
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_agreements)
 def agreement_create(request: HttpRequest) -> HttpResponse:
     initial = {
         "accountable_officer": request.user.pk,
@@ -134,7 +133,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/agreements/form.html", {"form": form, "title": "Add an agreement", "back_url": reverse("funding:agreement_list")})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_agreements)
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk, write=True)
     initial = {name: getattr(agreement, name) for name in services.AGREEMENT_FIELDS}
@@ -153,7 +152,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/agreements/form.html", {"form": form, "title": f"Change {agreement.reference}", "back_url": back, "agreement": agreement})
 
 
-@roles_required(*READERS)
+@permission_required(can_read_funding)
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk)
     context = selectors.agreement_for_page(agreement)
@@ -161,13 +160,13 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/agreements/detail.html", context)
 
 
-@roles_required(*READERS)
+@permission_required(can_read_funding)
 def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk)
     return render_history(request, obj=agreement, title=agreement.reference, back_url=reverse("funding:agreement_detail", kwargs={"pk": agreement.pk}))
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_agreements)
 def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk, write=True)
     allowed = next_statuses(agreement.status)
@@ -184,7 +183,7 @@ def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/agreements/transition.html", {"form": form, "agreement": agreement, "allowed": allowed})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_agreements)
 def condition_add(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk, write=True)
     form = ConditionForm(request.POST or None)
@@ -199,7 +198,7 @@ def condition_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/agreements/condition_form.html", {"form": form, "agreement": agreement, "title": "Add a condition"})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_agreements)
 def condition_edit(request: HttpRequest, pk: int, condition_pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk, write=True)
     condition = selectors.condition_get(agreement, condition_pk)
@@ -216,7 +215,7 @@ def condition_edit(request: HttpRequest, pk: int, condition_pk: int) -> HttpResp
     return render(request, "funding/agreements/condition_form.html", {"form": form, "agreement": agreement, "title": "Change a condition"})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_agreements)
 def condition_remove(request: HttpRequest, pk: int, condition_pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk, write=True)
     condition = selectors.condition_get(agreement, condition_pk)
@@ -232,7 +231,7 @@ def condition_remove(request: HttpRequest, pk: int, condition_pk: int) -> HttpRe
     return render(request, "funding/agreements/condition_remove.html", {"form": form, "agreement": agreement, "condition": condition})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_agreements)
 def due_diligence(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk, write=True)
     code = request.GET.get("check", "")

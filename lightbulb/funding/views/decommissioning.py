@@ -13,16 +13,16 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from lightbulb.core.access import roles_required
+from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
-from lightbulb.core.roles import Role, role_of
+from lightbulb.core.rules import allowed
 from lightbulb.funding import pdf
 from lightbulb.funding.forms.decommissioning import ConsiderationForm, ExitForm, ImpactForm, LessonsForm, NoticeForm, ReasonsForm, ResponseForm
+from lightbulb.funding.rules import can_decommission, can_open_notice_letters, can_read_decommissioning, can_use_portal_notices
 from lightbulb.funding.selectors import decommissioning as selectors
 from lightbulb.funding.services import decommissioning as services
 
-READERS = (Role.OFFICER, Role.COUNCILLOR, Role.ADMIN)
 DATE_FIELDS = ("notice_date", "funding_end_date", "response_due_date")
 
 # The journey's pages in order: url name suffix, form, heading.
@@ -98,22 +98,22 @@ def _step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return render(request, "funding/decommissioning/step.html", context)
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_decommission)
 def decommission_reasons(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "reasons")
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_decommission)
 def decommission_impact(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "impact")
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_decommission)
 def decommission_exit(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "exit")
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_decommission)
 def decommission_notice(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "notice")
 
@@ -130,7 +130,7 @@ def _check_rows(answers: dict[str, Any], pk: int) -> list[dict[str, Any]]:
     return rows
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_decommission)
 def decommission_check(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_decommissioning(request, pk)
     blocked = _already_started(request, agreement)
@@ -165,7 +165,7 @@ def decommission_check(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/decommissioning/check.html", context)
 
 
-@roles_required(*READERS)
+@permission_required(can_read_decommissioning)
 def decommissioning_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decommissioning = selectors.get_decommissioning_for_user(request, pk)
     today = timezone.localdate()
@@ -173,7 +173,7 @@ def decommissioning_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decommissioning": decommissioning,
         "agreement": decommissioning.agreement,
         "agreement_url": agreement_url(decommissioning.agreement),
-        "may_write": role_of(request.user) == Role.OFFICER,
+        "may_write": allowed(can_decommission, request.user),
         "may_consider": selectors.may_consider(decommissioning, today),
         "may_complete": selectors.may_complete(decommissioning, today),
         "window_open": selectors.response_window_open(decommissioning, today),
@@ -199,7 +199,7 @@ def _record_step(request: HttpRequest, pk: int, *, form_class: type[forms.Form],
     return render(request, "funding/decommissioning/record.html", context)
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_decommission)
 def decommissioning_consider(request: HttpRequest, pk: int) -> HttpResponse:
     return _record_step(
         request,
@@ -212,7 +212,7 @@ def decommissioning_consider(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_decommission)
 def decommissioning_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return _record_step(
         request,
@@ -225,13 +225,13 @@ def decommissioning_complete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*READERS)
+@permission_required(can_read_decommissioning)
 def decommissioning_history(request: HttpRequest, pk: int) -> HttpResponse:
     decommissioning = selectors.get_decommissioning_for_user(request, pk)
     return render_history(request, obj=decommissioning, title=str(decommissioning), back_url=reverse("funding:decommissioning_detail", kwargs={"pk": pk}))
 
 
-@roles_required(*READERS, Role.VCS)
+@permission_required(can_open_notice_letters)
 def decommissioning_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     decommissioning = selectors.get_notice_for_download(request, pk)
     portal_url = request.build_absolute_uri(reverse("funding:portal_notices"))
@@ -240,13 +240,13 @@ def decommissioning_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal_notices)
 def portal_notices(request: HttpRequest) -> HttpResponse:
     notices = selectors.notices_for_member(request.user)
     return render(request, "funding/decommissioning/portal_list.html", {"notices": notices, "today": timezone.localdate()})
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal_notices)
 def portal_notice(request: HttpRequest, pk: int) -> HttpResponse:
     decommissioning = selectors.get_notice_for_member(request, pk)
     today = timezone.localdate()

@@ -12,14 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lightbulb.core.access import roles_required
+from lightbulb.core.access import permission_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
-from lightbulb.core.roles import Role
+from lightbulb.core.rules import allowed
 from lightbulb.funding.forms.payments import MilestoneForm, PaymentClawBackForm, PaymentFilterForm, PaymentHoldForm, PaymentPaidForm
+from lightbulb.funding.rules import can_manage_payments, can_read_payments
 from lightbulb.funding.selectors import payments as selectors
-from lightbulb.funding.selectors.returns import READERS, get_agreement_for_user, may_act
+from lightbulb.funding.selectors.agreements import get_agreement_for_user
 from lightbulb.funding.services import payments as services
 
 EXPORT_COLUMNS = [
@@ -39,7 +40,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-@roles_required(*READERS)
+@permission_required(can_read_payments)
 def payment_list(request: HttpRequest) -> HttpResponse:
     form = PaymentFilterForm(request.GET or None)
     if form.is_bound:
@@ -52,10 +53,10 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/payments/list.html", {"form": form, "page": page, "pagination": pagination_params(request, page), "sort": sort})
 
 
-@roles_required(*READERS)
+@permission_required(can_read_payments)
 def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     payment = selectors.get_payment_for_user(request, pk)
-    return render(request, "funding/payments/detail.html", {"payment": payment, "may_act": may_act(request)})
+    return render(request, "funding/payments/detail.html", {"payment": payment, "may_act": allowed(can_manage_payments, request.user)})
 
 
 def _payment_action(
@@ -73,7 +74,7 @@ def _payment_action(
     return render(request, template, {"payment": payment, "form": form})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_payments)
 def payment_paid(request: HttpRequest, pk: int) -> HttpResponse:
     return _payment_action(
         request,
@@ -87,7 +88,7 @@ def payment_paid(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_payments)
 def payment_hold(request: HttpRequest, pk: int) -> HttpResponse:
     return _payment_action(
         request,
@@ -99,7 +100,7 @@ def payment_hold(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_payments)
 def payment_claw_back(request: HttpRequest, pk: int) -> HttpResponse:
     return _payment_action(
         request,
@@ -111,7 +112,7 @@ def payment_claw_back(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_payments)
 @require_POST
 def payment_release(request: HttpRequest, pk: int) -> HttpResponse:
     payment = selectors.get_payment_for_user(request, pk, write=True)
@@ -123,17 +124,17 @@ def payment_release(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funding:payment_detail", pk=pk)
 
 
-@roles_required(*READERS)
+@permission_required(can_read_payments)
 def agreement_payments(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
     return render(
         request,
         "funding/payments/agreement.html",
-        {"agreement": agreement, "payments": list(selectors.agreement_payments(agreement)), "may_act": may_act(request)},
+        {"agreement": agreement, "payments": list(selectors.agreement_payments(agreement)), "may_act": allowed(can_manage_payments, request.user)},
     )
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_payments)
 @require_POST
 def agreement_payments_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, write=True)
@@ -148,7 +149,7 @@ def agreement_payments_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funding:agreement_payments", pk=pk)
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_manage_payments)
 def agreement_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, write=True)
     form = MilestoneForm(request.POST if request.method == "POST" else None)

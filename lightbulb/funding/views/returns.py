@@ -5,22 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from lightbulb.core.access import roles_required
+from lightbulb.core.access import permission_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
-from lightbulb.core.roles import Role
 from lightbulb.funding.forms.returns import ReturnFilterForm, ReturnReviewForm, ReturnSubmitForm
+from lightbulb.funding.rules import can_read_return_files, can_read_returns, can_review_returns, can_schedule_returns, can_use_portal_returns
 from lightbulb.funding.selectors import returns as selectors
+from lightbulb.funding.selectors.agreements import get_agreement_for_user
 from lightbulb.funding.services import returns as services
-
-READERS = selectors.READERS
 
 EXPORT_COLUMNS = [
     Column("Agreement", lambda r: r.agreement.reference),
@@ -37,7 +36,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-@roles_required(*READERS)
+@permission_required(can_read_returns)
 def return_list(request: HttpRequest) -> HttpResponse:
     form = ReturnFilterForm(request.GET or None)
     if form.is_bound:
@@ -51,13 +50,14 @@ def return_list(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/returns/list.html", {"form": form, "page": page, "pagination": pagination_params(request, page), "sort": sort})
 
 
-@roles_required(*READERS)
+@permission_required(can_read_returns)
 def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     monitoring_return = selectors.get_return_for_user(request, pk)
-    return render(request, "funding/returns/detail.html", {"item": monitoring_return, "may_act": selectors.may_act(request)})
+    context = {"item": monitoring_return, "may_act": selectors.may_act(request), "see_submitter": selectors.may_see_submitter(request, monitoring_return)}
+    return render(request, "funding/returns/detail.html", context)
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_review_returns)
 def return_review(request: HttpRequest, pk: int) -> HttpResponse:
     monitoring_return = selectors.get_return_for_user(request, pk, write=True)
     form = ReturnReviewForm(request.POST if request.method == "POST" else None)
@@ -78,9 +78,11 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/returns/review.html", {"item": monitoring_return, "form": form})
 
 
-@roles_required(*READERS)
+@permission_required(can_read_return_files)
 def return_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     monitoring_return = selectors.get_return_for_user(request, pk)
+    if not selectors.may_see_submitter(request, monitoring_return):
+        raise PermissionDenied("The files an organisation sent with a return are not shown to councillors.")
     return _file(selectors.attachment_get(monitoring_return, attachment_pk))
 
 
@@ -92,9 +94,9 @@ def _file(attachment: Any) -> HttpResponse:
     return response
 
 
-@roles_required(*READERS)
+@permission_required(can_read_returns)
 def agreement_returns(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = selectors.get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request, pk)
     return render(
         request,
         "funding/returns/agreement.html",
@@ -102,10 +104,10 @@ def agreement_returns(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_schedule_returns)
 @require_POST
 def agreement_returns_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = selectors.get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request, pk, write=True)
     created = services.returns_schedule(agreement=agreement, acting_user=request.user)
     if created:
         messages.success(request, f"{len(created)} monitoring return{'' if len(created) == 1 else 's'} scheduled.")
@@ -117,13 +119,13 @@ def agreement_returns_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the portal ---------------------------------------------------------------------------
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal_returns)
 def portal_returns(request: HttpRequest) -> HttpResponse:
     agreements = list(selectors.portal_agreements(selectors.request_user(request)))
     return render(request, "funding/returns/portal_home.html", {"agreements": agreements})
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal_returns)
 def portal_return(request: HttpRequest, pk: int) -> HttpResponse:
     monitoring_return = selectors.get_portal_return(request, pk)
     open_for_submission = monitoring_return.status in services.SUBMITTABLE
@@ -149,7 +151,7 @@ def portal_return(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/returns/portal_return.html", {"item": monitoring_return, "form": form, "open_for_submission": open_for_submission})
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal_returns)
 def portal_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     monitoring_return = selectors.get_portal_return(request, pk)
     return _file(selectors.attachment_get(monitoring_return, attachment_pk))

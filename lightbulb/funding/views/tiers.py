@@ -8,20 +8,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from lightbulb.core.access import roles_required
+from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
-from lightbulb.core.roles import Role
 from lightbulb.funding.forms.tiers import TierForm
+from lightbulb.funding.rules import can_manage_tiers
 from lightbulb.funding.selectors import tiers as selectors
 from lightbulb.funding.services import tiers as services
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_manage_tiers)
 def tier_list(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/tiers/list.html", {"tiers": selectors.tier_list(), "check_label": selectors.check_label})
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_manage_tiers)
 def tier_create(request: HttpRequest) -> HttpResponse:
     form = TierForm(request.POST or None, initial={"min_value": "0", "monitoring_every_months": 12, "risk_level": "low"})
     if request.method == "POST" and form.is_valid():
@@ -35,7 +35,7 @@ def tier_create(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/tiers/form.html", {"form": form, "title": "Add a proportionality tier", "back_url": reverse("funding:tier_list")})
 
 
-@roles_required(Role.ADMIN)
+@permission_required(can_manage_tiers)
 def tier_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tier = selectors.tier_get(pk)
     initial = {

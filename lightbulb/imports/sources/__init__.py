@@ -1,7 +1,8 @@
 """The sources an administrator can import, by name.
 
-A source module registers its Importer subclass with `register`; the upload
-form and `manage.py import_file` offer every registered source.
+Each source module defines an Importer subclass; the imports app registers
+them with `register` from its AppConfig.ready() (lightbulb/imports/registrations.py),
+and the upload form and `manage.py import_file` offer every registered source.
 """
 
 from __future__ import annotations
@@ -22,7 +23,3 @@ def source_choices() -> list[tuple[str, str]]:
 
 def get_source(name: str) -> type[Importer] | None:
     return SOURCES.get(name)
-
-
-# Sources that ship with Lightbulb.
-from lightbulb.imports.sources import postcodes, wards  # noqa: E402, F401

@@ -7,14 +7,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from lightbulb.imports.base import ApplyResult, Column, Importer
-from lightbulb.imports.sources import register
 from lightbulb.imports.sources._ward_fields import WARD_CODE_ALIASES, WARD_NAME_ALIASES, clean_ward_code
 from lightbulb.places import selectors as places_selectors
 from lightbulb.places import services as places_services
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
 
 
-@register
 class PostcodeLookup(Importer):
     name = "ons-postcodes"
     label = "ONS postcode to ward lookup"

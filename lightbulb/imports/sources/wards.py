@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from lightbulb.imports.base import ApplyResult, Column, Importer
-from lightbulb.imports.sources import register
 from lightbulb.imports.sources._ward_fields import WARD_CODE_ALIASES, WARD_NAME_ALIASES, clean_ward_code
 from lightbulb.places import services as places_services
 
 
-@register
 class WardList(Importer):
     name = "wards"
     label = "Wards (code, name and locality)"

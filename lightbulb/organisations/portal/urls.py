@@ -6,10 +6,7 @@ No app_name here: names are prefixed `portal_` (vcs users) and `claims_` /
 
 from django.urls import path
 
-from lightbulb.organisations.portal import navigation, views
-
-# Imported for its registrations (navigation and dashboard panels).
-assert navigation
+from lightbulb.organisations.portal import views
 
 urlpatterns = [
     path("", views.portal_home, name="portal_home"),

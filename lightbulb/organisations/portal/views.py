@@ -10,13 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lightbulb.core.access import roles_required
+from lightbulb.core.access import permission_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
-from lightbulb.core.roles import Role
 from lightbulb.organisations.portal import selectors, services
 from lightbulb.organisations.portal.forms import ClaimDecisionForm, ClaimForm, ClaimSearchForm, ProfileForm, ProposalForm
+from lightbulb.organisations.rules import can_review_profile_changes, can_use_portal, can_verify_claims
 
 PROPOSAL_SESSION_KEY = "portal_proposal"
 LEGAL_FORMS = dict(ProposalForm.base_fields["legal_form"].choices)  # type: ignore[attr-defined]
@@ -30,7 +30,7 @@ def _posted(request: HttpRequest) -> Any:
 # --- vcs users ------------------------------------------------------------------------------
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal)
 def portal_home(request: HttpRequest) -> HttpResponse:
     user = selectors.request_user(request)
     return render(
@@ -40,7 +40,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal)
 def portal_claim_start(request: HttpRequest) -> HttpResponse:
     """Find the organisation on the register before claiming it."""
     searched = "q" in request.GET
@@ -51,7 +51,7 @@ def portal_claim_start(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/portal/claim_start.html", context)
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal)
 def portal_claim(request: HttpRequest, pk: int) -> HttpResponse:
     user = selectors.request_user(request)
     organisation = selectors.get_claimable_organisation(pk)
@@ -71,7 +71,7 @@ def portal_claim(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisations/portal/claim.html", context)
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal)
 def portal_propose(request: HttpRequest) -> HttpResponse:
     """Propose an organisation the register does not hold; answers are checked on the next page."""
     initial = request.session.get(PROPOSAL_SESSION_KEY) or {"name": request.GET.get("name", "")[:300]}
@@ -82,7 +82,7 @@ def portal_propose(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/portal/propose.html", {"form": form})
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal)
 def portal_propose_check(request: HttpRequest) -> HttpResponse:
     """Check your answers, then send the proposal."""
     answers = request.session.get(PROPOSAL_SESSION_KEY)
@@ -111,13 +111,13 @@ def portal_propose_check(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/portal/propose_check.html", {"answers": form.cleaned_data, "legal_forms": LEGAL_FORMS})
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal)
 def portal_organisation(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_portal_organisation(request, pk)
     return render(request, "organisations/portal/organisation.html", {"organisation": organisation})
 
 
-@roles_required(Role.VCS)
+@permission_required(can_use_portal)
 def portal_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_portal_organisation(request, pk)
     initial: dict[str, Any] = {name: getattr(organisation, name) for name in services.PROFILE_FIELDS}
@@ -155,7 +155,7 @@ CLAIM_COLUMNS = [
 ]
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_verify_claims)
 def claims_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in selectors.CLAIM_STATUSES.values else ""
@@ -183,13 +183,13 @@ def _claim_context(claim: Any) -> dict[str, Any]:
     }
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_verify_claims)
 def claims_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.get_claim(pk)
     return render(request, "organisations/portal/claim_detail.html", _claim_context(claim))
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_verify_claims)
 def claims_decide(request: HttpRequest, pk: int) -> HttpResponse:
     claim = selectors.get_claim(pk)
     if claim.status != selectors.CLAIM_STATUSES.PENDING:
@@ -224,7 +224,7 @@ PROFILE_CHANGE_COLUMNS = [
 ]
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_review_profile_changes)
 def profile_changes(request: HttpRequest) -> HttpResponse:
     reviewed = request.GET.get("reviewed", "")
     reviewed = reviewed if reviewed in {"yes", "no"} else ""
@@ -238,7 +238,7 @@ def profile_changes(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/portal/profile_changes.html", {"page": page, "pagination": pagination_params(request, page), "reviewed": reviewed})
 
 
-@roles_required(Role.OFFICER)
+@permission_required(can_review_profile_changes)
 @require_POST
 def profile_change_review(request: HttpRequest, pk: int) -> HttpResponse:
     change = selectors.get_profile_change(pk)

@@ -1,8 +1,4 @@
-"""The officer's dashboard panels, the organisation page's returns-and-payments section, and the
-registrations that feed deadlines to the dashboard, the daily digest and the calendar.
-
-Imported from the app's ready() so the registrations exist in every process, the scheduler included.
-"""
+"""The dashboard panels and organisation-page sections funding contributes (registered in registrations.py)."""
 
 from __future__ import annotations
 
@@ -10,18 +6,19 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from lightbulb.core.registry import NavItem, registry
 from lightbulb.core.roles import Role, role_of
-from lightbulb.funding import tasks
+from lightbulb.core.rules import allowed
+from lightbulb.funding.models import Decommissioning
+from lightbulb.funding.rules import can_manage_agreements, can_read_decommissioning, can_read_funding, can_use_portal_notices, can_use_portal_returns
 from lightbulb.funding.selectors import dashboard as selectors
+from lightbulb.funding.selectors import decommissioning as decommissioning_selectors
 from lightbulb.funding.selectors import payments as payment_selectors
 from lightbulb.funding.selectors import returns as return_selectors
 
-FUNDING_READERS = frozenset(return_selectors.READERS)
-
 
 def _officer(request: HttpRequest) -> Any | None:
-    return request.user if role_of(request.user) == Role.OFFICER else None
+    """The officer whose own agreements the panel shows."""
+    return request.user if allowed(can_manage_agreements, request.user) else None
 
 
 def my_agreements_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -88,14 +85,14 @@ def deadlines_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def portal_returns_panel(request: HttpRequest) -> dict[str, Any] | None:
-    if role_of(request.user) != Role.VCS:
+    if not allowed(can_use_portal_returns, request.user):
         return None
     returns = return_selectors.portal_returns_due(return_selectors.request_user(request))
     return {"title": "Returns due", "template": "funding/dashboard/panel_portal_returns.html", "order": 15, "returns": returns}
 
 
 def organisation_section(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
-    if role_of(request.user) not in FUNDING_READERS:
+    if not allowed(can_read_funding, request.user):
         return None
     return {
         "title": "Monitoring returns and payments",
@@ -106,21 +103,20 @@ def organisation_section(organisation: Any, request: HttpRequest) -> dict[str, A
     }
 
 
-registry.add_nav(NavItem(label="Returns", url_name="funding:return_list", roles=FUNDING_READERS, order=42, prefix="/funding/returns/"))
-registry.add_nav(NavItem(label="Payments", url_name="funding:payment_list", roles=FUNDING_READERS, order=43, prefix="/funding/payments/"))
-registry.add_nav(NavItem(label="Returns", url_name="funding:portal_returns", roles=frozenset({Role.VCS}), order=12, prefix="/funding/portal/"))
+def portal_notices_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Organisations see notices that their funding will end on their dashboard."""
+    if not allowed(can_use_portal_notices, request.user):
+        return None
+    notices = list(decommissioning_selectors.notices_for_member(request.user).filter(stage=Decommissioning.Stage.NOTICE_ISSUED))
+    if not notices:
+        return None
+    return {"title": "Notices that funding will end", "template": "funding/decommissioning/panel_portal_notices.html", "order": 12, "notices": notices}
 
-registry.dashboard_panels["funding_deadlines"] = deadlines_panel
-registry.dashboard_panels["funding_my_agreements"] = my_agreements_panel
-registry.dashboard_panels["funding_returns"] = returns_panel
-registry.dashboard_panels["funding_payments"] = payments_panel
-registry.dashboard_panels["funding_reviews"] = reviews_panel
-registry.dashboard_panels["funding_portal_returns"] = portal_returns_panel
 
-registry.organisation_sections["returns_payments"] = organisation_section
-
-registry.deadlines["returns"] = return_selectors.return_deadlines
-registry.deadlines["payments"] = payment_selectors.payment_deadlines
-registry.deadlines["reviews"] = selectors.review_deadlines
-
-registry.daily_duties["digest"] = tasks.digest_enqueue
+def decommissioning_section(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
+    if not allowed(can_read_decommissioning, request.user):
+        return None
+    items = decommissioning_selectors.organisation_decommissionings(organisation.pk)
+    if not items:
+        return None
+    return {"title": "Decommissioning", "template": "funding/decommissioning/organisation_section.html", "order": 60, "decommissionings": items}

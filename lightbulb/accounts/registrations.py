@@ -1,0 +1,8 @@
+"""What accounts adds to shared pages; called once from AccountsConfig.ready()."""
+
+from lightbulb.accounts.rules import can_manage_users
+from lightbulb.core.registry import NavItem, registry
+
+
+def register() -> None:
+    registry.add_nav(NavItem(label="Users", url_name="accounts:user_list", permission=can_manage_users, order=90, prefix="/account/users/"))

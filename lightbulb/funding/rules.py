@@ -1,0 +1,70 @@
+"""Who may read and act on agreements, returns, payments, tiers and decommissioning.
+
+Decisions (README's role table says the same):
+- officers commission: they create, change, pay, review and decommission;
+- councillors and investigators read the funding record (councillors for their
+  wards and scrutiny, investigators because counter-fraud follows the money);
+  councillors never see who submitted a return or the files it came with;
+- administrators keep the proportionality tiers (a setting) but do not read
+  agreements, returns, payments or decommissionings: PRODUCT.md §1 gives them
+  users, roles, settings, imports and retention, not the relationship itself;
+- a `vcs` member sees and acts for their own organisation's agreements only;
+- the system (scheduled duties) may schedule returns and payments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from lightbulb.accounts.rules import is_member_of
+from lightbulb.core.rules import is_admin, is_councillor, is_investigator, is_officer, is_system, is_vcs
+
+
+def _organisation_of(obj: Any) -> Any:
+    """The organisation an agreement, return, payment or decommissioning belongs to."""
+    for path in ("organisation_id", "agreement.organisation_id"):
+        value: Any = obj
+        for part in path.split("."):
+            value = getattr(value, part, None)
+        if value is not None:
+            return value
+    return None
+
+
+@rules.predicate
+def is_member_for(user: Any, obj: Any) -> bool:
+    """A member of the organisation that `obj` (an agreement or anything of one) is with."""
+    return obj is not None and is_member_of.test(user, _organisation_of(obj))
+
+
+can_read_funding = is_officer | is_councillor | is_investigator
+can_manage_agreements = is_officer
+can_read_agreement = can_read_funding | (is_vcs & is_member_for)
+can_manage_tiers = is_admin
+can_read_tiers = is_admin | is_officer
+
+# Monitoring returns
+can_read_returns = can_read_funding
+can_review_returns = is_officer
+can_schedule_returns = is_officer | is_system
+# Officers record a return on the organisation's behalf (a paper return); members submit their own.
+can_submit_return = is_officer | (is_vcs & is_member_for)
+# Who submitted a return, and the files it came with, are not for councillors.
+can_read_return_files = is_officer | is_investigator | (is_vcs & is_member_for)
+can_use_portal_returns = is_vcs
+
+# Payments
+can_read_payments = can_read_funding
+can_manage_payments = is_officer
+can_schedule_payments = is_officer | is_system
+
+# Decommissioning
+can_read_decommissioning = can_read_funding
+can_decommission = is_officer
+can_respond_to_notice = is_vcs & is_member_for
+can_read_notice = can_read_decommissioning | (is_vcs & is_member_for)
+can_use_portal_notices = is_vcs
+# The notice letter opens for funding readers and, for their own organisation's notice, members.
+can_open_notice_letters = can_read_decommissioning | is_vcs

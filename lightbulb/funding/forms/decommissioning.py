@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 
+from lightbulb.core.dates import add_months, is_short_notice
 from lightbulb.core.forms import GovukDateField
-from lightbulb.funding.selectors.decommissioning import add_months, describe_gap, is_short_notice
+from lightbulb.funding.selectors.decommissioning import describe_gap
 
 LONG_TEXT = 10_000
 RESPONSE_DAYS = 28

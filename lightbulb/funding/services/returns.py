@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import os
 import zipfile
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record
+from lightbulb.core.dates import add_months
 from lightbulb.funding.models import Agreement, Condition, MonitoringReturn, ReturnAttachment, ReturnFigure
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -38,13 +38,6 @@ _BINARY_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"PK\x03\x04", b"GIF
 
 
 # --- the reporting schedule -------------------------------------------------------------
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 → 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def reporting_periods(start: datetime.date, end: datetime.date, every_months: int) -> list[tuple[datetime.date, datetime.date]]:

@@ -13,11 +13,11 @@ from lightbulb.compact.models import Commitment, Compact, Consultation, Consulta
 from lightbulb.compact.services import DEFAULT_COMMITMENTS
 from lightbulb.core.roles import Role
 from lightbulb.demo import words
-from lightbulb.demo.commissioning import at, dated
+from lightbulb.demo.rows import at, dated
 from lightbulb.organisations.models import Organisation, OrganisationStatus
 
 if TYPE_CHECKING:
-    from lightbulb.demo.generator import DemoContext, Scale
+    from lightbulb.demo.generator.context import DemoContext, Scale
 
 DAY = datetime.timedelta(days=1)
 
@@ -97,6 +97,19 @@ def seed_compact(rng: random.Random, scale: Scale, ctx: DemoContext) -> None:
     officer = ctx.users.get(Role.OFFICER)
     if officer is None or not ctx.sample_organisations:
         return
+    _adopt_compact(today)
+    active = [organisation for organisation in ctx.sample_organisations if organisation.status == OrganisationStatus.ACTIVE]
+    members = _members(rng, ctx, rng.sample(active, min(len(active), max(3, len(active) // 25))))
+    with_members = [organisation for organisation in active if organisation.pk in members]
+    leads = [officer, *ctx.officers]
+    for index, (title, purpose, weeks, reason) in enumerate(CONSULTATIONS):
+        consultation = _consult(rng, today, index, leads, title=title, purpose=purpose, weeks=weeks, reason=reason)
+        invited = _invite(rng, ctx, consultation, active, with_members, last=index == len(CONSULTATIONS) - 1)
+        _respond(rng, ctx, consultation, invited, members)
+
+
+def _adopt_compact(today: datetime.date) -> Compact:
+    """The Compact, adopted three years ago, with the measured commitments and the text-only ones."""
     adopted = datetime.date(today.year - 3, 11, 14)
     with dated(Compact, "created_at", "updated_at"):
         compact = Compact.objects.create(
@@ -109,48 +122,67 @@ def seed_compact(rng: random.Random, scale: Scale, ctx: DemoContext) -> None:
         )
     texts = [(text, str(rule)) for text, rule in DEFAULT_COMMITMENTS] + [(text, "") for text in TEXT_COMMITMENTS]
     Commitment.objects.bulk_create([Commitment(compact=compact, order=order, text=text, rule=rule) for order, (text, rule) in enumerate(texts, start=1)])
-    active = [organisation for organisation in ctx.sample_organisations if organisation.status == OrganisationStatus.ACTIVE]
-    members = _members(rng, ctx, rng.sample(active, min(len(active), max(3, len(active) // 25))))
-    with_members = [organisation for organisation in active if organisation.pk in members]
-    leads = [officer, *ctx.officers]
+    return compact
+
+
+def _consult(rng: random.Random, today: datetime.date, index: int, leads: list[User], *, title: str, purpose: str, weeks: int, reason: str) -> Consultation:
+    """One consultation with its dates, lead officer and, for most closed ones, a "you said, we did" summary."""
+    start, end = _dates(rng, today, index, weeks)
+    # The "you said, we did" summary follows a few weeks after closing, for most.
+    published = end + datetime.timedelta(days=rng.randint(21, 50))
+    summary = published <= today and rng.random() < 0.85
+    consultation = Consultation(
+        title=title,
+        purpose=purpose,
+        start_date=start,
+        end_date=end,
+        short_reason=reason,
+        lead_officer=rng.choice(leads),
+        you_said_we_did=rng.choice(SUMMARIES) if summary else "",
+        summary_published_on=published if summary else None,
+        created_at=at(start - 7 * DAY),
+        updated_at=at(published if summary else start),
+    )
+    with dated(Consultation, "created_at", "updated_at"):
+        consultation.save()
+    return consultation
+
+
+def _invite(
+    rng: random.Random, ctx: DemoContext, consultation: Consultation, active: list[Organisation], with_members: list[Organisation], *, last: bool
+) -> list[Organisation]:
+    """Invite some active organisations, always a few with members; the open (last) one reaches the demo vcs user's portal."""
+    invited = rng.sample(active, min(len(active), rng.randint(15, 60)))
+    invited = list(dict.fromkeys([*rng.sample(with_members, min(len(with_members), 6)), *invited]))
+    if last and ctx.vcs_organisation is not None and ctx.vcs_organisation not in invited:
+        invited.append(ctx.vcs_organisation)
     invited_model = Consultation.invited.through
-    for index, (title, purpose, weeks, reason) in enumerate(CONSULTATIONS):
-        start, end = _dates(rng, today, index, weeks)
-        # The "you said, we did" summary follows a few weeks after closing, for most.
-        published = end + datetime.timedelta(days=rng.randint(21, 50))
-        summary = published <= today and rng.random() < 0.85
-        consultation = Consultation(
-            title=title,
-            purpose=purpose,
-            start_date=start,
-            end_date=end,
-            short_reason=reason,
-            lead_officer=rng.choice(leads),
-            you_said_we_did=rng.choice(SUMMARIES) if summary else "",
-            summary_published_on=published if summary else None,
-            created_at=at(start - 7 * DAY),
-            updated_at=at(published if summary else start),
-        )
-        with dated(Consultation, "created_at", "updated_at"):
-            consultation.save()
-        invited = rng.sample(active, min(len(active), rng.randint(15, 60)))
-        invited = list(dict.fromkeys([*rng.sample(with_members, min(len(with_members), 6)), *invited]))
-        if index == len(CONSULTATIONS) - 1 and ctx.vcs_organisation is not None and ctx.vcs_organisation not in invited:
-            invited.append(ctx.vcs_organisation)  # the open one reaches the demo vcs user's portal
-        invited_model.objects.bulk_create([invited_model(consultation_id=consultation.pk, organisation_id=organisation.pk) for organisation in invited])
-        responding = [organisation for organisation in invited if organisation.pk in members and rng.random() < 0.6]
-        responses = [
-            ConsultationResponse(
-                consultation=consultation,
-                organisation=organisation,
-                submitted_by_id=members[organisation.pk],
-                text=rng.choice(RESPONSES),
-                created_at=at(min(today, start + datetime.timedelta(days=rng.randint(3, max(3, (end - start).days)))), rng.randint(0, 400)),
-            )
-            for organisation in responding
-            if not (start <= today <= end and organisation.pk == getattr(ctx.vcs_organisation, "pk", None))
-        ]
-        for response in responses:
-            response.updated_at = response.created_at
-        with dated(ConsultationResponse, "created_at", "updated_at"):
-            ConsultationResponse.objects.bulk_create(responses)
+    invited_model.objects.bulk_create([invited_model(consultation_id=consultation.pk, organisation_id=organisation.pk) for organisation in invited])
+    return invited
+
+
+def _respond(rng: random.Random, ctx: DemoContext, consultation: Consultation, invited: list[Organisation], members: dict[int, int]) -> None:
+    """Responses from some invited organisations with members (the demo vcs user answers an open one themselves)."""
+    responding = [organisation for organisation in invited if organisation.pk in members and rng.random() < 0.6]
+    still_open = consultation.start_date <= ctx.today <= consultation.end_date
+    vcs_pk = getattr(ctx.vcs_organisation, "pk", None)
+    responses = [
+        _response(rng, ctx.today, consultation, organisation, members[organisation.pk])
+        for organisation in responding
+        if not (still_open and organisation.pk == vcs_pk)
+    ]
+    with dated(ConsultationResponse, "created_at", "updated_at"):
+        ConsultationResponse.objects.bulk_create(responses)
+
+
+def _response(rng: random.Random, today: datetime.date, consultation: Consultation, organisation: Organisation, submitted_by_id: int) -> ConsultationResponse:
+    start, end = consultation.start_date, consultation.end_date
+    response = ConsultationResponse(
+        consultation=consultation,
+        organisation=organisation,
+        submitted_by_id=submitted_by_id,
+        text=rng.choice(RESPONSES),
+        created_at=at(min(today, start + datetime.timedelta(days=rng.randint(3, max(3, (end - start).days)))), rng.randint(0, 400)),
+    )
+    response.updated_at = response.created_at
+    return response

@@ -1,0 +1,93 @@
+"""The deterministic demo council generator (PRODUCT.md §4).
+
+`generate(scale, seed)` builds "Anytown": the council, wards, postcodes,
+councillors, organisations, demo users and pending claims, then its
+commissioning and its Compact. The same seed gives the same council: each step
+draws from its own `random.Random` seeded with the seed and the step's name, so
+a step added later (assets, concerns…) does not change what the earlier steps
+produce.
+
+Rows are written straight through the ORM in batches (`bulk_create`): the demo
+is data the council never typed, so it carries no audit events, and the
+national scale (400,000 organisations) must keep memory flat. Every row is
+still consistent: name keys filled, each organisation's ward taken from its
+postcode, identifiers valid.
+
+The steps live by subject: `places`, `organisations` and `users` here,
+`lightbulb.demo.commissioning` and `lightbulb.demo.consultations` beside it;
+`context` holds the scales and what the steps share.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.db import transaction
+
+from lightbulb.demo import words
+from lightbulb.demo.commissioning import seed_agreements, seed_decommissioning, seed_returns_and_payments
+from lightbulb.demo.consultations import seed_compact
+from lightbulb.demo.generator.context import (
+    COUNCIL_GRANT_PREFIX,
+    COUNCIL_GSS_CODE,
+    COUNCIL_NAME,
+    COUNCIL_ORG_ID,
+    PUBLIC_SCALES,
+    SCALES,
+    TOWN,
+    DemoContext,
+    Scale,
+    Step,
+)
+from lightbulb.demo.generator.organisations import seed_areas_of_work, seed_organisations
+from lightbulb.demo.generator.places import demo_council_exists, postcode_at, seed_places, ward_names
+from lightbulb.demo.generator.users import DEMO_PASSWORD, DEMO_USERS, DemoUser, demo_vcs_organisation, seed_claims, seed_users, totp_key_hex
+
+__all__ = [
+    "COUNCIL_GRANT_PREFIX",
+    "COUNCIL_GSS_CODE",
+    "COUNCIL_NAME",
+    "COUNCIL_ORG_ID",
+    "DEMO_PASSWORD",
+    "DEMO_USERS",
+    "PUBLIC_SCALES",
+    "SCALES",
+    "STEPS",
+    "TOWN",
+    "DemoContext",
+    "DemoUser",
+    "Scale",
+    "Step",
+    "demo_council_exists",
+    "demo_vcs_organisation",
+    "generate",
+    "postcode_at",
+    "totp_key_hex",
+    "ward_names",
+    "words",
+]
+
+# The order matters: each step reads what the ones before it left in the context.
+STEPS: list[Step] = [
+    seed_places,
+    seed_areas_of_work,
+    seed_organisations,
+    seed_users,
+    seed_claims,
+    seed_agreements,
+    seed_returns_and_payments,
+    seed_decommissioning,
+    seed_compact,
+]
+
+
+def generate(scale: Scale | str, seed: int, *, today: datetime.date | None = None, steps: list[Step] | None = None) -> DemoContext:
+    """Build the demo council in one transaction. `today` anchors dates (the real date by default)."""
+    chosen = SCALES[scale] if isinstance(scale, str) else scale
+    ctx = DemoContext(scale=chosen, seed=seed, today=today or datetime.date.today())
+    with transaction.atomic():
+        for step in steps or STEPS:
+            # Each step has its own stream, so adding a step never changes the others' output.
+            step(random.Random(f"{seed}:{step.__name__}"), chosen, ctx)
+    return ctx

@@ -62,9 +62,10 @@ postgres: ## Start the local PostgreSQL if none answers on 127.0.0.1:5432
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | tail -1) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; echo "PostgreSQL did not start"; exit 1
 
-lint: setup ## ruff lint and format check
+lint: setup ## ruff lint and format check, and no function over complexity 12 counting and/or (radon)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/check_complexity.py lightbulb config
 
 types: setup ## mypy
 	$(VENV)/bin/mypy config lightbulb

@@ -37,6 +37,20 @@ class Column:
         return any(alias.fullmatch(header) if isinstance(alias, re.Pattern) else alias == header for alias in self.aliases)
 
 
+def _column_position(column: Column, normalised: list[str]) -> int | None:
+    """The first header matching the column's earliest alias that any header matches (aliases are in order of preference)."""
+    for alias in column.aliases:
+        found = [index for index, header in enumerate(normalised) if Column(column.label, (alias,)).matches(header)]
+        if found:
+            return found[0]
+    return None
+
+
+def _heading_text(alias: str | re.Pattern[str]) -> str:
+    """An alias as a person would type the heading (a two-digit year pattern reads as NN)."""
+    return alias.pattern.replace("\\d{2}", "NN") if isinstance(alias, re.Pattern) else alias
+
+
 @dataclass
 class ApplyResult:
     created: int = 0
@@ -76,24 +90,27 @@ class Importer:
         normalised = [normalise_header(header) for header in headers]
         positions: dict[str, int] = {}
         for key, column in self.columns.items():
-            for alias in column.aliases:
-                found = [index for index, header in enumerate(normalised) if Column(column.label, (alias,)).matches(header)]
-                if found:
-                    positions[key] = found[0]
-                    original = headers[found[0]].replace("\ufeff", "").strip()
-                    if original != key:
-                        self.notes.once(f"The column '{original[:60]}' was read as {column.label.lower()}")
-                    break
+            position = _column_position(column, normalised)
+            if position is None:
+                continue
+            positions[key] = position
+            original = headers[position].replace("\ufeff", "").strip()
+            if original != key:
+                self.notes.once(f"The column '{original[:60]}' was read as {column.label.lower()}")
         missing = [column.label for key, column in self.columns.items() if column.required and key not in positions]
         if missing:
-            expected = "; ".join(
-                f"{column.label}: "
-                + " or ".join(alias.pattern.replace("\\d{2}", "NN") if isinstance(alias, re.Pattern) else alias for alias in column.aliases[:4])
-                for column in self.columns.values()
-                if column.label in missing
+            raise UnreadableFile(
+                f"The file has no column for {' and '.join(missing).lower()}. Column headings this import accepts: {self._accepted_headings(missing)}."
             )
-            raise UnreadableFile(f"The file has no column for {' and '.join(missing).lower()}. Column headings this import accepts: {expected}.")
         return positions
+
+    def _accepted_headings(self, labels: list[str]) -> str:
+        """The first few headings each of these columns accepts, for the message refusing a file without them."""
+        return "; ".join(
+            f"{column.label}: " + " or ".join(_heading_text(alias) for alias in column.aliases[:4])
+            for column in self.columns.values()
+            if column.label in labels
+        )
 
     def rows(self, text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str], list[str]]]]:
         """The header row, and an iterator of (file row number, values by column key, raw values)."""

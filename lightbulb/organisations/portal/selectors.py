@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from lightbulb.accounts.models import Membership, User
 from lightbulb.organisations.models import AreaOfWork, Organisation, OrganisationClaim, OrganisationIdentifier, OrganisationStatus, ProfileChange
-from lightbulb.organisations.services import name_key, normalise_postcode
+from lightbulb.organisations.normalise import name_key, normalise_postcode
 
 CLAIM_STATUSES = OrganisationClaim.Status
 SEARCH_LIMIT = 25

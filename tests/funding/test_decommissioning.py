@@ -181,9 +181,17 @@ def test_response_after_the_window_is_refused(officer_client, client_for, agreem
         assert "The time to respond to this notice has passed" in visible_text(response.content)
         decommissioning.refresh_from_db()
         assert decommissioning.organisation_response == ""
-        # A lapsed window lets the officer complete without a response.
+        # A lapsed window lets the officer go on without a response, once its absence is considered.
         officer = client_for(Role.OFFICER)
-        response = officer.post(reverse("funding:decommissioning_complete", kwargs={"pk": decommissioning.pk}), {"lessons_learned": "Talk sooner"})
+        complete = reverse("funding:decommissioning_complete", kwargs={"pk": decommissioning.pk})
+        refused = officer.post(complete, {"lessons_learned": "Talk sooner"})
+        assert refused.status_code == 200
+        assert "Record how the organisation's response was considered first" in visible_text(refused.content)
+        considered = officer.post(
+            reverse("funding:decommissioning_consider", kwargs={"pk": decommissioning.pk}), {"response_consideration": "No response came; the plan stands"}
+        )
+        assert considered.status_code == 302
+        response = officer.post(complete, {"lessons_learned": "Talk sooner"})
         assert response.url == reverse("funding:decommissioning_detail", kwargs={"pk": decommissioning.pk})
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.DECOMMISSIONED

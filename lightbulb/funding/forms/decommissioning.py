@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 
-from lightbulb.core.dates import add_months, is_short_notice
 from lightbulb.core.forms import GovukDateField
-from lightbulb.funding.selectors.decommissioning import describe_gap
-
-LONG_TEXT = 10_000
-RESPONSE_DAYS = 28
+from lightbulb.funding.selectors.decommissioning import LONG_TEXT, RESPONSE_DAYS, default_response_date, notice_date_errors
 
 
 def _text(label: str, hint: str = "", *, required: bool = True) -> forms.CharField:
@@ -62,26 +57,15 @@ class NoticeForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
+        """The same rules the service applies (selectors.decommissioning.notice_date_errors), shown beside each field."""
         data = super().clean() or {}
         notice, end = data.get("notice_date"), data.get("funding_end_date")
         if not notice or not end:
             return data
-        if end <= notice:
-            self.add_error("funding_end_date", "The date funding ends must be after the date of the notice")
-            return data
-        if is_short_notice(notice, end) and not (data.get("short_notice_reason") or "").strip():
-            self.add_error(
-                "short_notice_reason",
-                f"Funding ends {describe_gap(notice, end)} after the notice, less than the Compact's 3 calendar months "
-                f"(3 months would be {add_months(notice, 3):%-d %B %Y}): give a reason for the short notice",
-            )
-        due = data.get("response_due_date")
-        if due is None and not self.errors.get("response_due_date"):
-            data["response_due_date"] = notice + datetime.timedelta(days=RESPONSE_DAYS)
-        elif due is not None and due < notice:
-            self.add_error("response_due_date", "The response date must be on or after the date of the notice")
-        elif due is not None and due > end:
-            self.add_error("response_due_date", "The response date must be before funding ends")
+        for field, message in notice_date_errors(notice, end, data.get("response_due_date"), data.get("short_notice_reason")).items():
+            self.add_error(field, message)
+        if data.get("response_due_date") is None and not self.errors.get("response_due_date"):
+            data["response_due_date"] = default_response_date(notice)
         return data
 
 

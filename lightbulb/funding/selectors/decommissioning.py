@@ -30,6 +30,63 @@ def notice_gap(notice_date: datetime.date, funding_end_date: datetime.date) -> t
     return months, (funding_end_date - add_months(notice_date, months)).days
 
 
+# Days the organisation has to respond when the officer sets no date.
+RESPONSE_DAYS = 28
+LONG_TEXT = 10_000
+# The impact assessment, mitigations and exit plan: each must be written before a notice goes out.
+ASSESSMENT_FIELDS: dict[str, str] = {
+    "reasons": "Enter the reasons for ending or reducing the funding",
+    "impact_service_users": "Enter the impact on service users",
+    "impact_volunteers": "Enter the impact on volunteers",
+    "impact_staff": "Enter the impact on the organisation's staff",
+    "impact_equality_groups": "Enter the impact on equality groups",
+    "alternative_providers": "Enter who else could serve them",
+    "mitigations": "Enter the mitigations",
+    "exit_plan": "Enter the exit plan",
+}
+
+
+def text_error(value: Any, missing: str, label: str) -> str | None:
+    """Why a required long answer is not acceptable, or None."""
+    if not isinstance(value, str) or not value.strip():
+        return missing
+    if len(value) > LONG_TEXT:
+        return f"{label} must be {LONG_TEXT:,} characters or fewer"
+    return None
+
+
+def notice_date_errors(notice: Any, end: Any, due: Any, short_reason: Any) -> dict[str, str]:
+    """The Compact's notice rules (PRODUCT.md §2.3, §2.4) for a notice, its end date and response date.
+
+    One source for the notice page and the service that issues the notice: funding
+    ends after the notice; less than 3 calendar months needs a recorded reason; the
+    response date falls between the notice and the end of funding.
+    """
+    errors: dict[str, str] = {}
+    if not isinstance(notice, datetime.date):
+        errors["notice_date"] = "Enter the date of the written notice"
+    if not isinstance(end, datetime.date):
+        errors["funding_end_date"] = "Enter the date funding ends"
+    if errors:
+        return errors
+    if end <= notice:
+        return {"funding_end_date": "The date funding ends must be after the date of the notice"}
+    if is_short_notice(notice, end) and not (short_reason or "").strip():
+        errors["short_notice_reason"] = (
+            f"Funding ends {describe_gap(notice, end)} after the notice, less than the Compact's 3 calendar months "
+            f"(3 months would be {add_months(notice, 3):%-d %B %Y}): give a reason for the short notice"
+        )
+    if due is not None and due < notice:
+        errors["response_due_date"] = "The response date must be on or after the date of the notice"
+    elif due is not None and due > end:
+        errors["response_due_date"] = "The response date must be before funding ends"
+    return errors
+
+
+def default_response_date(notice: datetime.date) -> datetime.date:
+    return notice + datetime.timedelta(days=RESPONSE_DAYS)
+
+
 def describe_gap(notice_date: datetime.date, funding_end_date: datetime.date) -> str:
     months, days = notice_gap(notice_date, funding_end_date)
     month_text = f"{months} month{'s' if months != 1 else ''}"
@@ -97,9 +154,8 @@ def may_consider(decommissioning: Decommissioning, today: datetime.date) -> bool
 
 
 def may_complete(decommissioning: Decommissioning, today: datetime.date) -> bool:
-    if decommissioning.stage == STAGE.COMPLETE:
-        return False
-    return decommissioning.stage == STAGE.RESPONSE_CONSIDERED or (decommissioning.stage == STAGE.NOTICE_ISSUED and response_lapsed(decommissioning, today))
+    """Only once the response, or its absence after the window closed, has been considered and recorded."""
+    return decommissioning.stage == STAGE.RESPONSE_CONSIDERED and bool((decommissioning.response_consideration or "").strip())
 
 
 def decommissioning_blockers(agreement: Agreement, to_status: str) -> list[str]:

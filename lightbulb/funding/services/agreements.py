@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
+from lightbulb.core.forms import no_markup
+from lightbulb.core.roles import Role
+from lightbulb.core.rules import require
 from lightbulb.funding.models import Agreement, Condition, DueDiligenceRecord
+from lightbulb.funding.rules import can_manage_agreements
 
 AGREEMENT_FIELDS = (
     "title",
@@ -36,6 +42,11 @@ AGREEMENT_FIELDS = (
 )
 CONDITION_FIELDS = ("kind", "description", "target", "unit")
 REFERENCE_ATTEMPTS = 5
+# Above this a figure is almost certainly a typing slip (a council's whole VCS budget is far smaller).
+ABSURD_AMOUNT = Decimal("100000000")
+REGISTRATION_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-/]*$")
+PLAIN_TEXT_FIELDS = {"title": "Title", "department": "Council service or department", "budget_line": "Budget line", "purpose": "Purpose"}
+MAY_NOT_MANAGE = "Only council officers create and change agreements."
 
 
 def _next_reference(year: int) -> str:
@@ -61,23 +72,73 @@ def _save_with_new_reference(agreement: Agreement) -> None:
     raise ValidationError("A reference number could not be given to the agreement just now: try again")
 
 
-def _check_dates_and_amount(agreement: Agreement) -> None:
+def _markup_errors(obj: Any, fields: dict[str, str]) -> dict[str, str]:
+    errors = {}
+    for name in fields:
+        try:
+            no_markup(getattr(obj, name) or "")
+        except ValidationError as error:
+            errors[name] = error.messages[0]
+    return errors
+
+
+def _figure_errors(agreement: Agreement) -> dict[str, str]:
     errors: dict[str, str] = {}
     if agreement.start_date and agreement.end_date and agreement.end_date < agreement.start_date:
         errors["end_date"] = "The end date must be the same as or after the start date"
     if agreement.amount is not None and agreement.amount <= 0:
         errors["amount"] = "The total value must be more than £0"
+    elif agreement.amount is not None and agreement.amount > ABSURD_AMOUNT:
+        errors["amount"] = f"The total value must be £{ABSURD_AMOUNT:,.0f} or less: check the figure"
+    if not 1 <= (agreement.reporting_every_months or 0) <= 24:
+        errors["reporting_every_months"] = "Enter a number of months from 1 to 24"
+    return errors
+
+
+def _party_errors(agreement: Agreement) -> dict[str, str]:
+    """The organisation is in the register (not archived or merged away); the accountable person is an active officer."""
+    errors: dict[str, str] = {}
+    officer = agreement.accountable_officer if agreement.accountable_officer_id else None
+    if officer is not None and (officer.role != Role.OFFICER or not officer.is_active):
+        errors["accountable_officer"] = "Choose a council officer from the list"
+    organisation = agreement.organisation if agreement.organisation_id else None
+    if organisation is not None and (organisation.archived_at is not None or organisation.merged_into_id is not None):
+        errors["organisation"] = "Choose an organisation from the register"
+    number = (agreement.recipient_registration_number or "").strip()
+    if number and not REGISTRATION_NUMBER.match(number):
+        errors["recipient_registration_number"] = "Enter the registration number using letters, numbers, spaces, hyphens or slashes"
+    return errors
+
+
+def _check_agreement(agreement: Agreement) -> None:
+    """The agreement form's rules, whoever calls: dates in order, a real amount, an officer accountable, plain text."""
+    errors = {**_markup_errors(agreement, PLAIN_TEXT_FIELDS), **_figure_errors(agreement), **_party_errors(agreement)}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_condition(condition: Condition) -> None:
+    errors = _markup_errors(condition, {"description": "Description", "unit": "Unit"})
+    if not (condition.description or "").strip():
+        errors["description"] = "Describe the condition"
+    if condition.target is not None and condition.target < 0:
+        errors["target"] = "The target cannot be negative"
+    elif condition.target is not None and condition.target > ABSURD_AMOUNT:
+        errors["target"] = "The target is too large: check the figure"
+    elif condition.unit and condition.target is None:
+        errors["target"] = "Enter the target the unit refers to, or leave the unit empty"
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
 def agreement_create(*, acting_user: Any, wards: Iterable[Any] = (), **values: Any) -> Agreement:
+    require(can_manage_agreements, acting_user, message=MAY_NOT_MANAGE)
     unknown = set(values) - set(AGREEMENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown agreement fields: {sorted(unknown)}")
     agreement = Agreement(**values, reference="AGR-PENDING")
-    _check_dates_and_amount(agreement)
+    _check_agreement(agreement)
     agreement.full_clean(exclude=["reference"])
     _save_with_new_reference(agreement)
     agreement.wards.set(list(wards))
@@ -94,6 +155,7 @@ def agreement_create(*, acting_user: Any, wards: Iterable[Any] = (), **values: A
 
 @transaction.atomic
 def agreement_update(*, acting_user: Any, agreement: Agreement, wards: Iterable[Any] | None = None, **values: Any) -> Agreement:
+    require(can_manage_agreements, acting_user, agreement, message=MAY_NOT_MANAGE)
     unknown = set(values) - set(AGREEMENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown agreement fields: {sorted(unknown)}")
@@ -101,7 +163,7 @@ def agreement_update(*, acting_user: Any, agreement: Agreement, wards: Iterable[
     wards_before = sorted(str(ward) for ward in agreement.wards.all())
     for name, value in values.items():
         setattr(agreement, name, value)
-    _check_dates_and_amount(agreement)
+    _check_agreement(agreement)
     agreement.full_clean()
     agreement.save()
     changes: dict[str, Any] = diff(before, snapshot(agreement, AGREEMENT_FIELDS))
@@ -124,7 +186,9 @@ def agreement_update(*, acting_user: Any, agreement: Agreement, wards: Iterable[
 
 @transaction.atomic
 def condition_add(*, acting_user: Any, agreement: Agreement, kind: str, description: str, target: Any = None, unit: str = "") -> Condition:
-    condition = Condition(agreement=agreement, kind=kind, description=description, target=target, unit=unit)
+    require(can_manage_agreements, acting_user, agreement, message=MAY_NOT_MANAGE)
+    condition = Condition(agreement=agreement, kind=kind, description=description, target=target, unit=unit or "")
+    _check_condition(condition)
     condition.full_clean()
     condition.save()
     audit_event_record(
@@ -140,12 +204,14 @@ def condition_add(*, acting_user: Any, agreement: Agreement, kind: str, descript
 
 @transaction.atomic
 def condition_update(*, acting_user: Any, condition: Condition, **values: Any) -> Condition:
+    require(can_manage_agreements, acting_user, condition.agreement, message=MAY_NOT_MANAGE)
     unknown = set(values) - set(CONDITION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown condition fields: {sorted(unknown)}")
     before = snapshot(condition, CONDITION_FIELDS)
     for name, value in values.items():
         setattr(condition, name, value)
+    _check_condition(condition)
     condition.full_clean()
     condition.save()
     changes = diff(before, snapshot(condition, CONDITION_FIELDS))
@@ -165,6 +231,7 @@ def condition_update(*, acting_user: Any, condition: Condition, **values: Any) -
 @transaction.atomic
 def condition_remove(*, acting_user: Any, condition: Condition) -> None:
     agreement = condition.agreement
+    require(can_manage_agreements, acting_user, agreement, message=MAY_NOT_MANAGE)
     if condition.figures.exists():
         raise ValidationError("This condition has figures reported against it in monitoring returns, so it cannot be removed")
     label = str(condition)
@@ -182,6 +249,9 @@ def condition_remove(*, acting_user: Any, condition: Condition) -> None:
 @transaction.atomic
 def due_diligence_record(*, acting_user: Any, agreement: Agreement, check_code: str, completed_on: datetime.date, note: str = "") -> DueDiligenceRecord:
     """Record (or re-record) that a due-diligence check was done."""
+    require(can_manage_agreements, acting_user, agreement, message=MAY_NOT_MANAGE)
+    if not isinstance(completed_on, datetime.date):
+        raise ValidationError({"completed_on": "Enter the date the check was done"})
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": "The date the check was done must be today or in the past"})
     record = DueDiligenceRecord.objects.filter(agreement=agreement, check_code=check_code).first()

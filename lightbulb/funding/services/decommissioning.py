@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record
+from lightbulb.core.rules import require
 from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
 from lightbulb.funding.pdf import notice_letter_filename, notice_letter_pdf
+from lightbulb.funding.rules import can_decommission, can_respond_to_notice
 from lightbulb.funding.selectors import decommissioning as selectors
 from lightbulb.funding.services.lifecycle import agreement_transition
 
@@ -50,28 +52,51 @@ def _send_notice(decommissioning_id: int, portal_url: str) -> None:
     message.send()
 
 
+def _notice_values(answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers the notice is issued with, or ValidationError naming each field that is missing or breaks a rule."""
+    values = {name: answers.get(name) for name in ANSWER_FIELDS}
+    errors: dict[str, str] = {}
+    for name, missing in selectors.ASSESSMENT_FIELDS.items():
+        problem = selectors.text_error(values[name], missing, missing.removeprefix("Enter the ").capitalize())
+        if problem:
+            errors[name] = problem
+    reason = values["short_notice_reason"]
+    values["short_notice_reason"] = reason.strip() if isinstance(reason, str) else ""
+    errors.update(selectors.notice_date_errors(values["notice_date"], values["funding_end_date"], values["response_due_date"], values["short_notice_reason"]))
+    if errors:
+        raise ValidationError(errors)
+    if values["response_due_date"] is None:
+        values["response_due_date"] = selectors.default_response_date(values["notice_date"])
+    for name in selectors.ASSESSMENT_FIELDS:
+        values[name] = values[name].strip()
+    return values
+
+
 @transaction.atomic
 def decommissioning_issue_notice(*, acting_user: Any, agreement: Agreement, answers: dict[str, Any], portal_url: str = "") -> Decommissioning:
-    """Record the impact assessment, mitigations and exit plan, and issue the written notice."""
+    """Record the impact assessment, mitigations and exit plan, and issue the written notice.
+
+    Every rule of the journey's pages is checked here too: each answer written,
+    funding ending after the notice, at least 3 calendar months' notice or a
+    recorded reason (the Compact), a response date inside the notice period.
+    """
+    require(can_decommission, acting_user, agreement, message="Only council officers decommission funding.")
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if locked.status not in selectors.DECOMMISSIONABLE:
         raise ValidationError(f"An agreement that is {locked.get_status_display().lower()} cannot be decommissioned")
     if Decommissioning.objects.filter(agreement=locked).exclude(stage=STAGE.DRAFT).exists():
         raise ValidationError("A notice has already been issued for this agreement")
-    values = {name: answers.get(name) for name in ANSWER_FIELDS}
-    values["short_notice_reason"] = values["short_notice_reason"] or ""
+    values = _notice_values(answers)
     decommissioning = Decommissioning.objects.filter(agreement=locked).first() or Decommissioning(agreement=locked, prepared_by=acting_user)
     for name, value in values.items():
         setattr(decommissioning, name, value)
     decommissioning.stage = STAGE.NOTICE_ISSUED
-    if decommissioning.notice_date and decommissioning.funding_end_date and decommissioning.funding_end_date <= decommissioning.notice_date:
-        raise ValidationError({"funding_end_date": "The date funding ends must be after the date of the notice"})
     decommissioning.full_clean()
     decommissioning.save()
     short = selectors.is_short_notice(decommissioning.notice_date, decommissioning.funding_end_date)  # type: ignore[arg-type]
     audit_event_record(
         actor=acting_user,
-        action="decommissioning_notice_issued",
+        action="decommissioning_issue_notice",
         obj=decommissioning,
         changes={"stage": [STAGE.DRAFT, STAGE.NOTICE_ISSUED], "funding_end_date": [None, decommissioning.funding_end_date.isoformat()]},
         summary=f"Written notice issued for {locked.reference}: funding ends {decommissioning.funding_end_date:%-d %B %Y}{' (short notice, reason recorded)' if short else ''}",
@@ -85,6 +110,10 @@ def decommissioning_issue_notice(*, acting_user: Any, agreement: Agreement, answ
 @transaction.atomic
 def decommissioning_respond(*, acting_user: Any, decommissioning: Decommissioning, text: str, today: datetime.date | None = None) -> Decommissioning:
     """The organisation's response to the notice, until the response date (it may change it until then)."""
+    require(can_respond_to_notice, acting_user, decommissioning, message="Only members of the organisation may respond to its notice.")
+    problem = selectors.text_error(text, "Enter your response", "Your response")
+    if problem:
+        raise ValidationError({"organisation_response": problem})
     locked = Decommissioning.objects.select_for_update().select_related("agreement").get(pk=decommissioning.pk)
     today = today or timezone.localdate()
     if not selectors.response_window_open(locked, today):
@@ -93,8 +122,6 @@ def decommissioning_respond(*, acting_user: Any, decommissioning: Decommissionin
                 "organisation_response": "The time to respond to this notice has passed, so the council can no longer accept a response here. Contact the council officer directly."
             }
         )
-    if not locked.agreement.organisation.memberships.filter(user=acting_user).exists():
-        raise ValidationError("Only members of the organisation may respond to its notice")
     before = locked.organisation_response
     locked.organisation_response = text.strip()
     locked.responded_by = acting_user
@@ -104,7 +131,7 @@ def decommissioning_respond(*, acting_user: Any, decommissioning: Decommissionin
     locked.save()
     audit_event_record(
         actor=acting_user,
-        action="decommissioning_response",
+        action="decommissioning_respond",
         obj=locked,
         changes={"organisation_response": [before, locked.organisation_response]},
         summary=f"{locked.agreement.organisation} responded to the notice on {locked.agreement.reference}",
@@ -116,6 +143,10 @@ def decommissioning_respond(*, acting_user: Any, decommissioning: Decommissionin
 @transaction.atomic
 def decommissioning_consider(*, acting_user: Any, decommissioning: Decommissioning, text: str, today: datetime.date | None = None) -> Decommissioning:
     """The officer's record of how the organisation's response (or its absence) was considered."""
+    require(can_decommission, acting_user, decommissioning, message="Only council officers consider the organisation's response.")
+    problem = selectors.text_error(text, "Enter how the response was considered", "How the response was considered")
+    if problem:
+        raise ValidationError({"response_consideration": problem})
     locked = Decommissioning.objects.select_for_update().select_related("agreement").get(pk=decommissioning.pk)
     if not selectors.may_consider(locked, today or timezone.localdate()):
         raise ValidationError({"response_consideration": "Wait for the organisation's response, or until the time to respond has passed"})
@@ -126,7 +157,7 @@ def decommissioning_consider(*, acting_user: Any, decommissioning: Decommissioni
     locked.save()
     audit_event_record(
         actor=acting_user,
-        action="decommissioning_response_considered",
+        action="decommissioning_consider",
         obj=locked,
         changes={"response_consideration": [before, locked.response_consideration]},
         summary=f"Response to the notice on {locked.agreement.reference} considered",
@@ -140,6 +171,10 @@ def decommissioning_complete(
     *, acting_user: Any, decommissioning: Decommissioning, lessons_learned: str, today: datetime.date | None = None
 ) -> Decommissioning:
     """Record the lessons learned and move the agreement to decommissioned."""
+    require(can_decommission, acting_user, decommissioning, message="Only council officers complete a decommissioning.")
+    problem = selectors.text_error(lessons_learned, "Enter the lessons learned", "Lessons learned")
+    if problem:
+        raise ValidationError({"lessons_learned": problem})
     locked = Decommissioning.objects.select_for_update().select_related("agreement").get(pk=decommissioning.pk)
     if not selectors.may_complete(locked, today or timezone.localdate()):
         raise ValidationError({"lessons_learned": "Record how the organisation's response was considered first"})

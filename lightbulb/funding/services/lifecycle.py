@@ -9,8 +9,10 @@ from django.db import transaction
 
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.registry import registry
+from lightbulb.core.rules import require
 from lightbulb.funding.lifecycle import can_move, next_statuses
 from lightbulb.funding.models import Agreement, AgreementStatus, AgreementTransition
+from lightbulb.funding.rules import can_manage_agreements
 
 # Checks a step must pass before it happens live in the registry under "agreement", registered
 # from each app's ready() by the areas that own them (award needs the tier's due diligence;
@@ -32,6 +34,7 @@ def transition_blockers(*, agreement: Agreement, to_status: str) -> list[str]:
 @transaction.atomic
 def agreement_transition(*, agreement: Agreement, to_status: str, acting_user: Any, reason: str) -> AgreementTransition:
     """Move `agreement` to `to_status`, or raise ValidationError saying why it cannot."""
+    require(can_manage_agreements, acting_user, agreement, message="Only council officers move an agreement through its life-cycle.")
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if not reason or not reason.strip():
         raise ValidationError({"reason": "Say why the agreement is moving on"})

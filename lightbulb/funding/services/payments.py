@@ -12,10 +12,14 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
+from lightbulb.core.rules import require
+from lightbulb.funding.lifecycle import FUNDED
 from lightbulb.funding.models import Agreement, Payment, PaymentBasis
+from lightbulb.funding.rules import can_manage_payments, can_schedule_payments
 from lightbulb.funding.services.returns import reporting_periods
 
 PENNY = Decimal("0.01")
+MAY_NOT_PAY = "Only council officers record, hold, release and claw back payments."
 _TRACKED = ["status", "paid_on", "invoice_received_on", "reason", "clawed_back_amount", "amount", "due_date"]
 
 
@@ -42,7 +46,9 @@ def payments_schedule(*, agreement: Agreement, acting_user: Any) -> list[Payment
 
     An agreement that already has scheduled instalments on its basis is left alone, so running it again adds nothing.
     """
+    require(can_schedule_payments, acting_user, agreement, message="Only council officers schedule payments.")
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _require_funded(locked)
     if locked.payment_basis == PaymentBasis.MILESTONES:
         raise ValidationError("This agreement is paid on milestones: add each milestone payment instead")
     if locked.payments.filter(basis=locked.payment_basis).exists():
@@ -67,9 +73,20 @@ def payments_schedule(*, agreement: Agreement, acting_user: Any) -> list[Payment
 
 @transaction.atomic
 def payment_milestone_add(*, agreement: Agreement, acting_user: Any, milestone: str, due_date: datetime.date, amount: Decimal) -> Payment:
+    require(can_manage_payments, acting_user, agreement, message=MAY_NOT_PAY)
+    errors: dict[str, str] = {}
+    if not isinstance(milestone, str) or not milestone.strip():
+        errors["milestone"] = "Describe the milestone that releases this payment"
+    elif len(milestone) > 300:
+        errors["milestone"] = "Keep the milestone to 300 characters or fewer"
+    if not isinstance(due_date, datetime.date):
+        errors["due_date"] = "Enter the date the milestone is expected"
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount < PENNY:
+        errors["amount"] = "The amount must be at least £0.01"
+    if errors:
+        raise ValidationError(errors)
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if not (milestone or "").strip():
-        raise ValidationError({"milestone": "Describe the milestone that releases this payment"})
+    _require_funded(locked)
     committed = locked.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
     if committed + amount > locked.amount:
         raise ValidationError(
@@ -88,6 +105,12 @@ def payment_milestone_add(*, agreement: Agreement, acting_user: Any, milestone: 
     return payment
 
 
+def _require_funded(agreement: Agreement) -> None:
+    """Money moves only on an agreement that is awarded, live, under review or extended."""
+    if agreement.status not in FUNDED:
+        raise ValidationError(f"Payments cannot be scheduled on an agreement that is {agreement.get_status_display().lower()}")
+
+
 def _lock(payment: Payment) -> Payment:
     return Payment.objects.select_for_update().select_related("agreement").get(pk=payment.pk)
 
@@ -98,13 +121,18 @@ def _require_status(payment: Payment, *statuses: str, doing: str) -> None:
 
 
 def _require_reason(reason: str) -> str:
-    if not (reason or "").strip():
+    if not isinstance(reason, str) or not reason.strip():
         raise ValidationError({"reason": "Give the reason"})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": "Keep the reason to 2,000 characters or fewer"})
     return reason.strip()
 
 
 @transaction.atomic
 def payment_record_paid(*, payment: Payment, acting_user: Any, paid_on: datetime.date, invoice_received_on: datetime.date | None = None) -> Payment:
+    require(can_manage_payments, acting_user, payment, message=MAY_NOT_PAY)
+    if not isinstance(paid_on, datetime.date):
+        raise ValidationError({"paid_on": "Enter the date the payment was made"})
     locked = _lock(payment)
     _require_status(locked, Payment.Status.SCHEDULED, doing="recorded as paid (release a held payment first)")
     if paid_on > timezone.localdate():
@@ -129,6 +157,7 @@ def payment_record_paid(*, payment: Payment, acting_user: Any, paid_on: datetime
 
 @transaction.atomic
 def payment_hold(*, payment: Payment, acting_user: Any, reason: str) -> Payment:
+    require(can_manage_payments, acting_user, payment, message=MAY_NOT_PAY)
     locked = _lock(payment)
     _require_status(locked, Payment.Status.SCHEDULED, doing="held")
     text = _require_reason(reason)
@@ -143,6 +172,7 @@ def payment_hold(*, payment: Payment, acting_user: Any, reason: str) -> Payment:
 
 @transaction.atomic
 def payment_release(*, payment: Payment, acting_user: Any) -> Payment:
+    require(can_manage_payments, acting_user, payment, message=MAY_NOT_PAY)
     locked = _lock(payment)
     _require_status(locked, Payment.Status.HELD, doing="released")
     before = snapshot(locked, _TRACKED)
@@ -157,10 +187,11 @@ def payment_release(*, payment: Payment, acting_user: Any) -> Payment:
 
 @transaction.atomic
 def payment_claw_back(*, payment: Payment, acting_user: Any, amount: Decimal, reason: str) -> Payment:
+    require(can_manage_payments, acting_user, payment, message=MAY_NOT_PAY)
     locked = _lock(payment)
     _require_status(locked, Payment.Status.PAID, doing="clawed back (only a paid payment can be)")
     text = _require_reason(reason)
-    if amount is None or amount <= 0:
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         raise ValidationError({"amount": "Enter the amount to claw back, more than £0"})
     if amount > locked.amount:
         raise ValidationError({"amount": f"The amount clawed back cannot be more than the £{locked.amount:,.2f} paid"})

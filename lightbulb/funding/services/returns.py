@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.dates import add_months
+from lightbulb.core.rules import require
 from lightbulb.funding.models import Agreement, Condition, MonitoringReturn, ReturnAttachment, ReturnFigure
+from lightbulb.funding.rules import can_review_returns, can_schedule_returns, can_submit_return
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
@@ -67,6 +69,7 @@ def return_due_date(period_end: datetime.date) -> datetime.date:
 @transaction.atomic
 def returns_schedule(*, agreement: Agreement, acting_user: Any) -> list[MonitoringReturn]:
     """Create the returns the reporting schedule calls for and that do not exist yet (running it again adds nothing)."""
+    require(can_schedule_returns, acting_user, agreement, message="Only council officers schedule monitoring returns.")
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     existing = list(locked.returns.values_list("period_start", "period_end"))
     created = []
@@ -195,6 +198,7 @@ def return_submit(
     *, monitoring_return: MonitoringReturn, acting_user: Any, figures: dict[int, Decimal], narrative: str, attachments: list[UploadedFile]
 ) -> MonitoringReturn:
     """The organisation (or an officer for it) submits a due or queried return."""
+    require(can_submit_return, acting_user, monitoring_return, message="Only the organisation's members, or a council officer for it, submit its returns.")
     locked = _lock(monitoring_return)
     if locked.status not in SUBMITTABLE:
         raise ValidationError(f"This return is already {locked.get_status_display().lower()}: it cannot be submitted again")
@@ -221,6 +225,7 @@ def return_submit(
 
 
 def _review(*, monitoring_return: MonitoringReturn, acting_user: Any, status: str, note: str) -> MonitoringReturn:
+    require(can_review_returns, acting_user, monitoring_return, message="Only council officers review monitoring returns.")
     locked = _lock(monitoring_return)
     if locked.status != MonitoringReturn.Status.SUBMITTED:
         raise ValidationError(f"Only a submitted return can be reviewed; this one is {locked.get_status_display().lower()}")
@@ -234,7 +239,7 @@ def _review(*, monitoring_return: MonitoringReturn, acting_user: Any, status: st
     verb = "accepted" if status == MonitoringReturn.Status.ACCEPTED else "queried"
     audit_event_record(
         actor=acting_user,
-        action=f"return_{'accept' if verb == 'accepted' else 'query'}",
+        action="return_accept" if status == MonitoringReturn.Status.ACCEPTED else "return_query",
         obj=locked,
         changes={"status": [before, status], "review_note": ["", note]},
         summary=f"Monitoring return for {locked.agreement.reference} {verb}" + (f": {note[:200]}" if note else ""),
@@ -251,6 +256,7 @@ def return_accept(*, monitoring_return: MonitoringReturn, acting_user: Any, note
 @transaction.atomic
 def return_query(*, monitoring_return: MonitoringReturn, acting_user: Any, note: str) -> MonitoringReturn:
     """Send the return back with a note saying what is missing; the organisation may then resubmit."""
+    require(can_review_returns, acting_user, monitoring_return, message="Only council officers review monitoring returns.")
     if not (note or "").strip():
         raise ValidationError({"note": "Say what the organisation needs to change or explain"})
     return _review(monitoring_return=monitoring_return, acting_user=acting_user, status=MonitoringReturn.Status.QUERIED, note=note.strip())

@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
+from lightbulb.core.rules import require
 from lightbulb.funding.models import Agreement, AgreementStatus, PaymentBasis, ProportionalityTier
+from lightbulb.funding.rules import can_manage_tiers
 from lightbulb.funding.selectors.tiers import check_label, missing_checks, overlapping_tiers, tier_for
 
+MAY_NOT_MANAGE = "Only system administrators change the proportionality tiers."
 TIER_FIELDS = ("name", "min_value", "max_value", "risk_level", "required_checks", "monitoring_every_months", "advance_payment_allowed")
 
 
@@ -41,6 +44,7 @@ def tier_create(
     monitoring_every_months: int,
     advance_payment_allowed: bool,
 ) -> ProportionalityTier:
+    require(can_manage_tiers, acting_user, message=MAY_NOT_MANAGE)
     tier = ProportionalityTier(
         name=name,
         min_value=min_value,
@@ -60,6 +64,7 @@ def tier_create(
 
 @transaction.atomic
 def tier_update(*, acting_user: Any, tier: ProportionalityTier, **values: Any) -> ProportionalityTier:
+    require(can_manage_tiers, acting_user, tier, message=MAY_NOT_MANAGE)
     unknown = set(values) - set(TIER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown tier fields: {sorted(unknown)}")

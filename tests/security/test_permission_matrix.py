@@ -67,3 +67,24 @@ def test_permission_matrix():
             if not ok:
                 failures.append(f"{name} as {who}: expected {expected}, got {response.status_code}")
     assert failures == [], "\n".join(failures)
+
+
+def test_each_row_agrees_with_the_predicate_its_view_declares():
+    """The matrix is written by hand; the view asks a named predicate. They must say the same thing."""
+    from lightbulb.core.rules import roles_allowed
+
+    disagreements = []
+    checked = 0
+    for name, callback in _routes():
+        predicate = getattr(callback, "lightbulb_predicate", None)
+        if predicate is None or name not in ROUTES:
+            continue
+        checked += 1
+        expect = ROUTES[name].expect
+        in_matrix = {who for who in ALL[1:] if who != "vcs_other" and expect[who] != 403}
+        by_predicate = set(roles_allowed(predicate))
+        if in_matrix != by_predicate:
+            disagreements.append(f"{name}: matrix lets in {sorted(in_matrix)}, {predicate.name} lets in {sorted(by_predicate)}")
+    assert disagreements == []
+    # Every route that needs more than "signed in" declares a predicate: the comparison covers nearly all of them.
+    assert checked > 80

@@ -215,6 +215,8 @@ class MonitoringReturn(TimeStampedModel):
         SUBMITTED = "submitted", "Submitted"
         ACCEPTED = "accepted", "Accepted"
         QUERIED = "queried", "Queried"
+        # For a period after the funding ended: no longer asked for (the reason is in review_note).
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="returns")
     period_start = models.DateField()
@@ -276,6 +278,8 @@ class Payment(TimeStampedModel):
         PAID = "paid", "Paid"
         HELD = "held", "Held"
         CLAWED_BACK = "clawed_back", "Clawed back"
+        # Due after the funding ended (decommissioned or closed): never to be paid, kept with the reason.
+        CANCELLED = "cancelled", "Cancelled"
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="payments")
     due_date = models.DateField()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Sum
@@ -86,6 +87,15 @@ def payment_list(filters: PaymentFilters) -> QuerySet[Payment]:
     if filters.late:
         payments = payments.filter(GreaterThan(F("pay_days"), 30))
     return payments
+
+
+def committed_total(agreement_id: int) -> Decimal:
+    """What the agreement's payments come to: scheduled, held and paid, less what was clawed back (cancelled ones not at all)."""
+    totals = Payment.objects.filter(agreement_id=agreement_id).aggregate(
+        live=Sum("amount", filter=Q(status__in=[Payment.Status.SCHEDULED, Payment.Status.HELD, Payment.Status.PAID, Payment.Status.CLAWED_BACK])),
+        returned=Sum("clawed_back_amount", filter=Q(status=Payment.Status.CLAWED_BACK)),
+    )
+    return (totals["live"] or Decimal("0")) - (totals["returned"] or Decimal("0"))
 
 
 def get_payment_for_user(request: HttpRequest, pk: int, write: bool = False) -> Payment:

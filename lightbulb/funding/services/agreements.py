@@ -18,6 +18,7 @@ from lightbulb.core.roles import Role
 from lightbulb.core.rules import require
 from lightbulb.funding.models import Agreement, Condition, DueDiligenceRecord
 from lightbulb.funding.rules import can_manage_agreements
+from lightbulb.funding.selectors.payments import committed_total
 
 AGREEMENT_FIELDS = (
     "title",
@@ -117,6 +118,17 @@ def _check_agreement(agreement: Agreement) -> None:
         raise ValidationError(errors)
 
 
+def _refuse_value_below_payments(agreement: Agreement) -> None:
+    """Money never escapes its agreement: the value cannot fall below what is scheduled and paid."""
+    if agreement.pk is None or agreement.amount is None:
+        return
+    committed = committed_total(agreement.pk)
+    if agreement.amount < committed:
+        raise ValidationError(
+            {"amount": f"Payments of £{committed:,.2f} are already scheduled or paid: the value cannot be less (cancel or reduce payments first)"}
+        )
+
+
 def _check_condition(condition: Condition) -> None:
     errors = _markup_errors(condition, {"description": "Description", "unit": "Unit"})
     if not (condition.description or "").strip():
@@ -159,11 +171,14 @@ def agreement_update(*, acting_user: Any, agreement: Agreement, wards: Iterable[
     unknown = set(values) - set(AGREEMENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown agreement fields: {sorted(unknown)}")
+    # The row is locked so a payment scheduled at the same moment sees the value this change leaves.
+    Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
     before = snapshot(agreement, AGREEMENT_FIELDS)
     wards_before = sorted(str(ward) for ward in agreement.wards.all())
     for name, value in values.items():
         setattr(agreement, name, value)
     _check_agreement(agreement)
+    _refuse_value_below_payments(agreement)
     agreement.full_clean()
     agreement.save()
     changes: dict[str, Any] = diff(before, snapshot(agreement, AGREEMENT_FIELDS))

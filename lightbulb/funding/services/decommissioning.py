@@ -17,6 +17,7 @@ from lightbulb.funding.pdf import notice_letter_filename, notice_letter_pdf
 from lightbulb.funding.rules import can_decommission, can_respond_to_notice
 from lightbulb.funding.selectors import decommissioning as selectors
 from lightbulb.funding.services.lifecycle import agreement_transition
+from lightbulb.funding.services.winding_down import agreement_wind_down
 
 STAGE = Decommissioning.Stage
 ANSWER_FIELDS = (
@@ -187,6 +188,12 @@ def decommissioning_complete(
         agreement_transition(agreement=agreement, to_status=AgreementStatus.UNDER_REVIEW, acting_user=acting_user, reason="Under review for decommissioning")
     agreement_transition(
         agreement=agreement, to_status=AgreementStatus.DECOMMISSIONED, acting_user=acting_user, reason=f"Decommissioned: {locked.reasons[:150]}"
+    )
+    agreement_wind_down(
+        agreement=agreement,
+        last_day=locked.funding_end_date,  # type: ignore[arg-type]  # a notice always has one
+        acting_user=acting_user,
+        reason=f"Funding ended on {locked.funding_end_date:%-d %B %Y} (decommissioned)",
     )
     audit_event_record(
         actor=acting_user,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.registry import registry
@@ -13,6 +14,7 @@ from lightbulb.core.rules import require
 from lightbulb.funding.lifecycle import can_move, next_statuses
 from lightbulb.funding.models import Agreement, AgreementStatus, AgreementTransition
 from lightbulb.funding.rules import can_manage_agreements
+from lightbulb.funding.services.winding_down import agreement_wind_down
 
 # Checks a step must pass before it happens live in the registry under "agreement", registered
 # from each app's ready() by the areas that own them (award needs the tier's due diligence;
@@ -54,4 +56,8 @@ def agreement_transition(*, agreement: Agreement, to_status: str, acting_user: A
         summary=f"{locked.reference} moved from {AgreementStatus(before).label.lower()} to {AgreementStatus(to_status).label.lower()}: {reason.strip()[:200]}",
         organisation_id=locked.organisation_id,
     )
+    if to_status == AgreementStatus.CLOSED:
+        agreement_wind_down(
+            agreement=locked, last_day=timezone.localdate(), acting_user=acting_user, reason=f"Agreement closed: {reason.strip()[:150]}", closing=True
+        )
     return transition

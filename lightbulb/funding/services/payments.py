@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
@@ -16,6 +15,7 @@ from lightbulb.core.rules import require
 from lightbulb.funding.lifecycle import FUNDED
 from lightbulb.funding.models import Agreement, Payment, PaymentBasis
 from lightbulb.funding.rules import can_manage_payments, can_schedule_payments
+from lightbulb.funding.selectors.payments import committed_total
 from lightbulb.funding.services.returns import reporting_periods
 
 PENNY = Decimal("0.01")
@@ -53,10 +53,14 @@ def payments_schedule(*, agreement: Agreement, acting_user: Any) -> list[Payment
         raise ValidationError("This agreement is paid on milestones: add each milestone payment instead")
     if locked.payments.filter(basis=locked.payment_basis).exists():
         return []
+    # Only what is not yet committed (e.g. after a change of basis) is split into instalments.
+    remainder = locked.amount - committed_total(locked.pk)
+    if remainder <= 0:
+        raise ValidationError(f"Payments already come to the agreement's value of £{locked.amount:,.2f}: nothing is left to schedule")
     periods = reporting_periods(locked.start_date, locked.end_date, locked.reporting_every_months)
     advance = locked.payment_basis == PaymentBasis.ADVANCE
     created = []
-    for (start, end), amount in zip(periods, _split(locked.amount, len(periods)), strict=True):
+    for (start, end), amount in zip(periods, _split(remainder, len(periods)), strict=True):
         payment = Payment(agreement=locked, due_date=start if advance else end, amount=amount, basis=locked.payment_basis)
         payment.full_clean()
         payment.save()
@@ -87,7 +91,7 @@ def payment_milestone_add(*, agreement: Agreement, acting_user: Any, milestone: 
         raise ValidationError(errors)
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
     _require_funded(locked)
-    committed = locked.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    committed = committed_total(locked.pk)
     if committed + amount > locked.amount:
         raise ValidationError(
             {"amount": f"Payments would come to more than the agreement's value of £{locked.amount:,.2f} (£{committed:,.2f} is already scheduled)"}

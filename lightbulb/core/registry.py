@@ -39,6 +39,18 @@ class OrganisationFilter:
 
 
 @dataclass(frozen=True)
+class WardColumn:
+    """A figure per ward on the ward list from a higher module, e.g. "Organisations based here"."""
+
+    label: str
+    # callable(queryset of wards) -> the same wards annotated with `attribute`, in one query whatever their number
+    annotate: Callable[[Any], Any]
+    # The annotation's name: the value shown, exported and sorted on.
+    attribute: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Deadline:
     """A dated duty for someone: a return due, a notice period ending, a review."""
 
@@ -56,8 +68,11 @@ class Registry:
     dashboard_panels: dict[str, Callable[..., Any]] = field(default_factory=dict)
     # name -> callable(organisation_id) -> list of timeline entries
     timeline_sources: dict[str, Callable[..., Any]] = field(default_factory=dict)
-    # name -> callable(ward) -> dict for the ward page
+    # name -> callable(ward, request) -> dict(title, template, order, ...) or None,
+    # for sections of the ward page contributed by higher modules (organisations in the ward, …)
     ward_sections: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    # name -> WardColumn: figures per ward on the ward list from higher modules
+    ward_columns: dict[str, WardColumn] = field(default_factory=dict)
     # name -> callable(organisation, request) -> dict(title, template, order, ...) or None,
     # for sections of the organisation page contributed by higher modules (agreements, …)
     organisation_sections: dict[str, Callable[..., Any]] = field(default_factory=dict)

@@ -9,4 +9,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility", views.accessibility, name="accessibility"),
     path("privacy", views.privacy, name="privacy"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/reset", views.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # The calendar's addresses while it lived in funding. People's calendar apps are
+    # subscribed to the old feed address, so it keeps serving the same feed.
+    path("funding/calendar/", views.legacy_calendar, name="legacy_calendar"),
+    path("funding/calendar/<str:token>.ics", views.calendar_feed, name="legacy_calendar_feed"),
 ]

@@ -1,16 +1,20 @@
-"""Pages that belong to no module: home, health, statements, errors."""
+"""Pages that belong to no module: home, health, statements, the deadlines calendar, errors."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from lightbulb.core.access import public
+from lightbulb.core import deadlines
+from lightbulb.core.access import public, signed_in
 from lightbulb.core.registry import registry
 from lightbulb.core.roles import role_of
 
@@ -55,6 +59,46 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @public
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
+
+
+@public
+@never_cache
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The token is the credential: calendar apps cannot sign in."""
+    user = deadlines.user_by_calendar_token(token)
+    if user is None:
+        raise Http404("No such calendar")
+    response = HttpResponse(deadlines.calendar_ics(user, base_url=request.build_absolute_uri("/")), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    # Keep the secret address out of other sites' logs.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@signed_in
+def calendar(request: HttpRequest) -> HttpResponse:
+    token = getattr(request.user, "calendar_token", "")
+    feed_url = request.build_absolute_uri(reverse("core:calendar_feed", kwargs={"token": token})) if token else ""
+    return render(request, "core/calendar.html", {"feed_url": feed_url})
+
+
+@signed_in
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    had_one = bool(getattr(request.user, "calendar_token", ""))
+    deadlines.user_calendar_token_reset(user=request.user, acting_user=request.user)
+    if had_one:
+        messages.success(request, "Your calendar has a new address. The old address no longer works: subscribe again with the new one.")
+    else:
+        messages.success(request, "Your calendar address is ready. Subscribe to it in your calendar app.")
+    return redirect("core:calendar")
+
+
+@public
+def legacy_calendar(request: HttpRequest) -> HttpResponse:
+    """The calendar page's address before it moved from funding to core: bookmarks still land on it."""
+    return redirect("core:calendar", permanent=True)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from lightbulb.core.roles import Role, role_of
 from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Decommissioning
 from lightbulb.funding.rules import can_manage_agreements, can_read_decommissioning, can_read_funding, can_use_portal_notices, can_use_portal_returns
@@ -65,23 +64,6 @@ def reviews_panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     agreements, count = selectors.reviews_due(user)
     return {"title": "Reviews due", "template": "funding/dashboard/panel_reviews.html", "order": 33, "agreements": agreements, "count": count}
-
-
-def deadlines_panel(request: HttpRequest) -> dict[str, Any] | None:
-    """Every module's deadlines for the next two weeks (notices running, returns, payments, reviews…)."""
-    role = role_of(request.user)
-    if role is None or role == Role.VCS:
-        return None
-    overdue, upcoming = selectors.upcoming_and_overdue(request.user)
-    if role != Role.OFFICER and not (overdue or upcoming):
-        return None
-    return {
-        "title": f"Your deadlines in the next {selectors.DIGEST_DAYS} days",
-        "template": "funding/dashboard/panel_deadlines.html",
-        "order": 29,
-        "overdue": overdue,
-        "upcoming": upcoming,
-    }
 
 
 def portal_returns_panel(request: HttpRequest) -> dict[str, Any] | None:

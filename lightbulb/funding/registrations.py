@@ -8,7 +8,7 @@ so the life-cycle guards are complete wherever an agreement moves.
 from __future__ import annotations
 
 from lightbulb.core.registry import NavItem, OrganisationFilter, registry
-from lightbulb.funding import panels, tasks
+from lightbulb.funding import panels
 from lightbulb.funding.rules import can_manage_tiers, can_read_funding, can_use_portal_notices, can_use_portal_returns
 from lightbulb.funding.selectors import dashboard as dashboard_selectors
 from lightbulb.funding.selectors import decommissioning as decommissioning_selectors
@@ -39,7 +39,6 @@ def register() -> None:
     registry.organisation_sections["decommissioning"] = panels.decommissioning_section
     registry.organisation_filters["funded"] = OrganisationFilter(label="Currently funded", apply=funded_organisations)
 
-    registry.dashboard_panels["funding_deadlines"] = panels.deadlines_panel
     registry.dashboard_panels["funding_my_agreements"] = panels.my_agreements_panel
     registry.dashboard_panels["funding_returns"] = panels.returns_panel
     registry.dashboard_panels["funding_payments"] = panels.payments_panel
@@ -47,11 +46,11 @@ def register() -> None:
     registry.dashboard_panels["funding_portal_returns"] = panels.portal_returns_panel
     registry.dashboard_panels["portal_notices"] = panels.portal_notices_panel
 
+    # Core gathers every module's deadlines into the dashboard panel, the daily digest and the calendar feed.
     registry.deadlines["returns"] = return_selectors.return_deadlines
     registry.deadlines["payments"] = payment_selectors.payment_deadlines
     registry.deadlines["reviews"] = dashboard_selectors.review_deadlines
     registry.deadlines["notices"] = decommissioning_selectors.notice_deadlines
-    registry.daily_duties["digest"] = tasks.digest_enqueue
 
     for guard in (due_diligence_guard, advance_payment_guard, decommissioning_selectors.decommissioning_blockers):
         registry.add_guard(GUARD_LIFECYCLE, guard)

@@ -1,4 +1,4 @@
-"""The register's dashboard panel (registered in registrations.py)."""
+"""The register's dashboard panel and its part of the ward pages (registered in registrations.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from lightbulb.core.rules import allowed
 from lightbulb.organisations import selectors
-from lightbulb.organisations.rules import can_merge_organisations
+from lightbulb.organisations.rules import can_merge_organisations, can_read_register
 
 
 def duplicates_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -20,4 +20,17 @@ def duplicates_panel(request: HttpRequest) -> dict[str, Any] | None:
         "template": "organisations/panel_duplicates.html",
         "order": 30,
         "count": selectors.duplicate_count_recent(),
+    }
+
+
+def ward_section(ward: Any, request: HttpRequest) -> dict[str, Any] | None:
+    """The ward page's "Organisations in this ward": those based in it and those that say they serve it."""
+    if not allowed(can_read_register, request.user):
+        return None
+    return {
+        "title": "Organisations in this ward",
+        "template": "organisations/ward_section.html",
+        "order": 10,
+        "based": list(selectors.ward_organisations_based(ward.pk)),
+        "serving": list(selectors.ward_organisations_serving(ward.pk)),
     }

@@ -1,9 +1,10 @@
 """What the register and the portal add to shared pages; called once from OrganisationsConfig.ready()."""
 
-from lightbulb.core.registry import NavItem, registry
-from lightbulb.organisations.panels import duplicates_panel
+from lightbulb.core.registry import NavItem, WardColumn, registry
+from lightbulb.organisations.panels import duplicates_panel, ward_section
 from lightbulb.organisations.portal.panels import claims_panel, profile_changes_panel, your_organisations_panel
 from lightbulb.organisations.rules import can_read_register, can_use_portal, can_verify_claims
+from lightbulb.organisations.selectors import with_organisation_count
 
 
 def register() -> None:
@@ -16,3 +17,8 @@ def register() -> None:
     registry.dashboard_panels["portal_claims"] = claims_panel
     registry.dashboard_panels["portal_profile_changes"] = profile_changes_panel
     registry.dashboard_panels["portal_organisations"] = your_organisations_panel
+    # The ward pages ask the register for its part: places knows nothing of organisations.
+    registry.ward_sections["organisations"] = ward_section
+    registry.ward_columns["organisations"] = WardColumn(
+        label="Organisations based here", annotate=with_organisation_count, attribute="organisation_count", order=10
+    )

@@ -11,7 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from rapidfuzz import fuzz
@@ -401,3 +402,22 @@ def merge_get(pk: int) -> OrganisationMerge:
     if merge is None:
         raise Http404("No such merge")
     return merge
+
+
+# --- the register's part of the ward pages (registered in registrations.py) ---------------
+
+
+def ward_organisations_based(ward_id: int) -> QuerySet[Organisation]:
+    """Active organisations whose address is in the ward."""
+    return Organisation.objects.filter(ward_id=ward_id, archived_at__isnull=True).only("pk", "name").order_by("name", "pk")
+
+
+def ward_organisations_serving(ward_id: int) -> QuerySet[Organisation]:
+    """Active organisations that say they serve the ward."""
+    return Organisation.objects.filter(wards_served=ward_id, archived_at__isnull=True).only("pk", "name").order_by("name", "pk")
+
+
+def with_organisation_count(wards: QuerySet[Any]) -> QuerySet[Any]:
+    """`wards` annotated with `organisation_count`, the active organisations based in each: one subquery for the whole list."""
+    based = Organisation.objects.filter(ward=OuterRef("pk"), archived_at__isnull=True).order_by().values("ward").annotate(n=Count("pk")).values("n")
+    return wards.annotate(organisation_count=Coalesce(Subquery(based, output_field=IntegerField()), 0))

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from lightbulb.core.registry import WardColumn, registry
 from lightbulb.places.models import Council, Councillor, Locality, Postcode, Ward
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
 
@@ -27,19 +28,20 @@ def _current_councillors() -> Prefetch[Any]:
     )
 
 
+def ward_columns() -> list[tuple[str, WardColumn]]:
+    """The figures other modules add to the ward list (organisations based here, …), in order, with their names."""
+    return sorted(registry.ward_columns.items(), key=lambda item: (item[1].order, item[1].label))
+
+
 def ward_list(*, query: str = "", locality_id: int | None = None) -> QuerySet[Ward]:
-    """Wards with their locality, current councillors and the number of active organisations based in each."""
-    wards = (
-        Ward.objects.select_related("locality")
-        .prefetch_related(_current_councillors())
-        .annotate(
-            organisation_count=Count(
-                "organisations_based",
-                filter=Q(organisations_based__archived_at__isnull=True),
-                distinct=True,
-            )
-        )
-    )
+    """Wards with their locality, current councillors and each registered module's figure (`ward_columns`).
+
+    Places knows nothing of what is above it: the organisation count is the
+    register's annotation, registered in `registry.ward_columns`.
+    """
+    wards = Ward.objects.select_related("locality").prefetch_related(_current_councillors())
+    for _name, column in ward_columns():
+        wards = column.annotate(wards)
     if query:
         wards = wards.filter(Q(name__icontains=query) | Q(gss_code__iexact=query.strip()))
     if locality_id:
@@ -64,16 +66,6 @@ def ward_codes() -> dict[str, int]:
 def ward_councillors(ward: Ward) -> QuerySet[Councillor]:
     """All of a ward's councillors, current first, then by the end of their term."""
     return ward.councillors.order_by(F("term_end").desc(nulls_first=True), "name")
-
-
-def ward_organisations_based(ward: Ward) -> QuerySet[Any]:
-    """Active organisations whose address is in the ward."""
-    return ward.organisations_based.filter(archived_at__isnull=True).order_by("name")
-
-
-def ward_organisations_serving(ward: Ward) -> QuerySet[Any]:
-    """Active organisations that say they serve the ward."""
-    return ward.organisations_serving.filter(archived_at__isnull=True).order_by("name")
 
 
 def councillor_is_current(councillor: Councillor, today: datetime.date | None = None) -> bool:

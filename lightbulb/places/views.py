@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from lightbulb.core.access import permission_required
@@ -32,38 +33,40 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-def organisation_url(pk: int) -> str | None:
-    """The register's page for an organisation, when the register offers one."""
-    try:
-        return reverse("organisations:detail", kwargs={"pk": pk})
-    except NoReverseMatch:
-        return None
-
-
-WARD_SORTS = {"name": ["name"], "code": ["gss_code"], "locality": ["locality__name", "name"], "organisations": ["organisation_count", "name"]}
+WARD_SORTS = {"name": ["name"], "code": ["gss_code"], "locality": ["locality__name", "name"]}
 WARD_COLUMNS = [
     Column("Ward", lambda w: w.name),
     Column("GSS code", lambda w: w.gss_code),
     Column("Locality", lambda w: w.locality.name if w.locality else ""),
     Column("Councillors", lambda w: "; ".join(f"{c.name} ({c.party})" for c in w.current_councillors)),
-    Column("Organisations based here", lambda w: w.organisation_count),
 ]
+
+
+def _ward_list_columns() -> tuple[list[dict[str, str]], dict[str, list[str]], list[Column]]:
+    """The figures other modules register for the ward list: (for the template, sorts, export columns)."""
+    registered = selectors.ward_columns()
+    shown = [{"name": name, "label": column.label, "attribute": column.attribute} for name, column in registered]
+    sorts = {**WARD_SORTS, **{name: [column.attribute, "name"] for name, column in registered}}
+    exported = [*WARD_COLUMNS, *(Column(column.label, attrgetter(column.attribute)) for _name, column in registered)]
+    return shown, sorts, exported
 
 
 @permission_required(can_read_places)
 def ward_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     locality_id = _int_param(request, "locality")
-    wards, sort = sort_queryset(request, selectors.ward_list(query=query, locality_id=locality_id), WARD_SORTS, "name")
+    columns, sorts, exported = _ward_list_columns()
+    wards, sort = sort_queryset(request, selectors.ward_list(query=query, locality_id=locality_id), sorts, "name")
     fmt = request.GET.get("format", "")
     if fmt in EXPORT_FORMATS:
         # A streamed CSV is still an HTTP response to the browser.
-        return export_response(rows=wards, columns=WARD_COLUMNS, filename="wards", fmt=fmt)  # type: ignore[return-value]
+        return export_response(rows=wards, columns=exported, filename="wards", fmt=fmt)  # type: ignore[return-value]
     page = paginate(request, wards)
     context = {
         "page": page,
         "pagination": pagination_params(request, page),
         "sort": sort,
+        "columns": columns,
         "query": query,
         "locality_id": locality_id,
         "localities": selectors.locality_choices(),
@@ -73,9 +76,10 @@ def ward_list(request: HttpRequest) -> HttpResponse:
 
 
 def _ward_sections(request: HttpRequest, ward: Any) -> list[dict[str, Any]]:
+    """What other modules show about the ward (its organisations, …): each decides what this user may see."""
     sections = []
     for name, section in registry.ward_sections.items():
-        content = section(ward)
+        content = section(ward, request)
         if content:
             sections.append({"name": name, **content})
     sections.sort(key=lambda section: section.get("order", 100))
@@ -87,13 +91,9 @@ def ward_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ward = selectors.ward_get(pk)
     today = timezone.localdate()
     councillors = [{"councillor": c, "current": selectors.councillor_is_current(c, today)} for c in selectors.ward_councillors(ward)]
-    based = [{"name": o.name, "url": organisation_url(o.pk)} for o in selectors.ward_organisations_based(ward)]
-    serving = [{"name": o.name, "url": organisation_url(o.pk)} for o in selectors.ward_organisations_serving(ward)]
     context = {
         "ward": ward,
         "councillors": councillors,
-        "based": based,
-        "serving": serving,
         "sections": _ward_sections(request, ward),
         "can_write": _can_write(request),
     }

@@ -1,4 +1,4 @@
-"""The officer's dashboard: my agreements, returns, payments, reviews and every module's deadlines."""
+"""The officer's dashboard panels funding adds: my agreements, returns, payments, reviews (core's deadlines panel: tests/core/test_dashboard.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime
 import pytest
 import time_machine
 
-from lightbulb.core.registry import Deadline, registry
+from lightbulb.core.registry import registry
 from lightbulb.funding.services.payments import payments_schedule
 from lightbulb.funding.services.returns import returns_schedule
 from tests.conftest import sign_in
@@ -16,21 +16,6 @@ from tests.funding.factories_returns import live_agreement
 from tests.helpers import assert_queries_independent_of_size, visible_text
 
 TODAY = datetime.datetime(2025, 10, 10, 9, 0)
-
-
-def notices_source(user, start, end):
-    """Stands in for the decommissioning module's notice periods."""
-    day = datetime.date(2025, 10, 20)
-    return (
-        [Deadline(date=day, title="Notice period ends: AGR-DEC-9 Hilltop Youth Club", url="/funding/agreements/9/", kind="notice")]
-        if start <= day <= end
-        else []
-    )
-
-
-@pytest.fixture
-def with_notices(monkeypatch):
-    monkeypatch.setitem(registry.deadlines, "notices_test", notices_source)
 
 
 @pytest.fixture
@@ -44,7 +29,7 @@ def officer_world(users, own_organisation):
 
 @pytest.mark.django_db
 @time_machine.travel(TODAY, tick=False)
-def test_the_officer_sees_every_panel(client_for, users, officer_world, with_notices):
+def test_the_officer_sees_every_panel(client_for, users, officer_world):
     text = visible_text(client_for("officer").get("/").content)
     # My agreements, by status.
     assert "My agreements" in text
@@ -60,10 +45,9 @@ def test_the_officer_sees_every_panel(client_for, users, officer_world, with_not
     # Reviews: the agreement ends 31 March 2026, within six months.
     assert "Reviews due" in text
     assert "AGR-RET-0001 Riverside Food Bank : ends 31 March 2026" in text
-    # Deadlines from every module, including notices from decommissioning.
+    # Funding's deadlines reach core's deadlines panel through the registry.
     assert "Your deadlines in the next 14 days" in text
-    assert "Notice period ends: AGR-DEC-9 Hilltop Youth Club" in text
-    assert "Add your deadlines to your calendar" in text
+    assert "Review due: AGR-RET-0001 Riverside Food Bank ends on 31/03/2026" in text
 
 
 @pytest.mark.django_db
@@ -84,19 +68,6 @@ def test_an_officer_with_nothing_is_told_so(make_user, client_for):
     text = visible_text(client.get("/").content)
     assert "You are not the accountable officer for any agreement." in text
     assert "No returns are overdue or due in the next 30 days." in text
-    assert "Nothing is overdue or due in the next two weeks." in text
-
-
-@pytest.mark.django_db
-@time_machine.travel(TODAY, tick=False)
-def test_a_broken_deadline_source_does_not_break_the_dashboard(client_for, monkeypatch, officer_world):
-    def broken(user, start, end):
-        raise RuntimeError("boom")
-
-    monkeypatch.setitem(registry.deadlines, "broken_test", broken)
-    response = client_for("officer").get("/")
-    assert response.status_code == 200
-    assert "Your deadlines in the next 14 days" in visible_text(response.content)
 
 
 @pytest.mark.django_db
@@ -114,7 +85,7 @@ def test_organisation_section_summarises_returns_and_payments(rf, users, officer
 
 @pytest.mark.django_db
 @time_machine.travel(TODAY, tick=False)
-def test_dashboard_queries_do_not_grow(users, officer_world, with_notices):
+def test_dashboard_queries_do_not_grow(users, officer_world):
     from django.test import Client
 
     client = sign_in(Client(), users["officer"])

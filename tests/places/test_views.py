@@ -53,7 +53,7 @@ def test_ward_detail_shows_councillors_organisations_and_registered_sections(cli
     CouncillorFactory(ward=ward, name="Sam Old", party="Labour", term_start=datetime.date(2014, 5, 5), term_end=datetime.date(2018, 5, 2))
     OrganisationFactory(ward=ward, name="Riverside Food Bank")
     OrganisationFactory(name="Citywide Advice").wards_served.add(ward)
-    registry.ward_sections["test_section"] = lambda w: {"title": f"Funding in {w.name}"}
+    registry.ward_sections["test_section"] = lambda w, request: {"title": f"Funding in {w.name}"}
     try:
         text = visible_text(client_for("investigator").get(reverse("places:ward_detail", kwargs={"pk": ward.pk})).content)
     finally:

@@ -54,6 +54,14 @@ ROUTES: dict[str, Route] = {
     "core:healthz": Route(everyone()),
     "core:accessibility": Route(everyone()),
     "core:privacy": Route(everyone()),
+    # core: everyone's deadlines calendar, gathered from every module's deadline sources
+    "core:calendar": Route(signed_in()),
+    "core:calendar_reset": Route(signed_in(405)),
+    # The token is the credential: anyone holding it reads the feed.
+    "core:calendar_feed": Route(everyone(), kwargs=lambda w: {"token": w.extra["calendar_token"]}),
+    # The addresses from when the calendar lived in funding: the page redirects, the subscribed feed still answers.
+    "core:legacy_calendar": Route(everyone(301)),
+    "core:legacy_calendar_feed": Route(everyone(), kwargs=lambda w: {"token": w.extra["calendar_token"]}),
     # accounts
     "accounts:sign_in": Route({"anon": 200, **dict.fromkeys(ALL[1:], 302)}),
     "accounts:sign_out": Route(everyone(405)),
@@ -137,7 +145,7 @@ ROUTES: dict[str, Route] = {
     "funding:tier_list": Route(only("admin")),
     "funding:tier_create": Route(only("admin")),
     "funding:tier_edit": Route(only("admin"), kwargs=lambda w: {"pk": w.extra["tier"].pk}),
-    # funding: monitoring returns, payments, the portal's returns and the deadlines calendar
+    # funding: monitoring returns, payments and the portal's returns
     "funding:return_list": Route(only(*FUNDING_READERS)),
     "funding:return_detail": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["due_return"].pk}),
     "funding:return_review": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["submitted_return"].pk}),
@@ -160,10 +168,6 @@ ROUTES: dict[str, Route] = {
     "funding:agreement_payments": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
     "funding:agreement_payments_schedule": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
     "funding:agreement_milestone_add": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
-    "funding:calendar": Route(signed_in()),
-    "funding:calendar_reset": Route(signed_in(405)),
-    # The token is the credential: anyone holding it reads the feed.
-    "funding:calendar_feed": Route(everyone(), kwargs=lambda w: {"token": w.extra["calendar_token"]}),
     # funding: decommissioning and the organisation's notice
     "funding:decommission_reasons": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommission_agreement"].pk}),
     "funding:decommission_impact": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommission_agreement"].pk}),
@@ -175,9 +179,7 @@ ROUTES: dict[str, Route] = {
     "funding:decommissioning_consider": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
     "funding:decommissioning_complete": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
     "funding:decommissioning_history": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
-    "funding:decommissioning_notice_pdf": Route(
-        {**only(*FUNDING_READERS, "vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}
-    ),
+    "funding:decommissioning_notice_pdf": Route({**only(*FUNDING_READERS, "vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
     "funding:portal_notices": Route(only("vcs")),
     "funding:portal_notice": Route({**only("vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
     # compact: the Compact and consultations

@@ -83,7 +83,7 @@ def _returns_payments_objects(world: World) -> None:
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from lightbulb.accounts.services import user_calendar_token_reset
+    from lightbulb.core.deadlines import user_calendar_token_reset
     from lightbulb.funding.models import ReturnAttachment
     from tests.factories import AgreementFactory
     from tests.funding.factories_returns import PDF_BYTES, MonitoringReturnFactory, PaymentFactory
@@ -106,7 +106,7 @@ def _returns_payments_objects(world: World) -> None:
     )
     world.extra["scheduled_payment"] = PaymentFactory(agreement=agreement)
     world.extra["paid_payment"] = PaymentFactory(agreement=agreement, status="paid", paid_on=datetime.date(2025, 7, 10))
-    world.extra["calendar_token"] = user_calendar_token_reset(user=officer)
+    world.extra["calendar_token"] = user_calendar_token_reset(user=officer, acting_user=officer)
 
 
 BUILDERS.append(_returns_payments_objects)

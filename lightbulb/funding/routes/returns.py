@@ -1,6 +1,5 @@
 from django.urls import path
 
-from lightbulb.funding.routes import calendar
 from lightbulb.funding.views import returns
 
 urlpatterns = [
@@ -13,6 +12,4 @@ urlpatterns = [
     path("portal/", returns.portal_returns, name="portal_returns"),
     path("portal/returns/<int:pk>/", returns.portal_return, name="portal_return"),
     path("portal/returns/<int:pk>/files/<int:attachment_pk>", returns.portal_attachment, name="portal_attachment"),
-    # The personal deadlines calendar lives beside the returns it mostly carries.
-    *calendar.urlpatterns,
 ]

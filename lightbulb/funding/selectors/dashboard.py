@@ -1,9 +1,8 @@
-"""Reads for the officer's dashboard, the daily digest and the calendar feed."""
+"""Reads for the officer's dashboard panels, and the reviews funding adds to everyone's deadlines (core gathers them)."""
 
 from __future__ import annotations
 
 import datetime
-import logging
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -11,21 +10,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from lightbulb.accounts.models import User
-from lightbulb.core.registry import Deadline, registry
-from lightbulb.core.roles import Role
+from lightbulb.core.dates import add_months
+from lightbulb.core.registry import Deadline
 from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, AgreementStatus
 from lightbulb.funding.rules import can_manage_agreements
-from lightbulb.funding.services.returns import add_months
-
-logger = logging.getLogger(__name__)
 
 # A review is due this many months before an agreement ends, while it is still live.
 REVIEW_MONTHS_BEFORE_END = 6
 STILL_LIVE = (AgreementStatus.LIVE, AgreementStatus.EXTENDED)
-DIGEST_DAYS = 14
-# How far back a digest or calendar looks for overdue items.
-LOOK_BACK_DAYS = 366
 
 
 def my_agreements_by_status(user: User) -> list[dict[str, Any]]:
@@ -87,36 +80,3 @@ def review_deadlines(user: Any, start: datetime.date, end: datetime.date) -> lis
             )
         )
     return deadlines
-
-
-def deadlines_for(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
-    """Every module's deadlines for `user` between `start` and `end`, soonest first."""
-    gathered: list[Deadline] = []
-    for name, source in list(registry.deadlines.items()):
-        try:
-            gathered.extend(source(user, start, end))
-        except Exception:  # one broken source must not empty the dashboard or the digest
-            logger.exception("Deadline source %s failed", name)
-    return sorted(gathered, key=lambda deadline: (deadline.date, deadline.title))
-
-
-def upcoming_and_overdue(user: Any, *, days: int = DIGEST_DAYS) -> tuple[list[Deadline], list[Deadline]]:
-    """(overdue, due in the next `days`) for the dashboard and the digest."""
-    today = timezone.localdate()
-    everything = deadlines_for(user, today - datetime.timedelta(days=LOOK_BACK_DAYS), today + datetime.timedelta(days=days))
-    # A past date not marked overdue is history (a notice that has run its course), not a duty.
-    overdue = [deadline for deadline in everything if deadline.overdue]
-    upcoming = [deadline for deadline in everything if not deadline.overdue and deadline.date >= today]
-    return overdue, upcoming
-
-
-def digest_recipients() -> QuerySet[User]:
-    """Active officers with an e-mail address."""
-    return User.objects.filter(is_active=True, role=Role.OFFICER).exclude(email="").order_by("id")
-
-
-def user_by_calendar_token(token: str) -> User | None:
-    """The active user whose calendar feed this is; None for an unknown or empty token."""
-    if not token or len(token) < 20:
-        return None
-    return User.objects.filter(calendar_token=token, is_active=True).first()

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         write("current code is shown on the code page; or add the secret above to an authenticator app.")
         write("The vcs user is a lead member of one demo organisation.")
         write("E-mail stays on this machine: short ones (password resets) print here, and every one,")
-        write("such as the officers' daily digest, is saved under var/mail/. Press Ctrl-C to stop.")
+        write("such as the daily digest of deadlines, is saved under var/mail/. Press Ctrl-C to stop.")
         write(rule)
 
     def _wait_for(self, host: str, port: int, seconds: int) -> None:

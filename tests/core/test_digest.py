@@ -1,4 +1,4 @@
-"""The daily digest: each active officer gets their overdue items and the next 14 days; people with nothing get nothing."""
+"""The daily digest: each active council user gets their overdue items and the next 14 days; people with nothing get nothing."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import pytest
 import time_machine
 from django.core import mail
 
+from lightbulb.core.deadlines import digest_recipients
 from lightbulb.core.registry import Deadline, registry
+from lightbulb.core.tasks import send_daily_digests
 from lightbulb.funding.services.returns import returns_schedule
-from lightbulb.funding.tasks import send_daily_digests
 from tests.funding.factories_returns import live_agreement
 
 
@@ -72,3 +73,36 @@ def test_the_digest_is_a_daily_duty(users):
     assert "digest" in registry.daily_duties
     registry.daily_duties["digest"]()  # enqueues; the test backend runs it at once
     assert mail.outbox == []  # nobody has anything due
+
+
+@pytest.fixture
+def everyone_has_a_deadline(monkeypatch):
+    """A source with a duty for every person, whatever their role: the recipients decide who hears of it."""
+
+    def source(user, start, end):
+        day = datetime.date(2025, 10, 14)
+        return [Deadline(date=day, title=f"Consultation closes for {user.email}", url="/compact/", kind="consultation")] if start <= day <= end else []
+
+    monkeypatch.setitem(registry.deadlines, "everyone_test", source)
+
+
+@pytest.mark.django_db
+@time_machine.travel(datetime.datetime(2025, 10, 10, 7, 0), tick=False)
+def test_every_active_council_user_with_something_due_gets_a_digest_and_organisations_do_not(users, make_user, everyone_has_a_deadline):
+    make_user(role="councillor", email="former.councillor@example.org", is_active=False)
+    make_user(role="staff", email="")
+    assert send_daily_digests.call() == 5
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "admin@example.org",
+        "councillor@example.org",
+        "investigator@example.org",
+        "officer@example.org",
+        "staff@example.org",
+    ]
+
+
+@pytest.mark.django_db
+def test_recipients_are_active_council_users_with_an_e_mail_address(users, make_user):
+    make_user(role="investigator", email="gone@example.org", is_active=False)
+    make_user(role="officer", email="")
+    assert {user.email for user in digest_recipients()} == {f"{role}@example.org" for role in ("officer", "councillor", "investigator", "admin", "staff")}

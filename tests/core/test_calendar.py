@@ -6,8 +6,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from icalendar import Calendar
 
+from lightbulb.core.deadlines import user_calendar_token_reset
+from lightbulb.core.models import AuditEvent
 from lightbulb.core.registry import Deadline, registry
 from lightbulb.funding.services.returns import returns_schedule
 from tests.funding.factories_returns import live_agreement
@@ -16,13 +20,13 @@ from tests.helpers import visible_text
 
 def _shown_token(client):
     """The token in the feed address the calendar page shows."""
-    page = client.get("/funding/calendar/").content.decode()
+    page = client.get("/calendar/").content.decode()
     marker = page.index(".ics")
     return page[page.rindex("/", 0, marker) + 1 : marker]
 
 
 def _token(client):
-    client.post("/funding/calendar/reset")
+    client.post("/calendar/reset")
     return _shown_token(client)
 
 
@@ -35,10 +39,10 @@ def test_feed_parses_and_holds_the_deadlines_of_the_coming_year(client, officer_
         lambda user, start, end: [Deadline(date=datetime.date(2025, 9, 1), title="Notice period ends: AGR-DEC-9", url="/funding/agreements/9/", kind="notice")],
     )
     returns_schedule(agreement=live_agreement(users, own_organisation), acting_user=users["officer"])
-    page = visible_text(officer_client.get("/funding/calendar/").content)
+    page = visible_text(officer_client.get("/calendar/").content)
     assert "You do not have a calendar address yet." in page
     token = _token(officer_client)
-    response = client.get(f"/funding/calendar/{token}.ics")
+    response = client.get(f"/calendar/{token}.ics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
@@ -55,13 +59,13 @@ def test_feed_parses_and_holds_the_deadlines_of_the_coming_year(client, officer_
 @pytest.mark.django_db
 def test_reset_invalidates_the_old_address(client, officer_client):
     old = _token(officer_client)
-    assert client.get(f"/funding/calendar/{old}.ics").status_code == 200
-    response = officer_client.post("/funding/calendar/reset", follow=True)
+    assert client.get(f"/calendar/{old}.ics").status_code == 200
+    response = officer_client.post("/calendar/reset", follow=True)
     assert "The old address no longer works" in visible_text(response.content)
     new = _shown_token(officer_client)
     assert new != old
-    assert client.get(f"/funding/calendar/{old}.ics").status_code == 404
-    assert client.get(f"/funding/calendar/{new}.ics").status_code == 200
+    assert client.get(f"/calendar/{old}.ics").status_code == 404
+    assert client.get(f"/calendar/{new}.ics").status_code == 200
 
 
 @pytest.mark.django_db
@@ -69,7 +73,7 @@ def test_reset_invalidates_the_old_address(client, officer_client):
 def test_unknown_tokens_get_404(client, users, token):
     users["officer"].calendar_token = ""
     users["officer"].save()
-    response = client.get(f"/funding/calendar/{token}.ics")
+    response = client.get(f"/calendar/{token}.ics")
     assert response.status_code == 404
 
 
@@ -78,12 +82,46 @@ def test_an_inactive_users_feed_stops(client, officer_client, users):
     token = _token(officer_client)
     users["officer"].is_active = False
     users["officer"].save()
-    assert client.get(f"/funding/calendar/{token}.ics").status_code == 404
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
 
 
 @pytest.mark.django_db
 def test_reset_is_post_only_and_needs_sign_in(client, officer_client):
-    assert officer_client.get("/funding/calendar/reset").status_code == 405
-    response = client.post("/funding/calendar/reset")
+    assert officer_client.get("/calendar/reset").status_code == 405
+    response = client.post("/calendar/reset")
     assert response.status_code == 302
     assert "/account/sign-in" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_feed_address_people_subscribed_to_before_the_move_still_works(client, officer_client):
+    """Calendar apps keep polling the address they were given when the calendar lived under /funding/."""
+    token = _token(officer_client)
+    assert reverse("core:calendar_feed", kwargs={"token": token}) == f"/calendar/{token}.ics"
+    new = client.get(f"/calendar/{token}.ics")
+    old = client.get(f"/funding/calendar/{token}.ics")
+    assert old.status_code == 200
+    assert old["Content-Type"].startswith("text/calendar")
+    assert old["Referrer-Policy"] == "no-referrer"
+    assert len(Calendar.from_ical(old.content).walk("VEVENT")) == len(Calendar.from_ical(new.content).walk("VEVENT"))
+    assert client.get("/funding/calendar/not-a-real-token-at-all-xxxxxxxx.ics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_old_calendar_page_redirects_to_the_new_one(officer_client):
+    response = officer_client.get("/funding/calendar/")
+    assert response.status_code == 301
+    assert response["Location"] == "/calendar/"
+
+
+@pytest.mark.django_db
+def test_reset_is_audited_and_only_for_ones_own_address(users):
+    officer, councillor = users["officer"], users["councillor"]
+    token = user_calendar_token_reset(user=officer, acting_user=officer)
+    assert len(token) >= 40
+    event = AuditEvent.objects.get(action="user_calendar_token_reset")
+    assert event.actor == officer
+    with pytest.raises(PermissionDenied):
+        user_calendar_token_reset(user=officer, acting_user=councillor)
+    officer.refresh_from_db()
+    assert officer.calendar_token == token

@@ -1,0 +1,18 @@
+"""Background tasks of core: the daily e-mail digest of everyone's deadlines."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from lightbulb.core.deadlines import digests_send
+
+
+@task()
+def send_daily_digests() -> int:
+    """E-mail each council user with something due their overdue items and deadlines for the next 14 days; returns how many were sent."""
+    return digests_send()
+
+
+def digest_enqueue() -> None:
+    """The daily duty: hand the digest to the background worker."""
+    send_daily_digests.enqueue()

@@ -1,5 +1,8 @@
 """A real browser against a live server: one Chromium for the run, a fresh context per test.
 
+Every page a test opens is watched (problems.py): a JavaScript error, a console error or an
+asset that fails to load fails the test, whether or not the test runs axe on that page.
+
 Run through `make test-browser`. Chromium is Debian's (/usr/bin/chromium), since
 Playwright cannot download its own build here; axe-core comes from npm.
 """
@@ -21,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from lightbulb.accounts.models import User
+from tests.browser.problems import browser_problems, watch
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, UserFactory
 
@@ -68,12 +72,46 @@ def browser() -> Iterator[Browser]:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+class WatchedContexts:
+    """Browser contexts whose every page is watched for JavaScript errors and failed assets (problems.py)."""
+
+    def __init__(self, browser: Browser, base_url: str) -> None:
+        self.browser = browser
+        self.base_url = base_url
+        self.contexts: list[BrowserContext] = []
+        self.pages: list[Page] = []
+
+    def new_context(self, **options: Any) -> BrowserContext:
+        ctx = self.browser.new_context(base_url=self.base_url, locale="en-GB", viewport={"width": 1280, "height": 900}, **options)
+        ctx.set_default_timeout(15_000)
+        ctx.on("page", self._watch)
+        self.contexts.append(ctx)
+        return ctx
+
+    def _watch(self, page: Page) -> None:
+        watch(page)
+        self.pages.append(page)
+
+    def close(self) -> None:
+        """Close every context, then fail if any page met a problem the test itself did not check for."""
+        problems = [problem for page in self.pages for problem in browser_problems(page)]
+        for ctx in self.contexts:
+            ctx.close()
+        if problems:
+            lines = "\n".join(f"- {problem}" for problem in dict.fromkeys(problems))
+            pytest.fail(f"the browser found {len(problems)} problem(s) during the test:\n{lines}", pytrace=False)
+
+
 @pytest.fixture
-def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(15_000)
-    yield ctx
-    ctx.close()
+def watched(browser: Browser, live_server) -> Iterator[WatchedContexts]:
+    contexts = WatchedContexts(browser, live_server.url)
+    yield contexts
+    contexts.close()
+
+
+@pytest.fixture
+def context(watched: WatchedContexts) -> BrowserContext:
+    return watched.new_context()
 
 
 @pytest.fixture
@@ -82,19 +120,9 @@ def page(context: BrowserContext) -> Page:
 
 
 @pytest.fixture
-def new_page(browser: Browser, live_server) -> Iterator[Callable[[], Page]]:
+def new_page(watched: WatchedContexts) -> Callable[[], Page]:
     """Pages in contexts of their own (separate cookies), closed after the test."""
-    contexts: list[BrowserContext] = []
-
-    def make() -> Page:
-        ctx = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
-        ctx.set_default_timeout(15_000)
-        contexts.append(ctx)
-        return ctx.new_page()
-
-    yield make
-    for ctx in contexts:
-        ctx.close()
+    return lambda: watched.new_context().new_page()
 
 
 def user_for(role: str, **kwargs: Any) -> User:

@@ -1,4 +1,6 @@
-"""axe-core on every page, as a role that can see it: zero WCAG 2.2 A/AA violations.
+"""The browser gate on every page, as a role that can see it: no JavaScript or console error, no
+asset that fails to load, every component started, and zero axe-core violations of WCAG 2.2 A/AA
+and axe's best practices (tests/browser/axe.py; test_browser_gate.py shows each check can fail).
 
 The page list comes from the URLconf; tests/security/routes.py says which role
 gets a 200 and the World gives the URL kwargs, so new routes are swept as soon

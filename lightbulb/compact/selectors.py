@@ -45,6 +45,8 @@ class Measure:
     total: int = 0
     breaches: list[Breach] = field(default_factory=list)
     breach_count: int = 0
+    # Records kept or not that the reader should know more about (a notice sent outside Lightbulb).
+    notes: list[Breach] = field(default_factory=list)
 
     @property
     def percent(self) -> int | None:
@@ -112,6 +114,9 @@ def _notices(start: datetime.date, end: datetime.date) -> Measure:
     for item in rows.iterator():
         measure.total += 1
         notice_date: datetime.date = item.notice_date  # type: ignore[assignment]  # filtered to a range above
+        if item.notice_sent_outside and len(measure.notes) < BREACH_LIMIT:
+            text = f"{item.agreement.reference} ({item.agreement.organisation.name}): notice sent outside Lightbulb and recorded afterwards"
+            measure.notes.append(Breach(text, _url("funding:decommissioning_detail", item.pk), notice_date))
         if not is_short_notice(notice_date, item.funding_end_date) or item.short_notice_reason.strip():
             measure.kept += 1
             continue

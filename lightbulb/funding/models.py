@@ -327,7 +327,12 @@ class Decommissioning(TimeStampedModel):
     alternative_providers = models.TextField("Who else could serve them")
     mitigations = models.TextField()
     exit_plan = models.TextField()
+    # The day the organisation was told: the day the notice was issued here, or the day a notice sent
+    # outside Lightbulb (recorded with its letter and a reason) went out. Never typed for a notice issued here.
     notice_date = models.DateField(null=True, blank=True)
+    notice_sent_outside = models.BooleanField("Notice sent outside Lightbulb", default=False)
+    outside_reason = models.TextField("Why the notice was sent outside Lightbulb", blank=True)
+    outside_letter = models.FileField("The letter or e-mail that was sent", upload_to="decommissioning/letters/%Y/", blank=True)
     funding_end_date = models.DateField()
     short_notice_reason = models.TextField(blank=True, help_text="Required when notice is less than 3 months")
     response_due_date = models.DateField(null=True, blank=True)

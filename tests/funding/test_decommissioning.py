@@ -10,8 +10,10 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from lightbulb.compact import services as compact_services
 from lightbulb.core.roles import Role
 from lightbulb.funding.models import AgreementStatus, Decommissioning
 from lightbulb.funding.services import decommissioning as services
@@ -50,7 +52,7 @@ def _walk_to_check(client, agreement, *, end=datetime.date(2026, 5, 1), reason="
         ).status_code
         == 302
     )
-    data = {**_date("notice_date", TODAY), **_date("funding_end_date", end), "short_notice_reason": reason}
+    data = {"told": "now", **_date("funding_end_date", end), "short_notice_reason": reason}
     return client.post(reverse("funding:decommission_notice", kwargs={"pk": pk}), data)
 
 
@@ -150,10 +152,60 @@ def test_funding_end_before_notice_and_malformed_dates(officer_client, agreement
     response = _walk_to_check(officer_client, agreement, end=datetime.date(2026, 1, 1))
     assert "The date funding ends must be after the date of the notice" in visible_text(response.content)
     url = reverse("funding:decommission_notice", kwargs={"pk": agreement.pk})
-    response = officer_client.post(url, {"notice_date_0": "31", "notice_date_1": "2", "notice_date_2": "2026"})
+    response = officer_client.post(url, {"told": "now", "funding_end_date_0": "31", "funding_end_date_1": "2", "funding_end_date_2": "2026"})
     page = visible_text(response.content)
-    assert "Date of the written notice must be a real date" in page and "Enter the date funding ends" in page
+    assert "Date funding ends must be a real date" in page
+    response = officer_client.post(
+        url, {"told": "outside", **_date("outside_date", TODAY + datetime.timedelta(days=3)), **_date("funding_end_date", datetime.date(2026, 6, 1))}
+    )
+    page = visible_text(response.content)
+    assert "The date the notice was sent must be today or in the past" in page and "Say why the notice was sent outside Lightbulb" in page
     assert not Decommissioning.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_notice_is_dated_the_day_it_is_issued_whatever_is_posted(officer_client, agreement):
+    response = _walk_to_check(officer_client, agreement)
+    assert response.status_code == 302
+    # A hand-made post cannot slip a date in: the notice page has no date to backdate.
+    officer_client.post(reverse("funding:decommission_check", kwargs={"pk": agreement.pk}), {"notice_date": "2025-01-01"})
+    assert Decommissioning.objects.get(agreement=agreement).notice_date == TODAY
+
+
+def test_a_notice_sent_outside_is_recorded_with_its_letter_and_marked(officer_client, client_for, users, agreement):
+    sent_on = TODAY - datetime.timedelta(days=10)
+    with time_machine.travel(TODAY, tick=False):
+        _walk_to_check(officer_client, agreement)
+        notice = reverse("funding:decommission_notice", kwargs={"pk": agreement.pk})
+        outside = {
+            "told": "outside",
+            **_date("outside_date", sent_on),
+            "outside_reason": "The chief executive wrote before the system was in use",
+            **_date("funding_end_date", datetime.date(2026, 6, 1)),
+        }
+        assert officer_client.post(notice, outside).status_code == 302
+        check = reverse("funding:decommission_check", kwargs={"pk": agreement.pk})
+        page = visible_text(officer_client.get(check).content)
+        assert f"The notice is recorded as sent on {sent_on:%-d %B %Y}, outside Lightbulb" in page
+        refused = officer_client.post(check, {})
+        assert "Attach the letter or e-mail that was sent" in visible_text(refused.content)
+        assert not Decommissioning.objects.exists()
+        mail.outbox.clear()
+        letter = SimpleUploadedFile("notice.pdf", b"%PDF-1.7\n%%EOF\n", content_type="application/pdf")
+        done = officer_client.post(check, {"outside_letter": letter})
+        assert done.status_code == 302
+    decommissioning = Decommissioning.objects.get(agreement=agreement)
+    assert (decommissioning.notice_date, decommissioning.notice_sent_outside) == (sent_on, True)
+    assert decommissioning.response_due_date == sent_on + datetime.timedelta(days=28)
+    assert mail.outbox == []  # it was sent already; nothing goes out again
+    with time_machine.travel(TODAY, tick=False):
+        download = officer_client.get(reverse("funding:decommissioning_notice_pdf", kwargs={"pk": decommissioning.pk}))
+    assert download.content.startswith(b"%PDF") and "attachment" in download["Content-Disposition"]
+    compact_services.compact_create_default(acting_user=users[Role.OFFICER])
+    with time_machine.travel(TODAY, tick=False):
+        compact = visible_text(client_for(Role.COUNCILLOR).get(reverse("compact:compact")).content)
+    assert "1 sent outside Lightbulb" in compact
+    assert "AGR-2025-7777 (Riverside Food Bank): notice sent outside Lightbulb and recorded afterwards" in compact
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -226,7 +278,6 @@ def test_guard_refuses_before_the_response_is_considered(users, agreement):
                 **IMPACT,
                 "mitigations": "M",
                 "exit_plan": "E",
-                "notice_date": TODAY,
                 "funding_end_date": datetime.date(2026, 6, 1),
                 "response_due_date": datetime.date(2026, 2, 2),
             },
@@ -271,7 +322,6 @@ def test_notice_deadlines_registered(users, agreement):
                 **IMPACT,
                 "mitigations": "M",
                 "exit_plan": "E",
-                "notice_date": TODAY,
                 "funding_end_date": datetime.date(2026, 6, 1),
                 "response_due_date": datetime.date(2026, 2, 2),
             },

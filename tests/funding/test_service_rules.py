@@ -32,7 +32,6 @@ ANSWERS: dict[str, Any] = {
     "alternative_providers": "The Hilltop lunch club",
     "mitigations": "Introductions to the lunch club",
     "exit_plan": "Wind down over three months",
-    "notice_date": TODAY,
     "funding_end_date": datetime.date(2026, 5, 1),
     "response_due_date": None,
     "short_notice_reason": "",
@@ -169,8 +168,11 @@ def _errors(call: Callable[[], Any]) -> dict[str, list[str]]:
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"notice_date": None}, "notice_date", "Enter the date of the written notice"),
         ({"funding_end_date": None}, "funding_end_date", "Enter the date funding ends"),
+        ({"told": "outside", "outside_date": None, "outside_reason": "Sent by post"}, "outside_date", "Enter the date the notice was sent"),
+        ({"told": "outside", "outside_date": TODAY + datetime.timedelta(days=1)}, "outside_date", "must be today or in the past"),
+        ({"told": "outside", "outside_date": TODAY, "outside_reason": " "}, "outside_reason", "Say why the notice was sent outside Lightbulb"),
+        ({"told": "outside", "outside_date": TODAY, "outside_reason": "Post"}, "outside_letter", "Attach the letter or e-mail that was sent"),
         ({"funding_end_date": TODAY}, "funding_end_date", "The date funding ends must be after the date of the notice"),
         ({"funding_end_date": datetime.date(2026, 3, 1)}, "short_notice_reason", "less than the Compact's 3 calendar months"),
         ({"response_due_date": datetime.date(2025, 12, 1)}, "response_due_date", "The response date must be on or after the date of the notice"),
@@ -180,6 +182,7 @@ def _errors(call: Callable[[], Any]) -> dict[str, list[str]]:
         ({"mitigations": "x" * 10_001}, "mitigations", "10,000 characters or fewer"),
     ],
 )
+@time_machine.travel(TODAY, tick=False)
 def test_issue_notice_refuses_what_the_journey_refuses(change, field, message, users, world):
     answers = {**ANSWERS, **change}
     errors = _errors(
@@ -189,6 +192,15 @@ def test_issue_notice_refuses_what_the_journey_refuses(change, field, message, u
     assert not Decommissioning.objects.exists()
 
 
+@time_machine.travel(TODAY, tick=False)
+def test_a_notice_cannot_be_backdated_through_the_service(users, world):
+    answers = {**ANSWERS, "notice_date": datetime.date(2025, 6, 1)}
+    decommissioning = decommissioning_services.decommissioning_issue_notice(acting_user=users[Role.OFFICER], agreement=world["agreement"], answers=answers)
+    assert decommissioning.notice_date == TODAY
+    assert not decommissioning.notice_sent_outside
+
+
+@time_machine.travel(TODAY, tick=False)
 def test_short_notice_with_a_reason_is_issued_and_the_response_date_defaults(users, world):
     answers = {**ANSWERS, "funding_end_date": datetime.date(2026, 3, 1), "short_notice_reason": "The building closes for safety reasons"}
     decommissioning = decommissioning_services.decommissioning_issue_notice(acting_user=users[Role.OFFICER], agreement=world["agreement"], answers=answers)

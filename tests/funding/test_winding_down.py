@@ -34,7 +34,6 @@ ANSWERS: dict[str, Any] = {
     "alternative_providers": "The lunch club",
     "mitigations": "Introductions",
     "exit_plan": "Three months",
-    "notice_date": NOTICE_DAY,
     "funding_end_date": LAST_DAY,
     "response_due_date": None,
     "short_notice_reason": "",

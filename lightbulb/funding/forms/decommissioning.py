@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from lightbulb.core.forms import GovukDateField
-from lightbulb.funding.selectors.decommissioning import LONG_TEXT, RESPONSE_DAYS, default_response_date, notice_date_errors
+from lightbulb.funding.selectors.decommissioning import (
+    LONG_TEXT,
+    RESPONSE_DAYS,
+    TOLD_CHOICES,
+    TOLD_NOW,
+    TOLD_OUTSIDE,
+    default_response_date,
+    notice_date_errors,
+    outside_notice_errors,
+)
 
 
 def _text(label: str, hint: str = "", *, required: bool = True) -> forms.CharField:
@@ -39,9 +49,20 @@ class ExitForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    notice_date = GovukDateField(
-        label="Date of the written notice", help_text="For example, 27 3 2026", error_messages={"required": "Enter the date of the written notice"}
+    told = forms.ChoiceField(
+        label="How the organisation is told",
+        choices=TOLD_CHOICES,
+        widget=forms.RadioSelect,
+        initial=TOLD_NOW,
+        help_text="A notice issued here is dated the day you issue it. A notice already sent by letter or e-mail is recorded with that letter and a reason.",
+        error_messages={"required": "Choose how the organisation is told", "invalid_choice": "Choose how the organisation is told"},
     )
+    outside_date = GovukDateField(
+        label="Date the notice was sent outside Lightbulb",
+        help_text="Only if it was already sent. For example, 27 3 2026",
+        required=False,
+    )
+    outside_reason = _text("Why the notice was sent outside Lightbulb", "Only if it was already sent.", required=False)
     funding_end_date = GovukDateField(
         label="Date funding ends",
         help_text="The Compact asks for at least 3 calendar months' notice.",
@@ -59,8 +80,12 @@ class NoticeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         """The same rules the service applies (selectors.decommissioning.notice_date_errors), shown beside each field."""
         data = super().clean() or {}
-        notice, end = data.get("notice_date"), data.get("funding_end_date")
-        if not notice or not end:
+        outside = data.get("told") == TOLD_OUTSIDE
+        for field, message in outside_notice_errors(outside, data.get("outside_date"), data.get("outside_reason"), timezone.localdate()).items():
+            self.add_error(field, message)
+        notice = data.get("outside_date") if outside else timezone.localdate()
+        end = data.get("funding_end_date")
+        if not notice or not end or self.errors:
             return data
         for field, message in notice_date_errors(notice, end, data.get("response_due_date"), data.get("short_notice_reason")).items():
             self.add_error(field, message)

@@ -55,6 +55,29 @@ def text_error(value: Any, missing: str, label: str) -> str | None:
     return None
 
 
+# How the organisation is told: by the notice issued here (dated the day it is issued), or already, outside.
+TOLD_NOW = "now"
+TOLD_OUTSIDE = "outside"
+TOLD_CHOICES = [
+    (TOLD_NOW, "Issue the notice from Lightbulb now: it is dated today and sent to the organisation"),
+    (TOLD_OUTSIDE, "A written notice was already sent outside Lightbulb (by letter or e-mail): record it"),
+]
+
+
+def outside_notice_errors(outside: bool, sent_on: Any, reason: Any, today: datetime.date) -> dict[str, str]:
+    """A notice sent outside Lightbulb is recorded with the day it went out (not in the future) and why."""
+    if not outside:
+        return {}
+    errors: dict[str, str] = {}
+    if not isinstance(sent_on, datetime.date):
+        errors["outside_date"] = "Enter the date the notice was sent"
+    elif sent_on > today:
+        errors["outside_date"] = "The date the notice was sent must be today or in the past: to send it later, issue it here then"
+    if not isinstance(reason, str) or not reason.strip():
+        errors["outside_reason"] = "Say why the notice was sent outside Lightbulb"
+    return errors
+
+
 def notice_date_errors(notice: Any, end: Any, due: Any, short_reason: Any) -> dict[str, str]:
     """The Compact's notice rules (PRODUCT.md §2.3, §2.4) for a notice, its end date and response date.
 

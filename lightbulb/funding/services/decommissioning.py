@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from lightbulb.funding.pdf import notice_letter_filename, notice_letter_pdf
 from lightbulb.funding.rules import can_decommission, can_respond_to_notice
 from lightbulb.funding.selectors import decommissioning as selectors
 from lightbulb.funding.services.lifecycle import agreement_transition
+from lightbulb.funding.services.returns import attachment_check
 from lightbulb.funding.services.winding_down import agreement_wind_down
 
 STAGE = Decommissioning.Stage
@@ -29,7 +31,6 @@ ANSWER_FIELDS = (
     "alternative_providers",
     "mitigations",
     "exit_plan",
-    "notice_date",
     "funding_end_date",
     "response_due_date",
     "short_notice_reason",
@@ -53,10 +54,30 @@ def _send_notice(decommissioning_id: int, portal_url: str) -> None:
     message.send()
 
 
-def _notice_values(answers: dict[str, Any]) -> dict[str, Any]:
+def _told(answers: dict[str, Any], outside_letter: UploadedFile | None, today: datetime.date) -> tuple[dict[str, Any], dict[str, str]]:
+    """When and how the organisation was told: today for a notice issued here; for one sent outside, its date, reason and letter.
+
+    A notice issued here cannot be backdated: whatever date the caller passes, it is dated the day it is issued.
+    """
+    if answers.get("told") != selectors.TOLD_OUTSIDE:
+        return {"notice_date": today, "notice_sent_outside": False, "outside_reason": ""}, {}
+    sent_on, reason = answers.get("outside_date"), answers.get("outside_reason")
+    errors = selectors.outside_notice_errors(True, sent_on, reason, today)
+    if outside_letter is None:
+        errors["outside_letter"] = "Attach the letter or e-mail that was sent"
+    else:
+        try:
+            attachment_check(outside_letter)
+        except ValidationError as error:
+            errors["outside_letter"] = error.messages[0]
+    told = {"notice_date": sent_on, "notice_sent_outside": True, "outside_reason": reason.strip() if isinstance(reason, str) else ""}
+    return told, errors
+
+
+def _notice_values(answers: dict[str, Any], outside_letter: UploadedFile | None = None) -> dict[str, Any]:
     """The answers the notice is issued with, or ValidationError naming each field that is missing or breaks a rule."""
-    values = {name: answers.get(name) for name in ANSWER_FIELDS}
-    errors: dict[str, str] = {}
+    told, errors = _told(answers, outside_letter, timezone.localdate())
+    values = {**{name: answers.get(name) for name in ANSWER_FIELDS}, **told}
     for name, missing in selectors.ASSESSMENT_FIELDS.items():
         problem = selectors.text_error(values[name], missing, missing.removeprefix("Enter the ").capitalize())
         if problem:
@@ -66,6 +87,8 @@ def _notice_values(answers: dict[str, Any]) -> dict[str, Any]:
     errors.update(selectors.notice_date_errors(values["notice_date"], values["funding_end_date"], values["response_due_date"], values["short_notice_reason"]))
     if errors:
         raise ValidationError(errors)
+    if outside_letter is not None and told["notice_sent_outside"]:
+        values["outside_letter"] = outside_letter
     if values["response_due_date"] is None:
         values["response_due_date"] = selectors.default_response_date(values["notice_date"])
     for name in selectors.ASSESSMENT_FIELDS:
@@ -74,12 +97,17 @@ def _notice_values(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def decommissioning_issue_notice(*, acting_user: Any, agreement: Agreement, answers: dict[str, Any], portal_url: str = "") -> Decommissioning:
+def decommissioning_issue_notice(
+    *, acting_user: Any, agreement: Agreement, answers: dict[str, Any], portal_url: str = "", outside_letter: UploadedFile | None = None
+) -> Decommissioning:
     """Record the impact assessment, mitigations and exit plan, and issue the written notice.
 
     Every rule of the journey's pages is checked here too: each answer written,
     funding ending after the notice, at least 3 calendar months' notice or a
     recorded reason (the Compact), a response date inside the notice period.
+    The notice is dated today; a notice already sent outside Lightbulb
+    (`answers["told"] == "outside"`) is recorded with its date, a reason and the
+    letter, marked so on the Compact page, and not sent again.
     """
     require(can_decommission, acting_user, agreement, message="Only council officers decommission funding.")
     locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
@@ -87,7 +115,7 @@ def decommissioning_issue_notice(*, acting_user: Any, agreement: Agreement, answ
         raise ValidationError(f"An agreement that is {locked.get_status_display().lower()} cannot be decommissioned")
     if Decommissioning.objects.filter(agreement=locked).exclude(stage=STAGE.DRAFT).exists():
         raise ValidationError("A notice has already been issued for this agreement")
-    values = _notice_values(answers)
+    values = _notice_values(answers, outside_letter)
     decommissioning = Decommissioning.objects.filter(agreement=locked).first() or Decommissioning(agreement=locked, prepared_by=acting_user)
     for name, value in values.items():
         setattr(decommissioning, name, value)
@@ -100,11 +128,15 @@ def decommissioning_issue_notice(*, acting_user: Any, agreement: Agreement, answ
         action="decommissioning_issue_notice",
         obj=decommissioning,
         changes={"stage": [STAGE.DRAFT, STAGE.NOTICE_ISSUED], "funding_end_date": [None, decommissioning.funding_end_date.isoformat()]},
-        summary=f"Written notice issued for {locked.reference}: funding ends {decommissioning.funding_end_date:%-d %B %Y}{' (short notice, reason recorded)' if short else ''}",
+        summary=(
+            f"Written notice {'sent outside Lightbulb on ' + format(decommissioning.notice_date, '%-d %B %Y') + ' recorded' if decommissioning.notice_sent_outside else 'issued'}"
+            f" for {locked.reference}: funding ends {decommissioning.funding_end_date:%-d %B %Y}{' (short notice, reason recorded)' if short else ''}"
+        ),
         organisation_id=locked.organisation_id,
     )
-    decommissioning_id = decommissioning.pk
-    transaction.on_commit(lambda: _send_notice(decommissioning_id, portal_url))
+    if not decommissioning.notice_sent_outside:
+        decommissioning_id = decommissioning.pk
+        transaction.on_commit(lambda: _send_notice(decommissioning_id, portal_url))
     return decommissioning
 
 

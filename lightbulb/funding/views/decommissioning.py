@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
@@ -22,8 +24,10 @@ from lightbulb.funding.forms.decommissioning import ConsiderationForm, ExitForm,
 from lightbulb.funding.rules import can_decommission, can_open_notice_letters, can_read_decommissioning, can_use_portal_notices
 from lightbulb.funding.selectors import decommissioning as selectors
 from lightbulb.funding.services import decommissioning as services
+from lightbulb.funding.services.returns import ATTACHMENT_TYPES
 
-DATE_FIELDS = ("notice_date", "funding_end_date", "response_due_date")
+DATE_FIELDS = ("outside_date", "funding_end_date", "response_due_date")
+TOLD_LABELS = dict(selectors.TOLD_CHOICES)
 
 # The journey's pages in order: url name suffix, form, heading.
 STEPS: list[tuple[str, type[forms.Form], str]] = [
@@ -124,6 +128,10 @@ def _check_rows(answers: dict[str, Any], pk: int) -> list[dict[str, Any]]:
         change = reverse(f"funding:decommission_{step}", kwargs={"pk": pk}) + "?return=check"
         for name, field in form_class.base_fields.items():
             value = answers.get(name)
+            if name == "told":
+                value = TOLD_LABELS.get(value or selectors.TOLD_NOW, value)
+            elif name.startswith("outside_") and answers.get("told") != selectors.TOLD_OUTSIDE:
+                continue
             if isinstance(value, datetime.date):
                 value = f"{value:%-d %B %Y}"
             rows.append({"label": str(field.label), "value": value or "None", "href": change, "section": heading, "name": name})
@@ -141,25 +149,36 @@ def decommission_check(request: HttpRequest, pk: int) -> HttpResponse:
     if missing:
         return redirect(f"funding:decommission_{missing}", pk=pk)
     error = ""
+    letter_error = ""
+    outside = answers.get("told") == selectors.TOLD_OUTSIDE
     if request.method == "POST":
         try:
             portal_url = request.build_absolute_uri(reverse("funding:portal_notices"))
-            decommissioning = services.decommissioning_issue_notice(acting_user=request.user, agreement=agreement, answers=answers, portal_url=portal_url)
+            decommissioning = services.decommissioning_issue_notice(
+                acting_user=request.user, agreement=agreement, answers=answers, portal_url=portal_url, outside_letter=request.FILES.get("outside_letter")
+            )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            problems = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            letter_error = " ".join(problems.pop("outside_letter", []))
+            error = " ".join(message for messages_ in problems.values() for message in messages_)
         else:
             request.session.pop(_session_key(pk), None)
             messages.success(
                 request, f"Notice issued to {agreement.organisation.name}. Their response is due by {decommissioning.response_due_date:%-d %B %Y}."
             )
             return redirect("funding:decommissioning_detail", pk=decommissioning.pk)
-    short = selectors.is_short_notice(answers["notice_date"], answers["funding_end_date"])
+    notice_date = answers.get("outside_date") if outside else timezone.localdate()
+    if not isinstance(notice_date, datetime.date):
+        return redirect("funding:decommission_notice", pk=pk)
     context = {
         "agreement": agreement,
         "rows": _check_rows(answers, pk),
         "error": error,
-        "short_notice": short,
-        "gap": selectors.describe_gap(answers["notice_date"], answers["funding_end_date"]),
+        "letter_error": letter_error,
+        "outside": outside,
+        "notice_date": notice_date,
+        "short_notice": selectors.is_short_notice(notice_date, answers["funding_end_date"]),
+        "gap": selectors.describe_gap(notice_date, answers["funding_end_date"]),
         "back_url": reverse("funding:decommission_notice", kwargs={"pk": pk}),
     }
     return render(request, "funding/decommissioning/check.html", context)
@@ -231,9 +250,21 @@ def decommissioning_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render_history(request, obj=decommissioning, title=str(decommissioning), back_url=reverse("funding:decommissioning_detail", kwargs={"pk": pk}))
 
 
+def _outside_letter(decommissioning: Any) -> HttpResponse:
+    """The letter that was actually sent, as it was attached: always a download, never shown in the page's origin."""
+    name = os.path.basename(decommissioning.outside_letter.name)
+    content_type = ATTACHMENT_TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
+    with decommissioning.outside_letter.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
+
+
 @permission_required(can_open_notice_letters)
 def decommissioning_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     decommissioning = selectors.get_notice_for_download(request, pk)
+    if decommissioning.notice_sent_outside and decommissioning.outside_letter:
+        return _outside_letter(decommissioning)
     portal_url = request.build_absolute_uri(reverse("funding:portal_notices"))
     response = HttpResponse(pdf.notice_letter_pdf(decommissioning, portal_url=portal_url), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf.notice_letter_filename(decommissioning)}"'

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from lightbulb.accounts.models import User
-from lightbulb.core.forms import no_markup
+from lightbulb.core.forms import FilterForm, no_markup
 from lightbulb.core.roles import Role
 
 
@@ -101,3 +101,8 @@ class UserForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="Reason", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), validators=[no_markup])
+
+
+class UserFilterForm(FilterForm):
+    search_label = "Name or e-mail address"
+    role = forms.ChoiceField(label="Role", choices=[("", "Any role"), *Role.choices], error_messages={"invalid_choice": "Choose a role from the list"})

@@ -104,7 +104,7 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 def totp_device_confirm(*, user: User, device: TOTPDevice) -> None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_event_record(actor=user, action="user_two_factor_setup", obj=user, summary="Two-factor authentication set up")
+    audit_event_record(actor=user, action="totp_device_confirm", obj=user, summary="Two-factor authentication set up")
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lightbulb.accounts import selectors, services
-from lightbulb.accounts.forms import NewPasswordForm, PasswordResetRequestForm, ReasonForm, SignInForm, SignUpForm, TokenForm, UserForm
+from lightbulb.accounts.forms import NewPasswordForm, PasswordResetRequestForm, ReasonForm, SignInForm, SignUpForm, TokenForm, UserFilterForm, UserForm
 from lightbulb.accounts.rules import can_manage_users
 from lightbulb.core.access import permission_required, public, signed_in
 from lightbulb.core.history import render_history
@@ -173,9 +173,8 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @permission_required(can_manage_users)
 def user_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
-    role = request.GET.get("role", "")
-    role = role if role in Role.values else ""
+    filters = UserFilterForm(request.GET).filters()
+    query, role = filters["q"], filters["role"]
     page = paginate(request, selectors.user_list(query=query, role=role))
     return render(
         request, "accounts/user_list.html", {"page": page, "pagination": pagination_params(request, page), "query": query, "role": role, "roles": Role.choices}

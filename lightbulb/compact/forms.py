@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from lightbulb.compact.models import CompactRule
-from lightbulb.core.forms import GovukDateField, no_markup
+from lightbulb.core.forms import FilterForm, GovukDateField, no_markup
 
 LONG_TEXT = 10_000
 
@@ -98,3 +98,8 @@ class SummaryForm(forms.Form):
 
 class ResponseForm(forms.Form):
     text = _text("Your organisation's response", "You can change it until the consultation closes.", rows=8)
+
+
+class ConsultationFilterForm(FilterForm):
+    search_label = None
+    status = forms.ChoiceField(label="Show", choices=[("", "All"), ("open", "Open now"), ("closed", "Closed")])

@@ -47,7 +47,7 @@ def compact_create_default(*, acting_user: Any) -> Compact:
         commitment = Commitment(compact=compact, order=order, text=text, rule=rule)
         commitment.full_clean()
         commitment.save()
-    audit_event_record(actor=acting_user, action="compact_create", obj=compact, summary="Compact created with the five measurable commitments")
+    audit_event_record(actor=acting_user, action="compact_create_default", obj=compact, summary="Compact created with the five measurable commitments")
     return compact
 
 
@@ -198,7 +198,7 @@ def consultation_publish_summary(*, acting_user: Any, consultation: Consultation
     consultation.save()
     audit_event_record(
         actor=acting_user,
-        action="consultation_summary",
+        action="consultation_publish_summary",
         obj=consultation,
         changes={"you_said_we_did": [before, consultation.you_said_we_did]},
         summary=f'"You said, we did" published for {consultation.title}',
@@ -225,7 +225,7 @@ def consultation_respond(
     response.save()
     audit_event_record(
         actor=acting_user,
-        action="consultation_response",
+        action="consultation_respond",
         obj=response,
         changes={"text": [before, response.text]},
         summary=f"{organisation.name} responded to the consultation {consultation.title}",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lightbulb.compact import selectors, services
-from lightbulb.compact.forms import CommitmentForm, CompactForm, ConsultationForm, InviteForm, ResponseForm, SummaryForm
+from lightbulb.compact.forms import CommitmentForm, CompactForm, ConsultationFilterForm, ConsultationForm, InviteForm, ResponseForm, SummaryForm
 from lightbulb.compact.rules import can_manage_compact, can_manage_consultations, can_read_compact, can_read_consultations, can_use_portal_consultations
 from lightbulb.core.access import permission_required, public
 from lightbulb.core.exports import Column, export_response
@@ -117,7 +117,7 @@ CONSULTATION_COLUMNS = [
 @permission_required(can_read_consultations)
 def consultation_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.consultation_list()
-    status = request.GET.get("status", "")
+    status = ConsultationFilterForm(request.GET).filters()["status"]
     today = timezone.localdate()
     if status == "open":
         queryset = queryset.filter(start_date__lte=today, end_date__gte=today)

@@ -1,7 +1,8 @@
 """Writing and reading the audit trail.
 
 Every service calls `audit_event_record` inside its own transaction, so an
-event exists exactly when the change it describes was committed.
+event exists exactly when the change it describes was committed. The action is
+one of `AuditAction`, named after the service that writes it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Any
 
 from django.db import models
 
-from lightbulb.core.models import AuditEvent
+from lightbulb.core.models import AuditAction, AuditEvent
+from lightbulb.core.rules import SystemActor
+
+__all__ = ["AuditAction", "audit_event_record", "audit_events_for", "diff", "snapshot"]
 
 
 def _plain(value: Any) -> Any:
@@ -42,22 +46,27 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 def audit_event_record(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction | str,
     obj: models.Model,
     changes: dict[str, Any] | None = None,
     summary: str = "",
     organisation_id: int | None = None,
 ) -> AuditEvent:
+    """Record that `actor` did `action` to `obj`; `action` must be one of `AuditAction`."""
+    if action not in AuditAction.values:
+        raise ValueError(f"{action!r} is not an audit action: add it to AuditAction, named after the service that writes it")
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = ""
     if user is not None:
         label = getattr(user, "display_name", "") or str(user)
+    elif isinstance(actor, SystemActor):
+        label = actor.label
     elif actor is not None and isinstance(actor, str):
         label = actor
     return AuditEvent.objects.create(
         actor=user,
         actor_label=label or "System",
-        action=action,
+        action=AuditAction(action),
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],

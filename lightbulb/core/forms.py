@@ -336,3 +336,57 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, default_fie
     else:
         for message in error.messages:
             form.add_error(default_field, message)
+
+
+class FilterForm(forms.Form):
+    """The search box and filters of a list page, read from the query string.
+
+    Every list filters the same way: the form is bound only when the query
+    string has something in it, every field is optional, `q` is the search box
+    (labelled by `search_label`; a list without one sets it to None), and
+    `filters()` gives the valid values in the shapes selectors take. A value in
+    error is left out (and shown next to its field where the page renders the
+    form), so a hand-edited address never breaks the list.
+    """
+
+    search_label: str | None = "Search"
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        error_messages={"max_length": "Search for 200 characters or fewer"},
+    )
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        # An empty query string (a first visit) is an unbound form: no errors to show.
+        super().__init__(data or None, *args, **kwargs)
+        if self.search_label is None:
+            del self.fields["q"]
+        else:
+            self.fields["q"].label = self.search_label
+        for field in self.fields.values():
+            field.required = field.widget.is_required = False
+
+    def filters(self) -> dict[str, Any]:
+        """Every field's valid value, or its empty value when it was left empty or is in error."""
+        if self.is_bound:
+            self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: _filter_value(field, cleaned.get(name)) for name, field in self.fields.items()}
+
+
+def _filter_value(field: forms.Field, value: Any) -> Any:
+    """A cleaned value as selectors take it: a record as its pk, ticks as True/False, several choices as a tuple."""
+    if isinstance(field, forms.BooleanField):
+        return bool(value)
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return tuple(item.pk for item in value or ())
+    if isinstance(field, forms.ModelChoiceField):
+        return None if value is None else value.pk
+    if isinstance(field, forms.MultipleChoiceField):
+        return tuple(value or ())
+    if value is None or value == "":
+        # A TypedChoiceField says its own empty value; other text and choices are "", anything else None.
+        return getattr(field, "empty_value", "" if isinstance(field, (forms.CharField, forms.ChoiceField)) else None)
+    return value.strip() if isinstance(value, str) else value

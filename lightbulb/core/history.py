@@ -15,20 +15,35 @@ from lightbulb.core.audit import audit_events_for
 BOOKKEEPING_FIELDS = frozenset({"human_edited_fields", "name_key", "created_at", "updated_at"})
 
 
+def _field(model: type[models.Model], name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # not a model field, e.g. a count in an audit summary
+        return None
+
+
 def _label(model: type[models.Model], name: str) -> str:
     """A field's name as a person reads it: its verbose name, or the code name in words."""
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:  # not a model field, e.g. a count in an audit summary
-        return name.replace("_", " ")
-    return str(getattr(field, "verbose_name", name.replace("_", " ")))
+    return str(getattr(_field(model, name), "verbose_name", name.replace("_", " ")))
 
 
-def _shown(value: Any) -> Any:
-    """Lists (areas of work, wards) as a comma-separated list rather than Python's own notation."""
+def _shown(value: Any, field: Any = None) -> Any:
+    """A value as a person reads it.
+
+    A choice shows its label ("Under review", not "under_review"); lists (areas
+    of work, wards) are a comma-separated list rather than Python's own notation.
+    """
     if isinstance(value, (list, tuple, set)):
         return ", ".join(str(item.get("name", item) if isinstance(item, dict) else item) for item in value)
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if choices and isinstance(value, (str, int)) and value in choices:
+        return str(choices[value])
     return value
+
+
+def _change(model: type[models.Model], name: str, before: Any, after: Any) -> dict[str, Any]:
+    field = _field(model, name)
+    return {"field": _label(model, name), "before": _shown(before, field), "after": _shown(after, field)}
 
 
 def _field_changes(record: Any) -> list[dict[str, Any]]:
@@ -37,11 +52,7 @@ def _field_changes(record: Any) -> list[dict[str, Any]]:
         return []
     delta = record.diff_against(previous)
     model = type(record.instance)
-    return [
-        {"field": _label(model, change.field), "before": _shown(change.old), "after": _shown(change.new)}
-        for change in delta.changes
-        if change.field not in BOOKKEEPING_FIELDS
-    ]
+    return [_change(model, change.field, change.old, change.new) for change in delta.changes if change.field not in BOOKKEEPING_FIELDS]
 
 
 def history_entries(obj: models.Model) -> list[dict[str, Any]]:
@@ -55,21 +66,20 @@ def history_entries(obj: models.Model) -> list[dict[str, Any]]:
                     "when": record.history_date,
                     "who": getattr(record.history_user, "display_name", None) or "System",
                     "what": {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type],
+                    "summary": "",
                     "changes": _field_changes(record),
                     "reason": record.history_change_reason or "",
                 }
             )
     for event in audit_events_for(obj)[:200]:
+        what = event.get_action_display()
         entries.append(
             {
                 "when": event.occurred_at,
                 "who": event.actor_label,
-                "what": event.summary or event.action.replace("_", " ").capitalize(),
-                "changes": [
-                    {"field": _label(type(obj), key), "before": _shown(value[0]), "after": _shown(value[1])}
-                    for key, value in event.changes.items()
-                    if isinstance(value, list) and len(value) == 2
-                ],
+                "what": what,
+                "summary": event.summary if event.summary != what else "",
+                "changes": [_change(type(obj), key, value[0], value[1]) for key, value in event.changes.items() if isinstance(value, list) and len(value) == 2],
                 "reason": "",
             }
         )

@@ -32,6 +32,93 @@ class ArchivableModel(TimeStampedModel):
         return self.archived_at is not None
 
 
+class AuditAction(models.TextChoices):
+    """Every action an `AuditEvent` may record, each named after the service that writes it.
+
+    `audit_event_record` refuses any other action, so the history pages can always
+    say in words what happened. Core only lists the names; it imports no domain app.
+    A renamed action needs a data migration renaming the rows already stored.
+    """
+
+    # accounts
+    USER_CREATE = "user_create", "Account created"
+    USER_UPDATE = "user_update", "Account details changed"
+    USER_SET_PASSWORD = "user_set_password", "Password set"
+    USER_TWO_FACTOR_RESET = "user_two_factor_reset", "Two-factor authentication reset"
+    TOTP_DEVICE_CONFIRM = "totp_device_confirm", "Two-factor authentication set up"
+    USER_CALENDAR_TOKEN_RESET = "user_calendar_token_reset", "Calendar feed address reset"
+    # places
+    COUNCIL_UPDATE = "council_update", "Council details saved"
+    LOCALITY_CREATE = "locality_create", "Locality added"
+    LOCALITY_UPDATE = "locality_update", "Locality changed"
+    WARD_CREATE = "ward_create", "Ward added"
+    WARD_UPDATE = "ward_update", "Ward changed"
+    WARD_BULK_UPSERT = "ward_bulk_upsert", "Wards loaded from a file"
+    COUNCILLOR_CREATE = "councillor_create", "Councillor added"
+    COUNCILLOR_UPDATE = "councillor_update", "Councillor details changed"
+    POSTCODE_BULK_UPSERT = "postcode_bulk_upsert", "Postcodes loaded from a file"
+    # organisations
+    ORGANISATION_CREATE = "organisation_create", "Organisation added"
+    ORGANISATION_UPDATE = "organisation_update", "Organisation details changed"
+    ORGANISATION_ARCHIVE = "organisation_archive", "Organisation archived"
+    REGISTER_VALUES_RECORD = "register_values_record", "Public register details recorded"
+    IDENTIFIER_ADD = "identifier_add", "Identifier added"
+    IDENTIFIER_REMOVE = "identifier_remove", "Identifier removed"
+    CONTACT_CREATE = "contact_create", "Contact added"
+    CONTACT_UPDATE = "contact_update", "Contact changed"
+    CONTACT_ERASE = "contact_erase", "Contact erased"
+    AREA_OF_WORK_CREATE = "area_of_work_create", "Area of work added"
+    AREA_OF_WORK_RENAME = "area_of_work_rename", "Area of work renamed"
+    DUPLICATE_DISMISS = "duplicate_dismiss", "Marked as not a duplicate"
+    ORGANISATION_MERGE = "organisation_merge", "Organisations merged"
+    ORGANISATION_MERGE_UNDO = "organisation_merge_undo", "Merge undone"
+    ORGANISATION_CLAIM_CREATE = "organisation_claim_create", "Claim to act for the organisation made"
+    ORGANISATION_PROPOSAL_CREATE = "organisation_proposal_create", "New organisation proposed"
+    ORGANISATION_CLAIM_VERIFY = "organisation_claim_verify", "Claim verified"
+    ORGANISATION_CLAIM_REJECT = "organisation_claim_reject", "Claim rejected"
+    PROFILE_CHANGE_REVIEW = "profile_change_review", "Profile change reviewed"
+    # funding
+    AGREEMENT_CREATE = "agreement_create", "Agreement added"
+    AGREEMENT_UPDATE = "agreement_update", "Agreement details changed"
+    AGREEMENT_TRANSITION = "agreement_transition", "Agreement status changed"
+    AGREEMENT_WIND_DOWN = "agreement_wind_down", "Later payments and returns wound down as funding ended"
+    CONDITION_ADD = "condition_add", "Condition added"
+    CONDITION_UPDATE = "condition_update", "Condition changed"
+    CONDITION_REMOVE = "condition_remove", "Condition removed"
+    DUE_DILIGENCE_RECORD = "due_diligence_record", "Due diligence recorded"
+    TIER_CREATE = "tier_create", "Proportionality tier added"
+    TIER_UPDATE = "tier_update", "Proportionality tier changed"
+    RETURNS_SCHEDULE = "returns_schedule", "Monitoring returns scheduled"
+    RETURN_SUBMIT = "return_submit", "Return submitted"
+    RETURN_ACCEPT = "return_accept", "Return accepted"
+    RETURN_QUERY = "return_query", "Return queried"
+    PAYMENTS_SCHEDULE = "payments_schedule", "Payments scheduled"
+    PAYMENT_MILESTONE_ADD = "payment_milestone_add", "Milestone payment added"
+    PAYMENT_RECORD_PAID = "payment_record_paid", "Payment made"
+    PAYMENT_HOLD = "payment_hold", "Payment held"
+    PAYMENT_RELEASE = "payment_release", "Payment released"
+    PAYMENT_CLAW_BACK = "payment_claw_back", "Money clawed back"
+    DECOMMISSIONING_ISSUE_NOTICE = "decommissioning_issue_notice", "Notice issued"
+    DECOMMISSIONING_RESPOND = "decommissioning_respond", "Response recorded"
+    DECOMMISSIONING_CONSIDER = "decommissioning_consider", "Response considered"
+    DECOMMISSIONING_COMPLETE = "decommissioning_complete", "Decommissioning completed"
+    # compact
+    COMPACT_CREATE_DEFAULT = "compact_create_default", "Compact created"
+    COMPACT_UPDATE = "compact_update", "Compact changed"
+    COMMITMENT_CREATE = "commitment_create", "Commitment added"
+    COMMITMENT_UPDATE = "commitment_update", "Commitment changed"
+    COMMITMENT_MOVE = "commitment_move", "Commitment moved"
+    COMMITMENT_REMOVE = "commitment_remove", "Commitment removed"
+    CONSULTATION_CREATE = "consultation_create", "Consultation created"
+    CONSULTATION_UPDATE = "consultation_update", "Consultation changed"
+    CONSULTATION_INVITE = "consultation_invite", "Invited to a consultation"
+    CONSULTATION_PUBLISH_SUMMARY = "consultation_publish_summary", '"You said, we did" summary published'
+    CONSULTATION_RESPOND = "consultation_respond", "Consultation response recorded"
+    # imports
+    IMPORT_RUN_CREATE = "import_run_create", "Import started"
+    IMPORT_RUN_FINISH = "import_run_finish", "Import finished"
+
+
 class AuditEvent(models.Model):
     """One row per service call that changed something: who, when, what, before → after.
 
@@ -43,7 +130,7 @@ class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor_label = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=100)
+    action = models.CharField(max_length=100, choices=AuditAction.choices)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=300, blank=True)

@@ -67,7 +67,7 @@ def import_run_finish(*, run: ImportRun, succeeded: bool, summary: str) -> Impor
     run.save()
     audit_event_record(
         actor=run.started_by or f"Import: {run.source}",
-        action="import_run_finish" if succeeded else "import_run_fail",
+        action="import_run_finish",
         obj=run,
         changes={
             "created": [None, run.created],

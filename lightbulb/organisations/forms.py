@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from lightbulb.core.forms import GovukDateField, no_markup
+from lightbulb.core.forms import FilterForm, GovukDateField, no_markup
 from lightbulb.core.registry import registry
 from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import AreaOfWork, IdentifierScheme, LegalForm, OrganisationStatus
@@ -32,40 +32,25 @@ def _reason_field(label: str, hint: str = "") -> forms.CharField:
     )
 
 
-class OrganisationFilterForm(forms.Form):
-    """The register's search and filters (GET)."""
+class OrganisationFilterForm(FilterForm):
+    """The register's search and filters."""
 
-    q = forms.CharField(
-        label="Name, identifier or postcode",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-        error_messages={"max_length": "Search for 200 characters or fewer"},
-    )
+    search_label = "Name, identifier or postcode"
     ward = forms.ModelChoiceField(
-        label="Ward",
-        queryset=Ward.objects.order_by("name"),
-        required=False,
-        empty_label="Any ward",
-        error_messages={"invalid_choice": "Choose a ward from the list"},
+        label="Ward", queryset=Ward.objects.order_by("name"), empty_label="Any ward", error_messages={"invalid_choice": "Choose a ward from the list"}
     )
     legal_form = forms.ChoiceField(
-        label="Legal form",
-        choices=[("", "Any legal form"), *LegalForm.choices],
-        required=False,
-        error_messages={"invalid_choice": "Choose a legal form from the list"},
+        label="Legal form", choices=[("", "Any legal form"), *LegalForm.choices], error_messages={"invalid_choice": "Choose a legal form from the list"}
     )
     area = forms.ModelChoiceField(
         label="Area of work",
         queryset=AreaOfWork.objects.order_by("name"),
-        required=False,
         empty_label="Any area of work",
         error_messages={"invalid_choice": "Choose an area of work from the list"},
     )
     status = forms.ChoiceField(
         label="Status",
         choices=[("", "Current records (not archived or merged)"), *OrganisationStatus.choices, (ARCHIVED, "Archived")],
-        required=False,
         error_messages={"invalid_choice": "Choose a status from the list"},
     )
 
@@ -77,18 +62,6 @@ class OrganisationFilterForm(forms.Form):
             self.fields["only"] = forms.MultipleChoiceField(
                 label="Only show", choices=extra, required=False, widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": "Choose from the list"}
             )
-
-    def filters(self) -> dict[str, Any]:
-        """The valid filters; a filter in error is left out (and shown as an error)."""
-        cleaned = getattr(self, "cleaned_data", {})
-        return {
-            "only": tuple(cleaned.get("only") or ()),
-            "q": (cleaned.get("q") or "").strip(),
-            "ward": cleaned["ward"].pk if cleaned.get("ward") else None,
-            "legal_form": cleaned.get("legal_form") or "",
-            "area": cleaned["area"].pk if cleaned.get("area") else None,
-            "status": cleaned.get("status") or "",
-        }
 
 
 def _past_date(value: datetime.date | None, label: str) -> None:

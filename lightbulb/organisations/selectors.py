@@ -236,7 +236,9 @@ def register_comparison(organisation: Organisation) -> list[dict[str, Any]]:
 
 
 def _timeline_entry(event: AuditEvent) -> dict[str, Any]:
-    return {"when": event.occurred_at, "title": event.summary or event.action.replace("_", " ").capitalize(), "who": event.actor_label, "href": ""}
+    """The action in words as the title; the service's own summary says the particulars."""
+    title = event.get_action_display()
+    return {"when": event.occurred_at, "title": title, "who": event.actor_label, "description": event.summary if event.summary != title else "", "href": ""}
 
 
 def _as_moment(value: datetime.date) -> datetime.datetime:

@@ -53,9 +53,7 @@ def _detail(pk: int) -> HttpResponse:
 
 @permission_required(can_read_register)
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    form = OrganisationFilterForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()
+    form = OrganisationFilterForm(request.GET)
     filters = selectors.OrganisationFilters(**form.filters())
     organisations, sort = sort_queryset(request, selectors.organisation_search(filters), selectors.LIST_SORTS, "name")
     fmt = request.GET.get("format", "")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from lightbulb.core.forms import GovukDateField, no_markup
+from lightbulb.core.forms import FilterForm, GovukDateField, no_markup
 from lightbulb.places import selectors
 from lightbulb.places.models import Locality, Ward
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
@@ -148,3 +148,25 @@ class PostcodeLookupForm(forms.Form):
         if not is_valid_postcode(raw):
             raise forms.ValidationError("Enter a full UK postcode, like AT1 1AA")
         return normalise_postcode(raw)
+
+
+class WardFilterForm(FilterForm):
+    search_label = "Ward name or GSS code"
+    locality = forms.ModelChoiceField(
+        label="Locality",
+        queryset=Locality.objects.order_by("name"),
+        empty_label="Any locality",
+        error_messages={"invalid_choice": "Choose a locality from the list"},
+    )
+
+
+class CouncillorFilterForm(FilterForm):
+    search_label = "Name"
+    party = forms.ChoiceField(label="Party", error_messages={"invalid_choice": "Choose a party from the list"})
+    ward = forms.ModelChoiceField(
+        label="Ward", queryset=Ward.objects.order_by("name"), empty_label="Any ward", error_messages={"invalid_choice": "Choose a ward from the list"}
+    )
+
+    def __init__(self, *args: Any, parties: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [("", "Any party"), *((party, party) for party in parties)]  # type: ignore[attr-defined]

@@ -43,7 +43,7 @@ def council_update(*, acting_user: Any, name: str, gss_code: str, org_id: str, g
     if changes:
         audit_event_record(
             actor=acting_user,
-            action="council_create" if creating else "council_update",
+            action="council_update",
             obj=council,
             changes=changes,
             summary="Council details saved" if creating else "Council details changed",

@@ -78,7 +78,7 @@ def test_two_factor_roles_must_set_up_an_authenticator_first(role):
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/account/").status_code == 200
-    assert AuditEvent.objects.filter(action="user_two_factor_setup").count() == 1
+    assert AuditEvent.objects.filter(action="totp_device_confirm").count() == 1
 
 
 def test_code_must_be_six_digits():

@@ -18,7 +18,8 @@ def test_council_update_creates_then_changes_the_one_council(users):
     services.council_update(acting_user=admin, name="Anytown Borough Council", gss_code="E06000999", org_id="GB-LAE-ANY")
     assert Council.objects.count() == 1
     assert Council.objects.get().name == "Anytown Borough Council"
-    assert list(AuditEvent.objects.filter(object_type="places.council").values_list("action", flat=True).order_by("pk")) == ["council_create", "council_update"]
+    events = AuditEvent.objects.filter(object_type="places.council").order_by("pk")
+    assert [(event.action, event.summary) for event in events] == [("council_update", "Council details saved"), ("council_update", "Council details changed")]
 
 
 def test_council_update_refuses_a_ward_code(users):

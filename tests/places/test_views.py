@@ -241,7 +241,7 @@ def test_council_settings_save_and_bad_input(client_for):
     response = client.post(reverse("places:council_settings"), good, follow=True)
     assert "The council's details have been saved." in visible_text(response.content)
     assert Council.objects.get().gss_code == "E06000999"
-    assert AuditEvent.objects.filter(action="council_create").exists()
+    assert AuditEvent.objects.filter(action="council_update", summary="Council details saved").exists()
 
 
 def test_council_settings_prefilled(client_for):

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from lightbulb.core.forms import FigureField, GovukDateField, no_markup
+from lightbulb.core.forms import FigureField, FilterForm, GovukDateField, no_markup
 from lightbulb.funding.models import AgreementKind, AgreementStatus, Condition, DueDiligenceCheck, PaymentBasis, ProcurementRoute, RiskLevel
 from lightbulb.funding.selectors.agreements import officer_choices, ward_choices
 from lightbulb.organisations.models import Organisation
@@ -235,3 +235,38 @@ class DueDiligenceForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     """A POST with nothing to fill in, for removals."""
+
+
+def _id_choice(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, coerce=int, empty_value=None, error_messages={"invalid_choice": "Choose from the list"})
+
+
+class AgreementFilterForm(FilterForm):
+    """The agreement list's search and filters.
+
+    The choices are the ones the page lists (`selectors.choices()`), passed in
+    so one set of queries serves both.
+    """
+
+    search_label = "Reference, title or organisation"
+    kind = forms.ChoiceField(label="Kind", error_messages={"invalid_choice": "Choose a kind from the list"})
+    status = forms.ChoiceField(label="Status", error_messages={"invalid_choice": "Choose a status from the list"})
+    officer = _id_choice("Accountable officer")
+    ward = _id_choice("Ward")
+    year = _id_choice("Running in financial year")
+    # Set by the link from an organisation's page, not chosen in the form.
+    organisation = forms.IntegerField(min_value=1, max_value=10**12, widget=forms.HiddenInput)
+    mine = forms.BooleanField(label="Only agreements I am accountable for")
+
+    CHOICES = {
+        "kind": ("kinds", "Any kind"),
+        "status": ("statuses", "Any status"),
+        "officer": ("officers", "Any officer"),
+        "ward": ("wards", "Any ward"),
+        "year": ("years", "Any year"),
+    }
+
+    def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (key, anything) in self.CHOICES.items():
+            self.fields[name].choices = [("", anything), *choices[key]]  # type: ignore[attr-defined]

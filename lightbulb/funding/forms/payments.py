@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from lightbulb.core.forms import GovukDateField, no_markup
+from lightbulb.core.forms import FilterForm, GovukDateField, no_markup
 from lightbulb.funding.models import Payment, PaymentBasis
 
 MONEY_ERRORS = {
@@ -44,37 +44,17 @@ def _reason(label: str, hint: str) -> forms.CharField:
     )
 
 
-class PaymentFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Agreement or organisation",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-        error_messages={"max_length": "Search for 200 characters or fewer"},
-    )
+class PaymentFilterForm(FilterForm):
+    search_label = "Agreement or organisation"
     status = forms.ChoiceField(
-        label="Status",
-        choices=[("", "Any status"), *Payment.Status.choices],
-        required=False,
-        error_messages={"invalid_choice": "Choose a status from the list"},
+        label="Status", choices=[("", "Any status"), *Payment.Status.choices], error_messages={"invalid_choice": "Choose a status from the list"}
     )
     basis = forms.ChoiceField(
-        label="Paid", choices=[("", "Any basis"), *PaymentBasis.choices], required=False, error_messages={"invalid_choice": "Choose a basis from the list"}
+        label="Paid", choices=[("", "Any basis"), *PaymentBasis.choices], error_messages={"invalid_choice": "Choose a basis from the list"}
     )
-    due_from = GovukDateField(label="Due on or after", required=False)
-    due_to = GovukDateField(label="Due on or before", required=False)
-    late = forms.BooleanField(label="Paid after more than 30 days", required=False)
-
-    def filters(self) -> dict[str, Any]:
-        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
-        return {
-            "q": data.get("q") or "",
-            "status": data.get("status") or "",
-            "basis": data.get("basis") or "",
-            "due_from": data.get("due_from"),
-            "due_to": data.get("due_to"),
-            "late": bool(data.get("late")),
-        }
+    due_from = GovukDateField(label="Due on or after")
+    due_to = GovukDateField(label="Due on or before")
+    late = forms.BooleanField(label="Paid after more than 30 days")
 
 
 class PaymentPaidForm(forms.Form):

@@ -8,33 +8,20 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from lightbulb.core.forms import FigureField, no_markup
+from lightbulb.core.forms import FigureField, FilterForm, no_markup
 from lightbulb.funding.models import Condition, MonitoringReturn
 from lightbulb.funding.services.returns import ALLOWED_DESCRIPTION, MAX_ATTACHMENTS, attachment_check
 
 NARRATIVE_MAX = 10000
 
 
-class ReturnFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Agreement or organisation",
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-        error_messages={"max_length": "Search for 200 characters or fewer"},
-    )
+class ReturnFilterForm(FilterForm):
+    search_label = "Agreement or organisation"
     status = forms.ChoiceField(
-        label="Status",
-        choices=[("", "Any status"), *MonitoringReturn.Status.choices],
-        required=False,
-        error_messages={"invalid_choice": "Choose a status from the list"},
+        label="Status", choices=[("", "Any status"), *MonitoringReturn.Status.choices], error_messages={"invalid_choice": "Choose a status from the list"}
     )
-    overdue = forms.BooleanField(label="Overdue only", required=False)
-    mine = forms.BooleanField(label="Only agreements I am accountable for", required=False)
-
-    def filters(self) -> dict[str, Any]:
-        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
-        return {"q": data.get("q") or "", "status": data.get("status") or "", "overdue": bool(data.get("overdue")), "mine": bool(data.get("mine"))}
+    overdue = forms.BooleanField(label="Overdue only")
+    mine = forms.BooleanField(label="Only agreements I am accountable for")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

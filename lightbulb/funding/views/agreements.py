@@ -15,7 +15,7 @@ from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
-from lightbulb.funding.forms.agreements import AgreementForm, ConditionForm, ConfirmForm, DueDiligenceForm, TransitionForm
+from lightbulb.funding.forms.agreements import AgreementFilterForm, AgreementForm, ConditionForm, ConfirmForm, DueDiligenceForm, TransitionForm
 from lightbulb.funding.lifecycle import next_statuses
 from lightbulb.funding.rules import can_manage_agreements, can_read_funding
 from lightbulb.funding.selectors import agreements as selectors
@@ -57,25 +57,19 @@ def _int(value: str | None) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def _filters(request: HttpRequest) -> selectors.AgreementFilters:
-    get = request.GET
-    kind = get.get("kind", "")
-    status = get.get("status", "")
-    officer = request.user.pk if get.get("mine") == "1" else _int(get.get("officer"))
-    return selectors.AgreementFilters(
-        query=get.get("q", "").strip()[:200],
-        kind=kind if kind in dict(selectors.choices()["kinds"]) else "",
-        status=status if status in dict(selectors.choices()["statuses"]) else "",
-        officer=officer,
-        ward=_int(get.get("ward")),
-        organisation=_int(get.get("organisation")),
-        year=_int(get.get("year")),
-    )
+def _filters(request: HttpRequest, choices: dict[str, Any]) -> tuple[selectors.AgreementFilters, bool]:
+    """The list's filters, and whether it shows only the user's own agreements ("mine" overrides the officer chosen)."""
+    values = AgreementFilterForm(request.GET, choices=choices).filters()
+    mine = values.pop("mine")
+    if mine:
+        values["officer"] = request.user.pk
+    return selectors.AgreementFilters(query=values.pop("q"), **values), mine
 
 
 @permission_required(can_read_funding)
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request)
+    choices = selectors.choices()
+    filters, mine = _filters(request, choices)
     queryset, sort = sort_queryset(request, selectors.agreement_search(filters), SORTS, "-start")
     fmt = request.GET.get("format", "")
     if fmt in EXPORT_FORMATS:
@@ -88,9 +82,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "pagination": pagination_params(request, page),
             "filters": filters,
-            "mine": request.GET.get("mine") == "1",
+            "mine": mine,
             "sort": sort,
-            "choices": selectors.choices(),
+            "choices": choices,
             "may_write": selectors.may_write(request),
         },
     )

@@ -42,9 +42,7 @@ EXPORT_COLUMNS = [
 
 @permission_required(can_read_payments)
 def payment_list(request: HttpRequest) -> HttpResponse:
-    form = PaymentFilterForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()
+    form = PaymentFilterForm(request.GET)
     payments, sort = sort_queryset(request, selectors.payment_list(selectors.PaymentFilters(**form.filters())), selectors.PAYMENT_SORTS, "due")
     fmt = request.GET.get("format", "")
     if fmt in EXPORT_FORMATS:

@@ -38,9 +38,7 @@ EXPORT_COLUMNS = [
 
 @permission_required(can_read_returns)
 def return_list(request: HttpRequest) -> HttpResponse:
-    form = ReturnFilterForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()
+    form = ReturnFilterForm(request.GET)
     filters = selectors.ReturnFilters(**form.filters(), user_id=request.user.pk)
     returns, sort = sort_queryset(request, selectors.return_list(filters), selectors.RETURN_SORTS, "due")
     fmt = request.GET.get("format", "")

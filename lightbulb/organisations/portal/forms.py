@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from lightbulb.core.forms import no_markup
+from lightbulb.core.forms import FilterForm, no_markup
 from lightbulb.organisations.identifiers import parse_identifier
-from lightbulb.organisations.models import IdentifierScheme, LegalForm
+from lightbulb.organisations.models import IdentifierScheme, LegalForm, OrganisationClaim
 from lightbulb.organisations.services import normalise_postcode
 
 # A UK postcode as Royal Mail writes it (outward code, space optional, inward code), plus GIR 0AA.
@@ -162,3 +162,15 @@ class ClaimDecisionForm(forms.Form):
         if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", "Enter the reason the claim is rejected. The person who made it will see it.")
         return cleaned
+
+
+class ClaimFilterForm(FilterForm):
+    search_label = None
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *OrganisationClaim.Status.choices], error_messages={"invalid_choice": "Choose a status from the list"}
+    )
+
+
+class ProfileChangeFilterForm(FilterForm):
+    search_label = None
+    reviewed = forms.ChoiceField(label="Show", choices=[("", "All changes"), ("no", "Not yet reviewed"), ("yes", "Reviewed")])

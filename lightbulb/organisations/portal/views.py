@@ -15,7 +15,15 @@ from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.organisations.portal import selectors, services
-from lightbulb.organisations.portal.forms import ClaimDecisionForm, ClaimForm, ClaimSearchForm, ProfileForm, ProposalForm
+from lightbulb.organisations.portal.forms import (
+    ClaimDecisionForm,
+    ClaimFilterForm,
+    ClaimForm,
+    ClaimSearchForm,
+    ProfileChangeFilterForm,
+    ProfileForm,
+    ProposalForm,
+)
 from lightbulb.organisations.rules import can_review_profile_changes, can_use_portal, can_verify_claims
 
 PROPOSAL_SESSION_KEY = "portal_proposal"
@@ -157,8 +165,7 @@ CLAIM_COLUMNS = [
 
 @permission_required(can_verify_claims)
 def claims_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    status = status if status in selectors.CLAIM_STATUSES.values else ""
+    status = ClaimFilterForm(request.GET).filters()["status"]
     claims, sort = sort_queryset(request, selectors.claim_list(status=status), CLAIM_SORTS, "received")
     # Waiting claims stay on top whatever the sort.
     claims = claims.order_by("pending_rank", *sort.order_by)
@@ -226,8 +233,7 @@ PROFILE_CHANGE_COLUMNS = [
 
 @permission_required(can_review_profile_changes)
 def profile_changes(request: HttpRequest) -> HttpResponse:
-    reviewed = request.GET.get("reviewed", "")
-    reviewed = reviewed if reviewed in {"yes", "no"} else ""
+    reviewed = ProfileChangeFilterForm(request.GET).filters()["reviewed"]
     changes = selectors.profile_change_list(reviewed=reviewed)
     export = request.GET.get("format", "")
     if export in EXPORT_FORMATS:

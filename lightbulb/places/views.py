@@ -20,7 +20,7 @@ from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.core.registry import registry
 from lightbulb.core.rules import allowed
 from lightbulb.places import selectors, services
-from lightbulb.places.forms import CouncilForm, CouncillorForm, LocalityForm, PostcodeLookupForm, WardForm
+from lightbulb.places.forms import CouncilForm, CouncillorFilterForm, CouncillorForm, LocalityForm, PostcodeLookupForm, WardFilterForm, WardForm
 from lightbulb.places.rules import can_manage_council_settings, can_manage_places, can_read_places
 
 
@@ -53,8 +53,8 @@ def _ward_list_columns() -> tuple[list[dict[str, str]], dict[str, list[str]], li
 
 @permission_required(can_read_places)
 def ward_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
-    locality_id = _int_param(request, "locality")
+    filters = WardFilterForm(request.GET).filters()
+    query, locality_id = filters["q"], filters["locality"]
     columns, sorts, exported = _ward_list_columns()
     wards, sort = sort_queryset(request, selectors.ward_list(query=query, locality_id=locality_id), sorts, "name")
     fmt = request.GET.get("format", "")
@@ -152,10 +152,8 @@ COUNCILLOR_COLUMNS = [
 @permission_required(can_read_places)
 def councillor_list(request: HttpRequest) -> HttpResponse:
     parties = selectors.councillor_parties()
-    party = request.GET.get("party", "")
-    party = party if party in parties else ""
-    ward_id = _int_param(request, "ward")
-    query = request.GET.get("q", "").strip()[:200]
+    filters = CouncillorFilterForm(request.GET, parties=parties).filters()
+    party, ward_id, query = filters["party"], filters["ward"], filters["q"]
     councillors, sort = sort_queryset(request, selectors.councillor_list(party=party, ward_id=ward_id, query=query), COUNCILLOR_SORTS, "name")
     fmt = request.GET.get("format", "")
     if fmt in EXPORT_FORMATS:

@@ -168,3 +168,47 @@ class DutyRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} on {self.day:%d/%m/%Y}"
+
+
+class OrganisationMessage(models.Model):
+    """A message the council sent (or must post) to an organisation about one of its records.
+
+    Most organisations have no portal member, so every message records how it
+    reached them: e-mailed to the portal members, e-mailed to the registered
+    contact who consented to it, or, with no e-mail address at all, printed and
+    posted by the officer (the letter is ready as a PDF). Nothing is sent
+    silently to nobody. `organisation_id` is a plain number so core depends on
+    no domain app.
+    """
+
+    class Route(models.TextChoices):
+        MEMBERS = "members", "E-mailed to the organisation's portal members"
+        CONTACT = "contact", "E-mailed to the organisation's registered contact"
+        POST = "post", "No e-mail address: print the letter and post it"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organisation_id = models.BigIntegerField()
+    organisation_name = models.CharField(max_length=300)
+    # Postal address lines for a printed letter (the organisation's, when it has one).
+    address = models.TextField(blank=True)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    route = models.CharField(max_length=20, choices=Route.choices)
+    recipients = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The messages panel of one record's page.
+            models.Index(fields=["object_type", "object_id", "-created_at"], name="message_object_idx"),
+            # An organisation's messages on its page and timeline.
+            models.Index(fields=["organisation_id", "-created_at"], name="message_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.get_route_display()})"

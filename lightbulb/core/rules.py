@@ -63,6 +63,8 @@ def is_signed_in(user: Any) -> bool:
 
 # Roles that must use two-factor authentication (PRODUCT.md §1: officer, investigator, admin).
 needs_two_factor = is_officer | is_investigator | is_admin
+# Officers print the letters for organisations that have no e-mail address, and post them.
+can_print_letters = is_officer
 # Everyone who works for the council, whatever their job.
 is_council_user = is_officer | is_councillor | is_investigator | is_admin | is_council_staff
 

@@ -10,13 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from lightbulb.core import deadlines
-from lightbulb.core.access import public, signed_in
+from lightbulb.core import deadlines, outbox
+from lightbulb.core.access import object_for_user, permission_required, public, signed_in
 from lightbulb.core.registry import registry
 from lightbulb.core.roles import role_of
+from lightbulb.core.rules import can_print_letters
 
 
 @public
@@ -120,3 +122,12 @@ def error_csrf(request: HttpRequest, reason: str = "") -> HttpResponse:
         {"heading": "Your form could not be sent", "detail": "The page had expired. Go back, reload the page and try again."},
         status=403,
     )
+
+
+@permission_required(can_print_letters)
+def message_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """A message to an organisation as a letter to print and post (for organisations with no e-mail address)."""
+    message = object_for_user(outbox.message_get(pk), request.user, read=can_print_letters, what="letter")
+    response = HttpResponse(outbox.message_letter_pdf(message), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"letter-{message.pk}.pdf")
+    return response

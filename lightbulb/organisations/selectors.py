@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from lightbulb.core.access import object_for_user
 from lightbulb.core.models import AuditEvent
+from lightbulb.core.outbox import Recipients, Route
 from lightbulb.core.registry import registry
 from lightbulb.core.rules import allowed
 from lightbulb.organisations.identifiers import looks_like_identifier, parse_identifier
@@ -423,3 +424,21 @@ def with_organisation_count(wards: QuerySet[Any]) -> QuerySet[Any]:
     """`wards` annotated with `organisation_count`, the active organisations based in each: one subquery for the whole list."""
     based = Organisation.objects.filter(ward=OuterRef("pk"), archived_at__isnull=True).order_by().values("ward").annotate(n=Count("pk")).values("n")
     return wards.annotate(organisation_count=Coalesce(Subquery(based, output_field=IntegerField()), 0))
+
+
+def message_recipients(organisation: Organisation) -> Recipients:
+    """Who hears about this organisation's records: its portal members; with none, the contacts who consented
+    to be contacted (else the organisation's own e-mail address); with no address at all, a letter to post."""
+    address = "\n".join(part for part in (organisation.address.strip(), organisation.postcode) if part)
+    base = {"organisation_id": organisation.pk, "organisation_name": organisation.name, "address": address}
+    members = sorted({email for email in organisation.memberships.filter(user__is_active=True).values_list("user__email", flat=True) if email})
+    if members:
+        return Recipients(route=Route.MEMBERS, emails=members, **base)
+    contacts = sorted(
+        {email for email in organisation.contacts.filter(consent_given_on__isnull=False).exclude(email="").values_list("email", flat=True) if email}
+    )
+    if not contacts and organisation.email:
+        contacts = [organisation.email]
+    if contacts:
+        return Recipients(route=Route.CONTACT, emails=contacts, **base)
+    return Recipients(route=Route.POST, **base)

@@ -54,6 +54,7 @@ ROUTES: dict[str, Route] = {
     "core:healthz": Route(everyone()),
     "core:accessibility": Route(everyone()),
     "core:privacy": Route(everyone()),
+    "core:message_letter": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["message"].pk}),
     # core: everyone's deadlines calendar, gathered from every module's deadline sources
     "core:calendar": Route(signed_in()),
     "core:calendar_reset": Route(signed_in(405)),

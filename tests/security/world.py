@@ -138,6 +138,17 @@ def _decommissioning_objects(world: World) -> None:
         response_due_date=today + datetime.timedelta(days=28),
         prepared_by=world.users["officer"],
     )
+    from lightbulb.core.models import OrganisationMessage
+
+    world.extra["message"] = OrganisationMessage.objects.create(
+        organisation_id=world.organisation.pk,
+        organisation_name=world.organisation.name,
+        object_type="funding.decommissioning",
+        object_id=str(world.extra["decommissioning"].pk),
+        subject="Notice that funding will end",
+        body="Matrix letter",
+        route=OrganisationMessage.Route.POST,
+    )
 
 
 BUILDERS.append(_decommissioning_objects)

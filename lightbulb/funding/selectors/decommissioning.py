@@ -149,12 +149,6 @@ def notices_for_member(user: Any) -> QuerySet[Decommissioning]:
     return _decommissioning_queryset().filter(agreement__organisation__memberships__user_id=user.pk).exclude(stage=STAGE.DRAFT).order_by("-notice_date", "-pk")
 
 
-def member_emails(decommissioning: Decommissioning) -> list[str]:
-    return sorted(
-        {email for email in decommissioning.agreement.organisation.memberships.filter(user__is_active=True).values_list("user__email", flat=True) if email}
-    )
-
-
 def decommissioning_for_agreement(agreement: Agreement) -> Decommissioning | None:
     return _decommissioning_queryset().filter(agreement=agreement).first()
 

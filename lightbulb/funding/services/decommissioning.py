@@ -7,11 +7,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record
+from lightbulb.core.models import OrganisationMessage
+from lightbulb.core.outbox import organisation_message_send
 from lightbulb.core.rules import require
 from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
 from lightbulb.funding.pdf import notice_letter_filename, notice_letter_pdf
@@ -20,6 +21,7 @@ from lightbulb.funding.selectors import decommissioning as selectors
 from lightbulb.funding.services.lifecycle import agreement_transition
 from lightbulb.funding.services.returns import attachment_check
 from lightbulb.funding.services.winding_down import agreement_wind_down
+from lightbulb.organisations.selectors import message_recipients
 
 STAGE = Decommissioning.Stage
 ANSWER_FIELDS = (
@@ -37,21 +39,34 @@ ANSWER_FIELDS = (
 )
 
 
-def _send_notice(decommissioning_id: int, portal_url: str) -> None:
-    decommissioning = Decommissioning.objects.select_related("agreement", "agreement__organisation").get(pk=decommissioning_id)
-    recipients = selectors.member_emails(decommissioning)
-    if not recipients:
-        return
+def _send_notice(decommissioning: Decommissioning, acting_user: Any, portal_url: str) -> OrganisationMessage:
+    """The notice reaches the organisation's members, else its registered contact; with no e-mail address the officer posts it."""
     agreement = decommissioning.agreement
+    recipients = message_recipients(agreement.organisation)
+    how = (
+        f"You may respond until {decommissioning.response_due_date:%-d %B %Y}"
+        + (f" at {portal_url}" if portal_url and recipients.route == OrganisationMessage.Route.MEMBERS else f" by writing to {agreement.accountable_officer}")
+        + "."
+    )
     body = (
         f"The council has issued written notice that funding under {agreement.reference} ({agreement.title}) "
-        f"ends on {decommissioning.funding_end_date:%-d %B %Y}.\n\n"
-        f"The notice letter is attached. You may respond until {decommissioning.response_due_date:%-d %B %Y}"
-        f"{' at ' + portal_url if portal_url else ' by signing in to the portal'}."
+        f"ends on {decommissioning.funding_end_date:%-d %B %Y}.\n\nReasons: {decommissioning.reasons}\n\n"
+        f"The notice letter is attached. {how}"
     )
-    message = EmailMessage(subject=f"Notice that funding will end: {agreement.reference}", body=body, to=recipients)
-    message.attach(notice_letter_filename(decommissioning), notice_letter_pdf(decommissioning, portal_url=portal_url), "application/pdf")
-    message.send()
+    decommissioning_id = decommissioning.pk
+
+    def letter() -> tuple[str, bytes, str]:
+        fresh = Decommissioning.objects.select_related("agreement", "agreement__organisation").get(pk=decommissioning_id)
+        return notice_letter_filename(fresh), notice_letter_pdf(fresh, portal_url=portal_url), "application/pdf"
+
+    return organisation_message_send(
+        recipients=recipients,
+        subject=f"Notice that funding will end: {agreement.reference}",
+        body=body,
+        obj=decommissioning,
+        acting_user=acting_user,
+        attachment=letter,
+    )
 
 
 def _told(answers: dict[str, Any], outside_letter: UploadedFile | None, today: datetime.date) -> tuple[dict[str, Any], dict[str, str]]:
@@ -135,8 +150,7 @@ def decommissioning_issue_notice(
         organisation_id=locked.organisation_id,
     )
     if not decommissioning.notice_sent_outside:
-        decommissioning_id = decommissioning.pk
-        transaction.on_commit(lambda: _send_notice(decommissioning_id, portal_url))
+        _send_notice(decommissioning, acting_user, portal_url)
     return decommissioning
 
 

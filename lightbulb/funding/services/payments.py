@@ -11,12 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
+from lightbulb.core.outbox import organisation_message_send
 from lightbulb.core.rules import require
 from lightbulb.funding.lifecycle import FUNDED
 from lightbulb.funding.models import Agreement, Payment, PaymentBasis
 from lightbulb.funding.rules import can_manage_payments, can_schedule_payments
 from lightbulb.funding.selectors.payments import committed_total
 from lightbulb.funding.services.returns import reporting_periods
+from lightbulb.organisations.selectors import message_recipients
 
 PENNY = Decimal("0.01")
 MAY_NOT_PAY = "Only council officers record, hold, release and claw back payments."
@@ -171,6 +173,18 @@ def payment_hold(*, payment: Payment, acting_user: Any, reason: str) -> Payment:
     locked.full_clean()
     locked.save()
     _audit(locked, acting_user, "payment_hold", before, f"Payment of £{locked.amount:,.2f} to {locked.agreement.reference} held: {text[:200]}")
+    agreement = locked.agreement
+    organisation_message_send(
+        recipients=message_recipients(agreement.organisation),
+        subject=f"A payment under {agreement.reference} is held",
+        body=(
+            f"The council is holding the payment of £{locked.amount:,.2f} due on {locked.due_date:%-d %B %Y} "
+            f"under {agreement.reference} ({agreement.title}).\n\nWhy: {text}\n\n"
+            f"Contact {agreement.accountable_officer} about what is needed for it to be released."
+        ),
+        obj=locked,
+        acting_user=acting_user,
+    )
     return locked
 
 

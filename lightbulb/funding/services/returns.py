@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.dates import add_months
+from lightbulb.core.outbox import organisation_message_send
 from lightbulb.core.rules import require
 from lightbulb.funding.models import Agreement, Condition, MonitoringReturn, ReturnAttachment, ReturnFigure
 from lightbulb.funding.rules import can_review_returns, can_schedule_returns, can_submit_return
+from lightbulb.organisations.selectors import message_recipients
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
@@ -259,4 +261,17 @@ def return_query(*, monitoring_return: MonitoringReturn, acting_user: Any, note:
     require(can_review_returns, acting_user, monitoring_return, message="Only council officers review monitoring returns.")
     if not (note or "").strip():
         raise ValidationError({"note": "Say what the organisation needs to change or explain"})
-    return _review(monitoring_return=monitoring_return, acting_user=acting_user, status=MonitoringReturn.Status.QUERIED, note=note.strip())
+    queried = _review(monitoring_return=monitoring_return, acting_user=acting_user, status=MonitoringReturn.Status.QUERIED, note=note.strip())
+    agreement = queried.agreement
+    organisation_message_send(
+        recipients=message_recipients(agreement.organisation),
+        subject=f"Your monitoring return for {agreement.reference} was queried",
+        body=(
+            f"The council has queried the monitoring return for {agreement.reference} ({agreement.title}), "
+            f"{queried.period_start:%-d %B %Y} to {queried.period_end:%-d %B %Y}:\n\n{queried.review_note}\n\n"
+            f"Please send it again with what is missing, in the portal or to {agreement.accountable_officer}."
+        ),
+        obj=queried,
+        acting_user=acting_user,
+    )
+    return queried

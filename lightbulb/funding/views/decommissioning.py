@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from lightbulb.core import outbox
 from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
@@ -166,6 +167,8 @@ def decommission_check(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, f"Notice issued to {agreement.organisation.name}. Their response is due by {decommissioning.response_due_date:%-d %B %Y}."
             )
+            if not decommissioning.notice_sent_outside:
+                outbox.report_delivery(request, decommissioning)
             return redirect("funding:decommissioning_detail", pk=decommissioning.pk)
     notice_date = answers.get("outside_date") if outside else timezone.localdate()
     if not isinstance(notice_date, datetime.date):
@@ -199,6 +202,7 @@ def decommissioning_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lapsed": selectors.response_lapsed(decommissioning, today),
         "short_notice": bool(decommissioning.notice_date) and selectors.is_short_notice(decommissioning.notice_date, decommissioning.funding_end_date),  # type: ignore[arg-type]
         "gap": selectors.describe_gap(decommissioning.notice_date, decommissioning.funding_end_date) if decommissioning.notice_date else "",
+        **outbox.messages_context(request, decommissioning),
     }
     return render(request, "funding/decommissioning/detail.html", context)
 

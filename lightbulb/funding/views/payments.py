@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lightbulb.core import outbox
 from lightbulb.core.access import permission_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
@@ -54,11 +55,19 @@ def payment_list(request: HttpRequest) -> HttpResponse:
 @permission_required(can_read_payments)
 def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     payment = selectors.get_payment_for_user(request, pk)
-    return render(request, "funding/payments/detail.html", {"payment": payment, "may_act": allowed(can_manage_payments, request.user)})
+    context = {"payment": payment, "may_act": allowed(can_manage_payments, request.user), **outbox.messages_context(request, payment)}
+    return render(request, "funding/payments/detail.html", context)
 
 
 def _payment_action(
-    request: HttpRequest, pk: int, *, form_class: type[forms.Form], template: str, act: Callable[[Any, dict[str, Any]], Any], done: str
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[forms.Form],
+    template: str,
+    act: Callable[[Any, dict[str, Any]], Any],
+    done: str,
+    tells_organisation: bool = False,
 ) -> HttpResponse:
     payment = selectors.get_payment_for_user(request, pk, write=True)
     form = form_class(request.POST if request.method == "POST" else None)
@@ -66,6 +75,8 @@ def _payment_action(
         try:
             act(payment, form.cleaned_data)
             messages.success(request, done)
+            if tells_organisation:
+                outbox.report_delivery(request, payment)
             return redirect("funding:payment_detail", pk=pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -95,6 +106,7 @@ def payment_hold(request: HttpRequest, pk: int) -> HttpResponse:
         template="funding/payments/hold.html",
         act=lambda payment, data: services.payment_hold(payment=payment, acting_user=request.user, reason=data["reason"]),
         done="Payment held.",
+        tells_organisation=True,
     )
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from lightbulb.core import outbox
 from lightbulb.core.access import permission_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
@@ -51,7 +52,12 @@ def return_list(request: HttpRequest) -> HttpResponse:
 @permission_required(can_read_returns)
 def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     monitoring_return = selectors.get_return_for_user(request, pk)
-    context = {"item": monitoring_return, "may_act": selectors.may_act(request), "see_submitter": selectors.may_see_submitter(request, monitoring_return)}
+    context = {
+        "item": monitoring_return,
+        "may_act": selectors.may_act(request),
+        "see_submitter": selectors.may_see_submitter(request, monitoring_return),
+        **outbox.messages_context(request, monitoring_return),
+    }
     return render(request, "funding/returns/detail.html", context)
 
 
@@ -70,6 +76,7 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 services.return_query(monitoring_return=monitoring_return, acting_user=request.user, note=form.cleaned_data["note"])
                 messages.success(request, "Return queried. The organisation can now answer and submit it again.")
+                outbox.report_delivery(request, monitoring_return)
             return redirect("funding:return_detail", pk=pk)
         except ValidationError as exc:
             add_service_errors(form, exc)

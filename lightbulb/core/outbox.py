@@ -1,0 +1,125 @@
+"""Messages to organisations that reach someone, or tell the officer to post a letter.
+
+A module resolves who should hear (its organisation's portal members, else
+the registered contact who consented, else nobody by e-mail) and calls
+`organisation_message_send`; the message is recorded in the same transaction
+as the change it is about and e-mailed once that commits. With no e-mail
+address at all the message is recorded for posting and its letter is ready to
+print at `core:message_letter`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from lightbulb.core.models import OrganisationMessage
+
+logger = logging.getLogger(__name__)
+Route = OrganisationMessage.Route
+# (file name, bytes, content type), built after the commit so a slow PDF never holds the transaction.
+Attachment = Callable[[], tuple[str, bytes, str]]
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Who an organisation's message goes to, and by which route."""
+
+    organisation_id: int
+    organisation_name: str
+    route: str
+    emails: list[str] = field(default_factory=list)
+    address: str = ""
+
+
+def _send(message_id: int, attachment: Attachment | None) -> None:
+    message = OrganisationMessage.objects.get(pk=message_id)
+    email = EmailMessage(subject=message.subject, body=message.body, to=list(message.recipients))
+    if attachment is not None:
+        email.attach(*attachment())
+    try:
+        email.send()
+    except Exception:  # an outage must not lose the record: the message stays unsent and shows as failed
+        logger.exception("Message %s to organisation %s failed", message.pk, message.organisation_id)
+        OrganisationMessage.objects.filter(pk=message.pk).update(failed=True)
+        return
+    OrganisationMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now(), failed=False)
+
+
+def organisation_message_send(
+    *, recipients: Recipients, subject: str, body: str, obj: models.Model, acting_user: Any, attachment: Attachment | None = None
+) -> OrganisationMessage:
+    """Record the message and e-mail it after the commit; with no address, record it for posting."""
+    message = OrganisationMessage.objects.create(
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        organisation_id=recipients.organisation_id,
+        organisation_name=recipients.organisation_name[:300],
+        address=recipients.address,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        subject=subject[:300],
+        body=body,
+        route=recipients.route,
+        recipients=list(recipients.emails),
+    )
+    if recipients.route != Route.POST:
+        message_id = message.pk
+        transaction.on_commit(lambda: _send(message_id, attachment))
+    return message
+
+
+def message_get(pk: int) -> OrganisationMessage | None:
+    return OrganisationMessage.objects.filter(pk=pk).first()
+
+
+def messages_for(obj: models.Model) -> list[OrganisationMessage]:
+    return list(OrganisationMessage.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-created_at", "-id"))
+
+
+def message_letter_html(message: OrganisationMessage) -> str:
+    context = {"message": message, "council_name": settings.COUNCIL_NAME, "today": datetime.date.today()}
+    return render_to_string("core/message_letter.html", context)
+
+
+def message_letter_pdf(message: OrganisationMessage) -> bytes:
+    # Imported here: WeasyPrint loads its fonts and libraries, which only letters need.
+    from weasyprint import HTML
+
+    document = HTML(string=message_letter_html(message))
+    try:
+        return document.write_pdf(pdf_variant="pdf/ua-1")  # type: ignore[no-any-return]
+    except (TypeError, ValueError):  # an older WeasyPrint without PDF/UA
+        return document.write_pdf()  # type: ignore[no-any-return]
+
+
+def report_delivery(request: Any, obj: models.Model) -> None:
+    """Tell the officer how the latest message about `obj` reaches the organisation; above all when it must be posted."""
+    from django.contrib import messages as flash
+
+    latest = OrganisationMessage.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-created_at", "-id").first()
+    if latest is None:
+        return
+    if latest.route == Route.POST:
+        flash.warning(
+            request,
+            f"{latest.organisation_name} has no portal member and no e-mail address on record: print the letter "
+            f"(under Messages to the organisation on this page) and post it.",
+        )
+    else:
+        flash.info(request, f"{latest.get_route_display()}: {', '.join(latest.recipients)}.")
+
+
+def messages_context(request: Any, obj: models.Model) -> dict[str, Any]:
+    """The `_messages.html` partial's context for a record's page."""
+    from lightbulb.core.rules import allowed, can_print_letters
+
+    return {"organisation_messages": messages_for(obj), "may_print_letters": allowed(can_print_letters, getattr(request, "user", None))}

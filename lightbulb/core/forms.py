@@ -76,6 +76,19 @@ def _without_null_check(field: forms.CharField) -> forms.CharField:
     return field
 
 
+def _date_numbers(label: str, day: str, month: str, year: str) -> tuple[int, int, int]:
+    """Day, month and year as numbers (a month may be a name, "March"), or the message for what is wrong."""
+    day_number = _small_number(day)
+    month_number = _small_number(month) if month.isdecimal() else _MONTHS.get(month.lower())
+    if not day_number or not month_number or not year.isdecimal():
+        raise ValidationError(f"{label} must be a real date, for example 27 3 2026")
+    if len(year) != 4:
+        raise ValidationError(f"{label}: the year must have 4 numbers, like 2026")
+    if not MIN_YEAR <= int(year) <= MAX_YEAR:
+        raise ValidationError(f"{label}: the year must be a real year, like 2026")
+    return day_number, month_number, int(year)
+
+
 class GovukDateField(forms.MultiValueField):
     """A date typed as day, month and year, with specific messages.
 
@@ -98,18 +111,14 @@ class GovukDateField(forms.MultiValueField):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise ValidationError(f"{label} must include a {' and '.join(missing)}")
-        day_number = _small_number(day)
-        month_number = _small_number(month) if month.isdecimal() else _MONTHS.get(month.lower())
-        if not day_number or not month_number or not year.isdecimal():
-            raise ValidationError(f"{label} must be a real date, for example 27 3 2026")
-        if len(year) != 4:
-            raise ValidationError(f"{label}: the year must have 4 numbers, like 2026")
-        if not MIN_YEAR <= int(year) <= MAX_YEAR:
-            raise ValidationError(f"{label}: the year must be a real year, like 2026")
+        day_number, month_number, year_number = _date_numbers(label, day, month, year)
         try:
-            return datetime.date(int(year), month_number, day_number)
+            return datetime.date(year_number, month_number, day_number)
         except ValueError as exc:
             raise ValidationError(f"{label} must be a real date") from exc
+
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 class FigureField(forms.DecimalField):
@@ -121,6 +130,9 @@ class FigureField(forms.DecimalField):
     """
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # the stubs give DecimalField IntegerField's int
+        if isinstance(value, str) and _THOUSANDS.match(value.strip()):
+            # "1,250" as people write it; "1,5" stays invalid rather than becoming fifteen.
+            value = value.strip().replace(",", "")
         number: Decimal | None = super().to_python(value)
         if number is not None and number.is_zero():
             return number.copy_abs()

@@ -226,6 +226,8 @@ class MonitoringReturn(TimeStampedModel):
     narrative = models.TextField(blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # An officer entered a return that arrived by post or e-mail, with the document attached.
+    entered_by_council = models.BooleanField("Entered by the council for the organisation", default=False)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)

@@ -51,6 +51,8 @@ can_review_returns = is_officer
 can_schedule_returns = is_officer | is_system
 # Officers record a return on the organisation's behalf (a paper return); members submit their own.
 can_submit_return = is_officer | (is_vcs & is_member_for)
+# Officers enter a return that arrived by post or e-mail, for the many organisations with no portal member.
+can_enter_returns = is_officer
 # Who submitted a return, and the files it came with, are not for councillors.
 can_read_return_files = is_officer | is_investigator | (is_vcs & is_member_for)
 can_use_portal_returns = is_vcs

@@ -150,6 +150,7 @@ ROUTES: dict[str, Route] = {
     "funding:return_list": Route(only(*FUNDING_READERS)),
     "funding:return_detail": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["due_return"].pk}),
     "funding:return_review": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["submitted_return"].pk}),
+    "funding:return_record": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["due_return"].pk}),
     "funding:return_attachment": Route(
         only("officer", "investigator"), kwargs=lambda w: {"pk": w.extra["submitted_return"].pk, "attachment_pk": w.extra["return_attachment"].pk}
     ),

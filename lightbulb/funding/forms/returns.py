@@ -96,6 +96,14 @@ class ReturnSubmitForm(forms.Form):
         # Figures first, then the narrative and files.
         self.fields = {**figures, **self.fields}
 
+    @staticmethod
+    def initial_for(monitoring_return: Any) -> dict[str, Any]:
+        """What was sent last time: a queried return is answered starting from it, not from blank boxes."""
+        initial: dict[str, Any] = {"narrative": monitoring_return.narrative}
+        for figure in monitoring_return.figures.all():
+            initial[f"figure_{figure.condition_id}"] = figure.value
+        return initial
+
     def figures(self) -> dict[int, Decimal]:
         return {condition.pk: self.cleaned_data[figure_field_name(condition)] for condition in self.conditions}
 

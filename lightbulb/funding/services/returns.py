@@ -17,9 +17,9 @@ from django.utils import timezone
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.dates import add_months
 from lightbulb.core.outbox import organisation_message_send
-from lightbulb.core.rules import require
+from lightbulb.core.rules import allowed, require
 from lightbulb.funding.models import Agreement, Condition, MonitoringReturn, ReturnAttachment, ReturnFigure
-from lightbulb.funding.rules import can_review_returns, can_schedule_returns, can_submit_return
+from lightbulb.funding.rules import can_review_returns, can_schedule_returns, can_submit_return, is_member_for
 from lightbulb.organisations.selectors import message_recipients
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -207,8 +207,13 @@ def return_submit(
     if not (narrative or "").strip():
         raise ValidationError({"narrative": "Describe what the funding achieved in this period"})
     before = locked.status
+    # An officer entering a return for the organisation attaches what arrived, so the record shows the source.
+    entered_by_council = not allowed(is_member_for, acting_user, locked)
+    if entered_by_council and not attachments and not locked.attachments.exists():
+        raise ValidationError({"attachments": "Attach the return as it arrived: the letter, the e-mail or the spreadsheet"})
     _figures_save(locked, figures)
     _attachments_save(locked, attachments, acting_user)
+    locked.entered_by_council = entered_by_council
     locked.narrative = narrative.strip()
     locked.status = MonitoringReturn.Status.SUBMITTED
     locked.submitted_by = acting_user

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.funding.forms.returns import ReturnFilterForm, ReturnReviewForm, ReturnSubmitForm
-from lightbulb.funding.rules import can_read_return_files, can_read_returns, can_review_returns, can_schedule_returns, can_use_portal_returns
+from lightbulb.funding.rules import can_enter_returns, can_read_return_files, can_read_returns, can_review_returns, can_schedule_returns, can_use_portal_returns
 from lightbulb.funding.selectors import returns as selectors
 from lightbulb.funding.selectors.agreements import get_agreement_for_user
 from lightbulb.funding.services import returns as services
@@ -130,16 +131,18 @@ def portal_returns(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/returns/portal_home.html", {"agreements": agreements})
 
 
-@permission_required(can_use_portal_returns)
-def portal_return(request: HttpRequest, pk: int) -> HttpResponse:
-    monitoring_return = selectors.get_portal_return(request, pk)
+def _submit_page(request: HttpRequest, monitoring_return: Any, *, template: str, done_url: str, done: str) -> HttpResponse:
+    """The return form, for the organisation in the portal or an officer entering what arrived by post or e-mail."""
     open_for_submission = monitoring_return.status in services.SUBMITTABLE
     conditions = list(selectors.measured_conditions(monitoring_return.agreement))
-    form = ReturnSubmitForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None, conditions=conditions)
-    if request.method == "POST":
+    posted = request.method == "POST"
+    form = ReturnSubmitForm(
+        request.POST if posted else None, request.FILES if posted else None, conditions=conditions, initial=ReturnSubmitForm.initial_for(monitoring_return)
+    )
+    if posted:
         if not open_for_submission:
             messages.error(request, f"This return is already {monitoring_return.get_status_display().lower()}: it cannot be submitted again.")
-            return redirect("funding:portal_return", pk=pk)
+            return redirect(done_url)
         if form.is_valid():
             try:
                 services.return_submit(
@@ -149,11 +152,34 @@ def portal_return(request: HttpRequest, pk: int) -> HttpResponse:
                     narrative=form.cleaned_data["narrative"],
                     attachments=form.cleaned_data["attachments"],
                 )
-                messages.success(request, "Return submitted. A council officer will review it.")
-                return redirect("funding:portal_return", pk=pk)
+                messages.success(request, done)
+                return redirect(done_url)
             except ValidationError as exc:
                 add_service_errors(form, exc)
-    return render(request, "funding/returns/portal_return.html", {"item": monitoring_return, "form": form, "open_for_submission": open_for_submission})
+    return render(request, template, {"item": monitoring_return, "form": form, "open_for_submission": open_for_submission})
+
+
+@permission_required(can_use_portal_returns)
+def portal_return(request: HttpRequest, pk: int) -> HttpResponse:
+    monitoring_return = selectors.get_portal_return(request, pk)
+    done_url = reverse("funding:portal_return", kwargs={"pk": pk})
+    return _submit_page(
+        request, monitoring_return, template="funding/returns/portal_return.html", done_url=done_url, done="Return submitted. A council officer will review it."
+    )
+
+
+@permission_required(can_enter_returns)
+def return_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer enters a return that arrived by post or e-mail, marked as entered by the council, with the document."""
+    monitoring_return = selectors.get_return_for_user(request, pk, write=True)
+    done_url = reverse("funding:return_detail", kwargs={"pk": pk})
+    return _submit_page(
+        request,
+        monitoring_return,
+        template="funding/returns/record.html",
+        done_url=done_url,
+        done="Return entered for the organisation. You or another officer can now review it.",
+    )
 
 
 @permission_required(can_use_portal_returns)

@@ -388,16 +388,21 @@ class FilterForm(forms.Form):
         return {name: _filter_value(field, cleaned.get(name)) for name, field in self.fields.items()}
 
 
+# Field kinds whose cleaned value selectors take in another shape, checked in order (a model
+# multiple choice is also a model choice).
+_FILTER_SHAPES: list[tuple[type[forms.Field], Any]] = [
+    (forms.BooleanField, bool),
+    (forms.ModelMultipleChoiceField, lambda value: tuple(item.pk for item in value or ())),
+    (forms.ModelChoiceField, lambda value: None if value is None else value.pk),
+    (forms.MultipleChoiceField, lambda value: tuple(value or ())),
+]
+
+
 def _filter_value(field: forms.Field, value: Any) -> Any:
     """A cleaned value as selectors take it: a record as its pk, ticks as True/False, several choices as a tuple."""
-    if isinstance(field, forms.BooleanField):
-        return bool(value)
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        return tuple(item.pk for item in value or ())
-    if isinstance(field, forms.ModelChoiceField):
-        return None if value is None else value.pk
-    if isinstance(field, forms.MultipleChoiceField):
-        return tuple(value or ())
+    for kind, shape in _FILTER_SHAPES:
+        if isinstance(field, kind):
+            return shape(value)
     if value is None or value == "":
         # A TypedChoiceField says its own empty value; other text and choices are "", anything else None.
         return getattr(field, "empty_value", "" if isinstance(field, (forms.CharField, forms.ChoiceField)) else None)

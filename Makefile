@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 DEMO_SEED ?= 2026
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test setup assets system-deps migrate demo lint types imports-check test-sqlite test-postgres test-browser postgres bench clean
+.PHONY: help run test setup assets system-deps migrate demo lint types imports-check test-sqlite test-postgres test-deployment test-browser postgres bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -74,15 +74,18 @@ imports-check: setup ## import-linter contracts
 	$(VENV)/bin/lint-imports
 
 test-sqlite: setup ## The suite on SQLite
-	$(PY) -m pytest -m "not browser" -n 2 -q
+	$(PY) -m pytest -m "not browser and not deployment" -n 2 -q
 
 test-postgres: setup postgres ## The suite on PostgreSQL
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" -n 2 -q
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser and not deployment" -n 2 -q
+
+test-deployment: setup postgres ## docs/deployment.md run as written, on a fresh PostgreSQL database
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m deployment -n 2 -q tests/deployment
 
 test-browser: setup system-deps ## Browser and accessibility tests (Playwright + Chromium + axe)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser -q -p no:xdist tests/browser
 
-test: setup system-deps lint types imports-check test-sqlite test-postgres test-browser ## Every check: lint, types, contracts, SQLite, PostgreSQL, browser
+test: setup system-deps lint types imports-check test-sqlite test-postgres test-deployment test-browser ## Every check: lint, types, contracts, SQLite, PostgreSQL, deployment, browser
 	@echo "All checks passed."
 
 bench: setup postgres ## Seed the city scale on PostgreSQL and print p95 page times (BENCH_ARGS="--scale national" for more)

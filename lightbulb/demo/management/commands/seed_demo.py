@@ -6,6 +6,7 @@ import time
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lightbulb.demo import generator
@@ -21,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the demo council is already loaded")
 
     def handle(self, *args: Any, scale: str, seed: int, if_empty: bool, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # Invented people with a published password must never reach a council's real register.
+            raise CommandError("seed_demo loads invented organisations and demo sign-ins: it refuses to run under production settings.")
         if generator.demo_council_exists():
             if if_empty:
                 self.stdout.write("The Anytown demo council is already loaded: nothing to do.")

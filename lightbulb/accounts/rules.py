@@ -20,6 +20,14 @@ def is_member_of(user: Any, organisation: Any) -> bool:
     return Membership.objects.filter(user_id=user.pk, organisation_id=organisation_id).exists()
 
 
+@rules.predicate
+def is_self(user: Any, account: Any) -> bool:
+    """A signed-in user acting on their own account (an account, or its id)."""
+    if not is_signed_in.test(user) or account is None:
+        return False
+    return bool(getattr(account, "pk", account) == user.pk)
+
+
 can_manage_users = is_admin
 # Anyone signed in keeps their own account: password, two-factor device, calendar link.
 can_manage_own_account = is_signed_in

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from lightbulb.accounts import selectors, services
 from lightbulb.accounts.forms import NewPasswordForm, PasswordResetRequestForm, ReasonForm, SignInForm, SignUpForm, TokenForm, UserFilterForm, UserForm
 from lightbulb.accounts.rules import can_manage_users
 from lightbulb.core.access import permission_required, public, signed_in
+from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.roles import Role
@@ -92,20 +94,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     device = selectors.confirmed_device(user)
     setting_up = device is None
     if setting_up:
-        device = selectors.unconfirmed_device(user) or services.totp_device_start(user=user)
+        device = selectors.unconfirmed_device(user) or services.totp_device_start(acting_user=user, user=user)
     assert device is not None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        allowed, _ = device.verify_is_allowed()
-        if not allowed:
-            form.add_error("code", "Too many wrong codes in a row. Wait a minute, then enter the code your app shows.")
-        elif device.verify_token(form.cleaned_data["code"]):
-            if setting_up:
-                services.totp_device_confirm(user=user, device=device)
+        check = services.totp_device_confirm if setting_up else services.totp_code_verify
+        try:
+            check(acting_user=user, device=device, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            add_service_errors(form, error, default_field="code")
+        else:
             otp_login(request, device)
             return redirect(_safe_next(request))
-        else:
-            form.add_error("code", "The code is not right or has expired. Enter the code your app shows now.")
     context: dict[str, Any] = {"form": form, "setting_up": setting_up, "next": _safe_next(request), "demo_code": _demo_code(device)}
     if setting_up:
         context["qr"] = _qr_svg(device)
@@ -135,9 +135,13 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         return render(request, "accounts/password_reset_invalid.html", status=400)
     form = NewPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        services.user_set_password(user=user, password=form.cleaned_data["new_password"])
-        messages.success(request, "Your password has been set. You can now sign in.")
-        return redirect("accounts:sign_in")
+        try:
+            services.password_reset_complete(user=user, token=token, password=form.cleaned_data["new_password"])
+        except ValidationError as error:
+            add_service_errors(form, error, default_field="new_password")
+        else:
+            messages.success(request, "Your password has been set. You can now sign in.")
+            return redirect("accounts:sign_in")
     return render(request, "accounts/password_reset_confirm.html", {"form": form})
 
 
@@ -148,16 +152,14 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         return redirect("core:home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.user_create(
-            acting_user="Self sign-up",
-            full_name=form.cleaned_data["full_name"],
-            email=form.cleaned_data["email"],
-            role=Role.VCS,
-            password=form.cleaned_data["new_password"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Your account has been created. Now find your organisation.")
-        return redirect("organisations:portal_claim_start")
+        try:
+            user = services.user_sign_up(full_name=form.cleaned_data["full_name"], email=form.cleaned_data["email"], password=form.cleaned_data["new_password"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your account has been created. Now find your organisation.")
+            return redirect("organisations:portal_claim_start")
     return render(request, "accounts/sign_up.html", {"form": form})
 
 
@@ -208,10 +210,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(user, name) for name in services.USER_FIELDS}
     form = UserForm(request.POST or None, initial=initial, instance=user)
     if request.method == "POST" and form.is_valid():
-        if user == request.user and (form.cleaned_data["role"] != Role.ADMIN or not form.cleaned_data["is_active"]):
-            form.add_error("role", "You cannot remove your own administrator role or deactivate yourself")
-        else:
+        try:
             services.user_update(acting_user=request.user, user=user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
             messages.success(request, "The account has been updated.")
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "title": f"Change {user.display_name}", "account": user})

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from lightbulb.compact.models import CompactRule
+from lightbulb.compact.services import short_consultation_message
 from lightbulb.core.forms import FilterForm, GovukDateField, no_markup
 
 LONG_TEXT = 10_000
@@ -65,9 +66,7 @@ class ConsultationForm(forms.Form):
             if end < start:
                 self.add_error("end_date", "The closing date must be on or after the opening date")
             elif days < 84 and not (data.get("short_reason") or "").strip():
-                weeks, extra = divmod(days, 7)
-                length = f"{weeks} week{'s' if weeks != 1 else ''}" + (f" and {extra} day{'s' if extra != 1 else ''}" if extra else "")
-                self.add_error("short_reason", f"This consultation runs {length}, less than the Compact's 12 weeks: give a reason for the shorter consultation")
+                self.add_error("short_reason", short_consultation_message(start, end))
         return data
 
 

@@ -12,30 +12,25 @@ import logging
 import traceback
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from lightbulb.core.rules import SystemActor, allowed
 from lightbulb.imports import services
 from lightbulb.imports.base import ApplyResult, Importer
 from lightbulb.imports.models import ImportRun
 from lightbulb.imports.normalise import Notes, UnreadableFile, decode_bytes
+from lightbulb.imports.rules import can_run_imports
+from lightbulb.imports.services import max_bytes, too_big_message
 from lightbulb.imports.sources import get_source
+
+__all__ = ["import_run_execute", "max_bytes", "too_big_message"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # Rejected rows kept for the report; the count is always complete.
 REJECTED_ROWS_KEPT = 1000
 PROGRESS_EVERY = 1000
-
-
-def max_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def too_big_message(size: int) -> str:
-    return f"The file is {size / 1024 / 1024:.1f} MB. The largest file you can import is {max_bytes() / 1024 / 1024:.0f} MB: split it into smaller files."
 
 
 class _DryRunRollback(Exception):
@@ -68,7 +63,7 @@ def _raw_values(headers: list[str], raw: list[str]) -> dict[str, str]:
 def _check_rows(importer: Importer, run: ImportRun, text: str) -> list[dict[str, Any]]:
     headers, rows = importer.rows(text)
     total = max(0, text.rstrip("\n").count("\n"))
-    services.import_run_progress(run=run, rows_done=0, rows_total=total)
+    services.import_run_progress(acting_user=importer.acting_user, run=run, rows_done=0, rows_total=total)
     importer.prepare()
     valid: list[dict[str, Any]] = []
     done = 0
@@ -81,8 +76,8 @@ def _check_rows(importer: Importer, run: ImportRun, text: str) -> list[dict[str,
             if len(run.rejected_rows) < REJECTED_ROWS_KEPT:
                 run.rejected_rows.append({"row": line, "reason": "; ".join(error.messages), "data": _raw_values(headers, raw)})
         if done % PROGRESS_EVERY == 0:
-            services.import_run_progress(run=run, rows_done=done)
-    services.import_run_progress(run=run, rows_done=done, rows_total=done)
+            services.import_run_progress(acting_user=importer.acting_user, run=run, rows_done=done)
+    services.import_run_progress(acting_user=importer.acting_user, run=run, rows_done=done, rows_total=done)
     if done == 0:
         raise _Refused("The file has column headings but no rows of data.")
     return valid
@@ -122,21 +117,35 @@ def _execute(run: ImportRun, data: bytes | None, importer: Importer) -> None:
     run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
 
 
-def import_run_execute(*, run_id: int | None = None, run: ImportRun | None = None, data: bytes | None = None) -> ImportRun:
-    """Run an import from start to finish, recording everything on its ImportRun."""
+def _refuse_run(run: ImportRun) -> ImportRun:
+    """The administrator who queued the run may no longer run imports (their role changed, or the account was closed)."""
+    summary = "The person who started this import may no longer run imports. Nothing was changed."
+    run.log = summary
+    return services.import_run_finish(acting_user=SystemActor(label="Import runner"), run=run, succeeded=False, summary=summary)
+
+
+def import_run_execute(*, run_id: int | None = None, run: ImportRun | None = None, data: bytes | None = None, acting_user: Any = None) -> ImportRun:
+    """Run an import from start to finish, recording everything on its ImportRun.
+
+    The run acts as `acting_user` (the command line passes a `SystemActor`), else
+    as the administrator who started it, else as the service itself.
+    """
     if run is None:
         assert run_id is not None
         run = ImportRun.objects.get(pk=run_id)
+    actor = acting_user or run.started_by or SystemActor(label=f"Import: {run.source}")
+    if not allowed(can_run_imports, actor):
+        return _refuse_run(run)
     source = get_source(run.source)
     notes = Notes()
     log: list[str] = []
     succeeded = False
     summary = ""
-    services.import_run_mark_running(run=run)
+    services.import_run_mark_running(acting_user=actor, run=run)
     try:
         if source is None:
             raise _Refused(f"There is no import source called {run.source!r}.")
-        _execute(run, data, source(acting_user=run.started_by or f"Import: {run.source}", notes=notes))
+        _execute(run, data, source(acting_user=actor, notes=notes))
         succeeded = True
         summary = _summary(run)
     except (_Refused, UnreadableFile) as refusal:
@@ -151,4 +160,4 @@ def import_run_execute(*, run_id: int | None = None, run: ImportRun | None = Non
     log.insert(0, summary)
     run.notes = notes.as_list()
     run.log = "\n".join(log)[:100_000]
-    return services.import_run_finish(run=run, succeeded=succeeded, summary=summary)
+    return services.import_run_finish(acting_user=actor, run=run, succeeded=succeeded, summary=summary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -12,20 +13,26 @@ from django.utils import timezone
 
 from lightbulb.accounts.models import Membership
 from lightbulb.core.audit import _plain, audit_event_record, diff, snapshot
+from lightbulb.core.checks import FieldChecks, as_text
 from lightbulb.core.models import AuditEvent
+from lightbulb.core.rules import require
 from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import (
     AreaOfWork,
     Contact,
     DuplicateDecision,
+    IdentifierScheme,
+    LegalForm,
     Organisation,
     OrganisationIdentifier,
     OrganisationMerge,
     OrganisationStatus,
     RegisterValue,
 )
-from lightbulb.organisations.normalise import name_key, normalise_postcode
+from lightbulb.organisations.normalise import is_valid_postcode, name_key, normalise_postcode
+from lightbulb.organisations.rules import can_erase_contact, can_manage_register, can_merge_organisations, can_record_register_values
 from lightbulb.organisations.selectors import duplicate_count_forget
+from lightbulb.places.models import Ward
 from lightbulb.places.selectors import ward_for_postcode
 
 # Fields a person may type on an organisation; an import never overwrites them once typed.
@@ -50,6 +57,111 @@ REGISTER_FIELDS = [*EDITABLE_FIELDS, "latest_income", "latest_income_year_end"]
 # What a merge snapshot keeps of the merged record, to restore it on undo.
 SNAPSHOT_FIELDS = [*REGISTER_FIELDS, "merged_into_id"]
 CONTACT_FIELDS = ["name", "role", "email", "phone", "purpose", "consent_given_on", "retain_until"]
+
+# --- the forms' rules, checked again here in the forms' words (forms.py) ----------------
+
+_PHONE = re.compile(r"^[0-9 +()\-]{6,30}$")
+PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001 or +44 808 157 0192"
+POSTCODE_MESSAGE = "Enter a real postcode, like AT1 1AA"
+EMAIL_MESSAGE = "Enter an e-mail address in the right format, like name@example.org"
+REASON_MAX_LENGTH = 2000
+# Statuses a person may choose: a record becomes "merged" only by `organisation_merge`.
+CHOOSABLE_STATUSES = [status for status in OrganisationStatus.values if status != OrganisationStatus.MERGED]
+
+
+def _phone(checks: FieldChecks, field: str, value: Any) -> str:
+    text = as_text(value)
+    if len(text) > 30:
+        checks.add(field, "Enter a telephone number of 30 characters or fewer")
+    elif text and not _PHONE.match(text):
+        checks.add(field, PHONE_MESSAGE)
+    return text
+
+
+def _postcode(checks: FieldChecks, field: str, value: Any) -> str:
+    text = " ".join(as_text(value).upper().split())
+    if text and not is_valid_postcode(text):
+        checks.add(field, POSTCODE_MESSAGE)
+        return text
+    return normalise_postcode(text)
+
+
+def _past_date(checks: FieldChecks, field: str, value: Any, label: str) -> datetime.date | None:
+    day = checks.date(field, value, invalid=f"{label} must be a real date")
+    if day is not None and day > timezone.localdate():
+        checks.add(field, f"{label} must be today or in the past")
+    return day
+
+
+def _retain_until(checks: FieldChecks, value: Any) -> datetime.date | None:
+    day = checks.date("retain_until", value, required="Enter the date to keep the details until", invalid="Keep until must be a real date")
+    if day is None:
+        return None
+    today = timezone.localdate()
+    if day <= today:
+        checks.add("retain_until", "Keep until must be a date in the future")
+    elif day.year > today.year + 25:
+        checks.add("retain_until", "Keep until must be within 25 years")
+    return day
+
+
+_Check = Callable[[FieldChecks, Any], Any]
+
+# OrganisationForm's rules, by field.
+_ORGANISATION_CHECKS: dict[str, _Check] = {
+    "name": lambda checks, value: checks.text(
+        "name", value, required="Enter the organisation's name", max_length=300, too_long="The name must be 300 characters or fewer"
+    ),
+    "other_names": lambda checks, value: checks.text("other_names", value, max_length=2000, too_long="Other names must be 2,000 characters or fewer"),
+    "legal_form": lambda checks, value: checks.choice(
+        "legal_form", value, LegalForm.values, required="Choose a legal form", invalid="Choose a legal form from the list"
+    ),
+    "status": lambda checks, value: checks.choice("status", value, CHOOSABLE_STATUSES, required="Choose a status", invalid="Choose a status from the list"),
+    "description": lambda checks, value: checks.text("description", value, max_length=5000, too_long="The description must be 5,000 characters or fewer"),
+    "address": lambda checks, value: checks.text("address", value, max_length=500, too_long="The address must be 500 characters or fewer"),
+    "postcode": lambda checks, value: _postcode(checks, "postcode", value),
+    "website": lambda checks, value: checks.url(
+        "website", value, invalid="Enter a web address, like https://www.example.org", too_long="The web address must be 200 characters or fewer"
+    ),
+    "email": lambda checks, value: checks.email("email", value, invalid=EMAIL_MESSAGE),
+    "phone": lambda checks, value: _phone(checks, "phone", value),
+    "date_registered": lambda checks, value: _past_date(checks, "date_registered", value, "Date registered"),
+    "wards_served": lambda checks, value: checks.objects("wards_served", value, Ward, invalid="Choose wards from the list"),
+    "areas_of_work": lambda checks, value: checks.objects("areas_of_work", value, AreaOfWork, invalid="Choose areas of work from the list"),
+}
+
+# ContactForm's rules, by field.
+_CONTACT_CHECKS: dict[str, _Check] = {
+    "name": lambda checks, value: checks.text(
+        "name", value, required="Enter the contact's name", max_length=200, too_long="The name must be 200 characters or fewer"
+    ),
+    "role": lambda checks, value: checks.text("role", value, max_length=200, too_long="The role must be 200 characters or fewer"),
+    "email": lambda checks, value: checks.email("email", value, invalid=EMAIL_MESSAGE),
+    "phone": lambda checks, value: _phone(checks, "phone", value),
+    "purpose": lambda checks, value: checks.text(
+        "purpose", value, required="Enter why the council holds these details", max_length=300, too_long="The purpose must be 300 characters or fewer"
+    ),
+    "consent_given_on": lambda checks, value: _past_date(checks, "consent_given_on", value, "Date consent was given"),
+    "retain_until": _retain_until,
+}
+
+
+def _checked(values: dict[str, Any], rules: dict[str, _Check]) -> dict[str, Any]:
+    """`values` with each field the rules know checked and cleaned; ValidationError by field if any is wrong."""
+    checks = FieldChecks()
+    cleaned = {field: rules[field](checks, value) if field in rules else value for field, value in values.items()}
+    checks.raise_if_any()
+    return cleaned
+
+
+def _reason(value: Any, question: str) -> str:
+    """A reason as the register's reason forms take it (`_reason_field`): required, 2,000 characters at most, no markup."""
+    checks = FieldChecks()
+    reason = checks.text(
+        "reason", value, required=f"{question} – enter a reason", max_length=REASON_MAX_LENGTH, too_long="Keep the reason to 2,000 characters or fewer"
+    )
+    checks.raise_if_any()
+    return reason
 
 
 def _check_fields(fields: Iterable[str], allowed: list[str]) -> None:
@@ -78,9 +190,12 @@ def _set_related(organisation: Organisation, changes: dict[str, Any]) -> dict[st
 @transaction.atomic
 def organisation_create(*, acting_user: Any, name: str, **fields: Any) -> Organisation:
     """Add an organisation to the register. `fields` are any of EDITABLE_FIELDS and RELATED_FIELDS."""
+    require(can_manage_register, acting_user, message="Only council officers add organisations to the register.")
     _check_fields(fields, EDITABLE_FIELDS + RELATED_FIELDS)
+    fields = _checked({"name": name, **fields}, _ORGANISATION_CHECKS)
+    name = fields.pop("name")
     related = {key: fields.pop(key) for key in RELATED_FIELDS if key in fields}
-    organisation = Organisation(name=name.strip(), **fields)
+    organisation = Organisation(name=name, **fields)
     organisation.postcode = normalise_postcode(organisation.postcode)
     organisation.ward = ward_for_postcode(organisation.postcode)
     organisation.name_key = name_key(organisation.name)
@@ -103,7 +218,14 @@ def organisation_create(*, acting_user: Any, name: str, **fields: Any) -> Organi
 @transaction.atomic
 def organisation_update(*, acting_user: Any, organisation: Organisation, changes: dict[str, Any], summary: str = "Details changed") -> dict[str, list[Any]]:
     """Change typed fields (and wards served, areas of work); returns {field: [before, after]} of what really changed."""
+    require(can_manage_register, acting_user, organisation, message="Only council officers change the register.")
+    return _organisation_change(acting_user=acting_user, organisation=organisation, changes=changes, summary=summary)
+
+
+def _organisation_change(*, acting_user: Any, organisation: Organisation, changes: dict[str, Any], summary: str) -> dict[str, list[Any]]:
+    """The change itself, for `organisation_update` and the portal's `organisation_profile_update`, which each ask who may make it."""
     _check_fields(changes, EDITABLE_FIELDS + RELATED_FIELDS)
+    changes = _checked(changes, _ORGANISATION_CHECKS)
     plain_changes = {key: value for key, value in changes.items() if key not in RELATED_FIELDS}
     before = snapshot(organisation, EDITABLE_FIELDS)
     for field, value in plain_changes.items():
@@ -127,11 +249,10 @@ def organisation_update(*, acting_user: Any, organisation: Organisation, changes
 @transaction.atomic
 def organisation_archive(*, acting_user: Any, organisation: Organisation, reason: str) -> Organisation:
     """Take a record off the working register without deleting it (the council must retain it)."""
+    require(can_manage_register, acting_user, organisation, message="Only council officers archive organisations.")
     if organisation.is_archived:
         raise ValidationError("This organisation is already archived")
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Enter why the organisation is being archived"})
+    reason = _reason(reason, "Why is the organisation being archived")
     organisation.archived_at = timezone.now()
     organisation.archived_by = acting_user
     organisation.archive_reason = reason
@@ -175,13 +296,16 @@ def _apply_register_value(organisation: Organisation, field: str, value: Any) ->
 
 
 @transaction.atomic
-def register_values_record(*, source: str, organisation: Organisation, values: dict[str, Any], as_of: datetime.date) -> dict[str, list[Any]]:
+def register_values_record(*, acting_user: Any, source: str, organisation: Organisation, values: dict[str, Any], as_of: datetime.date) -> dict[str, list[Any]]:
     """Keep values read from a public register beside the council's, labelled with source and date.
 
     The organisation's own field takes the register's value only where no
     person has edited it (`human_edited_fields`). Returns what changed on the
-    organisation itself.
+    organisation itself. An import acts as a `SystemActor` named after the register.
     """
+    require(
+        can_record_register_values, acting_user, organisation, message="Only an import of a public register, or a council officer, records register values."
+    )
     existing = {row.field: row for row in organisation.register_values.filter(source=source)}
     for field, value in values.items():
         text = _register_value_text(value)
@@ -205,7 +329,7 @@ def register_values_record(*, source: str, organisation: Organisation, values: d
     organisation.full_clean()
     organisation.save()
     audit_event_record(
-        actor=source,
+        actor=acting_user,
         action="register_values_record",
         obj=organisation,
         changes=delta,
@@ -218,12 +342,25 @@ def register_values_record(*, source: str, organisation: Organisation, values: d
 # Identifiers
 
 
+def _parsed_identifier(raw: Any, scheme: Any) -> Any:
+    """IdentifierForm's rules: a register from the list, and an identifier of 50 characters or fewer that reads as one."""
+    checks = FieldChecks()
+    scheme = checks.choice("scheme", scheme, IdentifierScheme.values, invalid="Choose a register from the list")
+    value = checks.text("value", raw, required="Enter an identifier", max_length=50, too_long="An identifier is 50 characters or fewer", markup=True)
+    checks.raise_if_any()
+    try:
+        return parse_identifier(value, scheme or None)
+    except ValidationError as error:
+        raise ValidationError({"value": error.messages}) from error
+
+
 @transaction.atomic
 def identifier_add(*, acting_user: Any, organisation: Organisation, raw: str, scheme: str | None = None, source: str = "Council") -> OrganisationIdentifier:
     """Record an identifier, normalised (e.g. 'gb chc 1234567' → GB-CHC-1234567)."""
-    parsed = parse_identifier(raw, scheme or None)
+    require(can_manage_register, acting_user, organisation, message="Only council officers add identifiers.")
+    parsed = _parsed_identifier(raw, scheme)
     if organisation.identifiers.filter(scheme=parsed.scheme, value=parsed.value).exists():
-        raise ValidationError(f"{parsed.org_id} is already recorded for this organisation")
+        raise ValidationError({"value": f"{parsed.org_id} is already recorded for this organisation"})
     identifier = OrganisationIdentifier(organisation=organisation, scheme=parsed.scheme, value=parsed.value, source=source)
     identifier.full_clean()
     identifier.save()
@@ -240,6 +377,7 @@ def identifier_add(*, acting_user: Any, organisation: Organisation, raw: str, sc
 
 @transaction.atomic
 def identifier_remove(*, acting_user: Any, identifier: OrganisationIdentifier) -> None:
+    require(can_manage_register, acting_user, identifier.organisation, message="Only council officers remove identifiers.")
     organisation_id = identifier.organisation_id
     org_id = identifier.org_id
     audit_event_record(
@@ -258,7 +396,9 @@ def identifier_remove(*, acting_user: Any, identifier: OrganisationIdentifier) -
 
 @transaction.atomic
 def contact_create(*, acting_user: Any, organisation: Organisation, **fields: Any) -> Contact:
+    require(can_manage_register, acting_user, organisation, message="Only council officers add contacts.")
     _check_fields(fields, CONTACT_FIELDS)
+    fields = _checked({field: fields.get(field) for field in CONTACT_FIELDS}, _CONTACT_CHECKS)
     contact = Contact(organisation=organisation, **fields)
     contact.full_clean()
     contact.save()
@@ -270,7 +410,9 @@ def contact_create(*, acting_user: Any, organisation: Organisation, **fields: An
 @transaction.atomic
 def contact_update(*, acting_user: Any, contact: Contact, changes: dict[str, Any]) -> list[str]:
     """Change a contact; returns the names of the fields that changed (not their values: personal data)."""
+    require(can_manage_register, acting_user, contact.organisation, message="Only council officers change contacts.")
     _check_fields(changes, CONTACT_FIELDS)
+    changes = _checked(changes, _CONTACT_CHECKS)
     before = snapshot(contact, CONTACT_FIELDS)
     for field, value in changes.items():
         setattr(contact, field, value)
@@ -292,9 +434,8 @@ def contact_update(*, acting_user: Any, contact: Contact, changes: dict[str, Any
 @transaction.atomic
 def contact_erase(*, acting_user: Any, contact: Contact, reason: str) -> None:
     """Erase a person's details for good (hard delete, including field history); the audit keeps no personal data."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Enter why the contact is being erased"})
+    require(can_erase_contact, acting_user, contact, message="Only council officers and administrators erase contacts.")
+    reason = _reason(reason, "Why are the details being erased")
     organisation_id = contact.organisation_id
     contact_id = contact.pk
     audit_event_record(
@@ -315,9 +456,30 @@ def contact_erase(*, acting_user: Any, contact: Contact, reason: str) -> None:
 # Areas of work (a managed list)
 
 
+def _area_name(value: Any, current: AreaOfWork | None = None) -> str:
+    """AreaOfWorkForm's rules: a name of 100 characters or fewer, spaces folded, that no other area has (in any case)."""
+    checks = FieldChecks()
+    name = checks.text(
+        "name",
+        " ".join(as_text(value).split()),
+        required="Enter a name for the area of work",
+        max_length=100,
+        too_long="The name must be 100 characters or fewer",
+    )
+    if name and not checks.failed("name"):
+        taken = AreaOfWork.objects.filter(name__iexact=name)
+        if current is not None:
+            taken = taken.exclude(pk=current.pk)
+        if taken.exists():
+            checks.add("name", f"There is already an area of work called {name}")
+    checks.raise_if_any()
+    return name
+
+
 @transaction.atomic
 def area_of_work_create(*, acting_user: Any, name: str) -> AreaOfWork:
-    area = AreaOfWork(name=name.strip())
+    require(can_manage_register, acting_user, message="Only council officers keep the list of areas of work.")
+    area = AreaOfWork(name=_area_name(name))
     area.full_clean()
     area.save()
     audit_event_record(actor=acting_user, action="area_of_work_create", obj=area, changes={"name": [None, area.name]}, summary="Area of work added")
@@ -326,8 +488,9 @@ def area_of_work_create(*, acting_user: Any, name: str) -> AreaOfWork:
 
 @transaction.atomic
 def area_of_work_rename(*, acting_user: Any, area: AreaOfWork, name: str) -> AreaOfWork:
+    require(can_manage_register, acting_user, area, message="Only council officers keep the list of areas of work.")
     before = area.name
-    area.name = name.strip()
+    area.name = _area_name(name, current=area)
     if area.name == before:
         return area
     area.full_clean()
@@ -346,11 +509,15 @@ def _ordered(first: Organisation, second: Organisation) -> tuple[Organisation, O
 @transaction.atomic
 def duplicate_dismiss(*, acting_user: Any, first: Organisation, second: Organisation, reason: str) -> DuplicateDecision:
     """Record that two records are different organisations, so the pair is no longer suggested."""
+    require(can_merge_organisations, acting_user, message="Only council officers decide about possible duplicates.")
     transaction.on_commit(duplicate_count_forget)
     if first.pk == second.pk:
         raise ValidationError("Choose two different organisations")
+    reason = _reason(reason, "Why are these different organisations")
     low, high = _ordered(first, second)
-    decision = DuplicateDecision(first=low, second=high, decided_by=acting_user, reason=reason.strip())
+    if DuplicateDecision.objects.filter(first=low, second=high).exists():
+        raise ValidationError("These records were already marked as different organisations.")
+    decision = DuplicateDecision(first=low, second=high, decided_by=acting_user, reason=reason)
     decision.full_clean()
     decision.save()
     for organisation, other in ((low, high), (high, low)):
@@ -395,11 +562,10 @@ def organisation_merge(*, acting_user: Any, kept: Organisation, merged: Organisa
     The merged record stays (status MERGED, pointing at the kept one) and the
     merge records exactly what moved, so `organisation_merge_undo` can put it back.
     """
+    require(can_merge_organisations, acting_user, message="Only council officers merge organisations.")
     transaction.on_commit(duplicate_count_forget)
     _check_mergeable(kept, merged)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Enter why these records are the same organisation"})
+    reason = _reason(reason, "Why are these the same organisation")
     merged_snapshot = {field: _plain(getattr(merged, field)) for field in SNAPSHOT_FIELDS}
     kept_identifiers = set(kept.identifiers.values_list("scheme", "value"))
     kept_members = set(kept.memberships.values_list("user_id", flat=True))
@@ -455,6 +621,7 @@ def _move_related_back(kept: Organisation, merged: Organisation, field: str, rec
 @transaction.atomic
 def organisation_merge_undo(*, acting_user: Any, merge: OrganisationMerge) -> OrganisationMerge:
     """Put back exactly what the merge moved and restore the merged record as it was."""
+    require(can_merge_organisations, acting_user, merge, message="Only council officers undo merges.")
     transaction.on_commit(duplicate_count_forget)
     if merge.undone_at is not None:
         raise ValidationError("This merge has already been undone")

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from lightbulb.core.access import permission_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
+from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.organisations import selectors, services
@@ -157,7 +158,7 @@ def identifier_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.identifier_add(acting_user=request.user, organisation=organisation, raw=parsed.value, scheme=parsed.scheme)
         except ValidationError as error:
-            form.add_error("value", error)
+            add_service_errors(form, error, default_field="value")
         else:
             others = selectors.other_holders_of(organisation, parsed.scheme, parsed.value)
             note = f" {', '.join(o.name for o in others)} also holds it: check the possible duplicates." if others else ""

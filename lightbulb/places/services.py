@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
@@ -12,14 +13,46 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
+from lightbulb.core.checks import REQUIRED, FieldChecks, as_text
+from lightbulb.core.rules import require
 from lightbulb.places.models import Council, Councillor, Locality, Postcode, Ward
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
+from lightbulb.places.rules import can_manage_council_settings, can_manage_places
 
 COUNCIL_FIELDS = ["name", "gss_code", "org_id", "grant_prefix"]
 LOCALITY_FIELDS = ["name", "description"]
 WARD_FIELDS = ["gss_code", "name", "locality"]
 COUNCILLOR_FIELDS = ["name", "ward", "party", "email", "term_start", "term_end"]
 POSTCODE_BATCH = 5000
+
+# What the forms (forms.py) accept, checked again here in their words.
+WARD_CODE = re.compile(r"^E05\d{6}$")
+COUNCIL_CODE = re.compile(r"^E0[6789]\d{6}$")
+ORG_ID = re.compile(r"^GB-LAE-[A-Z]{3,4}$")
+GRANT_PREFIX = re.compile(r"^360G-[A-Za-z0-9-]+$")
+NOT_IN_LIST = "Select a valid choice. That choice is not one of the available choices."
+PLACES_MESSAGE = "Only council officers and administrators keep wards, localities and councillors."
+
+
+def _code(checks: FieldChecks, field: str, value: Any, pattern: re.Pattern[str], message: str) -> str:
+    code = re.sub(r"\s+", "", as_text(value)).upper()
+    if not code:
+        checks.add(field, REQUIRED)
+    elif not pattern.match(code):
+        checks.add(field, message)
+    return code
+
+
+def _one_of(checks: FieldChecks, field: str, value: Any, model: type[Any], *, required: str | None = None, invalid: str = NOT_IN_LIST) -> Any:
+    """A row of `model` (or None where it may be empty) that is still in the database."""
+    if value is None:
+        if required is not None:
+            checks.add(field, required)
+        return None
+    if not isinstance(value, model) or not model.objects.filter(pk=value.pk).exists():
+        checks.add(field, invalid)
+        return None
+    return value
 
 
 def _created(obj: Any, fields: list[str]) -> dict[str, list[Any]]:
@@ -29,14 +62,20 @@ def _created(obj: Any, fields: list[str]) -> dict[str, list[Any]]:
 @transaction.atomic
 def council_update(*, acting_user: Any, name: str, gss_code: str, org_id: str, grant_prefix: str = "") -> Council:
     """Save the council's own details, creating the single council row the first time."""
+    require(can_manage_council_settings, acting_user, message="Only system administrators change the council's details.")
+    checks = FieldChecks()
+    name = checks.text("name", name, required=REQUIRED, max_length=200)
+    gss_code = _code(checks, "gss_code", gss_code, COUNCIL_CODE, "Enter a council GSS code: E06, E07, E08 or E09 then 6 numbers, for example E06000999")
+    org_id = _code(checks, "org_id", org_id, ORG_ID, "Enter an Org-ID like GB-LAE-ANY (GB-LAE- then 3 or 4 letters)")
+    grant_prefix = checks.text("grant_prefix", grant_prefix, max_length=50, markup=True)
+    if grant_prefix and not checks.failed("grant_prefix") and not GRANT_PREFIX.match(grant_prefix):
+        checks.add("grant_prefix", "Enter a 360Giving prefix that starts 360G- followed by letters, numbers or hyphens, for example 360G-anytown")
+    checks.raise_if_any()
     council = Council.objects.select_for_update().order_by("pk").first()
     creating = council is None
     council = council or Council()
     before = snapshot(council, COUNCIL_FIELDS)
-    council.name = name.strip()
-    council.gss_code = gss_code.strip().upper()
-    council.org_id = org_id.strip().upper()
-    council.grant_prefix = grant_prefix.strip()
+    council.name, council.gss_code, council.org_id, council.grant_prefix = name, gss_code, org_id, grant_prefix
     council.full_clean()
     council.save()
     changes = diff(before, snapshot(council, COUNCIL_FIELDS))
@@ -63,9 +102,27 @@ def _assign_wards(locality: Locality, wards: Iterable[Ward] | None) -> dict[str,
     return {"wards": [before, after]} if before != after else {}
 
 
+def _locality_checked(name: Any, description: Any, wards: Any, current: Locality | None = None) -> tuple[str, str, list[Ward] | None]:
+    """LocalityForm's rules: a name no other locality has (in any case), a description, wards from the list."""
+    checks = FieldChecks()
+    name = checks.text("name", name, required=REQUIRED, max_length=200)
+    if name and not checks.failed("name"):
+        clash = Locality.objects.filter(name__iexact=name)
+        if current is not None:
+            clash = clash.exclude(pk=current.pk)
+        if clash.exists():
+            checks.add("name", "Another locality already has this name")
+    description = checks.text("description", description, max_length=2000)
+    chosen = None if wards is None else checks.objects("wards", wards, Ward, invalid="Choose wards from the list")
+    checks.raise_if_any()
+    return name, description, chosen
+
+
 @transaction.atomic
 def locality_create(*, acting_user: Any, name: str, description: str = "", wards: Iterable[Ward] | None = None) -> Locality:
-    locality = Locality(name=name.strip(), description=description.strip())
+    require(can_manage_places, acting_user, message=PLACES_MESSAGE)
+    name, description, wards = _locality_checked(name, description, wards)
+    locality = Locality(name=name, description=description)
     locality.full_clean()
     locality.save()
     changes = _created(locality, LOCALITY_FIELDS) | _assign_wards(locality, wards)
@@ -75,9 +132,11 @@ def locality_create(*, acting_user: Any, name: str, description: str = "", wards
 
 @transaction.atomic
 def locality_update(*, acting_user: Any, locality: Locality, name: str, description: str = "", wards: Iterable[Ward] | None = None) -> Locality:
+    require(can_manage_places, acting_user, locality, message=PLACES_MESSAGE)
+    name, description, wards = _locality_checked(name, description, wards, current=locality)
     before = snapshot(locality, LOCALITY_FIELDS)
-    locality.name = name.strip()
-    locality.description = description.strip()
+    locality.name = name
+    locality.description = description
     locality.full_clean()
     locality.save()
     changes = diff(before, snapshot(locality, LOCALITY_FIELDS)) | _assign_wards(locality, wards)
@@ -86,9 +145,27 @@ def locality_update(*, acting_user: Any, locality: Locality, name: str, descript
     return locality
 
 
+def _ward_checked(gss_code: Any, name: Any, locality: Any, current: Ward | None = None) -> tuple[str, str, Locality | None]:
+    """WardForm's rules: an E05 code no other ward has, a name, a locality from the list (or none)."""
+    checks = FieldChecks()
+    name = checks.text("name", name, required=REQUIRED, max_length=200)
+    code = _code(checks, "gss_code", gss_code, WARD_CODE, "Enter a ward GSS code: E05 then 6 numbers, for example E05001234")
+    if not checks.failed("gss_code"):
+        clash = Ward.objects.filter(gss_code=code)
+        if current is not None:
+            clash = clash.exclude(pk=current.pk)
+        if clash.exists():
+            checks.add("gss_code", f"Another ward already has the code {code}")
+    locality = _one_of(checks, "locality", locality, Locality)
+    checks.raise_if_any()
+    return code, name, locality
+
+
 @transaction.atomic
 def ward_create(*, acting_user: Any, gss_code: str, name: str, locality: Locality | None = None) -> Ward:
-    ward = Ward(gss_code=gss_code.strip().upper(), name=name.strip(), locality=locality)
+    require(can_manage_places, acting_user, message=PLACES_MESSAGE)
+    gss_code, name, locality = _ward_checked(gss_code, name, locality)
+    ward = Ward(gss_code=gss_code, name=name, locality=locality)
     ward.full_clean()
     ward.save()
     audit_event_record(actor=acting_user, action="ward_create", obj=ward, changes=_created(ward, WARD_FIELDS), summary=f"Ward {ward.name} created")
@@ -97,10 +174,10 @@ def ward_create(*, acting_user: Any, gss_code: str, name: str, locality: Localit
 
 @transaction.atomic
 def ward_update(*, acting_user: Any, ward: Ward, gss_code: str, name: str, locality: Locality | None) -> Ward:
+    require(can_manage_places, acting_user, ward, message=PLACES_MESSAGE)
+    gss_code, name, locality = _ward_checked(gss_code, name, locality, current=ward)
     before = snapshot(ward, WARD_FIELDS)
-    ward.gss_code = gss_code.strip().upper()
-    ward.name = name.strip()
-    ward.locality = locality
+    ward.gss_code, ward.name, ward.locality = gss_code, name, locality
     ward.full_clean()
     ward.save()
     changes = diff(before, snapshot(ward, WARD_FIELDS))
@@ -126,6 +203,7 @@ def ward_bulk_upsert(*, acting_user: Any, rows: Iterable[Mapping[str, str]], cre
     With `create_only`, existing wards are left as they are (a postcode file
     names wards only to add those it needs). Returns (created, updated, unchanged).
     """
+    require(can_manage_places, acting_user, message=PLACES_MESSAGE)
     by_code: dict[str, Mapping[str, str]] = {row["gss_code"].strip().upper(): row for row in rows}
     localities = _localities_for((row.get("locality", "") for row in by_code.values()), acting_user)
     existing = {ward.gss_code: ward for ward in Ward.objects.filter(gss_code__in=list(by_code))}
@@ -168,9 +246,25 @@ def _user_or_none(acting_user: Any) -> Any:
     return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
-def _check_term(term_start: datetime.date, term_end: datetime.date | None) -> None:
-    if term_end is not None and term_end < term_start:
+def _check_term(term_start: datetime.date | None, term_end: datetime.date | None) -> None:
+    if term_start is not None and term_end is not None and term_end < term_start:
         raise ValidationError({"term_end": "The end of the term must be the same as or after the start of the term"})
+
+
+def _councillor_checked(fields: dict[str, Any]) -> dict[str, Any]:
+    """CouncillorForm's rules on the fields given, each cleaned."""
+    checks = FieldChecks()
+    rules: dict[str, Any] = {
+        "name": lambda value: checks.text("name", value, required=REQUIRED, max_length=200),
+        "ward": lambda value: _one_of(checks, "ward", value, Ward, required="Choose the councillor's ward", invalid="Choose a ward from the list"),
+        "party": lambda value: checks.text("party", value, required=REQUIRED, max_length=100),
+        "email": lambda value: checks.email("email", value).lower(),
+        "term_start": lambda value: checks.date("term_start", value, required="Enter the start of the term", invalid="Start of term must be a real date"),
+        "term_end": lambda value: checks.date("term_end", value, invalid="End of term must be a real date"),
+    }
+    cleaned = {field: rules[field](value) for field, value in fields.items()}
+    checks.raise_if_any()
+    return cleaned
 
 
 @transaction.atomic
@@ -184,8 +278,10 @@ def councillor_create(
     term_end: datetime.date | None = None,
     email: str = "",
 ) -> Councillor:
-    _check_term(term_start, term_end)
-    councillor = Councillor(name=name.strip(), ward=ward, party=party.strip(), term_start=term_start, term_end=term_end, email=email.strip().lower())
+    require(can_manage_places, acting_user, message=PLACES_MESSAGE)
+    fields = _councillor_checked({"name": name, "ward": ward, "party": party, "term_start": term_start, "term_end": term_end, "email": email})
+    _check_term(fields["term_start"], fields["term_end"])
+    councillor = Councillor(**fields)
     councillor.full_clean()
     councillor.save()
     audit_event_record(
@@ -200,13 +296,15 @@ def councillor_create(
 
 @transaction.atomic
 def councillor_update(*, acting_user: Any, councillor: Councillor, **fields: Any) -> Councillor:
+    require(can_manage_places, acting_user, councillor, message=PLACES_MESSAGE)
     unknown = set(fields) - set(COUNCILLOR_FIELDS)
     if unknown:
         raise ValueError(f"Unknown councillor fields: {', '.join(sorted(unknown))}")
+    fields = _councillor_checked(fields)
+    _check_term(fields.get("term_start", councillor.term_start), fields.get("term_end", councillor.term_end))
     before = snapshot(councillor, COUNCILLOR_FIELDS)
     for name, value in fields.items():
-        setattr(councillor, name, value.strip() if isinstance(value, str) else value)
-    councillor.email = councillor.email.lower()
+        setattr(councillor, name, value)
     _check_term(councillor.term_start, councillor.term_end)
     councillor.full_clean()
     councillor.save()
@@ -229,6 +327,7 @@ def postcode_bulk_upsert(*, acting_user: Any, rows: Iterable[Mapping[str, str]],
     Every ward code must already exist (ward_bulk_upsert first). A postcode
     repeated in `rows` takes its last ward. An unchanged row writes nothing.
     """
+    require(can_manage_places, acting_user, message=PLACES_MESSAGE)
     wards = dict(Ward.objects.values_list("gss_code", "pk"))
     created = updated = unchanged = 0
     for batch in _batches(rows, batch_size):

@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from lightbulb.core.rules import SystemActor
 from lightbulb.imports import services
 from lightbulb.imports.models import ImportRun
 from lightbulb.imports.runner import import_run_execute
@@ -17,8 +19,10 @@ ONS = (FIXTURES / "ons_postcodes.csv").read_bytes()
 
 
 def run_file(data: bytes, *, source: str = "ons-postcodes", user=None, **options) -> ImportRun:
-    run = services.import_run_create(acting_user=user or "Test", source=source, filename="file.csv", start=False, **options)
-    return import_run_execute(run=run, data=data)
+    """Run `data` as `user`, or as the command line does: a SystemActor."""
+    actor = user or SystemActor(label="Test import")
+    run = services.import_run_create(acting_user=actor, source=source, filename="file.csv", start=False, **options)
+    return import_run_execute(run=run, data=data, acting_user=actor)
 
 
 def test_ons_fixture_loads_postcodes_adds_named_wards_and_rejects_bad_rows():
@@ -164,5 +168,7 @@ def test_wards_source_requires_a_name_column():
 
 
 def test_unknown_source_is_refused():
-    with pytest.raises(ValueError):
-        services.import_run_create(acting_user="Test", source="nope", filename="x.csv", start=False)
+    with pytest.raises(ValidationError) as refused:
+        services.import_run_create(acting_user=SystemActor(label="Test import"), source="nope", filename="x.csv", start=False)
+    assert refused.value.message_dict == {"source": ["Choose what the file contains from the list"]}
+    assert not ImportRun.objects.exists()

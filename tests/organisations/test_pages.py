@@ -70,7 +70,7 @@ def test_page_queries_do_not_grow_with_data(organisation, officer_client):
             RegisterValueFactory(organisation=organisation, field=f"field_{number}")
             organisation.wards_served.add(WardFactory())
             organisation.areas_of_work.add(AreaOfWorkFactory())
-            services.organisation_update(acting_user=None, organisation=organisation, changes={"phone": f"01632 96000{number}"})
+            services.organisation_update(acting_user=organisation_officer(), organisation=organisation, changes={"phone": f"01632 96000{number}"})
             kept_twin = OrganisationFactory()
             services.organisation_merge(acting_user=organisation_officer(), kept=organisation, merged=kept_twin, reason="Same")
 

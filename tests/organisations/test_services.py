@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from lightbulb.accounts.models import Membership
 from lightbulb.core.models import AuditEvent
 from lightbulb.core.roles import Role
+from lightbulb.core.rules import SystemActor
 from lightbulb.organisations import services
 from lightbulb.organisations.models import Contact, DuplicateDecision, Organisation, OrganisationIdentifier, OrganisationMerge, RegisterValue
 from tests.factories import (
@@ -25,6 +26,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 AS_OF = datetime.date(2026, 2, 1)
+# Public register values arrive through an import, acting as the service itself.
+REGISTER = SystemActor(label="Charity Commission")
 
 
 @pytest.fixture
@@ -85,6 +88,7 @@ def test_update_moves_the_ward_with_the_postcode(officer):
 def test_register_values_sit_beside_and_never_overwrite_human_edits(officer):
     organisation = services.organisation_create(acting_user=officer, name="Riverside Food Bank")
     delta = services.register_values_record(
+        acting_user=REGISTER,
         source="Charity Commission",
         organisation=organisation,
         values={"name": "RIVERSIDE FOOD BANK CIO", "website": "https://riverside.example", "latest_income": "12500.50", "charity_type": "CIO"},
@@ -105,10 +109,10 @@ def test_register_values_sit_beside_and_never_overwrite_human_edits(officer):
 
 def test_register_values_after_a_person_corrects_a_field(officer):
     organisation = OrganisationFactory(name="Hilltop", human_edited_fields=[])
-    services.register_values_record(source="Companies House", organisation=organisation, values={"phone": "01632 000000"}, as_of=AS_OF)
+    services.register_values_record(acting_user=REGISTER, source="Companies House", organisation=organisation, values={"phone": "01632 000000"}, as_of=AS_OF)
     services.organisation_update(acting_user=officer, organisation=organisation, changes={"phone": "01632 960001"})
     services.register_values_record(
-        source="Companies House", organisation=organisation, values={"phone": "01632 111111"}, as_of=AS_OF + datetime.timedelta(days=30)
+        acting_user=REGISTER, source="Companies House", organisation=organisation, values={"phone": "01632 111111"}, as_of=AS_OF + datetime.timedelta(days=30)
     )
     organisation.refresh_from_db()
     assert organisation.phone == "01632 960001"
@@ -118,15 +122,15 @@ def test_register_values_after_a_person_corrects_a_field(officer):
 
 def test_unchanged_register_values_write_nothing():
     organisation = OrganisationFactory(name="Same", human_edited_fields=[])
-    services.register_values_record(source="OSCR", organisation=organisation, values={"email": "a@example.org"}, as_of=AS_OF)
+    services.register_values_record(acting_user=REGISTER, source="OSCR", organisation=organisation, values={"email": "a@example.org"}, as_of=AS_OF)
     count = AuditEvent.objects.count()
-    assert services.register_values_record(source="OSCR", organisation=organisation, values={"email": "a@example.org"}, as_of=AS_OF) == {}
+    assert services.register_values_record(acting_user=REGISTER, source="OSCR", organisation=organisation, values={"email": "a@example.org"}, as_of=AS_OF) == {}
     assert AuditEvent.objects.count() == count
 
 
 def test_register_name_change_updates_the_search_key():
     organisation = OrganisationFactory(name="Old", human_edited_fields=[])
-    services.register_values_record(source="Charity Commission", organisation=organisation, values={"name": "The New Trust"}, as_of=AS_OF)
+    services.register_values_record(acting_user=REGISTER, source="Charity Commission", organisation=organisation, values={"name": "The New Trust"}, as_of=AS_OF)
     organisation.refresh_from_db()
     assert (organisation.name, organisation.name_key) == ("The New Trust", "new")
 

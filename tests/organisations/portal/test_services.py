@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from lightbulb.accounts.models import Membership
 from lightbulb.core.models import AuditEvent
@@ -171,7 +171,7 @@ def test_profile_edit_records_exactly_what_changed(claimant):
 
 
 def test_profile_edit_with_nothing_changed_records_nothing(claimant):
-    organisation = OrganisationFactory(description="Food parcels")
+    organisation = OrganisationFactory(description="Food parcels", email="hello@riverside.example")
     MembershipFactory(user=claimant, organisation=organisation)
     assert services.organisation_profile_update(acting_user=claimant, organisation=organisation, changes={"description": "Food parcels"}) is None
     assert not ProfileChange.objects.exists()
@@ -190,7 +190,7 @@ def test_profile_edit_cannot_touch_what_the_council_verifies(claimant, field):
 
 def test_profile_edit_by_a_non_member_is_refused(claimant):
     organisation = OrganisationFactory(description="Food parcels")
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.organisation_profile_update(acting_user=claimant, organisation=organisation, changes={"description": "Taken over"})
     organisation.refresh_from_db()
     assert organisation.description == "Food parcels"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lightbulb.core.rules import SystemActor
 from lightbulb.imports import services
 from lightbulb.imports.runner import import_run_execute, max_bytes, too_big_message
 from lightbulb.imports.sources import SOURCES
@@ -27,15 +29,16 @@ class Command(BaseCommand):
             raise CommandError(f"There is no file at {path}")
         if path.stat().st_size > max_bytes():
             raise CommandError(too_big_message(path.stat().st_size))
-        run = services.import_run_create(
-            acting_user=f"Command line import of {path.name}",
-            source=options["source"],
-            filename=path.name,
-            dry_run=options["dry_run"],
-            strict=options["strict"],
-            start=False,
-        )
-        run = import_run_execute(run=run, data=path.read_bytes())
+        # Whoever can run manage.py runs the service itself: the run acts as a SystemActor.
+        actor = SystemActor(label=f"Command line import of {path.name}"[:200])
+        try:
+            run = services.import_run_create(
+                acting_user=actor, source=options["source"], filename=path.name, dry_run=options["dry_run"], strict=options["strict"], start=False
+            )
+        except ValidationError as error:
+            # The upload form's rules (not a CSV file, an unknown source), said on the command line.
+            raise CommandError(" ".join(error.messages)) from error
+        run = import_run_execute(run=run, data=path.read_bytes(), acting_user=actor)
         self.stdout.write(run.log.split("\n", 1)[0])
         for note in run.notes:
             self.stdout.write(f"Normalised: {note}")

@@ -102,20 +102,19 @@ def message_letter_pdf(message: OrganisationMessage) -> bytes:
 
 
 def report_delivery(request: Any, obj: models.Model) -> None:
-    """Tell the officer how the latest message about `obj` reaches the organisation; above all when it must be posted."""
+    """Tell the officer when the latest message about `obj` must be printed and posted."""
     from django.contrib import messages as flash
 
     latest = OrganisationMessage.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-created_at", "-id").first()
     if latest is None:
         return
+    # An e-mailed message needs no word (the page lists it under Messages); a letter to post does.
     if latest.route == Route.POST:
         flash.warning(
             request,
             f"{latest.organisation_name} has no portal member and no e-mail address on record: print the letter "
             f"(under Messages to the organisation on this page) and post it.",
         )
-    else:
-        flash.info(request, f"{latest.get_route_display()}: {', '.join(latest.recipients)}.")
 
 
 def messages_context(request: Any, obj: models.Model) -> dict[str, Any]:

@@ -172,7 +172,8 @@ def test_an_agreement_from_commissioning_to_decommissioning(page_as, mailoutbox,
     officer.get_by_role("button", name="Continue").click()
     expect(officer.get_by_role("heading", level=1)).to_have_text("The written notice")
 
-    fill_date(officer, "Date of the written notice", today)
+    # The notice issued here is dated today: there is no date to type (or backdate).
+    expect(officer.get_by_label("Issue the notice from Lightbulb now: it is dated today and sent to the organisation")).to_be_checked()
     fill_date(officer, "Date funding ends", months_after(today, 1))
     officer.get_by_role("button", name="Continue").click()
     short = error_for(officer, "Reason for less than 3 months' notice")

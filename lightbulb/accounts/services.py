@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -230,11 +229,3 @@ def totp_device_confirm(*, acting_user: Any, device: TOTPDevice, code: str) -> N
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit_event_record(actor=user, action="totp_device_confirm", obj=user, summary="Two-factor authentication set up")
-
-
-@transaction.atomic
-def user_calendar_token_reset(*, user: User) -> str:
-    user.calendar_token = secrets.token_urlsafe(32)
-    user.save(update_fields=["calendar_token"])
-    audit_event_record(actor=user, action="user_calendar_token_reset", obj=user, summary="Calendar feed address reset")
-    return user.calendar_token

@@ -430,15 +430,18 @@ def message_recipients(organisation: Organisation) -> Recipients:
     """Who hears about this organisation's records: its portal members; with none, the contacts who consented
     to be contacted (else the organisation's own e-mail address); with no address at all, a letter to post."""
     address = "\n".join(part for part in (organisation.address.strip(), organisation.postcode) if part)
-    base = {"organisation_id": organisation.pk, "organisation_name": organisation.name, "address": address}
+
+    def to(route: str, emails: list[str]) -> Recipients:
+        return Recipients(organisation_id=organisation.pk, organisation_name=organisation.name, route=route, emails=emails, address=address)
+
     members = sorted({email for email in organisation.memberships.filter(user__is_active=True).values_list("user__email", flat=True) if email})
     if members:
-        return Recipients(route=Route.MEMBERS, emails=members, **base)
+        return to(Route.MEMBERS, members)
     contacts = sorted(
         {email for email in organisation.contacts.filter(consent_given_on__isnull=False).exclude(email="").values_list("email", flat=True) if email}
     )
     if not contacts and organisation.email:
         contacts = [organisation.email]
     if contacts:
-        return Recipients(route=Route.CONTACT, emails=contacts, **base)
-    return Recipients(route=Route.POST, **base)
+        return to(Route.CONTACT, contacts)
+    return to(Route.POST, [])

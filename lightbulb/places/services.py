@@ -196,6 +196,28 @@ def _localities_for(names: Iterable[str], acting_user: Any) -> dict[str, Localit
     return found
 
 
+def _locality_name(row: Mapping[str, str]) -> str:
+    return (row.get("locality") or "").strip().lower()
+
+
+def _new_ward(code: str, row: Mapping[str, str], localities: dict[str, Any]) -> Ward:
+    ward = Ward(gss_code=code, name=row["name"].strip(), locality=localities.get(_locality_name(row)))
+    ward.full_clean()
+    return ward
+
+
+def _ward_changed(ward: Ward, row: Mapping[str, str], localities: dict[str, Any]) -> bool:
+    """Apply the row's name and locality to `ward`; True when either changed (a row with no locality keeps the ward's)."""
+    before = (ward.name, ward.locality_id)
+    ward.name = row["name"].strip()
+    if _locality_name(row):
+        ward.locality = localities[_locality_name(row)]
+    if (ward.name, ward.locality_id) == before:
+        return False
+    ward.full_clean()
+    return True
+
+
 @transaction.atomic
 def ward_bulk_upsert(*, acting_user: Any, rows: Iterable[Mapping[str, str]], create_only: bool = False) -> tuple[int, int, int]:
     """Create or update wards from rows of `gss_code`, `name` and optional `locality` (a name).
@@ -210,36 +232,31 @@ def ward_bulk_upsert(*, acting_user: Any, rows: Iterable[Mapping[str, str]], cre
     new: list[Ward] = []
     changed: list[Ward] = []
     for code, row in by_code.items():
-        locality_name = (row.get("locality") or "").strip().lower()
         ward = existing.get(code)
         if ward is None:
-            ward = Ward(gss_code=code, name=row["name"].strip(), locality=localities.get(locality_name))
-            ward.full_clean()
-            new.append(ward)
-            continue
-        if create_only:
-            continue
-        before = (ward.name, ward.locality_id)
-        ward.name = row["name"].strip()
-        if locality_name:
-            ward.locality = localities[locality_name]
-        if (ward.name, ward.locality_id) != before:
-            ward.full_clean()
+            new.append(_new_ward(code, row, localities))
+        elif not create_only and _ward_changed(ward, row, localities):
             changed.append(ward)
+    _wards_save(new, changed, acting_user)
+    return len(new), len(changed), len(by_code) - len(new) - len(changed)
+
+
+def _wards_save(new: list[Ward], changed: list[Ward], acting_user: Any) -> None:
+    """Write the new and changed wards in batches, with their history and one audit event for the load."""
+    if not new and not changed:
+        return
+    user = _user_or_none(acting_user)
     if new:
-        bulk_create_with_history(new, Ward, batch_size=1000, default_user=_user_or_none(acting_user))
+        bulk_create_with_history(new, Ward, batch_size=1000, default_user=user)
     if changed:
-        bulk_update_with_history(changed, Ward, ["name", "locality"], batch_size=1000, default_user=_user_or_none(acting_user))
-    unchanged = len(by_code) - len(new) - len(changed)
-    if new or changed:
-        audit_event_record(
-            actor=acting_user,
-            action="ward_bulk_upsert",
-            obj=Ward(pk=0, gss_code="", name="All wards"),
-            changes={"created": [None, sorted(ward.gss_code for ward in new)], "updated": [None, sorted(ward.gss_code for ward in changed)]},
-            summary=f"Wards loaded: {len(new)} added, {len(changed)} changed",
-        )
-    return len(new), len(changed), unchanged
+        bulk_update_with_history(changed, Ward, ["name", "locality"], batch_size=1000, default_user=user)
+    audit_event_record(
+        actor=acting_user,
+        action="ward_bulk_upsert",
+        obj=Ward(pk=0, gss_code="", name="All wards"),
+        changes={"created": [None, sorted(ward.gss_code for ward in new)], "updated": [None, sorted(ward.gss_code for ward in changed)]},
+        summary=f"Wards loaded: {len(new)} added, {len(changed)} changed",
+    )
 
 
 def _user_or_none(acting_user: Any) -> Any:

@@ -36,6 +36,15 @@ def money(value: Any, pence: bool = False) -> str:
     return f"£{amount:,.2f}" if pence else f"£{amount:,.0f}"
 
 
+def figure(value: Any) -> str:
+    """A figure as people write it: 1,250 or 12.5, never 4E+1 or 40.00."""
+    if value is None or value == "":
+        return ""
+    number = decimal.Decimal(value)
+    text = f"{number:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def query_with(request: Any, **changes: Any) -> str:
     """The current query string with some parameters changed (for sort and page links)."""
     params = request.GET.copy()
@@ -59,4 +68,5 @@ FILTERS: dict[str, Any] = {
     "date": date_format,
     "datetime": datetime_format,
     "money": money,
+    "figure": figure,
 }

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
 from lightbulb.core.forms import no_markup
-from lightbulb.core.roles import Role
-from lightbulb.core.rules import require
+from lightbulb.core.rules import allowed, require
 from lightbulb.funding.models import Agreement, Condition, DueDiligenceRecord
 from lightbulb.funding.rules import can_manage_agreements
 from lightbulb.funding.selectors.payments import committed_total
@@ -100,7 +99,7 @@ def _party_errors(agreement: Agreement) -> dict[str, str]:
     """The organisation is in the register (not archived or merged away); the accountable person is an active officer."""
     errors: dict[str, str] = {}
     officer = agreement.accountable_officer if agreement.accountable_officer_id else None
-    if officer is not None and (officer.role != Role.OFFICER or not officer.is_active):
+    if officer is not None and not allowed(can_manage_agreements, officer):
         errors["accountable_officer"] = "Choose a council officer from the list"
     organisation = agreement.organisation if agreement.organisation_id else None
     if organisation is not None and (organisation.archived_at is not None or organisation.merged_into_id is not None):

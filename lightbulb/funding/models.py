@@ -341,6 +341,10 @@ class Decommissioning(TimeStampedModel):
     organisation_response = models.TextField(blank=True)
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     responded_at = models.DateTimeField(null=True, blank=True)
+    # A response that arrived by post or e-mail, entered by an officer with the letter attached.
+    response_entered_by_council = models.BooleanField("Response entered by the council", default=False)
+    response_received_on = models.DateField("Date the response arrived", null=True, blank=True)
+    response_letter = models.FileField("The response as it arrived", upload_to="decommissioning/responses/%Y/", blank=True)
     response_consideration = models.TextField("How the response was considered", blank=True)
     lessons_learned = models.TextField(blank=True)
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

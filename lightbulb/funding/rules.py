@@ -66,6 +66,10 @@ can_schedule_payments = is_officer | is_system
 can_read_decommissioning = can_read_funding
 can_decommission = is_officer
 can_respond_to_notice = is_vcs & is_member_for
+# An officer enters a response that arrived by post or e-mail, with the letter, for an organisation with no portal member.
+can_record_notice_response = is_officer
+# Who sent a response or a return is personal data: not shown to councillors.
+can_see_who_responded = is_officer | is_investigator
 can_read_notice = can_read_decommissioning | (is_vcs & is_member_for)
 can_use_portal_notices = is_vcs
 # The notice letter opens for funding readers and, for their own organisation's notice, members.

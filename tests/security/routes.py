@@ -178,6 +178,9 @@ ROUTES: dict[str, Route] = {
     # With no answers yet, the check page sends the officer back to the first page.
     "funding:decommission_check": Route(only("officer", ok=302), kwargs=lambda w: {"pk": w.extra["decommission_agreement"].pk}),
     "funding:decommissioning_detail": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
+    "funding:decommissioning_record_response": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
+    # The world's notice has no response letter: those allowed get 404, the rest 403.
+    "funding:decommissioning_response_letter": Route(only("officer", "investigator", ok=404), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
     "funding:decommissioning_consider": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
     "funding:decommissioning_complete": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),
     "funding:decommissioning_history": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["decommissioning"].pk}),

@@ -98,6 +98,19 @@ class ResponseForm(forms.Form):
     organisation_response = _text("Your response", "Tell the council anything it should consider before funding ends.")
 
 
+class RecordedResponseForm(ResponseForm):
+    """A response that arrived by post or e-mail, entered by an officer."""
+
+    received_on = GovukDateField(
+        label="Date the response arrived", help_text="For example, 27 3 2026", error_messages={"required": "Enter the date the response arrived"}
+    )
+    letter = forms.FileField(
+        label="The response as it arrived",
+        help_text="The letter, the e-mail or its scan: PDF, Word (DOCX), Excel (XLSX), CSV, PNG or JPEG, smaller than 10 MB.",
+        error_messages={"required": "Attach the response as it arrived", "empty": "The selected file is empty"},
+    )
+
+
 class ConsiderationForm(forms.Form):
     response_consideration = _text("How the response was considered", "What was weighed, who decided, and what changed as a result.")
 

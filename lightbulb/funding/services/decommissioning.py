@@ -13,10 +13,10 @@ from django.utils import timezone
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.models import OrganisationMessage
 from lightbulb.core.outbox import organisation_message_send
-from lightbulb.core.rules import require
+from lightbulb.core.rules import allowed, require
 from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
 from lightbulb.funding.pdf import notice_letter_filename, notice_letter_pdf
-from lightbulb.funding.rules import can_decommission, can_respond_to_notice
+from lightbulb.funding.rules import can_decommission, can_record_notice_response, can_respond_to_notice
 from lightbulb.funding.selectors import decommissioning as selectors
 from lightbulb.funding.services.lifecycle import agreement_transition
 from lightbulb.funding.services.returns import attachment_check
@@ -154,16 +154,52 @@ def decommissioning_issue_notice(
     return decommissioning
 
 
+def _entered_response(acting_user: Any, decommissioning: Decommissioning, received_on: Any, letter: UploadedFile | None, today: datetime.date) -> bool:
+    """Whether an officer is entering a response that arrived by post or e-mail (checking its date and letter), or a member responds."""
+    if allowed(can_respond_to_notice, acting_user, decommissioning):
+        return False
+    require(can_record_notice_response, acting_user, decommissioning, message="Only members of the organisation, or an officer for it, record its response.")
+    errors: dict[str, str] = {}
+    if not isinstance(received_on, datetime.date):
+        errors["received_on"] = "Enter the date the response arrived"
+    elif received_on > today:
+        errors["received_on"] = "The date the response arrived must be today or in the past"
+    elif decommissioning.notice_date and received_on < decommissioning.notice_date:
+        errors["received_on"] = "The response cannot have arrived before the notice was given"
+    if letter is None:
+        errors["letter"] = "Attach the response as it arrived"
+    else:
+        try:
+            attachment_check(letter)
+        except ValidationError as error:
+            errors["letter"] = error.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    return True
+
+
 @transaction.atomic
-def decommissioning_respond(*, acting_user: Any, decommissioning: Decommissioning, text: str, today: datetime.date | None = None) -> Decommissioning:
-    """The organisation's response to the notice, until the response date (it may change it until then)."""
-    require(can_respond_to_notice, acting_user, decommissioning, message="Only members of the organisation may respond to its notice.")
+def decommissioning_respond(
+    *,
+    acting_user: Any,
+    decommissioning: Decommissioning,
+    text: str,
+    today: datetime.date | None = None,
+    received_on: datetime.date | None = None,
+    letter: UploadedFile | None = None,
+) -> Decommissioning:
+    """The organisation's response to the notice, until the response date (it may change it until then).
+
+    A member responds in the portal; an officer enters a response that arrived by post or e-mail, with
+    the day it arrived (which is what the response date is checked against) and the letter itself.
+    """
+    today = today or timezone.localdate()
+    entered = _entered_response(acting_user, decommissioning, received_on, letter, today)
     problem = selectors.text_error(text, "Enter your response", "Your response")
     if problem:
         raise ValidationError({"organisation_response": problem})
     locked = Decommissioning.objects.select_for_update().select_related("agreement").get(pk=decommissioning.pk)
-    today = today or timezone.localdate()
-    if not selectors.response_window_open(locked, today):
+    if not selectors.response_window_open(locked, received_on if entered and received_on else today):
         raise ValidationError(
             {
                 "organisation_response": "The time to respond to this notice has passed, so the council can no longer accept a response here. Contact the council officer directly."
@@ -173,6 +209,10 @@ def decommissioning_respond(*, acting_user: Any, decommissioning: Decommissionin
     locked.organisation_response = text.strip()
     locked.responded_by = acting_user
     locked.responded_at = timezone.now()
+    locked.response_entered_by_council = entered
+    locked.response_received_on = received_on if entered else today
+    if entered:
+        locked.response_letter = letter
     locked.stage = STAGE.RESPONSE_RECEIVED
     locked.full_clean()
     locked.save()
@@ -181,7 +221,10 @@ def decommissioning_respond(*, acting_user: Any, decommissioning: Decommissionin
         action="decommissioning_respond",
         obj=locked,
         changes={"organisation_response": [before, locked.organisation_response]},
-        summary=f"{locked.agreement.organisation} responded to the notice on {locked.agreement.reference}",
+        summary=(
+            f"{locked.agreement.organisation} responded to the notice on {locked.agreement.reference}"
+            + (f" (by post or e-mail on {received_on:%-d %B %Y}, entered by the council)" if entered and received_on else "")
+        ),
         organisation_id=locked.agreement.organisation_id,
     )
     return locked

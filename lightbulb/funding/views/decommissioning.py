@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -21,8 +21,24 @@ from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.rules import allowed
 from lightbulb.funding import pdf
-from lightbulb.funding.forms.decommissioning import ConsiderationForm, ExitForm, ImpactForm, LessonsForm, NoticeForm, ReasonsForm, ResponseForm
-from lightbulb.funding.rules import can_decommission, can_open_notice_letters, can_read_decommissioning, can_use_portal_notices
+from lightbulb.funding.forms.decommissioning import (
+    ConsiderationForm,
+    ExitForm,
+    ImpactForm,
+    LessonsForm,
+    NoticeForm,
+    ReasonsForm,
+    RecordedResponseForm,
+    ResponseForm,
+)
+from lightbulb.funding.rules import (
+    can_decommission,
+    can_open_notice_letters,
+    can_read_decommissioning,
+    can_record_notice_response,
+    can_see_who_responded,
+    can_use_portal_notices,
+)
 from lightbulb.funding.selectors import decommissioning as selectors
 from lightbulb.funding.services import decommissioning as services
 from lightbulb.funding.services.returns import ATTACHMENT_TYPES
@@ -196,6 +212,7 @@ def decommissioning_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agreement": decommissioning.agreement,
         "agreement_url": agreement_url(decommissioning.agreement),
         "may_write": allowed(can_decommission, request.user),
+        "see_names": allowed(can_see_who_responded, request.user),
         "may_consider": selectors.may_consider(decommissioning, today),
         "may_complete": selectors.may_complete(decommissioning, today),
         "window_open": selectors.response_window_open(decommissioning, today),
@@ -220,6 +237,44 @@ def _record_step(request: HttpRequest, pk: int, *, form_class: type[forms.Form],
             return redirect("funding:decommissioning_detail", pk=pk)
     context = {"form": form, "decommissioning": decommissioning, "agreement": decommissioning.agreement, "heading": heading}
     return render(request, "funding/decommissioning/record.html", context)
+
+
+@permission_required(can_record_notice_response)
+def decommissioning_record_response(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer enters the organisation's response that arrived by post or e-mail, with the letter."""
+    decommissioning = selectors.get_decommissioning_for_user(request, pk, write=True)
+    posted = request.method == "POST"
+    form = RecordedResponseForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        try:
+            services.decommissioning_respond(
+                acting_user=request.user,
+                decommissioning=decommissioning,
+                text=form.cleaned_data["organisation_response"],
+                received_on=form.cleaned_data["received_on"],
+                letter=form.cleaned_data["letter"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The organisation's response is recorded. Record next how it was considered.")
+            return redirect("funding:decommissioning_detail", pk=pk)
+    context = {
+        "form": form,
+        "decommissioning": decommissioning,
+        "agreement": decommissioning.agreement,
+        "heading": "Enter a response received by post or e-mail",
+    }
+    return render(request, "funding/decommissioning/record.html", context)
+
+
+@permission_required(can_see_who_responded)
+def decommissioning_response_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The response that arrived by post or e-mail, as it arrived (not for councillors: it names people)."""
+    decommissioning = selectors.get_decommissioning_for_user(request, pk)
+    if not decommissioning.response_letter:
+        raise Http404("No response letter")
+    return _stored_file(decommissioning.response_letter)
 
 
 @permission_required(can_decommission)
@@ -255,10 +310,15 @@ def decommissioning_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _outside_letter(decommissioning: Any) -> HttpResponse:
-    """The letter that was actually sent, as it was attached: always a download, never shown in the page's origin."""
-    name = os.path.basename(decommissioning.outside_letter.name)
+    """The letter that was actually sent, as it was attached."""
+    return _stored_file(decommissioning.outside_letter)
+
+
+def _stored_file(stored: Any) -> HttpResponse:
+    """A file as it was attached: always a download with a type from its checked name, never shown in the page's origin."""
+    name = os.path.basename(stored.name)
     content_type = ATTACHMENT_TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
-    with decommissioning.outside_letter.open("rb") as handle:
+    with stored.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return response

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from lightbulb.compact import rules as compact_rules
 from lightbulb.compact.rules import can_manage_compact, can_read_compact, can_read_consultations, can_use_portal_consultations
 from lightbulb.compact.selectors import compact_enabled
 from lightbulb.core.registry import NavItem, registry
-from lightbulb.core.rules import allowed
+from lightbulb.core.rules import allowed, expose
 
 
 def _compact_in_menu(user: Any) -> bool:
@@ -16,6 +17,7 @@ def _compact_in_menu(user: Any) -> bool:
 
 
 def register() -> None:
+    expose("compact", compact_rules)
     registry.add_nav(NavItem(label="Compact", url_name="compact:compact", permission=can_read_compact, order=60, prefix="/compact/", visible=_compact_in_menu))
     registry.add_nav(
         NavItem(label="Consultations", url_name="compact:consultation_list", permission=can_read_consultations, order=61, prefix="/compact/consultations/")

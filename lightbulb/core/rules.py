@@ -90,3 +90,21 @@ def roles_allowed(predicate: Any) -> frozenset[str]:
 # The same predicates as role sets, for database filters ("every officer with an e-mail address").
 TWO_FACTOR_ROLES = roles_allowed(needs_two_factor)
 COUNCIL_ROLES = roles_allowed(is_council_user)
+
+
+def expose(app_label: str, module: Any) -> None:
+    """Name a module's `can_…` predicates in the shared rule set as "<app>.<name>", for templates.
+
+    Called from each app's `registrations.register()`; templates then ask
+    `can(request.user, "places.can_manage_council_settings")` instead of comparing roles.
+    """
+    for name, value in vars(module).items():
+        if name.startswith("can_") and isinstance(value, rules.Predicate):
+            rules.set_rule(f"{app_label}.{name}", value)
+
+
+def can(user: Any, name: str, obj: Any = None) -> bool:
+    """A template's question: does the named predicate hold for `user` (and `obj`)? Unknown names raise."""
+    if not rules.rule_exists(name):
+        raise KeyError(f"No predicate named {name!r}: expose it from its app's registrations")
+    return bool(rules.test_rule(name, user, obj))

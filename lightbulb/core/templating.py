@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from lightbulb.core.forms import error_summary_items, govuk_field
+from lightbulb.core.rules import can
 
 
 def date_format(value: Any, fmt: str = "%-d %B %Y") -> str:
@@ -62,6 +63,7 @@ GLOBALS: dict[str, Any] = {
     "get_messages": get_messages,
     "query_with": query_with,
     "now": timezone.now,
+    "can": can,
 }
 
 FILTERS: dict[str, Any] = {

@@ -8,7 +8,9 @@ so the life-cycle guards are complete wherever an agreement moves.
 from __future__ import annotations
 
 from lightbulb.core.registry import NavItem, OrganisationFilter, registry
+from lightbulb.core.rules import expose
 from lightbulb.funding import panels
+from lightbulb.funding import rules as funding_rules
 from lightbulb.funding.rules import can_manage_tiers, can_read_funding, can_use_portal_notices, can_use_portal_returns
 from lightbulb.funding.selectors import dashboard as dashboard_selectors
 from lightbulb.funding.selectors import decommissioning as decommissioning_selectors
@@ -33,6 +35,7 @@ def _navigation() -> None:
 
 
 def register() -> None:
+    expose("funding", funding_rules)
     _navigation()
     registry.organisation_sections["agreements"] = organisation_agreements
     registry.organisation_sections["returns_payments"] = panels.organisation_section

@@ -44,6 +44,8 @@ can_manage_agreements = is_officer
 can_read_agreement = can_read_funding | (is_vcs & is_member_for)
 can_manage_tiers = is_admin
 can_read_tiers = is_admin | is_officer
+# Ending funding winds down its payments and returns: officers, or the service's own duties.
+can_end_funding = is_officer | is_system
 
 # Monitoring returns
 can_read_returns = can_read_funding

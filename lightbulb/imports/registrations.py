@@ -1,6 +1,8 @@
 """The sources that ship with Lightbulb and the imports navigation; called once from ImportsConfig.ready()."""
 
 from lightbulb.core.registry import NavItem, registry
+from lightbulb.core.rules import expose
+from lightbulb.imports import rules as imports_rules
 from lightbulb.imports import sources
 from lightbulb.imports.rules import can_run_imports
 from lightbulb.imports.sources.postcodes import PostcodeLookup
@@ -8,6 +10,7 @@ from lightbulb.imports.sources.wards import WardList
 
 
 def register() -> None:
+    expose("imports", imports_rules)
     for importer in (PostcodeLookup, WardList):
         sources.register(importer)
     registry.add_nav(NavItem(label="Imports", url_name="imports:run_list", permission=can_run_imports, order=85, prefix="/imports/"))

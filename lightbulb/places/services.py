@@ -196,6 +196,14 @@ def _localities_for(names: Iterable[str], acting_user: Any) -> dict[str, Localit
     return found
 
 
+def _row_text(row: Any, key: str, number: int) -> str:
+    """A bulk row's text value, or a ValidationError naming the row (importers clean rows first; others may not)."""
+    value = row.get(key) if isinstance(row, Mapping) else None
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"Row {number}: {key.replace('_', ' ')} is missing")
+    return value.strip()
+
+
 def _locality_name(row: Mapping[str, str]) -> str:
     return (row.get("locality") or "").strip().lower()
 
@@ -226,7 +234,12 @@ def ward_bulk_upsert(*, acting_user: Any, rows: Iterable[Mapping[str, str]], cre
     names wards only to add those it needs). Returns (created, updated, unchanged).
     """
     require(can_manage_places, acting_user, message=PLACES_MESSAGE)
-    by_code: dict[str, Mapping[str, str]] = {row["gss_code"].strip().upper(): row for row in rows}
+    by_code: dict[str, Mapping[str, str]] = {_row_text(row, "gss_code", n).upper(): row for n, row in enumerate(rows, start=1)}
+    bad = [code for code in by_code if not WARD_CODE.match(code)]
+    if bad:
+        raise ValidationError(f"{bad[0]} is not a ward GSS code: E05 then 6 numbers, for example E05001234")
+    for n, row in enumerate(by_code.values(), start=1):
+        _row_text(row, "name", n)
     localities = _localities_for((row.get("locality", "") for row in by_code.values()), acting_user)
     existing = {ward.gss_code: ward for ward in Ward.objects.filter(gss_code__in=list(by_code))}
     new: list[Ward] = []
@@ -349,11 +362,11 @@ def postcode_bulk_upsert(*, acting_user: Any, rows: Iterable[Mapping[str, str]],
     created = updated = unchanged = 0
     for batch in _batches(rows, batch_size):
         wanted: dict[str, int] = {}
-        for row in batch:
-            postcode = normalise_postcode(row["postcode"])
+        for number, row in enumerate(batch, start=1):
+            postcode = normalise_postcode(_row_text(row, "postcode", number))
             if not is_valid_postcode(postcode):
                 raise ValidationError(f"{postcode!r} is not a postcode")
-            code = row["ward_code"].strip().upper()
+            code = _row_text(row, "ward_code", number).upper()
             if code not in wards:
                 raise ValidationError(f"There is no ward with the code {code}")
             wanted[postcode] = wards[code]

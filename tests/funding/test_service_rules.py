@@ -249,7 +249,11 @@ def test_only_officers_consider_and_complete(who, users, world):
     ("values", "field", "message"),
     [
         ({"end_date": datetime.date(2024, 1, 1)}, "end_date", "The end date must be the same as or after the start date"),
-        ({"amount": Decimal(0)}, "amount", "The total value must be more than £0"),
+        ({"amount": Decimal(0)}, "amount", "Total value must be more than £0"),
+        ({"amount": "a lot"}, "amount", "Total value must be an amount in pounds"),
+        ({"reporting_every_months": "3"}, "reporting_every_months", "Enter a number of months from 1 to 24"),
+        ({"start_date": "2025-01-01"}, "start_date", "Start date must be a real date"),
+        ({"title": 42}, "title", "Enter the title as text"),
         ({"amount": Decimal("100000001")}, "amount", "check the figure"),
         ({"title": "<script>alert(1)</script>"}, "title", "Enter text without HTML tags"),
         ({"reporting_every_months": 0}, "reporting_every_months", "Enter a number of months from 1 to 24"),
@@ -277,6 +281,7 @@ def test_the_accountable_officer_must_be_an_officer(users, world):
     [
         ({"description": ""}, "description", "Describe the condition"),
         ({"target": Decimal(-1)}, "target", "The target cannot be negative"),
+        ({"target": "lots"}, "target", "Enter the target as a number, like 250"),
         ({"target": None, "unit": "people"}, "target", "Enter the target the unit refers to, or leave the unit empty"),
     ],
 )
@@ -309,6 +314,33 @@ def test_no_payment_is_scheduled_on_a_planned_agreement(users, world):
     world["agreement"].save()
     with pytest.raises(ValidationError, match="planned"):
         payments.payments_schedule(agreement=world["agreement"], acting_user=users[Role.OFFICER])
+
+
+def test_wards_must_be_ward_records(users, world):
+    errors = _errors(lambda: agreement_services.agreement_update(acting_user=users[Role.OFFICER], agreement=world["agreement"], wards=[999]))
+    assert errors["wards"] == ["Choose wards from the list"]
+
+
+def test_payment_texts_refuse_markup(users, world):
+    officer = users[Role.OFFICER]
+    hold = _errors(lambda: payments.payment_hold(payment=world["payment"], acting_user=officer, reason="<script>x</script>"))
+    assert hold["reason"] == ["Enter text without HTML tags (remove anything between < and >)"]
+    world["agreement"].payment_basis = "milestones"
+    world["agreement"].save()
+    milestone = _errors(
+        lambda: payments.payment_milestone_add(
+            agreement=world["agreement"], acting_user=officer, milestone="<b>Open</b>", due_date=datetime.date(2025, 9, 1), amount=Decimal(1)
+        )
+    )
+    assert milestone["milestone"] == ["Enter text without HTML tags (remove anything between < and >)"]
+
+
+def test_winding_down_needs_an_officer_or_the_system(users, world):
+    from lightbulb.funding.services.winding_down import agreement_wind_down
+
+    with pytest.raises(PermissionDenied):
+        agreement_wind_down(agreement=world["agreement"], last_day=datetime.date(2025, 9, 1), acting_user=users[Role.COUNCILLOR], reason="No")
+    assert Payment.objects.filter(status="cancelled").count() == 0
 
 
 def test_hold_needs_a_reason_and_paid_needs_a_date(users, world):

@@ -18,6 +18,7 @@ from lightbulb.core.rules import allowed, require
 from lightbulb.funding.models import Agreement, Condition, DueDiligenceRecord
 from lightbulb.funding.rules import can_manage_agreements
 from lightbulb.funding.selectors.payments import committed_total
+from lightbulb.places.models import Ward
 
 AGREEMENT_FIELDS = (
     "title",
@@ -74,25 +75,54 @@ def _save_with_new_reference(agreement: Agreement) -> None:
 
 def _markup_errors(obj: Any, fields: dict[str, str]) -> dict[str, str]:
     errors = {}
-    for name in fields:
+    for name, label in fields.items():
+        value = getattr(obj, name)
+        if value is not None and not isinstance(value, str):
+            errors[name] = f"Enter the {label.lower()} as text"
+            continue
         try:
-            no_markup(getattr(obj, name) or "")
+            no_markup(value or "")
         except ValidationError as error:
             errors[name] = error.messages[0]
     return errors
 
 
-def _figure_errors(agreement: Agreement) -> dict[str, str]:
+def _type_errors(agreement: Agreement) -> dict[str, str]:
+    """Values of the wrong kind (a caller passing text for a date or a sum) get the form's message, not a TypeError."""
     errors: dict[str, str] = {}
+    for name, label in (("start_date", "Start date"), ("end_date", "End date")):
+        if getattr(agreement, name) is not None and not isinstance(getattr(agreement, name), datetime.date):
+            errors[name] = f"{label} must be a real date"
+    if isinstance(agreement.amount, int) and not isinstance(agreement.amount, bool):
+        agreement.amount = Decimal(agreement.amount)
+    if agreement.amount is not None and not (isinstance(agreement.amount, Decimal) and agreement.amount.is_finite()):
+        errors["amount"] = "Total value must be an amount in pounds, like 1250 or £1,250.00"
+    if not isinstance(agreement.reporting_every_months, int) or isinstance(agreement.reporting_every_months, bool):
+        errors["reporting_every_months"] = "Enter a number of months from 1 to 24"
+    return errors
+
+
+def _figure_errors(agreement: Agreement) -> dict[str, str]:
+    errors = _type_errors(agreement)
+    if errors:
+        return errors
     if agreement.start_date and agreement.end_date and agreement.end_date < agreement.start_date:
         errors["end_date"] = "The end date must be the same as or after the start date"
     if agreement.amount is not None and agreement.amount <= 0:
-        errors["amount"] = "The total value must be more than £0"
+        errors["amount"] = "Total value must be more than £0"
     elif agreement.amount is not None and agreement.amount > ABSURD_AMOUNT:
-        errors["amount"] = f"The total value must be £{ABSURD_AMOUNT:,.0f} or less: check the figure"
-    if not 1 <= (agreement.reporting_every_months or 0) <= 24:
+        errors["amount"] = f"Total value must be £{ABSURD_AMOUNT:,.0f} or less: check the figure"
+    if not 1 <= agreement.reporting_every_months <= 24:
         errors["reporting_every_months"] = "Enter a number of months from 1 to 24"
     return errors
+
+
+def _checked_wards(wards: Iterable[Any]) -> list[Ward]:
+    """The wards an agreement serves: ward records only (the form's "Choose wards from the list")."""
+    chosen = list(wards)
+    if any(not isinstance(ward, Ward) or ward.pk is None for ward in chosen):
+        raise ValidationError({"wards": "Choose wards from the list"})
+    return chosen
 
 
 def _party_errors(agreement: Agreement) -> dict[str, str]:
@@ -130,16 +160,29 @@ def _refuse_value_below_payments(agreement: Agreement) -> None:
 
 def _check_condition(condition: Condition) -> None:
     errors = _markup_errors(condition, {"description": "Description", "unit": "Unit"})
-    if not (condition.description or "").strip():
+    if not isinstance(condition.description, str) or not condition.description.strip():
         errors["description"] = "Describe the condition"
-    if condition.target is not None and condition.target < 0:
-        errors["target"] = "The target cannot be negative"
-    elif condition.target is not None and condition.target > ABSURD_AMOUNT:
-        errors["target"] = "The target is too large: check the figure"
-    elif condition.unit and condition.target is None:
-        errors["target"] = "Enter the target the unit refers to, or leave the unit empty"
+    problem = _target_error(condition)
+    if problem:
+        errors["target"] = problem
     if errors:
         raise ValidationError(errors)
+
+
+def _target_error(condition: Condition) -> str | None:
+    """Why a condition's target is not acceptable (the condition form's messages), or None."""
+    if isinstance(condition.target, int) and not isinstance(condition.target, bool):
+        condition.target = Decimal(condition.target)
+    target = condition.target
+    if target is None:
+        return "Enter the target the unit refers to, or leave the unit empty" if condition.unit else None
+    if not (isinstance(target, Decimal) and target.is_finite()):
+        return "Enter the target as a number, like 250"
+    if target < 0:
+        return "The target cannot be negative"
+    if target > ABSURD_AMOUNT:
+        return "The target is too large: check the figure"
+    return None
 
 
 @transaction.atomic
@@ -152,7 +195,7 @@ def agreement_create(*, acting_user: Any, wards: Iterable[Any] = (), **values: A
     _check_agreement(agreement)
     agreement.full_clean(exclude=["reference"])
     _save_with_new_reference(agreement)
-    agreement.wards.set(list(wards))
+    agreement.wards.set(_checked_wards(wards))
     audit_event_record(
         actor=acting_user,
         action="agreement_create",
@@ -182,7 +225,7 @@ def agreement_update(*, acting_user: Any, agreement: Agreement, wards: Iterable[
     agreement.save()
     changes: dict[str, Any] = diff(before, snapshot(agreement, AGREEMENT_FIELDS))
     if wards is not None:
-        agreement.wards.set(list(wards))
+        agreement.wards.set(_checked_wards(wards))
         wards_after = sorted(str(ward) for ward in agreement.wards.all())
         if wards_after != wards_before:
             changes["wards"] = [wards_before, wards_after]

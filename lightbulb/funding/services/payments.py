@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
+from lightbulb.core.forms import no_markup
 from lightbulb.core.outbox import organisation_message_send
 from lightbulb.core.rules import require
 from lightbulb.funding.lifecycle import FUNDED
@@ -85,6 +86,8 @@ def payment_milestone_add(*, agreement: Agreement, acting_user: Any, milestone: 
         errors["milestone"] = "Describe the milestone that releases this payment"
     elif len(milestone) > 300:
         errors["milestone"] = "Keep the milestone to 300 characters or fewer"
+    elif _has_markup(milestone):
+        errors["milestone"] = "Enter text without HTML tags (remove anything between < and >)"
     if not isinstance(due_date, datetime.date):
         errors["due_date"] = "Enter the date the milestone is expected"
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount < PENNY:
@@ -111,6 +114,14 @@ def payment_milestone_add(*, agreement: Agreement, acting_user: Any, milestone: 
     return payment
 
 
+def _has_markup(text: str) -> bool:
+    try:
+        no_markup(text)
+    except ValidationError:
+        return True
+    return False
+
+
 def _require_funded(agreement: Agreement) -> None:
     """Money moves only on an agreement that is awarded, live, under review or extended."""
     if agreement.status not in FUNDED:
@@ -131,6 +142,10 @@ def _require_reason(reason: str) -> str:
         raise ValidationError({"reason": "Give the reason"})
     if len(reason) > 2000:
         raise ValidationError({"reason": "Keep the reason to 2,000 characters or fewer"})
+    try:
+        no_markup(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages[0]}) from error
     return reason.strip()
 
 

@@ -15,7 +15,9 @@ from typing import Any
 from django.db.models import Max
 
 from lightbulb.core.audit import audit_event_record
+from lightbulb.core.rules import require
 from lightbulb.funding.models import Agreement, MonitoringReturn, Payment
+from lightbulb.funding.rules import can_end_funding
 from lightbulb.funding.selectors.returns import OUTSTANDING
 from lightbulb.funding.services.returns import return_due_date
 
@@ -76,6 +78,7 @@ def agreement_wind_down(*, agreement: Agreement, last_day: datetime.date, acting
     Closing an agreement ends everything still outstanding, whatever its date: a closed
     agreement asks for no return and owes no payment.
     """
+    require(can_end_funding, acting_user, agreement, message="Only council officers, or the service's own duties, wind down an agreement.")
     cut_off = datetime.date.min if closing else last_day
     outcome = WindDown(
         payments_cancelled=_cancel_payments(agreement, cut_off, reason),

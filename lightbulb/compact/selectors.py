@@ -103,6 +103,25 @@ def _consultations(start: datetime.date, end: datetime.date) -> Measure:
     return measure
 
 
+def _reductions(measure: Measure, start: datetime.date, end: datetime.date) -> None:
+    """Reducing funding counts like ending it: 3 months' notice before the reduction takes effect, or a reason."""
+    variation_model = apps.get_model("funding", "Variation")
+    rows = variation_model.objects.filter(is_reduction=True, notice_date__range=(start, end)).select_related("agreement", "agreement__organisation")
+    for item in rows.order_by("-notice_date", "pk").iterator():
+        notice_date, effective = item.notice_date, item.effective_date
+        if notice_date is None or effective is None:  # never for a reduction: the variation service sets both
+            continue
+        measure.total += 1
+        if not is_short_notice(notice_date, effective) or item.short_notice_reason.strip():
+            measure.kept += 1
+            continue
+        measure.breach_count += 1
+        if len(measure.breaches) < BREACH_LIMIT:
+            days = (effective - notice_date).days
+            text = f"{item.agreement.reference} ({item.agreement.organisation.name}): reduced with {days} days' notice and no reason recorded"
+            measure.breaches.append(Breach(text, _url("funding:agreement_detail", item.agreement_id), item.notice_date))
+
+
 def _notices(start: datetime.date, end: datetime.date) -> Measure:
     measure = Measure(rule=CompactRule.NOTICE_3_MONTHS)
     decommissioning_model = apps.get_model("funding", "Decommissioning")
@@ -125,6 +144,7 @@ def _notices(start: datetime.date, end: datetime.date) -> Measure:
             days = (item.funding_end_date - notice_date).days
             text = f"{item.agreement.reference} ({item.agreement.organisation.name}): {days} days' notice with no reason recorded"
             measure.breaches.append(Breach(text, _url("funding:decommissioning_detail", item.pk), item.notice_date))
+    _reductions(measure, start, end)
     return measure
 
 

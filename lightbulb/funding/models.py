@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from lightbulb.core.locking import version_field
 from lightbulb.core.models import ArchivableModel, TimeStampedModel
 
 
@@ -115,6 +116,7 @@ class Agreement(ArchivableModel):
     # The agreement this one recommissions or extends, if any.
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successors")
 
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -184,6 +186,7 @@ class Condition(TimeStampedModel):
     target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     unit = models.CharField(max_length=50, blank=True)
 
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -353,3 +356,34 @@ class Decommissioning(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Decommissioning of {self.agreement}"
+
+
+class Variation(TimeStampedModel):
+    """A recorded change to an awarded agreement's terms: what changed, why, who approved it, the letter.
+
+    Once awarded, an agreement's value, organisation, payment basis, risk and dates change only
+    through a variation. A reduction (less money or a shorter term) is a decommissioning-like change:
+    it carries an impact assessment, written notice (dated the day it is recorded), a chance to
+    respond, and the Compact's 3 months' notice check.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="variations")
+    changes = models.JSONField(help_text="field → [before, after]")
+    reason = models.TextField()
+    approved_by = models.CharField("Who approved it", max_length=200)
+    approved_on = models.DateField("Date approved")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    is_reduction = models.BooleanField(default=False)
+    impact_assessment = models.TextField("Impact assessment and mitigations", blank=True)
+    notice_date = models.DateField(null=True, blank=True)
+    effective_date = models.DateField("Date the reduction takes effect", null=True, blank=True)
+    short_notice_reason = models.TextField(blank=True)
+    response_due_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Variation of {self.agreement.reference} approved {self.approved_on:%-d %B %Y}"

@@ -138,6 +138,7 @@ ROUTES: dict[str, Route] = {
     "funding:agreement_detail": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["agreement"].pk}),
     "funding:agreement_edit": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["agreement"].pk}),
     "funding:agreement_history": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["agreement"].pk}),
+    "funding:agreement_vary": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),
     "funding:agreement_transition": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["other_agreement"].pk}),
     "funding:condition_add": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["agreement"].pk}),
     "funding:condition_edit": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["agreement"].pk, "condition_pk": w.extra["condition"].pk}),

@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
 from lightbulb.core.forms import no_markup
+from lightbulb.core.locking import lock_for_edit, version_advance
 from lightbulb.core.rules import allowed, require
-from lightbulb.funding.models import Agreement, Condition, DueDiligenceRecord
+from lightbulb.funding.models import Agreement, AgreementStatus, Condition, DueDiligenceRecord
 from lightbulb.funding.rules import can_manage_agreements
 from lightbulb.funding.selectors.payments import committed_total
+from lightbulb.funding.services.tiers import refuse_advance_outside_tier, tier_reporting_every_months
 from lightbulb.places.models import Ward
 
 AGREEMENT_FIELDS = (
@@ -140,14 +142,38 @@ def _party_errors(agreement: Agreement) -> dict[str, str]:
     return errors
 
 
-def _check_agreement(agreement: Agreement) -> None:
+def check_agreement(agreement: Agreement) -> None:
     """The agreement form's rules, whoever calls: dates in order, a real amount, an officer accountable, plain text."""
     errors = {**_markup_errors(agreement, PLAIN_TEXT_FIELDS), **_figure_errors(agreement), **_party_errors(agreement)}
     if errors:
         raise ValidationError(errors)
 
 
-def _refuse_value_below_payments(agreement: Agreement) -> None:
+# The terms fixed at award: after it they change only through a recorded variation (services/variations.py).
+AWARDED_TERMS = {
+    "amount": "value",
+    "organisation": "organisation",
+    "payment_basis": "payment basis",
+    "risk_level": "risk level",
+    "start_date": "start date",
+    "end_date": "end date",
+}
+BEFORE_AWARD = (AgreementStatus.PLANNED, AgreementStatus.APPROVED)
+
+
+def _refuse_term_changes(agreement: Agreement, values: dict[str, Any]) -> None:
+    if agreement.status in BEFORE_AWARD:
+        return
+    errors = {
+        name: f"The {label} of an awarded agreement changes only through a variation (Vary this agreement)"
+        for name, label in AWARDED_TERMS.items()
+        if name in values and values[name] != getattr(agreement, name)
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def refuse_value_below_payments(agreement: Agreement) -> None:
     """Money never escapes its agreement: the value cannot fall below what is scheduled and paid."""
     if agreement.pk is None or agreement.amount is None:
         return
@@ -192,7 +218,8 @@ def agreement_create(*, acting_user: Any, wards: Iterable[Any] = (), **values: A
     if unknown:
         raise TypeError(f"Unknown agreement fields: {sorted(unknown)}")
     agreement = Agreement(**values, reference="AGR-PENDING")
-    _check_agreement(agreement)
+    tier_reporting_every_months(agreement, values)
+    check_agreement(agreement)
     agreement.full_clean(exclude=["reference"])
     _save_with_new_reference(agreement)
     agreement.wards.set(_checked_wards(wards))
@@ -208,19 +235,24 @@ def agreement_create(*, acting_user: Any, wards: Iterable[Any] = (), **values: A
 
 
 @transaction.atomic
-def agreement_update(*, acting_user: Any, agreement: Agreement, wards: Iterable[Any] | None = None, **values: Any) -> Agreement:
+def agreement_update(
+    *, acting_user: Any, agreement: Agreement, wards: Iterable[Any] | None = None, expected_version: int | None = None, **values: Any
+) -> Agreement:
+    """Change an agreement's details; with `expected_version`, one changed since the officer opened it is refused (StaleEdit)."""
     require(can_manage_agreements, acting_user, agreement, message=MAY_NOT_MANAGE)
     unknown = set(values) - set(AGREEMENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown agreement fields: {sorted(unknown)}")
     # The row is locked so a payment scheduled at the same moment sees the value this change leaves.
-    Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+    lock_for_edit(agreement, expected_version, values if wards is None else {**values, "wards": wards})
+    _refuse_term_changes(agreement, values)
     before = snapshot(agreement, AGREEMENT_FIELDS)
     wards_before = sorted(str(ward) for ward in agreement.wards.all())
     for name, value in values.items():
         setattr(agreement, name, value)
-    _check_agreement(agreement)
-    _refuse_value_below_payments(agreement)
+    check_agreement(agreement)
+    refuse_value_below_payments(agreement)
+    refuse_advance_outside_tier(agreement, before)
     agreement.full_clean()
     agreement.save()
     changes: dict[str, Any] = diff(before, snapshot(agreement, AGREEMENT_FIELDS))
@@ -230,6 +262,7 @@ def agreement_update(*, acting_user: Any, agreement: Agreement, wards: Iterable[
         if wards_after != wards_before:
             changes["wards"] = [wards_before, wards_after]
     if changes:
+        version_advance(agreement)
         audit_event_record(
             actor=acting_user,
             action="agreement_update",
@@ -260,11 +293,13 @@ def condition_add(*, acting_user: Any, agreement: Agreement, kind: str, descript
 
 
 @transaction.atomic
-def condition_update(*, acting_user: Any, condition: Condition, **values: Any) -> Condition:
+def condition_update(*, acting_user: Any, condition: Condition, expected_version: int | None = None, **values: Any) -> Condition:
+    """Change a condition; with `expected_version`, one changed since the officer opened it is refused (StaleEdit)."""
     require(can_manage_agreements, acting_user, condition.agreement, message=MAY_NOT_MANAGE)
     unknown = set(values) - set(CONDITION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown condition fields: {sorted(unknown)}")
+    lock_for_edit(condition, expected_version, values)
     before = snapshot(condition, CONDITION_FIELDS)
     for name, value in values.items():
         setattr(condition, name, value)
@@ -273,6 +308,7 @@ def condition_update(*, acting_user: Any, condition: Condition, **values: Any) -
     condition.save()
     changes = diff(before, snapshot(condition, CONDITION_FIELDS))
     if changes:
+        version_advance(condition)
         agreement = condition.agreement
         audit_event_record(
             actor=acting_user,

@@ -202,5 +202,6 @@ class DueDiligenceRecordFactory(DjangoModelFactory):
     agreement = factory.SubFactory(AgreementFactory)
     check_code = "bank_details"
     completed_by = factory.SubFactory(UserFactory, role=Role.OFFICER)
-    completed_on = datetime.date(2025, 3, 1)
+    # Recent, so the check has not expired (CHECK_VALID_MONTHS in funding/selectors/tiers.py).
+    completed_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
     note = "Seen"

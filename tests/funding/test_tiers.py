@@ -44,31 +44,32 @@ def test_default_tiers_cover_every_amount_and_risk():
 
 
 def test_tier_for_an_agreement(no_tiers, users):
-    tier = tier_create(acting_user=users[Role.ADMIN], **_tier(max_value=Decimal("20000")))
+    tier = tier_create(acting_user=users[Role.ADMIN], **_tier(max_value=None))
     assert tier_for(AgreementFactory(amount=Decimal("12000"))) == tier
     assert tier_for(AgreementFactory(amount=Decimal("12000"), risk_level="high")) is None
 
 
 @pytest.mark.parametrize(("low", "high"), [("500", "1500"), ("0", None), ("1000", "2000"), ("200", "300")])
 def test_overlapping_bands_are_refused(no_tiers, users, low, high):
-    tier_create(acting_user=users[Role.ADMIN], **_tier())
+    tier_create(acting_user=users[Role.ADMIN], **_tier(max_value=None))
+    tier_create(acting_user=users[Role.ADMIN], **_tier(name="Top", min_value=Decimal("1000.01"), max_value=None))
     with pytest.raises(ValidationError, match="overlaps another tier for the same risk level: Test band"):
         tier_create(acting_user=users[Role.ADMIN], **_tier(name="Clash", min_value=Decimal(low), max_value=Decimal(high) if high else None))
-    assert ProportionalityTier.objects.count() == 1
+    assert ProportionalityTier.objects.count() == 2
 
 
 def test_adjacent_bands_and_other_risk_levels_are_fine(no_tiers, users):
-    tier_create(acting_user=users[Role.ADMIN], **_tier())
+    tier_create(acting_user=users[Role.ADMIN], **_tier(max_value=None))
     tier_create(acting_user=users[Role.ADMIN], **_tier(name="Next", min_value=Decimal("1000.01"), max_value=None))
-    tier_create(acting_user=users[Role.ADMIN], **_tier(name="High", risk_level="high"))
+    tier_create(acting_user=users[Role.ADMIN], **_tier(name="High", risk_level="high", max_value=None))
     assert ProportionalityTier.objects.count() == 3
 
 
 def test_updating_a_tier_does_not_clash_with_itself(no_tiers, users):
-    tier = tier_create(acting_user=users[Role.ADMIN], **_tier())
-    tier_update(acting_user=users[Role.ADMIN], tier=tier, max_value=Decimal("2000"), advance_payment_allowed=False)
+    tier = tier_create(acting_user=users[Role.ADMIN], **_tier(max_value=None))
+    tier_update(acting_user=users[Role.ADMIN], tier=tier, min_value=Decimal("0"), max_value=None, advance_payment_allowed=False)
     tier.refresh_from_db()
-    assert tier.max_value == Decimal("2000") and not tier.advance_payment_allowed
+    assert tier.max_value is None and not tier.advance_payment_allowed
 
 
 def _post_data(**changes):
@@ -86,17 +87,22 @@ def _post_data(**changes):
 
 def test_admin_lists_creates_and_edits_tiers(client_for, no_tiers):
     client = client_for(Role.ADMIN)
-    response = client.post(reverse("funding:tier_create"), _post_data())
+    response = client.post(reverse("funding:tier_create"), _post_data(max_value=""))
     assert response.status_code == 302
     tier = ProportionalityTier.objects.get()
-    assert tier.required_checks == ["bank_details", "accounts"] and tier.max_value == Decimal("1000")
+    assert tier.required_checks == ["bank_details", "accounts"] and tier.max_value is None
+    # A tier that takes the top of the band splits it.
+    assert client.post(reverse("funding:tier_create"), _post_data(name="Larger", min_value="£1,000.01", max_value="")).status_code == 302
+    tier.refresh_from_db()
+    assert tier.max_value == Decimal("1000")
     page = visible_text(client.get(reverse("funding:tier_list")).content)
     assert "Community chest £0 to £1,000 Low Bank details verified; Latest accounts reviewed Every 12 months Not allowed" in page
+    assert "Larger £1,000.01 or more Low" in page
     edit = reverse("funding:tier_edit", kwargs={"pk": tier.pk})
     assert "Community chest" in visible_text(client.get(edit).content)
-    client.post(edit, _post_data(advance_payment_allowed="on", max_value=""))
+    client.post(edit, _post_data(advance_payment_allowed="on"))
     tier.refresh_from_db()
-    assert tier.advance_payment_allowed and tier.max_value is None
+    assert tier.advance_payment_allowed and tier.max_value == Decimal("1000")
 
 
 @pytest.mark.parametrize(
@@ -122,6 +128,6 @@ def test_bad_tier_input(client_for, no_tiers, changes, message):
 
 
 def test_overlap_shows_in_the_error_summary(client_for, no_tiers, users):
-    tier_create(acting_user=users[Role.ADMIN], **_tier(name="Existing"))
+    tier_create(acting_user=users[Role.ADMIN], **_tier(name="Existing", max_value=None))
     page = visible_text(client_for(Role.ADMIN).post(reverse("funding:tier_create"), _post_data()).content)
     assert "overlaps another tier for the same risk level: Existing" in page

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from lightbulb.core.forms import FigureField, FilterForm, GovukDateField, no_markup
 from lightbulb.funding.models import AgreementKind, AgreementStatus, Condition, DueDiligenceCheck, PaymentBasis, ProcurementRoute, RiskLevel
 from lightbulb.funding.selectors.agreements import officer_choices, ward_choices
+from lightbulb.funding.selectors.tiers import tier_frequency_hint
 from lightbulb.organisations.models import Organisation
 
 # Above this a figure is almost certainly a typing slip (a council's whole VCS budget is far smaller).
@@ -135,8 +136,13 @@ class AgreementForm(forms.Form):
     long_term_need = forms.BooleanField(label="The agreement meets a long-term need", required=False)
     wards = WardChoiceField(label="Wards served (optional)", queryset=ward_choices(), required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if new:
+            # A new agreement is monitored as often as its tier says unless the officer sets a frequency.
+            months = self.fields["reporting_every_months"]
+            months.required = False
+            months.help_text = tier_frequency_hint()
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organisation.objects.filter(archived_at__isnull=True, merged_into__isnull=True).order_by("name")

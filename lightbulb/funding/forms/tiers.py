@@ -16,14 +16,19 @@ class TierForm(forms.Form):
     min_value = MoneyField(
         label="Lowest value",
         allow_zero=True,
-        help_text="In pounds; the band includes this amount",
+        help_text=(
+            "In pounds; the band includes this amount. Tiers for a risk level run on from £0 to the penny: if one ends at £5,000 the next starts at £5,000.01"
+        ),
         error_messages={"required": "Enter the lowest value (0 for no lower limit)"},
     )
     max_value = MoneyField(
         label="Highest value (optional)",
         required=False,
         maximum=ABSURD_AMOUNT,
-        help_text="In pounds; the band includes this amount. Leave empty for no upper limit",
+        help_text=(
+            "In pounds; the band includes this amount. Leave empty for no upper limit: the highest tier for each risk level has none. "
+            "To add a band, give it the top of an existing tier's band (the same highest value, or none): that tier then ends a penny below it"
+        ),
     )
     risk_level = forms.ChoiceField(
         label="Risk level", choices=RiskLevel.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the risk level"}

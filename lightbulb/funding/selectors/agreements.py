@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from lightbulb.accounts.models import User
 from lightbulb.accounts.rules import is_member_of
@@ -27,10 +28,11 @@ from lightbulb.funding.models import (
     DueDiligenceRecord,
     PaymentBasis,
     ProcurementRoute,
+    ProportionalityTier,
     RiskLevel,
 )
 from lightbulb.funding.rules import can_manage_agreements, can_read_funding
-from lightbulb.funding.selectors.tiers import tier_for
+from lightbulb.funding.selectors.tiers import check_expires_on, tier_for
 from lightbulb.places.models import Ward
 
 # Committed money: everything from award on (planned and approved agreements are not spend yet).
@@ -102,17 +104,39 @@ def agreement_search(filters: AgreementFilters) -> QuerySet[Agreement]:
     return queryset
 
 
+def due_diligence_checks(agreement: Agreement, tier: ProportionalityTier | None) -> list[dict[str, Any]]:
+    """Each check the tier asks for or that was recorded, with the day it expires (an expired check counts as not done)."""
+    records = {record.check_code: record for record in DueDiligenceRecord.objects.filter(agreement=agreement).select_related("completed_by")}
+    required = list(tier.required_checks) if tier else []
+    today = timezone.localdate()
+    checks = []
+    for code, label in DueDiligenceCheck.choices:
+        record = records.get(code)
+        if code not in required and record is None:
+            continue
+        expires_on = check_expires_on(code, record.completed_on) if record else None
+        checks.append(
+            {
+                "code": code,
+                "label": label,
+                "required": code in required,
+                "record": record,
+                "expires_on": expires_on,
+                "expired": bool(expires_on and expires_on <= today),
+            }
+        )
+    return checks
+
+
+def agreement_checks(agreement: Agreement) -> list[dict[str, Any]]:
+    return due_diligence_checks(agreement, tier_for(agreement))
+
+
 def agreement_for_page(agreement: Agreement) -> dict[str, Any]:
     """Everything the agreement page shows, loaded in a fixed number of queries."""
     conditions = list(Condition.objects.filter(agreement=agreement).order_by("kind", "id"))
-    records = {record.check_code: record for record in DueDiligenceRecord.objects.filter(agreement=agreement).select_related("completed_by")}
     tier = tier_for(agreement)
-    required = list(tier.required_checks) if tier else []
-    checks = [
-        {"code": code, "label": label, "required": code in required, "record": records.get(code)}
-        for code, label in DueDiligenceCheck.choices
-        if code in required or code in records
-    ]
+    checks = due_diligence_checks(agreement, tier)
     transitions = list(AgreementTransition.objects.filter(agreement=agreement).select_related("by").order_by("at", "id"))
     return {
         "agreement": agreement,
@@ -120,7 +144,7 @@ def agreement_for_page(agreement: Agreement) -> dict[str, Any]:
         "conditions": conditions,
         "tier": tier,
         "checks": checks,
-        "missing": [check for check in checks if check["required"] and check["record"] is None],
+        "missing": [check for check in checks if check["required"] and (check["record"] is None or check["expired"])],
         "transitions": transitions,
         "next_statuses": [(status, AgreementStatus(status).label) for status in next_statuses(agreement.status)],
     }

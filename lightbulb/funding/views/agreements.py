@@ -107,14 +107,13 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         "accountable_officer": request.user.pk,
         "recipient_is_vcse": True,
         "recipient_is_sme": True,
-        "reporting_every_months": 3,
         "risk_level": "low",
         "payment_basis": "arrears",
     }
     organisation = _int(request.GET.get("organisation"))
     if organisation:
         initial["organisation"] = organisation
-    form = AgreementForm(request.POST or None, initial=initial)
+    form = AgreementForm(request.POST or None, initial=initial, new=True)
     if request.method == "POST" and form.is_valid():
         values, wards = _agreement_values(form)
         try:
@@ -238,4 +237,5 @@ def due_diligence(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Due-diligence check recorded.")
             return redirect(reverse("funding:agreement_detail", kwargs={"pk": agreement.pk}) + "#due-diligence")
-    return render(request, "funding/agreements/due_diligence.html", {"form": form, "agreement": agreement})
+    checks = selectors.agreement_checks(agreement)
+    return render(request, "funding/agreements/due_diligence.html", {"form": form, "agreement": agreement, "checks": checks})

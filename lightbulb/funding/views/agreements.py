@@ -19,6 +19,7 @@ from lightbulb.funding.forms.agreements import AgreementFilterForm, AgreementFor
 from lightbulb.funding.lifecycle import next_statuses
 from lightbulb.funding.rules import can_manage_agreements, can_read_funding
 from lightbulb.funding.selectors import agreements as selectors
+from lightbulb.funding.selectors.performance import agreement_performance
 from lightbulb.funding.services import agreements as services
 from lightbulb.funding.services.lifecycle import agreement_transition as transition_service
 
@@ -150,6 +151,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk)
     context = selectors.agreement_for_page(agreement)
     context["may_write"] = selectors.may_write(request)
+    context["performance"] = agreement_performance(agreement)
     return render(request, "funding/agreements/detail.html", context)
 
 

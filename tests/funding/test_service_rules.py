@@ -260,10 +260,12 @@ def test_only_officers_consider_and_complete(who, users, world):
         ({"recipient_registration_number": "<b>1</b>"}, "recipient_registration_number", "letters, numbers, spaces, hyphens or slashes"),
     ],
 )
-def test_agreement_update_refuses_what_the_form_refuses(values, field, message, users, world):
-    errors = _errors(lambda: agreement_services.agreement_update(acting_user=users[Role.OFFICER], agreement=world["agreement"], **values))
+def test_agreement_update_refuses_what_the_form_refuses(values, field, message, users, own_organisation):
+    # A planned agreement: once awarded, its terms change only through a variation (tests/funding/test_variations.py).
+    planned = live_agreement(users, own_organisation, status="planned", reference="AGR-PLANNED-1")
+    errors = _errors(lambda: agreement_services.agreement_update(acting_user=users[Role.OFFICER], agreement=planned, **values))
     assert any(message in text for text in errors[field]), errors
-    assert Agreement.objects.get(pk=world["agreement"].pk).title == "Riverside café grant"
+    assert Agreement.objects.get(pk=planned.pk).title == "Riverside café grant"
 
 
 def test_the_accountable_officer_must_be_an_officer(users, world):

@@ -17,9 +17,9 @@ from lightbulb.core.rules import SystemActor
 from lightbulb.funding.models import Agreement, MonitoringReturn, Payment
 from lightbulb.funding.selectors.payments import committed_total
 from lightbulb.funding.selectors.returns import return_deadlines
-from lightbulb.funding.services import agreements as agreement_services
 from lightbulb.funding.services import decommissioning as decommissioning_services
 from lightbulb.funding.services import lifecycle, payments, returns
+from lightbulb.funding.services.variations import VariationRequest, agreement_vary
 from tests.factories import UserFactory
 from tests.funding.factories_returns import live_agreement
 
@@ -48,6 +48,23 @@ def scheduled(users, own_organisation) -> Agreement:
     returns.returns_schedule(agreement=agreement, acting_user=officer)
     payments.payments_schedule(agreement=agreement, acting_user=officer)
     return agreement
+
+
+def _vary(agreement: Agreement, officer: Any, **changes: Any) -> None:
+    """Change awarded terms the only way they change: a recorded variation (a reduction gets its notice)."""
+    agreement_vary(
+        acting_user=officer,
+        agreement=agreement,
+        request=VariationRequest(
+            changes=changes,
+            reason="Test variation",
+            approved_by="Head of Communities",
+            approved_on=datetime.date(2025, 7, 1),
+            impact_assessment="Fewer sessions",
+            effective_date=datetime.date(2026, 1, 1),
+        ),
+    )
+    agreement.refresh_from_db()
 
 
 def _decommission(agreement: Agreement, users: dict[str, Any]) -> None:
@@ -115,11 +132,11 @@ def test_a_change_of_basis_schedules_only_what_is_left(scheduled, users):
     for payment in Payment.objects.filter(agreement=scheduled, status="scheduled"):
         payment.status = Payment.Status.CANCELLED
         payment.save()
-    agreement_services.agreement_update(acting_user=officer, agreement=scheduled, payment_basis="advance")
+    _vary(scheduled, officer, payment_basis="advance")
     payments.payments_schedule(agreement=scheduled, acting_user=officer)
     assert committed_total(scheduled.pk) == scheduled.amount
     # Back to arrears: instalments exist on that basis already, and nothing is left to split anyway.
-    agreement_services.agreement_update(acting_user=officer, agreement=scheduled, payment_basis="arrears")
+    _vary(scheduled, officer, payment_basis="arrears")
     assert payments.payments_schedule(agreement=scheduled, acting_user=officer) == []
     assert committed_total(scheduled.pk) == scheduled.amount
 
@@ -128,14 +145,14 @@ def test_nothing_is_scheduled_once_payments_reach_the_value(users, own_organisat
     agreement = live_agreement(users, own_organisation, payment_basis="milestones")
     officer = users[Role.OFFICER]
     payments.payment_milestone_add(agreement=agreement, acting_user=officer, milestone="All", due_date=datetime.date(2025, 9, 1), amount=agreement.amount)
-    agreement_services.agreement_update(acting_user=officer, agreement=agreement, payment_basis="advance")
+    _vary(agreement, officer, payment_basis="advance")
     with pytest.raises(ValidationError, match="nothing is left to schedule"):
         payments.payments_schedule(agreement=agreement, acting_user=officer)
 
 
 def test_the_value_cannot_be_cut_below_what_is_scheduled(scheduled, users):
     with pytest.raises(ValidationError) as caught:
-        agreement_services.agreement_update(acting_user=users[Role.OFFICER], agreement=scheduled, amount=Decimal(5000))
+        _vary(scheduled, users[Role.OFFICER], amount=Decimal(5000))
     assert "Payments of £12,000.00 are already scheduled or paid" in caught.value.message_dict["amount"][0]
     assert Agreement.objects.get(pk=scheduled.pk).amount == Decimal("12000.00")
 

@@ -29,6 +29,7 @@ from lightbulb.funding.rules import can_manage_agreements
 from lightbulb.funding.selectors.decommissioning import RESPONSE_DAYS, describe_gap, text_error
 from lightbulb.funding.selectors.tiers import check_label, missing_checks, tier_for
 from lightbulb.funding.services.agreements import AWARDED_TERMS, check_agreement, refuse_value_below_payments
+from lightbulb.funding.services.tiers import ADVANCE_TERMS, advance_payment_errors
 from lightbulb.funding.services.winding_down import agreement_wind_down
 from lightbulb.organisations.selectors import message_recipients
 
@@ -155,6 +156,7 @@ def _varied(locked: Agreement, request: VariationRequest, today: datetime.date) 
         errors.update(_reduction_errors(request, today))
     if not errors:
         errors.update(_tier_errors(varied, tier_for(locked)))
+        errors.update(advance_payment_errors(varied, snapshot(locked, ADVANCE_TERMS)))
     if errors:
         raise ValidationError(errors)
     return varied, changes, reduction

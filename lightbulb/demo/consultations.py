@@ -13,7 +13,7 @@ from lightbulb.compact.models import Commitment, Compact, Consultation, Consulta
 from lightbulb.compact.services import DEFAULT_COMMITMENTS
 from lightbulb.core.roles import Role
 from lightbulb.demo import words
-from lightbulb.demo.rows import at, dated
+from lightbulb.demo.rows import at, dated, slug
 from lightbulb.organisations.models import Organisation, OrganisationStatus
 
 if TYPE_CHECKING:
@@ -66,7 +66,8 @@ def _members(rng: random.Random, ctx: DemoContext, organisations: list[Organisat
     users, used = [], set()
     for organisation in organisations:
         first, last = rng.choice(words.FIRST_NAMES), rng.choice(words.LAST_NAMES)
-        email = f"{first.lower()}.{last.lower()}@member-{organisation.pk}.example"
+        # At the organisation's own invented domain (as its `hello@` address), never its database key: the same seed gives the same addresses.
+        email = f"{slug(first)}.{slug(last)}@{slug(organisation.name).replace('-', '')[:40]}.example"
         if email in used:
             continue
         used.add(email)

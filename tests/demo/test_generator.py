@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lightbulb.accounts.models import Membership, User
 from lightbulb.compact.models import Commitment, Compact, Consultation, ConsultationResponse
+from lightbulb.core.models import OrganisationMessage
 from lightbulb.core.roles import Role
 from lightbulb.core.rules import TWO_FACTOR_ROLES
 from lightbulb.demo import generator
@@ -26,6 +27,7 @@ from lightbulb.funding.models import (
     MonitoringReturn,
     Payment,
     ReturnFigure,
+    Variation,
 )
 from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import AreaOfWork, Contact, Organisation, OrganisationClaim, OrganisationIdentifier
@@ -53,14 +55,37 @@ def snapshot() -> dict[str, list]:
         "agreements": list(
             Agreement.objects.order_by("reference").values_list("reference", "title", "organisation__name", "status", "amount", "start_date", "end_date")
         ),
-        "returns": list(MonitoringReturn.objects.order_by("agreement__reference", "period_start").values_list("agreement__reference", "due_date", "status")),
-        "payments": list(Payment.objects.order_by("agreement__reference", "due_date", "amount").values_list("agreement__reference", "status", "paid_on")),
+        "returns": list(
+            MonitoringReturn.objects.order_by("agreement__reference", "period_start").values_list(
+                "agreement__reference", "period_end", "due_date", "status", "entered_by_council", "review_note"
+            )
+        ),
+        "payments": list(
+            Payment.objects.order_by("agreement__reference", "due_date", "amount").values_list("agreement__reference", "status", "amount", "paid_on", "reason")
+        ),
+        "decommissionings": list(
+            Decommissioning.objects.order_by("agreement__reference").values_list(
+                "agreement__reference", "stage", "notice_date", "funding_end_date", "notice_sent_outside"
+            )
+        ),
+        "variations": list(
+            Variation.objects.order_by("agreement__reference", "approved_on").values_list(
+                "agreement__reference", "changes", "approved_by", "approved_on", "is_reduction", "notice_date", "effective_date"
+            )
+        ),
+        "messages": list(
+            OrganisationMessage.objects.order_by("object_type", "subject", "created_at").values_list(
+                "organisation_name", "subject", "body", "route", "recipients", "sent_at"
+            )
+        ),
         "consultations": list(Consultation.objects.order_by("start_date").values_list("title", "start_date", "end_date")),
     }
 
 
 def wipe() -> None:
     for model in (
+        OrganisationMessage,
+        Variation,
         ConsultationResponse,
         Consultation,
         Commitment,

@@ -14,12 +14,16 @@ By responsibility:
 - `agreements`: the `seed_agreements` step, which plans them and writes them with their history;
 - `returns`, `payments`, `monitoring`: the `seed_returns_and_payments` step;
 - `decommissioning`: the `seed_decommissioning` step;
+- `variations`: the `seed_variations` step (an increase and a reduction of live agreements);
+- `messages`: the `seed_messages` step (held payments, notices and variations, as the outbox routes them);
 - `common`: what the steps share (`AgreementInfo`, the featured names, money helpers).
 """
 
 from lightbulb.demo.commissioning.agreements import seed_agreements
 from lightbulb.demo.commissioning.common import AgreementInfo
 from lightbulb.demo.commissioning.decommissioning import seed_decommissioning
+from lightbulb.demo.commissioning.messages import seed_messages
 from lightbulb.demo.commissioning.monitoring import seed_returns_and_payments
+from lightbulb.demo.commissioning.variations import seed_variations
 
-__all__ = ["AgreementInfo", "seed_agreements", "seed_decommissioning", "seed_returns_and_payments"]
+__all__ = ["AgreementInfo", "seed_agreements", "seed_decommissioning", "seed_messages", "seed_returns_and_payments", "seed_variations"]

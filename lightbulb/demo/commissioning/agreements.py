@@ -59,6 +59,7 @@ def _info(plan: Plan) -> AgreementInfo:
         awarded=S.AWARDED in plan.path,
         measured=[(condition.pk, condition.target, condition.unit) for condition in plan.conditions if condition.target is not None],
         feature=plan.feature,
+        funding_end=plan.funding_end,
     )
 
 

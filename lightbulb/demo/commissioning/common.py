@@ -45,6 +45,8 @@ class AgreementInfo:
     # (condition pk, target, unit) of the KPIs, outputs and outcomes a return reports against.
     measured: list[tuple[int, Decimal, str]] = field(default_factory=list)
     feature: str = ""
+    # The day a decommissioning ended the funding, before the term's last day (`end`); None when it ran its term.
+    funding_end: datetime.date | None = None
 
 
 @dataclass
@@ -56,6 +58,11 @@ class MonitoringContext:
     officer_id: int
     vcs_organisation_id: int
     vcs_user_id: int | None
+
+
+def ended_reason(funding_end: datetime.date) -> str:
+    """Why a payment was cancelled or a return withdrawn after a decommissioning, in the words the service records."""
+    return f"Funding ended on {funding_end:%-d %B %Y} (decommissioned)"
 
 
 def financial_year_start(day: datetime.date) -> datetime.date:

@@ -31,6 +31,13 @@ _IMPACT = {
     "exit_plan": "Stop taking new referrals eight weeks before the end; hand over case records securely; final monitoring return and report due one month after the end.",
 }
 
+# The closed one's notice went out before notices were issued here: recorded as sent outside Lightbulb, with why.
+_SENT_OUTSIDE = {
+    "notice_sent_outside": True,
+    "outside_reason": "The notice was handed to the chair of trustees at the contract review meeting and confirmed by letter the same day, "
+    "before the council issued notices through Lightbulb; the signed copy is on the contract file.",
+}
+
 
 def _decommissioning(info: AgreementInfo, prepared_by_id: int, rng: random.Random, **values: Any) -> Decommissioning:
     texts = {name: text.format(users=rng.randint(80, 400), volunteers=rng.randint(4, 25)) for name, text in _IMPACT.items()}
@@ -38,7 +45,7 @@ def _decommissioning(info: AgreementInfo, prepared_by_id: int, rng: random.Rando
         agreement_id=info.pk,
         prepared_by_id=prepared_by_id,
         reasons="The council's budget for this service has been cut and the need is now met by the integrated neighbourhood service.",
-        funding_end_date=info.end,
+        funding_end_date=info.funding_end or info.end,
         **texts,
     )
     for name, value in values.items():
@@ -84,7 +91,7 @@ def seed_decommissioning(rng: random.Random, scale: Scale, ctx: DemoContext) -> 
     )
     for name, months, response in ((DECOMMISSIONED, 4, True), (CLOSED_DECOMMISSIONED, 3, False)):
         info = featured[name]
-        notice = add_months(info.end, -months) - 7 * DAY
+        notice = add_months(info.funding_end or info.end, -months) - 7 * DAY
         rows.append(
             (
                 _decommissioning(
@@ -93,6 +100,7 @@ def seed_decommissioning(rng: random.Random, scale: Scale, ctx: DemoContext) -> 
                     rng,
                     stage=Decommissioning.Stage.COMPLETE,
                     notice_date=notice,
+                    **(_SENT_OUTSIDE if name == CLOSED_DECOMMISSIONED else {}),
                     response_due_date=notice + 28 * DAY,
                     organisation_response="We understand the decision and will work with you on the exit plan." if response else "",
                     responded_at=at(notice + 20 * DAY) if response else None,

@@ -24,6 +24,7 @@ from lightbulb.demo.commissioning.common import (
 from lightbulb.demo.commissioning.planning import AgreementPlanner, Plan, department_of
 from lightbulb.funding.models import AgreementKind, PaymentBasis, ProcurementRoute, RiskLevel
 from lightbulb.funding.services.returns import add_months
+from lightbulb.organisations.models import Contact, Organisation
 
 
 def featured_plans(planner: AgreementPlanner, today: datetime.date) -> list[Plan]:
@@ -46,21 +47,23 @@ def featured_plans(planner: AgreementPlanner, today: datetime.date) -> list[Plan
     plans.append(_feature(plan, VCS_NOTICE, [S.APPROVED, S.AWARDED, S.LIVE, S.UNDER_REVIEW]))
 
     # Six weeks' notice with no reason recorded: a Compact breach.
-    plan = planner.plan(rng.choice(others), add_months(today, -15).replace(day=1), kind=AgreementKind.CONTRACT, service=12)
+    # Its organisation has no e-mail address at all, so its notice is a letter to print and post.
+    plan = planner.plan(_unreachable_or(rng.choice(others), others), add_months(today, -15).replace(day=1), kind=AgreementKind.CONTRACT, service=12)
     _set_terms(plan, months=24, amount=Decimal(84_000), risk=RiskLevel.LOW, every=6, basis=PaymentBasis.ARREARS, officer=planner.others[3])
     plan.agreement.end_date = today - datetime.timedelta(days=18)
     plans.append(_feature(plan, SHORT_NOTICE, [S.APPROVED, S.AWARDED, S.LIVE, S.UNDER_REVIEW]))
 
-    # Decommissioned last month after proper notice, lessons learned recorded.
+    # Decommissioned last month after proper notice, lessons learned recorded, ten months before its term's end:
+    # the later advance payment is cancelled, the later return withdrawn, the return covering the last day cut short.
     plan = planner.plan(rng.choice(others), add_months(today, -26).replace(day=1), kind=AgreementKind.GRANT, service=14)
     _set_terms(plan, months=36, amount=Decimal(27_000), risk=RiskLevel.LOW, every=6, basis=PaymentBasis.ADVANCE, officer=planner.others[4])
-    plan.agreement.end_date = today - datetime.timedelta(days=35)
+    plan.funding_end = today - datetime.timedelta(days=35)
     plans.append(_feature(plan, DECOMMISSIONED, [S.APPROVED, S.AWARDED, S.LIVE, S.UNDER_REVIEW, S.DECOMMISSIONED]))
 
-    # One decommissioned and closed well over a year ago.
+    # One decommissioned and closed well over a year ago, halfway through a reporting period of its third year.
     plan = planner.plan(rng.choice(others), add_months(today, -44).replace(day=1), kind=AgreementKind.CONTRACT, service=10)
     _set_terms(plan, months=36, amount=Decimal(120_000), risk=RiskLevel.LOW, every=6, basis=PaymentBasis.ARREARS, officer=planner.others[0])
-    plan.agreement.end_date = add_months(today, -20)
+    plan.funding_end = add_months(plan.agreement.start_date, 27) - DAY
     plans.append(_feature(plan, CLOSED_DECOMMISSIONED, [S.APPROVED, S.AWARDED, S.LIVE, S.UNDER_REVIEW, S.DECOMMISSIONED, S.CLOSED]))
 
     # Under review, a decommissioning being prepared.
@@ -68,6 +71,24 @@ def featured_plans(planner: AgreementPlanner, today: datetime.date) -> list[Plan
     _set_terms(plan, months=24, amount=Decimal(30_000), risk=RiskLevel.LOW, every=6, basis=PaymentBasis.ARREARS, officer=planner.officer)
     plans.append(_feature(plan, DRAFT_DECOMMISSION, [S.APPROVED, S.AWARDED, S.LIVE, S.UNDER_REVIEW]))
     return plans
+
+
+def _unreachable_or(drawn: Organisation, organisations: list[Organisation]) -> Organisation:
+    """An organisation with no e-mail address at all (none of its own, no consenting contact with one), else `drawn`.
+
+    `drawn` is still drawn, so the choice leaves the step's random stream as it was.
+    """
+    if not drawn.email and not _emailed_contacts([drawn.pk]):
+        return drawn
+    candidates = [organisation for organisation in organisations[:500] if not organisation.email]
+    emailed = _emailed_contacts([organisation.pk for organisation in candidates])
+    return next((organisation for organisation in candidates if organisation.pk not in emailed), drawn)
+
+
+def _emailed_contacts(pks: list[int]) -> set[int]:
+    """Of these organisations, those with a contact who consented and has an e-mail address."""
+    contacts = Contact.objects.filter(organisation_id__in=pks, consent_given_on__isnull=False).exclude(email="")
+    return set(contacts.values_list("organisation_id", flat=True))
 
 
 def _set_terms(plan: Plan, *, months: int, amount: Decimal, risk: str, every: int, basis: str, officer: User) -> None:

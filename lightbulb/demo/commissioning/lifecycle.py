@@ -94,7 +94,7 @@ def path_dates(plan: Plan, today: datetime.date, rng: random.Random) -> list[dat
 
 def _wanted_dates(plan: Plan, rng: random.Random) -> dict[S, datetime.date]:
     """The day each status would come on this agreement's timetable, before keeping them in order."""
-    start, end = plan.agreement.start_date, plan.agreement.end_date
+    start, end = plan.agreement.start_date, plan.funding_end or plan.agreement.end_date
     return {
         S.APPROVED: start - datetime.timedelta(days=rng.randint(30, 60)),
         S.AWARDED: start - datetime.timedelta(days=rng.randint(5, 28)),

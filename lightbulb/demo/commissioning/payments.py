@@ -1,4 +1,4 @@
-"""An agreement's payments on its own schedule: mostly paid within 30 days, a few late, held or clawed back."""
+"""An agreement's payments on its own schedule: mostly paid within 30 days, a few late, held or clawed back; cancelled after a decommissioning."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 from decimal import Decimal
 
 from lightbulb.demo import words
-from lightbulb.demo.commissioning.common import DAY, PENNY, PS, STILL_RUNNING, VCS_RETURNS, AgreementInfo, MonitoringContext, split
+from lightbulb.demo.commissioning.common import DAY, PENNY, PS, STILL_RUNNING, VCS_RETURNS, AgreementInfo, MonitoringContext, ended_reason, split
 from lightbulb.demo.rows import at
 from lightbulb.funding.models import Payment, PaymentBasis
 from lightbulb.funding.services.returns import add_months, reporting_periods
@@ -41,7 +41,10 @@ def _schedule(info: AgreementInfo) -> list[tuple[datetime.date, Decimal, str]]:
 def _payment(info: AgreementInfo, mc: MonitoringContext, due: datetime.date, amount: Decimal, milestone: str) -> Payment:
     payment = Payment(agreement_id=info.pk, due_date=due, amount=amount, basis=info.basis, milestone=milestone, created_at=at(info.start - 7 * DAY))
     payment.updated_at = payment.created_at
-    if due <= mc.today and info.went_live:
+    if info.funding_end is not None and due > info.funding_end:
+        # Due after a decommissioning ended the funding: cancelled when it was completed, never paid.
+        payment.status, payment.reason, payment.updated_at = PS.CANCELLED, ended_reason(info.funding_end), at(info.funding_end, 30)
+    elif due <= mc.today and info.went_live:
         _settle(payment, info, mc)
     return payment
 

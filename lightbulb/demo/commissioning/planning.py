@@ -58,6 +58,8 @@ class Plan:
     previous: Plan | None = None
     successor: str = ""  # "recommissioned" or "extended" when a later agreement follows this one
     feature: str = ""
+    # A decommissioning ended the funding on this day, before the agreed term's end (`agreement.end_date`).
+    funding_end: datetime.date | None = None
 
 
 class AgreementPlanner:

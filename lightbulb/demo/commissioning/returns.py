@@ -1,7 +1,10 @@
 """Monitoring returns on an agreement's reporting schedule, in the states time has left them.
 
 Most are accepted; a few are submitted and waiting, queried, or overdue (more of them on the
-demo officer's agreements, so their dashboard has some to chase).
+demo officer's agreements, so their dashboard has some to chase). Returns the organisation had no
+portal member to submit were entered by the accountable officer (`entered_by_council`). After a
+decommissioning, returns for periods after the funding ended are withdrawn and the one covering
+its last day ends on it.
 """
 
 from __future__ import annotations
@@ -11,15 +14,15 @@ import random
 from decimal import Decimal
 
 from lightbulb.demo import words
-from lightbulb.demo.commissioning.common import DAY, RS, STILL_RUNNING, VCS_RETURNS, AgreementInfo, MonitoringContext
+from lightbulb.demo.commissioning.common import DAY, RS, STILL_RUNNING, VCS_RETURNS, AgreementInfo, MonitoringContext, ended_reason
 from lightbulb.demo.rows import at
 from lightbulb.funding.models import MonitoringReturn, ReturnFigure
 from lightbulb.funding.services.returns import reporting_periods, return_due_date
 
 
 def returns_for(info: AgreementInfo, mc: MonitoringContext) -> list[tuple[MonitoringReturn, list[ReturnFigure]]]:
-    """Every return the agreement's schedule asks for, with its figures once submitted."""
-    periods = reporting_periods(info.start, info.end, info.every_months)
+    """Every return the agreement's schedule asks for, with its figures once submitted; after a decommissioning, wound down."""
+    periods, withdrawn = _periods(info)
     dues = [return_due_date(end) for _start, end in periods]
     last_past = max((index for index, due in enumerate(dues) if due <= mc.today), default=-1)
     rows = []
@@ -36,7 +39,34 @@ def returns_for(info: AgreementInfo, mc: MonitoringContext) -> list[tuple[Monito
             if status in (RS.ACCEPTED, RS.QUERIED):
                 _review(item, info, mc, submitted)
         rows.append((item, figures))
-    return rows
+    return rows + [(item, []) for item in withdrawn]
+
+
+def _periods(info: AgreementInfo) -> tuple[list[tuple[datetime.date, datetime.date]], list[MonitoringReturn]]:
+    """The periods to report on, and the returns withdrawn after a decommissioning ended the funding (as the wind-down leaves them).
+
+    The period covering the last day of funding ends on it (the final return); later periods are no longer asked for.
+    """
+    periods = reporting_periods(info.start, info.end, info.every_months)
+    ended = info.funding_end
+    if ended is None:
+        return periods, []
+    kept = [(start, min(end, ended)) for start, end in periods if start <= ended]
+    withdrawn = [
+        MonitoringReturn(
+            agreement_id=info.pk,
+            period_start=start,
+            period_end=end,
+            due_date=return_due_date(end),
+            status=RS.WITHDRAWN,
+            review_note=ended_reason(ended),
+            created_at=at(info.start),
+            updated_at=at(ended, 30),
+        )
+        for start, end in periods
+        if start > ended
+    ]
+    return kept, withdrawn
 
 
 def _return_status(info: AgreementInfo, due: datetime.date, mc: MonitoringContext, latest: bool) -> str:
@@ -68,6 +98,8 @@ def _submit(item: MonitoringReturn, info: AgreementInfo, mc: MonitoringContext, 
     submitted = min(mc.today, max(period_end + DAY, item.due_date + datetime.timedelta(days=lateness)))
     item.submitted_at = at(submitted, rng.randint(0, 400))
     item.submitted_by_id = mc.vcs_user_id if info.organisation_id == mc.vcs_organisation_id and mc.vcs_user_id else info.officer_id
+    # With no portal member to submit it, the return came by post or e-mail and the accountable officer entered it.
+    item.entered_by_council = item.submitted_by_id == info.officer_id
     item.narrative = rng.choice(words.RETURN_NARRATIVES)
     item.updated_at = item.submitted_at
     return submitted

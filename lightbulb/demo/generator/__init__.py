@@ -26,7 +26,7 @@ import random
 from django.db import transaction
 
 from lightbulb.demo import words
-from lightbulb.demo.commissioning import seed_agreements, seed_decommissioning, seed_returns_and_payments
+from lightbulb.demo.commissioning import seed_agreements, seed_decommissioning, seed_messages, seed_returns_and_payments, seed_variations
 from lightbulb.demo.consultations import seed_compact
 from lightbulb.demo.generator.context import (
     COUNCIL_GRANT_PREFIX,
@@ -78,7 +78,10 @@ STEPS: list[Step] = [
     seed_agreements,
     seed_returns_and_payments,
     seed_decommissioning,
+    seed_variations,
     seed_compact,
+    # Last: messages are routed to the portal members the Compact step gives some organisations.
+    seed_messages,
 ]
 
 

@@ -120,3 +120,11 @@ def test_only_officers_print_letters(role, users, client_for, django_capture_on_
     decommissioning = _issue(users, organisation, django_capture_on_commit_callbacks)
     message = OrganisationMessage.objects.get(object_id=str(decommissioning.pk))
     assert client_for(role).get(reverse("core:message_letter", kwargs={"pk": message.pk})).status_code == 403
+
+
+def test_a_held_payment_shows_in_the_portal_with_its_reason(users, own_organisation, client_for):
+    agreement = live_agreement(users, own_organisation)
+    payment = PaymentFactory(agreement=agreement, amount=Decimal(3000))
+    payments.payment_hold(payment=payment, acting_user=users[Role.OFFICER], reason="Insurance certificate expired")
+    page = visible_text(client_for(Role.VCS).get(reverse("funding:portal_returns")).content)
+    assert f"The council is holding the payment of £3,000.00 due on {payment.due_date:%-d %B %Y}. Why: Insurance certificate expired" in page

@@ -15,7 +15,7 @@ from lightbulb.accounts.models import Membership, User
 from lightbulb.core.access import object_for_user
 from lightbulb.core.registry import Deadline
 from lightbulb.core.rules import allowed
-from lightbulb.funding.models import Agreement, Condition, MonitoringReturn, ReturnAttachment, ReturnFigure
+from lightbulb.funding.models import Agreement, Condition, MonitoringReturn, Payment, ReturnAttachment, ReturnFigure
 from lightbulb.funding.rules import can_read_return_files, can_read_returns, can_review_returns, can_use_portal_returns
 
 OUTSTANDING = (MonitoringReturn.Status.DUE, MonitoringReturn.Status.QUERIED)
@@ -125,12 +125,13 @@ def member_organisation_ids(user: User) -> list[int]:
 
 
 def portal_agreements(user: User) -> QuerySet[Agreement]:
-    """The agreements of the organisations `user` is a verified member of, with their returns."""
+    """The agreements of the organisations `user` is a verified member of, with their returns and any payment the council holds."""
     returns = with_overdue(MonitoringReturn.objects.order_by("due_date", "id"))
+    held = Payment.objects.filter(status=Payment.Status.HELD).order_by("due_date", "id")
     return (
         Agreement.objects.filter(organisation__memberships__user=user, archived_at__isnull=True)
         .select_related("organisation")
-        .prefetch_related(Prefetch("returns", queryset=returns))
+        .prefetch_related(Prefetch("returns", queryset=returns), Prefetch("payments", queryset=held, to_attr="held_payments"))
         .order_by("organisation__name", "-start_date", "pk")
         .distinct()
     )

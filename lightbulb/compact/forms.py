@@ -8,7 +8,7 @@ from django import forms
 
 from lightbulb.compact.models import CompactRule
 from lightbulb.compact.services import short_consultation_message
-from lightbulb.core.forms import FilterForm, GovukDateField, no_markup
+from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
 
 LONG_TEXT = 10_000
 
@@ -46,7 +46,7 @@ class CommitmentForm(forms.Form):
     )
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(VersionedForm):
     title = forms.CharField(
         label="Title",
         max_length=300,

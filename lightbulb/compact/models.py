@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from lightbulb.core.locking import version_field
 from lightbulb.core.models import TimeStampedModel
 
 
@@ -60,6 +61,7 @@ class Consultation(TimeStampedModel):
     you_said_we_did = models.TextField('"You said, we did" summary', blank=True)
     summary_published_on = models.DateField(null=True, blank=True)
 
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:

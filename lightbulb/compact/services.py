@@ -15,6 +15,7 @@ from lightbulb.compact.models import Commitment, Compact, CompactRule, Consultat
 from lightbulb.compact.rules import can_manage_compact, can_manage_consultations, can_respond_to_consultation
 from lightbulb.core.audit import audit_event_record, diff, snapshot
 from lightbulb.core.checks import INVALID_CHOICE, FieldChecks
+from lightbulb.core.locking import lock_for_edit, version_advance
 from lightbulb.core.rules import require
 from lightbulb.organisations.models import Organisation
 
@@ -203,19 +204,24 @@ def consultation_create(*, acting_user: Any, data: dict[str, Any]) -> Consultati
 
 
 @transaction.atomic
-def consultation_update(*, acting_user: Any, consultation: Consultation, data: dict[str, Any]) -> Consultation:
+def consultation_update(*, acting_user: Any, consultation: Consultation, data: dict[str, Any], expected_version: int | None = None) -> Consultation:
+    """Change a consultation; with `expected_version`, one changed since the officer opened it is refused (StaleEdit)."""
     require(can_manage_consultations, acting_user, consultation, message=CONSULTATION_MESSAGE)
+    lock_for_edit(consultation, expected_version, data if isinstance(data, dict) else {})
     values = _consultation_checked(data)
     before = snapshot(consultation, CONSULTATION_FIELDS)
     for name, value in values.items():
         setattr(consultation, name, value)
     consultation.full_clean()
     consultation.save()
+    changes = diff(before, snapshot(consultation, CONSULTATION_FIELDS))
+    if changes:
+        version_advance(consultation)
     audit_event_record(
         actor=acting_user,
         action="consultation_update",
         obj=consultation,
-        changes=diff(before, snapshot(consultation, CONSULTATION_FIELDS)),
+        changes=changes,
         summary=f"Consultation changed: {consultation.title}",
     )
     return consultation

@@ -159,10 +159,10 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
 @permission_required(can_manage_consultations)
 def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = selectors.get_consultation_for_user(request, pk, write=True)
-    form = ConsultationForm(request.POST or None, initial=_consultation_initial(consultation))
+    form = ConsultationForm(request.POST or None, initial=_consultation_initial(consultation) | {"version": consultation.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.consultation_update(acting_user=request.user, consultation=consultation, data=form.cleaned_data)
+            services.consultation_update(acting_user=request.user, consultation=consultation, data=form.cleaned_data, expected_version=form.expected_version)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -16,6 +16,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
+from lightbulb.core.locking import StaleEdit
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -340,6 +342,11 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, default_fie
     Services raise ValidationError keyed by model field; a key the form has no
     field for (or an error without keys) goes to `default_field` or the top.
     """
+    if isinstance(error, StaleEdit) and "version" in form.fields and form.is_bound:
+        # The person's own input stays; saving again (once they have read what changed) goes through.
+        data: Any = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict, both copy
+        data[form.add_prefix("version")] = str(error.current_version)
+        form.data = data
     if hasattr(error, "error_dict"):
         for name, messages in error.message_dict.items():
             target = name if name in form.fields else default_field
@@ -348,6 +355,36 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, default_fie
     else:
         for message in error.messages:
             form.add_error(default_field, message)
+
+
+class _VersionField(forms.IntegerField):
+    """The hidden version: a value edited into nonsense is no version (the save is not checked), not an error nobody can see."""
+
+    def clean(self, value: Any) -> int | None:
+        try:
+            number: int | None = super().clean(value)
+        except ValidationError:
+            return None
+        return number
+
+
+class VersionedForm(forms.Form):
+    """An edit form that carries the version of the record it was opened at (see `core.locking`).
+
+    Give it the record's version in `initial["version"]`. After cleaning, the version is taken out of
+    `cleaned_data` (so `**form.cleaned_data` still fits the service) into `expected_version`, which the
+    view passes to the update service; on a create form it is None.
+    """
+
+    version = _VersionField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
+
+    expected_version: int | None = None
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        cleaned = getattr(self, "cleaned_data", None)
+        if cleaned is not None:
+            self.expected_version = cleaned.pop("version", None)
 
 
 class FilterForm(forms.Form):

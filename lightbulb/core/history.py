@@ -12,7 +12,7 @@ from django.shortcuts import render
 from lightbulb.core.audit import audit_events_for
 
 # Fields the system keeps for itself; a person reading the history has no use for them.
-BOOKKEEPING_FIELDS = frozenset({"human_edited_fields", "name_key", "created_at", "updated_at"})
+BOOKKEEPING_FIELDS = frozenset({"human_edited_fields", "name_key", "created_at", "updated_at", "version"})
 
 
 def _field(model: type[models.Model], name: str) -> Any:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from lightbulb.core.forms import FilterForm, GovukDateField, no_markup
+from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
 from lightbulb.core.registry import registry
 from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import AreaOfWork, IdentifierScheme, LegalForm, OrganisationStatus
@@ -69,7 +69,7 @@ def _past_date(value: datetime.date | None, label: str) -> None:
         raise ValidationError(f"{label} must be today or in the past")
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(VersionedForm):
     name = forms.CharField(
         label="Name",
         max_length=300,
@@ -199,7 +199,7 @@ class IdentifierForm(forms.Form):
         return cleaned
 
 
-class ContactForm(forms.Form):
+class ContactForm(VersionedForm):
     name = forms.CharField(
         label="Full name",
         max_length=200,

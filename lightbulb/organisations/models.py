@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from lightbulb.core.locking import version_field
 from lightbulb.core.models import ArchivableModel, TimeStampedModel
 
 
@@ -82,6 +83,7 @@ class Organisation(ArchivableModel):
     # Lower-cased, punctuation-free name used by search and duplicate detection.
     name_key = models.CharField(max_length=300, db_index=True, editable=False, default="")
 
+    version = version_field()
     history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
@@ -158,6 +160,7 @@ class Contact(TimeStampedModel):
     consent_given_on = models.DateField("Date consent was given", null=True, blank=True)
     retain_until = models.DateField("Keep until")
 
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:

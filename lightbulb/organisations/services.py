@@ -14,6 +14,7 @@ from django.utils import timezone
 from lightbulb.accounts.models import Membership
 from lightbulb.core.audit import _plain, audit_event_record, diff, snapshot
 from lightbulb.core.checks import FieldChecks, as_text
+from lightbulb.core.locking import lock_for_edit, version_advance
 from lightbulb.core.models import AuditEvent
 from lightbulb.core.rules import require
 from lightbulb.organisations.identifiers import parse_identifier
@@ -216,14 +217,22 @@ def organisation_create(*, acting_user: Any, name: str, **fields: Any) -> Organi
 
 
 @transaction.atomic
-def organisation_update(*, acting_user: Any, organisation: Organisation, changes: dict[str, Any], summary: str = "Details changed") -> dict[str, list[Any]]:
-    """Change typed fields (and wards served, areas of work); returns {field: [before, after]} of what really changed."""
+def organisation_update(
+    *, acting_user: Any, organisation: Organisation, changes: dict[str, Any], summary: str = "Details changed", expected_version: int | None = None
+) -> dict[str, list[Any]]:
+    """Change typed fields (and wards served, areas of work); returns {field: [before, after]} of what really changed.
+
+    With `expected_version` (the version the officer's form was opened at), a record changed since is refused (StaleEdit).
+    """
     require(can_manage_register, acting_user, organisation, message="Only council officers change the register.")
-    return _organisation_change(acting_user=acting_user, organisation=organisation, changes=changes, summary=summary)
+    return _organisation_change(acting_user=acting_user, organisation=organisation, changes=changes, summary=summary, expected_version=expected_version)
 
 
-def _organisation_change(*, acting_user: Any, organisation: Organisation, changes: dict[str, Any], summary: str) -> dict[str, list[Any]]:
+def _organisation_change(
+    *, acting_user: Any, organisation: Organisation, changes: dict[str, Any], summary: str, expected_version: int | None = None
+) -> dict[str, list[Any]]:
     """The change itself, for `organisation_update` and the portal's `organisation_profile_update`, which each ask who may make it."""
+    lock_for_edit(organisation, expected_version, changes)
     _check_fields(changes, EDITABLE_FIELDS + RELATED_FIELDS)
     changes = _checked(changes, _ORGANISATION_CHECKS)
     plain_changes = {key: value for key, value in changes.items() if key not in RELATED_FIELDS}
@@ -242,6 +251,7 @@ def _organisation_change(*, acting_user: Any, organisation: Organisation, change
     delta.update(_set_related(organisation, changes))
     if not delta:
         return {}
+    version_advance(organisation)
     audit_event_record(actor=acting_user, action="organisation_update", obj=organisation, changes=delta, summary=summary, organisation_id=organisation.pk)
     return delta
 
@@ -408,9 +418,13 @@ def contact_create(*, acting_user: Any, organisation: Organisation, **fields: An
 
 
 @transaction.atomic
-def contact_update(*, acting_user: Any, contact: Contact, changes: dict[str, Any]) -> list[str]:
-    """Change a contact; returns the names of the fields that changed (not their values: personal data)."""
+def contact_update(*, acting_user: Any, contact: Contact, changes: dict[str, Any], expected_version: int | None = None) -> list[str]:
+    """Change a contact; returns the names of the fields that changed (not their values: personal data).
+
+    With `expected_version`, a contact changed since the officer opened it is refused (StaleEdit).
+    """
     require(can_manage_register, acting_user, contact.organisation, message="Only council officers change contacts.")
+    lock_for_edit(contact, expected_version, changes)
     _check_fields(changes, CONTACT_FIELDS)
     changes = _checked(changes, _CONTACT_CHECKS)
     before = snapshot(contact, CONTACT_FIELDS)
@@ -421,6 +435,7 @@ def contact_update(*, acting_user: Any, contact: Contact, changes: dict[str, Any
         return []
     contact.full_clean()
     contact.save()
+    version_advance(contact)
     audit_event_record(
         actor=acting_user,
         action="contact_update",

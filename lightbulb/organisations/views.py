@@ -118,11 +118,18 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(organisation, name) for name in services.EDITABLE_FIELDS}
     initial["wards_served"] = list(organisation.wards_served.all())
     initial["areas_of_work"] = list(organisation.areas_of_work.all())
+    initial["version"] = organisation.version
     form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = services.organisation_update(acting_user=request.user, organisation=organisation, changes=_organisation_changes(form.cleaned_data))
-        messages.success(request, "The details have been saved." if changed else "Nothing was changed.")
-        return _detail(organisation.pk)
+        try:
+            changed = services.organisation_update(
+                acting_user=request.user, organisation=organisation, changes=_organisation_changes(form.cleaned_data), expected_version=form.expected_version
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The details have been saved." if changed else "Nothing was changed.")
+            return _detail(organisation.pk)
     return render(request, "organisations/form.html", {"form": form, "title": f"Change {organisation.name}", "organisation": organisation})
 
 
@@ -200,11 +207,18 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk, write=True)
     contact = selectors.contact_get(organisation, contact_pk)
-    form = ContactForm(request.POST or None, initial={name: getattr(contact, name) for name in services.CONTACT_FIELDS})
+    initial = {name: getattr(contact, name) for name in services.CONTACT_FIELDS} | {"version": contact.version}
+    form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = services.contact_update(acting_user=request.user, contact=contact, changes=_contact_values(form.cleaned_data))
-        messages.success(request, "The contact has been updated." if changed else "Nothing was changed.")
-        return redirect(reverse("organisations:detail", kwargs={"pk": organisation.pk}) + "#contacts")
+        try:
+            changed = services.contact_update(
+                acting_user=request.user, contact=contact, changes=_contact_values(form.cleaned_data), expected_version=form.expected_version
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The contact has been updated." if changed else "Nothing was changed.")
+            return redirect(reverse("organisations:detail", kwargs={"pk": organisation.pk}) + "#contacts")
     return render(request, "organisations/contact_form.html", {"form": form, "organisation": organisation, "title": f"Change {contact.name}"})
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from lightbulb.core.forms import FilterForm, GovukDateField, no_markup
+from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
 from lightbulb.places import selectors
 from lightbulb.places.models import Locality, Ward
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
@@ -63,7 +63,7 @@ class WardChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.gss_code})"
 
 
-class WardForm(forms.Form):
+class WardForm(VersionedForm):
     name = forms.CharField(label="Ward name", max_length=200, validators=[no_markup])
     gss_code = forms.CharField(
         label="GSS code", max_length=20, help_text="E05 then 6 numbers, for example E05001234", widget=forms.TextInput(attrs={"class": "govuk-input--width-10"})
@@ -85,7 +85,7 @@ class WardForm(forms.Form):
         return code
 
 
-class CouncillorForm(forms.Form):
+class CouncillorForm(VersionedForm):
     name = forms.CharField(label="Full name", max_length=200, validators=[no_markup])
     ward = WardChoiceField(
         label="Ward", queryset=Ward.objects.none(), empty_label="Choose a ward", error_messages={"invalid_choice": "Choose a ward from the list"}
@@ -115,7 +115,7 @@ class WardMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.gss_code}){locality}"
 
 
-class LocalityForm(forms.Form):
+class LocalityForm(VersionedForm):
     name = forms.CharField(label="Locality name", max_length=200, validators=[no_markup])
     description = forms.CharField(label="Description", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=[no_markup])
     wards = WardMultipleChoiceField(

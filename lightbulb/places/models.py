@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from lightbulb.core.locking import version_field
 from lightbulb.core.models import TimeStampedModel
 
 ward_code_validator = RegexValidator(r"^E05\d{6}$", "Enter a ward code like E05001234 (E05 then 6 numbers)")
@@ -33,6 +34,7 @@ class Locality(TimeStampedModel):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
 
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -50,6 +52,7 @@ class Ward(TimeStampedModel):
     # GeoJSON geometry of the boundary, when boundary data has been loaded.
     boundary = models.JSONField(null=True, blank=True)
 
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -69,6 +72,7 @@ class Councillor(TimeStampedModel):
     # The user account of the councillor, when they sign in.
     user = models.OneToOneField("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="councillor")
 
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:

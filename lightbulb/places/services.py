@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
 from lightbulb.core.checks import REQUIRED, FieldChecks, as_text
+from lightbulb.core.locking import lock_for_edit, version_advance
 from lightbulb.core.rules import require
 from lightbulb.places.models import Council, Councillor, Locality, Postcode, Ward
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
@@ -131,8 +132,13 @@ def locality_create(*, acting_user: Any, name: str, description: str = "", wards
 
 
 @transaction.atomic
-def locality_update(*, acting_user: Any, locality: Locality, name: str, description: str = "", wards: Iterable[Ward] | None = None) -> Locality:
+def locality_update(
+    *, acting_user: Any, locality: Locality, name: str, description: str = "", wards: Iterable[Ward] | None = None, expected_version: int | None = None
+) -> Locality:
+    """Change a locality; with `expected_version`, one changed since the officer opened it is refused (StaleEdit)."""
     require(can_manage_places, acting_user, locality, message=PLACES_MESSAGE)
+    submitted = {"name": name, "description": description} | ({} if wards is None else {"wards": wards})
+    lock_for_edit(locality, expected_version, submitted)
     name, description, wards = _locality_checked(name, description, wards, current=locality)
     before = snapshot(locality, LOCALITY_FIELDS)
     locality.name = name
@@ -141,6 +147,7 @@ def locality_update(*, acting_user: Any, locality: Locality, name: str, descript
     locality.save()
     changes = diff(before, snapshot(locality, LOCALITY_FIELDS)) | _assign_wards(locality, wards)
     if changes:
+        version_advance(locality)
         audit_event_record(actor=acting_user, action="locality_update", obj=locality, changes=changes, summary="Locality changed")
     return locality
 
@@ -173,8 +180,10 @@ def ward_create(*, acting_user: Any, gss_code: str, name: str, locality: Localit
 
 
 @transaction.atomic
-def ward_update(*, acting_user: Any, ward: Ward, gss_code: str, name: str, locality: Locality | None) -> Ward:
+def ward_update(*, acting_user: Any, ward: Ward, gss_code: str, name: str, locality: Locality | None, expected_version: int | None = None) -> Ward:
+    """Change a ward; with `expected_version`, one changed since the officer opened it is refused (StaleEdit)."""
     require(can_manage_places, acting_user, ward, message=PLACES_MESSAGE)
+    lock_for_edit(ward, expected_version, {"gss_code": gss_code, "name": name, "locality": locality})
     gss_code, name, locality = _ward_checked(gss_code, name, locality, current=ward)
     before = snapshot(ward, WARD_FIELDS)
     ward.gss_code, ward.name, ward.locality = gss_code, name, locality
@@ -182,6 +191,7 @@ def ward_update(*, acting_user: Any, ward: Ward, gss_code: str, name: str, local
     ward.save()
     changes = diff(before, snapshot(ward, WARD_FIELDS))
     if changes:
+        version_advance(ward)
         audit_event_record(actor=acting_user, action="ward_update", obj=ward, changes=changes, summary="Ward changed")
     return ward
 
@@ -325,11 +335,13 @@ def councillor_create(
 
 
 @transaction.atomic
-def councillor_update(*, acting_user: Any, councillor: Councillor, **fields: Any) -> Councillor:
+def councillor_update(*, acting_user: Any, councillor: Councillor, expected_version: int | None = None, **fields: Any) -> Councillor:
+    """Change a councillor's details; with `expected_version`, a record changed since the officer opened it is refused (StaleEdit)."""
     require(can_manage_places, acting_user, councillor, message=PLACES_MESSAGE)
     unknown = set(fields) - set(COUNCILLOR_FIELDS)
     if unknown:
         raise ValueError(f"Unknown councillor fields: {', '.join(sorted(unknown))}")
+    lock_for_edit(councillor, expected_version, fields)
     fields = _councillor_checked(fields)
     _check_term(fields.get("term_start", councillor.term_start), fields.get("term_end", councillor.term_end))
     before = snapshot(councillor, COUNCILLOR_FIELDS)
@@ -340,6 +352,7 @@ def councillor_update(*, acting_user: Any, councillor: Councillor, **fields: Any
     councillor.save()
     changes = diff(before, snapshot(councillor, COUNCILLOR_FIELDS))
     if changes:
+        version_advance(councillor)
         audit_event_record(actor=acting_user, action="councillor_update", obj=councillor, changes=changes, summary="Councillor details changed")
     return councillor
 

@@ -117,11 +117,11 @@ def ward_create(request: HttpRequest) -> HttpResponse:
 @permission_required(can_manage_places)
 def ward_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ward = selectors.ward_get(pk)
-    initial = {"name": ward.name, "gss_code": ward.gss_code, "locality": ward.locality_id}
+    initial = {"name": ward.name, "gss_code": ward.gss_code, "locality": ward.locality_id, "version": ward.version}
     form = WardForm(request.POST or None, initial=initial, instance=ward)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ward_update(acting_user=request.user, ward=ward, **form.cleaned_data)
+            services.ward_update(acting_user=request.user, ward=ward, expected_version=form.expected_version, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -193,11 +193,11 @@ def councillor_create(request: HttpRequest) -> HttpResponse:
 @permission_required(can_manage_places)
 def councillor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     councillor = selectors.councillor_get(pk)
-    initial = {name: getattr(councillor, name) for name in services.COUNCILLOR_FIELDS}
+    initial = {name: getattr(councillor, name) for name in services.COUNCILLOR_FIELDS} | {"version": councillor.version}
     form = CouncillorForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.councillor_update(acting_user=request.user, councillor=councillor, **form.cleaned_data)
+            services.councillor_update(acting_user=request.user, councillor=councillor, expected_version=form.expected_version, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -240,11 +240,11 @@ def locality_create(request: HttpRequest) -> HttpResponse:
 @permission_required(can_manage_places)
 def locality_edit(request: HttpRequest, pk: int) -> HttpResponse:
     locality = selectors.locality_get(pk)
-    initial = {"name": locality.name, "description": locality.description, "wards": [w.pk for w in locality.wards.all()]}
+    initial = {"name": locality.name, "description": locality.description, "wards": [w.pk for w in locality.wards.all()], "version": locality.version}
     form = LocalityForm(request.POST or None, initial=initial, instance=locality)
     if request.method == "POST" and form.is_valid():
         try:
-            services.locality_update(acting_user=request.user, locality=locality, **form.cleaned_data)
+            services.locality_update(acting_user=request.user, locality=locality, expected_version=form.expected_version, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from lightbulb.core.forms import FigureField, FilterForm, GovukDateField, no_markup
+from lightbulb.core.forms import FigureField, FilterForm, GovukDateField, VersionedForm, no_markup
 from lightbulb.funding.models import AgreementKind, AgreementStatus, Condition, DueDiligenceCheck, PaymentBasis, ProcurementRoute, RiskLevel
 from lightbulb.funding.selectors.agreements import officer_choices, ward_choices
 from lightbulb.funding.selectors.tiers import tier_frequency_hint
@@ -71,7 +71,7 @@ def _text(label: str, max_length: int, **kwargs: Any) -> forms.CharField:
     return forms.CharField(label=label, max_length=max_length, validators=[no_markup], **kwargs)
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(VersionedForm):
     title = _text("Title", 300, error_messages={"required": "Enter a title"})
     kind = forms.ChoiceField(
         label="Kind of agreement", choices=AgreementKind.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the kind of agreement"}
@@ -191,7 +191,7 @@ class TransitionForm(forms.Form):
         field.choices = [(status, AgreementStatus(status).label) for status in allowed]
 
 
-class ConditionForm(forms.Form):
+class ConditionForm(VersionedForm):
     kind = forms.ChoiceField(
         label="Kind of condition", choices=Condition.Kind.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the kind of condition"}
     )

@@ -132,11 +132,12 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk, write=True)
     initial = {name: getattr(agreement, name) for name in services.AGREEMENT_FIELDS}
     initial["wards"] = [ward.pk for ward in agreement.wards.all()]
+    initial["version"] = agreement.version
     form = AgreementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         values, wards = _agreement_values(form)
         try:
-            services.agreement_update(acting_user=request.user, agreement=agreement, wards=wards, **values)
+            services.agreement_update(acting_user=request.user, agreement=agreement, wards=wards, expected_version=form.expected_version, **values)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -197,11 +198,11 @@ def condition_add(request: HttpRequest, pk: int) -> HttpResponse:
 def condition_edit(request: HttpRequest, pk: int, condition_pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk, write=True)
     condition = selectors.condition_get(agreement, condition_pk)
-    initial = {"kind": condition.kind, "description": condition.description, "target": condition.target, "unit": condition.unit}
+    initial = {"kind": condition.kind, "description": condition.description, "target": condition.target, "unit": condition.unit, "version": condition.version}
     form = ConditionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.condition_update(acting_user=request.user, condition=condition, **form.cleaned_data)
+            services.condition_update(acting_user=request.user, condition=condition, expected_version=form.expected_version, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -162,7 +162,25 @@ def _payments(start: datetime.date, end: datetime.date) -> Measure:
     for item in late.select_related("agreement", "agreement__organisation").order_by("-paid_on", "pk")[:BREACH_LIMIT]:
         text = f"{item.agreement.reference} ({item.agreement.organisation.name}): £{item.amount:,.2f} paid after {item.days_to_pay} days"
         measure.breaches.append(Breach(text, _url("funding:payment_detail", item.pk) or _url("funding:agreement_detail", item.agreement_id), item.paid_on))
+    _unpaid_past_30_days(measure, start, end)
     return measure
+
+
+def _unpaid_past_30_days(measure: Measure, start: datetime.date, end: datetime.date) -> None:
+    """A scheduled payment still unpaid more than 30 days after its invoice or claim arrived (or it fell due) is already late."""
+    payment_model = apps.get_model("funding", "Payment")
+    rows = (
+        payment_model.objects.filter(status="scheduled")
+        .annotate(owed_from=Coalesce("invoice_received_on", "due_date"))
+        .filter(owed_from__gte=start, owed_from__lt=end - datetime.timedelta(days=PAYMENT_DAYS))
+    )
+    count = rows.count()
+    measure.total += count
+    measure.breach_count += count
+    for item in rows.select_related("agreement", "agreement__organisation").order_by("owed_from", "pk")[: max(BREACH_LIMIT - len(measure.breaches), 0)]:
+        days = (end - item.owed_from).days
+        text = f"{item.agreement.reference} ({item.agreement.organisation.name}): £{item.amount:,.2f} still unpaid {days} days after it was owed"
+        measure.breaches.append(Breach(text, _url("funding:payment_detail", item.pk), item.owed_from))
 
 
 def _agreement_share(rule: str, start: datetime.date, end: datetime.date) -> Measure:

@@ -82,6 +82,7 @@ class AuditAction(models.TextChoices):
     AGREEMENT_UPDATE = "agreement_update", "Agreement details changed"
     AGREEMENT_TRANSITION = "agreement_transition", "Agreement status changed"
     AGREEMENT_VARY = "agreement_vary", "Agreement varied"
+    PAYMENT_INVOICE_RECORD = "payment_invoice_record", "Invoice or claim received"
     AGREEMENT_WIND_DOWN = "agreement_wind_down", "Later payments and returns wound down as funding ended"
     CONDITION_ADD = "condition_add", "Condition added"
     CONDITION_UPDATE = "condition_update", "Condition changed"

@@ -166,6 +166,7 @@ ROUTES: dict[str, Route] = {
     "funding:payment_detail": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
     "funding:payment_paid": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
     "funding:payment_hold": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
+    "funding:payment_invoice": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
     "funding:payment_release": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["scheduled_payment"].pk}),
     "funding:payment_claw_back": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["paid_payment"].pk}),
     "funding:agreement_payments": Route(only(*FUNDING_READERS), kwargs=lambda w: {"pk": w.extra["returns_agreement"].pk}),

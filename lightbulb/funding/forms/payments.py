@@ -66,6 +66,14 @@ class PaymentPaidForm(forms.Form):
     )
 
 
+class PaymentInvoiceForm(forms.Form):
+    received_on = GovukDateField(
+        label="Date the invoice or claim arrived",
+        help_text="The Compact's 30 days to pay run from this day. For example, 27 3 2026",
+        error_messages={"required": "Enter the date the invoice or claim arrived"},
+    )
+
+
 class PaymentHoldForm(forms.Form):
     reason = _reason("Why is the payment held?", "The organisation will be told this reason.")
 

@@ -150,6 +150,30 @@ def _require_reason(reason: str) -> str:
 
 
 @transaction.atomic
+def payment_invoice_record(*, payment: Payment, acting_user: Any, received_on: datetime.date) -> Payment:
+    """The invoice or claim for a payment arrived (by post, e-mail or the portal): the Compact's 30 days run from that day."""
+    require(can_manage_payments, acting_user, payment, message=MAY_NOT_PAY)
+    if not isinstance(received_on, datetime.date):
+        raise ValidationError({"received_on": "Enter the date the invoice or claim arrived"})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The date the invoice or claim arrived must be today or in the past"})
+    locked = _lock(payment)
+    _require_status(locked, Payment.Status.SCHEDULED, Payment.Status.HELD, doing="given an invoice date (it is already settled)")
+    before = snapshot(locked, _TRACKED)
+    locked.invoice_received_on = received_on
+    locked.full_clean()
+    locked.save()
+    _audit(
+        locked,
+        acting_user,
+        "payment_invoice_record",
+        before,
+        f"Invoice or claim for £{locked.amount:,.2f} under {locked.agreement.reference} arrived {received_on:%-d %B %Y}",
+    )
+    return locked
+
+
+@transaction.atomic
 def payment_record_paid(*, payment: Payment, acting_user: Any, paid_on: datetime.date, invoice_received_on: datetime.date | None = None) -> Payment:
     require(can_manage_payments, acting_user, payment, message=MAY_NOT_PAY)
     if not isinstance(paid_on, datetime.date):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
 from lightbulb.core.dates import is_short_notice
+from lightbulb.core.locking import version_advance
 from lightbulb.core.outbox import organisation_message_send
 from lightbulb.core.rules import require
 from lightbulb.funding.lifecycle import FUNDED
@@ -195,6 +196,8 @@ def agreement_vary(*, acting_user: Any, agreement: Agreement, request: Variation
     varied, changes, reduction = _varied(locked, request, timezone.localdate())
     varied.full_clean()
     varied.save()
+    # An edit form opened before the variation is now out of date.
+    version_advance(varied)
     variation = _variation_record(locked, varied, changes, request, acting_user)
     audit_event_record(
         actor=acting_user,

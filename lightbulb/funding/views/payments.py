@@ -18,7 +18,7 @@ from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.core.rules import allowed
-from lightbulb.funding.forms.payments import MilestoneForm, PaymentClawBackForm, PaymentFilterForm, PaymentHoldForm, PaymentPaidForm
+from lightbulb.funding.forms.payments import MilestoneForm, PaymentClawBackForm, PaymentFilterForm, PaymentHoldForm, PaymentInvoiceForm, PaymentPaidForm
 from lightbulb.funding.rules import can_manage_payments, can_read_payments
 from lightbulb.funding.selectors import payments as selectors
 from lightbulb.funding.selectors.agreements import get_agreement_for_user
@@ -94,6 +94,18 @@ def payment_paid(request: HttpRequest, pk: int) -> HttpResponse:
             payment=payment, acting_user=request.user, paid_on=data["paid_on"], invoice_received_on=data.get("invoice_received_on")
         ),
         done="Payment recorded as paid.",
+    )
+
+
+@permission_required(can_manage_payments)
+def payment_invoice(request: HttpRequest, pk: int) -> HttpResponse:
+    return _payment_action(
+        request,
+        pk,
+        form_class=PaymentInvoiceForm,
+        template="funding/payments/invoice.html",
+        act=lambda payment, data: services.payment_invoice_record(payment=payment, acting_user=request.user, received_on=data["received_on"]),
+        done="Invoice or claim recorded: the 30 days to pay run from the day it arrived.",
     )
 
 

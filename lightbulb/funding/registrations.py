@@ -12,6 +12,7 @@ from lightbulb.core.rules import expose
 from lightbulb.funding import panels
 from lightbulb.funding import rules as funding_rules
 from lightbulb.funding.rules import can_manage_tiers, can_read_funding, can_use_portal_notices, can_use_portal_returns
+from lightbulb.funding.selectors import agreements as agreement_selectors
 from lightbulb.funding.selectors import dashboard as dashboard_selectors
 from lightbulb.funding.selectors import decommissioning as decommissioning_selectors
 from lightbulb.funding.selectors import payments as payment_selectors
@@ -55,5 +56,11 @@ def register() -> None:
     registry.deadlines["reviews"] = dashboard_selectors.review_deadlines
     registry.deadlines["notices"] = decommissioning_selectors.notice_deadlines
 
-    for guard in (due_diligence_guard, advance_payment_guard, decommissioning_selectors.decommissioning_blockers):
+    for guard in (
+        due_diligence_guard,
+        advance_payment_guard,
+        decommissioning_selectors.decommissioning_blockers,
+        agreement_selectors.extension_guard,
+        agreement_selectors.recommission_guard,
+    ):
         registry.add_guard(GUARD_LIFECYCLE, guard)

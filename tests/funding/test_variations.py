@@ -168,3 +168,33 @@ def test_the_page_records_a_reduction_and_the_compact_counts_its_notice(users, l
     assert OrganisationMessage.objects.filter(subject=f"Your agreement {live.reference} has been varied").exists()
     measure = rule_measure(CompactRule.NOTICE_3_MONTHS, TODAY)
     assert (measure.total, measure.kept) == (1, 1)  # short notice, with its reason recorded
+
+
+def test_recommissioning_needs_the_agreement_that_replaces_it(users, own_organisation):
+    from lightbulb.funding.services import lifecycle
+
+    officer = users[Role.OFFICER]
+    old = live_agreement(users, own_organisation, status="under_review", reference="AGR-OLD-0001")
+    with pytest.raises(ValidationError, match="Add the agreement that replaces this one first"):
+        lifecycle.agreement_transition(agreement=old, to_status="recommissioned", acting_user=officer, reason="Recommissioned")
+    successor = live_agreement(users, own_organisation, status="planned", reference="AGR-NEW-0001")
+    agreement_services.agreement_update(acting_user=officer, agreement=successor, previous=old)
+    lifecycle.agreement_transition(agreement=old, to_status="recommissioned", acting_user=officer, reason="Recommissioned")
+    assert list(old.successors.all()) == [successor]
+    with pytest.raises(ValidationError) as caught:
+        agreement_services.agreement_update(acting_user=officer, agreement=successor, previous=successor)
+    assert caught.value.message_dict["previous"] == ["The agreement this one replaces must be another agreement that was awarded"]
+
+
+def test_the_form_takes_the_replaced_agreement_by_reference(users, own_organisation, officer_client):
+    old = live_agreement(users, own_organisation, status="under_review", reference="AGR-OLD-0002")
+    successor = live_agreement(users, own_organisation, status="planned", reference="AGR-NEW-0002")
+    url = reverse("funding:agreement_edit", kwargs={"pk": successor.pk})
+    html = officer_client.get(url).content.decode()
+    assert "The agreement this one replaces (optional)" in html
+    detail = visible_text(officer_client.get(reverse("funding:agreement_detail", kwargs={"pk": old.pk})).content)
+    assert "Replaced by" not in detail
+    successor.previous = old
+    successor.save()
+    detail = visible_text(officer_client.get(reverse("funding:agreement_detail", kwargs={"pk": old.pk})).content)
+    assert "Replaced by AGR-NEW-0002" in detail

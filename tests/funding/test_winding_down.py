@@ -105,8 +105,11 @@ def test_nothing_of_a_decommissioned_agreement_is_overdue_afterwards(scheduled, 
 
 def test_closing_an_agreement_ends_everything_still_outstanding(scheduled, users):
     officer = users[Role.OFFICER]
-    for step in ("under_review", "extended"):
-        lifecycle.agreement_transition(agreement=scheduled, to_status=step, acting_user=officer, reason="Next step")
+    lifecycle.agreement_transition(agreement=scheduled, to_status="under_review", acting_user=officer, reason="Review")
+    with pytest.raises(ValidationError, match="Record the extension's new end date"):
+        lifecycle.agreement_transition(agreement=scheduled, to_status="extended", acting_user=officer, reason="Another year")
+    _vary(scheduled, officer, end_date=datetime.date(2026, 9, 30))
+    lifecycle.agreement_transition(agreement=scheduled, to_status="extended", acting_user=officer, reason="Another six months")
     lifecycle.agreement_transition(agreement=scheduled, to_status="closed", acting_user=officer, reason="Finished early")
     assert not MonitoringReturn.objects.filter(agreement=scheduled, status__in=["due", "queried"]).exists()
     assert not Payment.objects.filter(agreement=scheduled, status__in=["scheduled", "held"]).exists()

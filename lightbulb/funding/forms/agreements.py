@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from lightbulb.core.forms import FigureField, FilterForm, GovukDateField, VersionedForm, no_markup
 from lightbulb.funding.models import AgreementKind, AgreementStatus, Condition, DueDiligenceCheck, PaymentBasis, ProcurementRoute, RiskLevel
-from lightbulb.funding.selectors.agreements import officer_choices, ward_choices
+from lightbulb.funding.selectors.agreements import agreement_by_reference, officer_choices, ward_choices
 from lightbulb.funding.selectors.tiers import tier_frequency_hint
 from lightbulb.organisations.models import Organisation
 
@@ -135,6 +135,13 @@ class AgreementForm(VersionedForm):
     full_cost_recovery = forms.BooleanField(label="The agreement funds full cost recovery", required=False)
     long_term_need = forms.BooleanField(label="The agreement meets a long-term need", required=False)
     wards = WardChoiceField(label="Wards served (optional)", queryset=ward_choices(), required=False, widget=forms.CheckboxSelectMultiple)
+    previous = forms.CharField(
+        label="The agreement this one replaces (optional)",
+        help_text="For a recommissioned service: the reference of the agreement it follows, for example AGR-2024-0012",
+        required=False,
+        max_length=40,
+        error_messages={"max_length": "Enter a reference like AGR-2024-0012"},
+    )
 
     def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -155,6 +162,16 @@ class AgreementForm(VersionedForm):
         wards = self.fields["wards"]
         assert isinstance(wards, forms.ModelMultipleChoiceField)
         wards.queryset = ward_choices()
+
+    def clean_previous(self) -> Any:
+        """The reference typed, as the agreement it names (parsing only; the service checks the link)."""
+        reference = (self.cleaned_data.get("previous") or "").strip().upper()
+        if not reference:
+            return None
+        found = agreement_by_reference(reference)
+        if found is None:
+            raise ValidationError(f"There is no agreement {reference}: check the reference")
+        return found
 
     def clean_recipient_registration_number(self) -> str:
         value: str = self.cleaned_data.get("recipient_registration_number", "").strip()

@@ -30,6 +30,7 @@ from lightbulb.funding.models import (
     ProcurementRoute,
     ProportionalityTier,
     RiskLevel,
+    Variation,
 )
 from lightbulb.funding.rules import can_manage_agreements, can_read_funding
 from lightbulb.funding.selectors.tiers import check_expires_on, tier_for
@@ -47,6 +48,35 @@ def get_agreement_for_user(request: HttpRequest, pk: int, write: bool = False) -
     """The agreement if the user may read it in the back office (else 404); PermissionDenied on a write they may not make."""
     agreement = Agreement.objects.select_related("organisation", "accountable_officer", "previous").filter(pk=pk).first()
     return object_for_user(agreement, request.user, read=can_read_funding, write=can_manage_agreements if write else None, what="agreement")
+
+
+def extension_guard(agreement: Agreement, to_status: str) -> list[str]:
+    """An extension records its new term (and value) as a variation made while the agreement was under review."""
+    if to_status != AgreementStatus.EXTENDED:
+        return []
+    review_began = (
+        AgreementTransition.objects.filter(agreement_id=agreement.pk, to_status=AgreementStatus.UNDER_REVIEW)
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    variations = Variation.objects.filter(agreement_id=agreement.pk, changes__has_key="End date")
+    if review_began is not None:
+        variations = variations.filter(created_at__gte=review_began)
+    if variations.exists():
+        return []
+    return ["Record the extension's new end date (and value, if it changes) with Vary this agreement first"]
+
+
+def recommission_guard(agreement: Agreement, to_status: str) -> list[str]:
+    """A recommissioned agreement links to the agreement that replaces it (which names this one as the one it follows)."""
+    if to_status != AgreementStatus.RECOMMISSIONED or Agreement.objects.filter(previous_id=agreement.pk).exists():
+        return []
+    return [f"Add the agreement that replaces this one first, giving {agreement.reference} as the agreement it replaces"]
+
+
+def agreement_by_reference(reference: str) -> Agreement | None:
+    return Agreement.objects.filter(reference=reference).first()
 
 
 def condition_get(agreement: Agreement, pk: int) -> Condition:

@@ -42,6 +42,7 @@ AGREEMENT_FIELDS = (
     "recipient_registration_number",
     "full_cost_recovery",
     "long_term_need",
+    "previous",
 )
 CONDITION_FIELDS = ("kind", "description", "target", "unit")
 REFERENCE_ATTEMPTS = 5
@@ -130,6 +131,9 @@ def _checked_wards(wards: Iterable[Any]) -> list[Ward]:
 def _party_errors(agreement: Agreement) -> dict[str, str]:
     """The organisation is in the register (not archived or merged away); the accountable person is an active officer."""
     errors: dict[str, str] = {}
+    previous = agreement.previous if agreement.previous_id else None
+    if previous is not None and (previous.pk == agreement.pk or previous.status in BEFORE_AWARD):
+        errors["previous"] = "The agreement this one replaces must be another agreement that was awarded"
     officer = agreement.accountable_officer if agreement.accountable_officer_id else None
     if officer is not None and not allowed(can_manage_agreements, officer):
         errors["accountable_officer"] = "Choose a council officer from the list"

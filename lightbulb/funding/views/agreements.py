@@ -133,6 +133,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(agreement, name) for name in services.AGREEMENT_FIELDS}
     initial["wards"] = [ward.pk for ward in agreement.wards.all()]
     initial["version"] = agreement.version
+    initial["previous"] = agreement.previous.reference if agreement.previous else ""
     form = AgreementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         values, wards = _agreement_values(form)

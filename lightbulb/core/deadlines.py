@@ -47,12 +47,16 @@ MIN_TOKEN_LENGTH = 20
 # --- gathering ---------------------------------------------------------------------------
 
 
-def deadlines_for(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
-    """Every module's deadlines for `user` between `start` and `end`, soonest first."""
+def deadlines_for(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:
+    """Every module's deadlines for `user` between `start` and `end`, soonest first.
+
+    Each source gives the duties of the user's own records; with `everyone` (an officer's
+    calendar feed when they choose all), those of every record the user may act on.
+    """
     gathered: list[Deadline] = []
     for name, source in list(registry.deadlines.items()):
         try:
-            gathered.extend(source(user, start, end))
+            gathered.extend(source(user, start, end, everyone=everyone))
         except Exception:  # one broken source must not empty the dashboard, the digest or the feed
             logger.exception("Deadline source %s failed", name)
     return sorted(gathered, key=lambda deadline: (deadline.date, deadline.title))
@@ -185,7 +189,7 @@ def _uid(kind: str, url: str, date: datetime.date) -> str:
     return f"{digest}@lightbulb"
 
 
-def calendar_ics(user: Any, *, base_url: str) -> bytes:
+def calendar_ics(user: Any, *, base_url: str, everyone: bool = False) -> bytes:
     """All-day events for `user`'s deadlines from a month ago to a year ahead."""
     today = timezone.localdate()
     feed = Calendar()
@@ -194,7 +198,7 @@ def calendar_ics(user: Any, *, base_url: str) -> bytes:
     feed.add("calscale", "GREGORIAN")
     feed.add("x-wr-calname", f"{settings.SERVICE_NAME} deadlines")
     stamp = timezone.now()
-    for deadline in deadlines_for(user, today - datetime.timedelta(days=FEED_PAST_DAYS), today + datetime.timedelta(days=FEED_FUTURE_DAYS)):
+    for deadline in deadlines_for(user, today - datetime.timedelta(days=FEED_PAST_DAYS), today + datetime.timedelta(days=FEED_FUTURE_DAYS), everyone=everyone):
         url = deadline.url if deadline.url.startswith(("http://", "https://")) else base_url.rstrip("/") + deadline.url
         event = Event()
         event.add("uid", _uid(deadline.kind, deadline.url, deadline.date))

@@ -8,9 +8,12 @@ the calendar feed stay the same wherever the deadlines come from.
 from __future__ import annotations
 
 from lightbulb.core import deadlines, tasks
+from lightbulb.core import rules as core_rules
 from lightbulb.core.registry import registry
+from lightbulb.core.rules import expose
 
 
 def register() -> None:
+    expose("core", core_rules)
     registry.dashboard_panels["deadlines"] = deadlines.deadlines_panel
     registry.daily_duties["digest"] = tasks.digest_enqueue

@@ -80,7 +80,8 @@ class Registry:
     organisation_filters: dict[str, OrganisationFilter] = field(default_factory=dict)
     # name -> callable(): date-driven duties run once a day by the scheduler
     daily_duties: dict[str, Callable[[], Any]] = field(default_factory=dict)
-    # name -> callable(user, start: date, end: date) -> list[Deadline]: for dashboards, digests, calendars
+    # name -> callable(user, start: date, end: date, *, everyone: bool = False) -> list[Deadline]: for dashboards,
+    # digests and calendars; the user's own records, or with `everyone` every record they may act on
     deadlines: dict[str, Callable[..., list[Deadline]]] = field(default_factory=dict)
     # life-cycle name (e.g. "agreement") -> checks a step must pass: callable(obj, to_status) -> list of reasons
     guards: dict[str, list[Callable[[Any, str], list[str]]]] = field(default_factory=dict)

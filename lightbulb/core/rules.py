@@ -65,6 +65,8 @@ def is_signed_in(user: Any) -> bool:
 needs_two_factor = is_officer | is_investigator | is_admin
 # Officers print the letters for organisations that have no e-mail address, and post them.
 can_print_letters = is_officer
+# An officer's calendar holds their own records' deadlines, or every record's if they choose.
+can_see_every_deadline = is_officer
 # Everyone who works for the council, whatever their job.
 is_council_user = is_officer | is_councillor | is_investigator | is_admin | is_council_staff
 

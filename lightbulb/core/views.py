@@ -71,7 +71,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = deadlines.user_by_calendar_token(token)
     if user is None:
         raise Http404("No such calendar")
-    response = HttpResponse(deadlines.calendar_ics(user, base_url=request.build_absolute_uri("/")), content_type="text/calendar; charset=utf-8")
+    # An officer's feed holds their own agreements' deadlines unless they chose every agreement's.
+    everyone = request.GET.get("scope") == "all"
+    response = HttpResponse(
+        deadlines.calendar_ics(user, base_url=request.build_absolute_uri("/"), everyone=everyone), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     # Keep the secret address out of other sites' logs.
     response["Referrer-Policy"] = "no-referrer"
@@ -82,7 +86,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def calendar(request: HttpRequest) -> HttpResponse:
     token = getattr(request.user, "calendar_token", "")
     feed_url = request.build_absolute_uri(reverse("core:calendar_feed", kwargs={"token": token})) if token else ""
-    return render(request, "core/calendar.html", {"feed_url": feed_url})
+    all_url = f"{feed_url}?scope=all" if feed_url else ""
+    return render(request, "core/calendar.html", {"feed_url": feed_url, "all_url": all_url})
 
 
 @signed_in

@@ -13,6 +13,7 @@ from icalendar import Calendar
 from lightbulb.core.deadlines import user_calendar_token_reset
 from lightbulb.core.models import AuditEvent
 from lightbulb.core.registry import Deadline, registry
+from lightbulb.core.roles import Role
 from lightbulb.funding.services.returns import returns_schedule
 from tests.funding.factories_returns import live_agreement
 from tests.helpers import visible_text
@@ -36,7 +37,9 @@ def test_feed_parses_and_holds_the_deadlines_of_the_coming_year(client, officer_
     monkeypatch.setitem(
         registry.deadlines,
         "notices_test",
-        lambda user, start, end: [Deadline(date=datetime.date(2025, 9, 1), title="Notice period ends: AGR-DEC-9", url="/funding/agreements/9/", kind="notice")],
+        lambda user, start, end, everyone=False: [
+            Deadline(date=datetime.date(2025, 9, 1), title="Notice period ends: AGR-DEC-9", url="/funding/agreements/9/", kind="notice")
+        ],
     )
     returns_schedule(agreement=live_agreement(users, own_organisation), acting_user=users["officer"])
     page = visible_text(officer_client.get("/calendar/").content)
@@ -125,3 +128,21 @@ def test_reset_is_audited_and_only_for_ones_own_address(users):
         user_calendar_token_reset(user=officer, acting_user=councillor)
     officer.refresh_from_db()
     assert officer.calendar_token == token
+
+
+def test_an_officers_feed_holds_their_own_agreements_unless_they_choose_all(users, own_organisation, client):
+    from tests.factories import UserFactory
+    from tests.funding.factories_returns import PaymentFactory
+
+    officer = users[Role.OFFICER]
+    other_officer = UserFactory(role=Role.OFFICER, email="other-officer@example.org")
+    mine = live_agreement(users, own_organisation, reference="AGR-MINE-0001")
+    theirs = live_agreement({Role.OFFICER: other_officer}, own_organisation, reference="AGR-THEIRS-0001")
+    today = datetime.date.today()
+    PaymentFactory(agreement=mine, due_date=today + datetime.timedelta(days=20))
+    PaymentFactory(agreement=theirs, due_date=today + datetime.timedelta(days=20))
+    token = user_calendar_token_reset(user=officer, acting_user=officer)
+    own = client.get(reverse("core:calendar_feed", kwargs={"token": token})).content.decode()
+    everything = client.get(reverse("core:calendar_feed", kwargs={"token": token}) + "?scope=all").content.decode()
+    assert "AGR-MINE-0001" in own and "AGR-THEIRS-0001" not in own
+    assert "AGR-MINE-0001" in everything and "AGR-THEIRS-0001" in everything

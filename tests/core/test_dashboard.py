@@ -13,7 +13,7 @@ from tests.helpers import visible_text
 TODAY = datetime.datetime(2025, 10, 10, 9, 0)
 
 
-def notices_source(user, start, end):
+def notices_source(user, start, end, everyone=False):
     """Stands in for a module's notice periods: one overdue response, one notice ending soon, for the officer."""
     if getattr(user, "email", "") != "officer@example.org":
         return []
@@ -59,7 +59,7 @@ def test_an_officer_with_nothing_due_is_told_so(client_for):
 def test_other_council_users_see_the_panel_only_when_something_is_due(client_for, monkeypatch):
     assert "Your deadlines in the next 14 days" not in visible_text(client_for("councillor").get("/").content)
 
-    def for_everyone(user, start, end):
+    def for_everyone(user, start, end, everyone=False):
         return [Deadline(date=datetime.date(2025, 10, 15), title="Consultation closes", url="/compact/", kind="consultation")]
 
     monkeypatch.setitem(registry.deadlines, "everyone_test", for_everyone)
@@ -71,7 +71,7 @@ def test_other_council_users_see_the_panel_only_when_something_is_due(client_for
 @pytest.mark.django_db
 @time_machine.travel(TODAY, tick=False)
 def test_a_broken_deadline_source_does_not_break_the_dashboard(client_for, monkeypatch, with_notices):
-    def broken(user, start, end):
+    def broken(user, start, end, everyone=False):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(registry.deadlines, "broken_test", broken)

@@ -17,7 +17,7 @@ from tests.funding.factories_returns import live_agreement
 
 @pytest.fixture
 def notices(monkeypatch):
-    def source(user, start, end):
+    def source(user, start, end, everyone=False):
         day = datetime.date(2025, 10, 17)
         if getattr(user, "email", "") != "officer@example.org" or not start <= day <= end:
             return []
@@ -79,7 +79,7 @@ def test_the_digest_is_a_daily_duty(users):
 def everyone_has_a_deadline(monkeypatch):
     """A source with a duty for every person, whatever their role: the recipients decide who hears of it."""
 
-    def source(user, start, end):
+    def source(user, start, end, everyone=False):
         day = datetime.date(2025, 10, 14)
         return [Deadline(date=day, title=f"Consultation closes for {user.email}", url="/compact/", kind="consultation")] if start <= day <= end else []
 

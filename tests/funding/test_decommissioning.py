@@ -326,8 +326,12 @@ def test_notice_deadlines_registered(users, agreement):
                 "response_due_date": datetime.date(2026, 2, 2),
             },
         )
-    deadlines = registry.deadlines["notices"](users[Role.OFFICER], datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    # The notice is on another officer's agreement: it is in this officer's deadlines only when they choose every agreement's.
+    assert registry.deadlines["notices"](users[Role.OFFICER], datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)) == []
+    deadlines = registry.deadlines["notices"](users[Role.OFFICER], datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), everyone=True)
     assert [deadline.date for deadline in deadlines] == [datetime.date(2026, 2, 2), datetime.date(2026, 6, 1)]
+    accountable = registry.deadlines["notices"](agreement.accountable_officer, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    assert [deadline.date for deadline in accountable] == [datetime.date(2026, 2, 2), datetime.date(2026, 6, 1)]
     assert registry.deadlines["notices"](users[Role.VCS], datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)) == []
     assert registry.organisation_sections["decommissioning"](agreement.organisation, type("R", (), {"user": UserFactory(role=Role.OFFICER)})())[
         "decommissionings"

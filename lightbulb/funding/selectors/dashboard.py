@@ -53,18 +53,19 @@ def _agreement_url(agreement: Agreement) -> str:
         return reverse("funding:agreement_returns", kwargs={"pk": agreement.pk})
 
 
-def review_deadlines(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
-    """Reviews falling due between `start` and `end`: six months before each live agreement of the officer's ends."""
+def review_deadlines(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:
+    """Reviews falling due between `start` and `end`: six months before each live agreement of the officer's (every officer's with `everyone`) ends."""
     if not allowed(can_manage_agreements, user):
         return []
     today = timezone.localdate()
     agreements = Agreement.objects.filter(
-        accountable_officer=user,
         archived_at__isnull=True,
         status__in=STILL_LIVE,
         end_date__gte=add_months(start, REVIEW_MONTHS_BEFORE_END),
         end_date__lte=add_months(end, REVIEW_MONTHS_BEFORE_END),
     ).select_related("organisation")
+    if not everyone:
+        agreements = agreements.filter(accountable_officer=user)
     deadlines = []
     for agreement in agreements.order_by("end_date", "id"):
         review_on = _review_date(agreement)

@@ -199,11 +199,13 @@ def decommissioning_blockers(agreement: Agreement, to_status: str) -> list[str]:
     return reasons
 
 
-def notice_deadlines(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
-    """Notice periods running: responses due and funding ending (officers only)."""
+def notice_deadlines(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:
+    """Notice periods running on the officer's agreements (every officer's with `everyone`): responses due and funding ending."""
     if not allowed(can_decommission, user):
         return []
     running = _decommissioning_queryset().exclude(stage__in=[STAGE.DRAFT, STAGE.COMPLETE])
+    if not everyone:
+        running = running.filter(agreement__accountable_officer=user)
     running = running.filter(Q(response_due_date__range=(start, end)) | Q(funding_end_date__range=(start, end)))
     today = datetime.date.today()
     deadlines = []

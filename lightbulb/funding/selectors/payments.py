@@ -119,13 +119,13 @@ def _payment_deadline(payment: Payment, today: datetime.date) -> Deadline:
     )
 
 
-def payment_deadlines(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
-    """Scheduled payments due between `start` and `end` on the agreements the officer is accountable for."""
+def payment_deadlines(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:
+    """Scheduled payments due between `start` and `end` on the agreements the officer is accountable for (every agreement with `everyone`)."""
     if not allowed(can_manage_payments, user):
         return []
-    payments = Payment.objects.filter(
-        status=Payment.Status.SCHEDULED, due_date__gte=start, due_date__lte=end, agreement__accountable_officer=user
-    ).select_related("agreement__organisation")
+    payments = Payment.objects.filter(status=Payment.Status.SCHEDULED, due_date__gte=start, due_date__lte=end).select_related("agreement__organisation")
+    if not everyone:
+        payments = payments.filter(agreement__accountable_officer=user)
     today = timezone.localdate()
     return [_payment_deadline(payment, today) for payment in payments.order_by("due_date", "id")]
 

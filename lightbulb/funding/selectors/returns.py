@@ -176,12 +176,13 @@ def _return_deadline(monitoring_return: MonitoringReturn, today: datetime.date, 
     )
 
 
-def return_deadlines(user: Any, start: datetime.date, end: datetime.date) -> list[Deadline]:
-    """Returns awaited between `start` and `end`: for an officer, on the agreements they are accountable for; for a member, their organisations'."""
+def return_deadlines(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:
+    """Returns awaited between `start` and `end`: for an officer, on the agreements they are accountable for (every agreement
+    with `everyone`); for a member, their organisations'."""
     returns = MonitoringReturn.objects.filter(status__in=OUTSTANDING, due_date__gte=start, due_date__lte=end).select_related("agreement__organisation")
     portal = allowed(can_use_portal_returns, user)
     if allowed(can_review_returns, user):
-        returns = returns.filter(agreement__accountable_officer=user)
+        returns = returns if everyone else returns.filter(agreement__accountable_officer=user)
     elif portal:
         returns = returns.filter(agreement__organisation__memberships__user=user)
     else:

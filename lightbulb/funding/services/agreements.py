@@ -128,12 +128,17 @@ def _checked_wards(wards: Iterable[Any]) -> list[Ward]:
     return chosen
 
 
-def _party_errors(agreement: Agreement) -> dict[str, str]:
-    """The organisation is in the register (not archived or merged away); the accountable person is an active officer."""
-    errors: dict[str, str] = {}
+def _previous_errors(agreement: Agreement) -> dict[str, str]:
+    """The agreement this one replaces (a recommissioned service) is another agreement that was awarded."""
     previous = agreement.previous if agreement.previous_id else None
     if previous is not None and (previous.pk == agreement.pk or previous.status in BEFORE_AWARD):
-        errors["previous"] = "The agreement this one replaces must be another agreement that was awarded"
+        return {"previous": "The agreement this one replaces must be another agreement that was awarded"}
+    return {}
+
+
+def _party_errors(agreement: Agreement) -> dict[str, str]:
+    """The organisation is in the register (not archived or merged away); the accountable person is an active officer."""
+    errors = _previous_errors(agreement)
     officer = agreement.accountable_officer if agreement.accountable_officer_id else None
     if officer is not None and not allowed(can_manage_agreements, officer):
         errors["accountable_officer"] = "Choose a council officer from the list"

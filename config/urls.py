@@ -9,6 +9,13 @@ urlpatterns = [
     path("funding/", include("lightbulb.funding.urls")),
     path("compact/", include("lightbulb.compact.urls")),
     path("imports/", include("lightbulb.imports.urls")),
+    path("grants/", include("lightbulb.grants.urls")),
+    path("directory/", include("lightbulb.directory.urls")),
+    path("engagement/", include("lightbulb.engagement.urls")),
+    path("concerns/", include("lightbulb.concerns.urls")),
+    # Open data and Open Referral UK keep the addresses the standards' users expect (see the open-data page).
+    path("", include("lightbulb.opendata.urls")),
+    path("api/", include("lightbulb.api.urls")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -49,7 +49,13 @@ INSTALLED_APPS = [
     "lightbulb.organisations",
     "lightbulb.funding",
     "lightbulb.compact",
+    "lightbulb.grants",
+    "lightbulb.directory",
+    "lightbulb.engagement",
+    "lightbulb.concerns",
     "lightbulb.imports",
+    "lightbulb.opendata",
+    "lightbulb.api",
     "lightbulb.demo",
 ]
 

@@ -38,6 +38,8 @@ class AuditAction(models.TextChoices):
     `audit_event_record` refuses any other action, so the history pages can always
     say in words what happened. Core only lists the names; it imports no domain app.
     A renamed action needs a data migration renaming the rows already stored.
+    The column itself has no `choices`, so a module adding an action needs no
+    migration of core's: the label is looked up here when a page shows it.
     """
 
     # accounts
@@ -132,7 +134,8 @@ class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor_label = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=100, choices=AuditAction.choices)
+    # Checked against AuditAction by `audit_event_record`; no `choices` here, see AuditAction.
+    action = models.CharField(max_length=100)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=300, blank=True)
@@ -151,6 +154,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"
+
+    def get_action_display(self) -> str:
+        """The action in words; an action no longer listed shows as stored."""
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
 
 
 class DutyRun(models.Model):

@@ -210,3 +210,26 @@ ROUTES: dict[str, Route] = {
         {**only("vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["consultation"].pk, "organisation_pk": w.organisation.pk}
     ),
 }
+
+
+def _module_routes() -> None:
+    """Each later module keeps its rows in `tests/security/routes_<module>.py` (a `ROUTES` dict).
+
+    Modules built side by side then never edit this file; a name in two files is an error.
+    """
+    import importlib
+    import pkgutil
+
+    import tests.security as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
+        if not info.name.startswith("routes_"):
+            continue
+        rows = importlib.import_module(f"tests.security.{info.name}").ROUTES
+        clash = set(rows) & set(ROUTES)
+        if clash:
+            raise ValueError(f"{info.name} repeats rows already listed: {sorted(clash)}")
+        ROUTES.update(rows)
+
+
+_module_routes()

@@ -179,7 +179,20 @@ def _compact_objects(world: World) -> None:
 BUILDERS.append(_compact_objects)
 
 
+def _module_builders() -> None:
+    """Each later module keeps its builders in `tests/security/world_<module>.py`, appending to BUILDERS on import."""
+    import importlib
+    import pkgutil
+
+    import tests.security as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
+        if info.name.startswith("world_"):
+            importlib.import_module(f"tests.security.{info.name}")
+
+
 def build_world() -> World:
+    _module_builders()
     users = {role.value: UserFactory(role=role, email=f"{role.value}@matrix.example", full_name=f"Matrix {role.label}") for role in Role}
     users["vcs_other"] = UserFactory(role=Role.VCS, email="vcs-other@matrix.example", full_name="Matrix Outsider")
     organisation = OrganisationFactory(name="Matrix Own Organisation")

@@ -1,0 +1,7 @@
+"""What opendata adds to shared pages; called once from OpendataConfig.ready()."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    """Nothing registered yet."""

@@ -121,6 +121,11 @@ class AuditAction(models.TextChoices):
     # imports
     IMPORT_RUN_CREATE = "import_run_create", "Import started"
     IMPORT_RUN_FINISH = "import_run_finish", "Import finished"
+    IMPORT_RUN_MAP = "import_run_map", "Import's columns confirmed"
+    # grants (other funders' grants from 360Giving files)
+    GRANT_BULK_UPSERT = "grant_bulk_upsert", "Other funders' grants imported"
+    GRANT_MATCH_CONFIRM = "grant_match_confirm", "Grant's organisation confirmed"
+    GRANT_MATCH_REJECT = "grant_match_reject", "Grant's proposed organisation rejected"
 
 
 class AuditEvent(models.Model):

@@ -118,6 +118,18 @@ class AuditAction(models.TextChoices):
     CONSULTATION_INVITE = "consultation_invite", "Invited to a consultation"
     CONSULTATION_PUBLISH_SUMMARY = "consultation_publish_summary", '"You said, we did" summary published'
     CONSULTATION_RESPOND = "consultation_respond", "Consultation response recorded"
+    # engagement
+    THEME_CREATE = "theme_create", "Theme added"
+    THEME_UPDATE = "theme_update", "Theme changed"
+    ENGAGEMENT_CREATE = "engagement_create", "Engagement logged"
+    ENGAGEMENT_UPDATE = "engagement_update", "Engagement changed"
+    FOLLOW_UP_ACTION_ADD = "follow_up_action_add", "Follow-up action added"
+    FOLLOW_UP_ACTION_COMPLETE = "follow_up_action_complete", "Follow-up action done"
+    FLAG_DISMISS = "flag_dismiss", "Flag dismissed"
+    SURVEY_CREATE = "survey_create", "Survey created"
+    SURVEY_SEND = "survey_send", "Survey sent"
+    SURVEY_ANSWER = "survey_answer", "Survey answered"
+    WARD_BOUNDARIES_IMPORT = "ward_boundaries_import", "Ward boundaries loaded from a file"
     # imports
     IMPORT_RUN_CREATE = "import_run_create", "Import started"
     IMPORT_RUN_FINISH = "import_run_finish", "Import finished"

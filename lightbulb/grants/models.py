@@ -64,6 +64,8 @@ class Grant(models.Model):
     recipient_charity_number = models.CharField(max_length=20, blank=True)
     recipient_company_number = models.CharField(max_length=20, blank=True)
     recipient_postcode = models.CharField(max_length=10, blank=True)
+    # recipientIndividual: a grant to a person, never matched to an organisation.
+    to_individual = models.BooleanField(default=False, db_default=False)
 
     # The organisation on the council's register this grant went to, once matched.
     organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="other_funders_grants")

@@ -1,0 +1,247 @@
+"""Reads for concerns, the counter-fraud figures and the risk register.
+
+`counter_fraud_figures(year)` and `organisation_ids_under_investigation()` are read by
+the open-data module: the first is published as the Transparency Code's fraud dataset, the
+second keeps grants to organisations under investigation out of publication. Neither names
+anyone.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import HttpRequest
+from django.utils import timezone
+
+from lightbulb.concerns.models import (
+    FRAUD_CATEGORIES,
+    AccessLogEntry,
+    Concern,
+    CounterFraudYear,
+    Evidence,
+    InvestigationNote,
+    LadderStep,
+    NoteKind,
+    Risk,
+    RiskAppetite,
+    RiskArea,
+    Status,
+    Step,
+)
+from lightbulb.concerns.rules import can_manage_concerns, can_read_concerns, can_read_risks
+from lightbulb.core.access import object_for_user
+
+
+def financial_year(year: int) -> tuple[datetime.date, datetime.date]:
+    """The financial year starting 1 April `year`: its first and last day."""
+    return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
+
+
+def financial_year_of(day: datetime.date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+@dataclass(frozen=True)
+class CounterFraudFigures:
+    """The Local Government Transparency Code 2015's annual fraud figures, for the financial year starting 1 April `year`."""
+
+    year: int
+    powers_used: int
+    employees: int
+    employees_fte: Decimal
+    accredited_specialists: int
+    accredited_fte: Decimal
+    amount_spent: Decimal
+    cases_investigated: int
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}/{str(self.year + 1)[-2:]}"
+
+    def as_row(self) -> dict[str, Any]:
+        """The dataset's columns, in the Code's words, in order."""
+        return {
+            "Financial year": self.period,
+            "Number of occasions powers were used under the Prevention of Social Housing Fraud Regulations 2014, or similar powers": self.powers_used,
+            "Total number of employees undertaking investigations and prosecutions of fraud": self.employees,
+            "Full-time equivalent employees undertaking investigations and prosecutions of fraud": self.employees_fte,
+            "Total number of professionally accredited counter fraud specialists": self.accredited_specialists,
+            "Full-time equivalent professionally accredited counter fraud specialists": self.accredited_fte,
+            "Total amount spent on the investigation and prosecution of fraud (£)": self.amount_spent,
+            "Total number of fraud cases investigated": self.cases_investigated,
+        }
+
+
+def counter_fraud_figures(year: int) -> CounterFraudFigures:
+    """The year's figures from the register: notes of powers used, who worked on concerns, what it cost, fraud cases triaged into investigation."""
+    start, end = financial_year(year)
+    notes = InvestigationNote.objects.filter(recorded_on__range=(start, end))
+    steps = LadderStep.objects.filter(taken_on__range=(start, end))
+    workers = set(notes.values_list("author_id", flat=True)) | set(steps.values_list("taken_by_id", flat=True))
+    investigated = Concern.objects.filter(triaged_on__range=(start, end), investigated=True)
+    workers |= set(investigated.exclude(investigator=None).values_list("investigator_id", flat=True))
+    entered = CounterFraudYear.objects.filter(year=year).first()
+    spent = notes.aggregate(total=Sum("cost"))["total"] or Decimal(0)
+    return CounterFraudFigures(
+        year=year,
+        powers_used=notes.filter(kind=NoteKind.POWERS).count(),
+        employees=len(workers),
+        employees_fte=entered.employees_fte if entered else Decimal(0),
+        accredited_specialists=entered.accredited_specialists if entered else 0,
+        accredited_fte=entered.accredited_fte if entered else Decimal(0),
+        amount_spent=spent + (entered.other_costs if entered else Decimal(0)),
+        cases_investigated=investigated.filter(category__in=FRAUD_CATEGORIES).count(),
+    )
+
+
+def counter_fraud_years() -> list[int]:
+    """Every financial year the register has something in, newest first (always the current one)."""
+    years = {financial_year_of(timezone.localdate())}
+    years |= {financial_year_of(day) for day in Concern.objects.exclude(triaged_on=None).values_list("triaged_on", flat=True) if day is not None}
+    years |= {financial_year_of(day) for day in InvestigationNote.objects.values_list("recorded_on", flat=True)}
+    years |= set(CounterFraudYear.objects.values_list("year", flat=True))
+    return sorted(years, reverse=True)
+
+
+def counter_fraud_year_get(year: int) -> CounterFraudYear | None:
+    return CounterFraudYear.objects.filter(year=year).first()
+
+
+def organisation_ids_under_investigation() -> set[int]:
+    """Ids of organisations with a concern awaiting triage or under investigation; nothing else about them."""
+    return set(Concern.objects.exclude(status=Status.CLOSED).exclude(organisation=None).values_list("organisation_id", flat=True).distinct())
+
+
+# --- concerns ---------------------------------------------------------------------------------
+
+
+def _concerns() -> QuerySet[Concern]:
+    return Concern.objects.select_related("organisation", "agreement", "investigator", "reporter_user", "reporter_organisation")
+
+
+def concern_queue() -> list[Concern]:
+    """Open concerns, awaiting triage first (the most overdue first), then those under investigation."""
+    open_concerns = list(_concerns().exclude(status=Status.CLOSED))
+    return sorted(open_concerns, key=lambda c: (c.status != Status.RECEIVED, c.triage_due, c.pk))
+
+
+def concern_list(*, status: str = "", query: str = "") -> QuerySet[Concern]:
+    concerns = _concerns()
+    if status in Status.values:
+        concerns = concerns.filter(status=status)
+    if query:
+        concerns = concerns.filter(Q(reference__icontains=query) | Q(subject_name__icontains=query) | Q(organisation__name__icontains=query))
+    return concerns.order_by("-received_on", "-id")
+
+
+def get_concern_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Concern:
+    return object_for_user(
+        _concerns().filter(pk=pk).first(), request.user, read=can_read_concerns, write=can_manage_concerns if write else None, what="concern"
+    )
+
+
+def concern_notes(concern: Concern) -> list[InvestigationNote]:
+    return list(concern.notes.select_related("author"))
+
+
+def concern_evidence(concern: Concern) -> list[Evidence]:
+    return list(concern.evidence.select_related("uploaded_by"))
+
+
+def evidence_get(concern: Concern, pk: int) -> Evidence | None:
+    return concern.evidence.filter(pk=pk).first()
+
+
+def concern_steps(concern: Concern) -> list[LadderStep]:
+    return list(concern.steps.select_related("taken_by"))
+
+
+def concern_by_reference(reference: str) -> Concern | None:
+    return Concern.objects.filter(reference=reference.strip().upper()).first()
+
+
+def concern_counts() -> list[dict[str, Any]]:
+    """How many concerns there are in each status: the only thing a councillor sees."""
+    counted = dict(Concern.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return [{"status": label, "count": counted.get(value, 0)} for value, label in Status.choices]
+
+
+def overdue_triage(today: datetime.date | None = None) -> list[Concern]:
+    today = today or timezone.localdate()
+    return [c for c in concern_queue() if c.status == Status.RECEIVED and c.triage_due < today]
+
+
+def payments_to_claw_back(concern: Concern) -> list[Any]:
+    """The agreement's paid payments: what a claw-back step can recover."""
+    from lightbulb.funding.selectors.payments import agreement_payments
+
+    if concern.agreement is None:
+        return []
+    return [p for p in agreement_payments(concern.agreement) if p.status == "paid"]
+
+
+def access_log_for(concern: Concern) -> list[AccessLogEntry]:
+    return list(AccessLogEntry.objects.filter(concern=concern).order_by("-sequence")[:200])
+
+
+def steps_available() -> list[tuple[str, str]]:
+    return list(Step.choices)
+
+
+# --- risks ------------------------------------------------------------------------------------
+
+
+def risk_list(*, area: str = "", include_closed: bool = False) -> QuerySet[Risk]:
+    risks = Risk.objects.select_related("owner", "agreement")
+    if not include_closed:
+        risks = risks.filter(status=Risk.Status.OPEN)
+    if area in RiskArea.values:
+        risks = risks.filter(area=area)
+    return risks
+
+
+def get_risk_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Risk:
+    from lightbulb.concerns.rules import can_manage_risks
+
+    risk = Risk.objects.select_related("owner", "agreement").filter(pk=pk).first()
+    return object_for_user(risk, request.user, read=can_read_risks, write=can_manage_risks if write else None, what="risk")
+
+
+def appetites() -> dict[str, RiskAppetite]:
+    return {appetite.area: appetite for appetite in RiskAppetite.objects.all()}
+
+
+def appetite_position(risk: Risk, appetite: RiskAppetite | None) -> str:
+    """ "above" (more risk than the appetite), "below" (less than it: over-cautious), "within", or "" with no appetite set."""
+    if appetite is None:
+        return ""
+    if risk.score > appetite.highest:
+        return "above"
+    if risk.score < appetite.lowest:
+        return "below"
+    return "within"
+
+
+def heat_map(risks: list[Risk]) -> list[dict[str, Any]]:
+    """Rows from likelihood 5 down to 1, each with five cells (impact 1 to 5) holding the count of risks there."""
+    counts: dict[tuple[int, int], int] = {}
+    for risk in risks:
+        counts[(risk.likelihood, risk.impact)] = counts.get((risk.likelihood, risk.impact), 0) + 1
+    return [
+        {
+            "likelihood": likelihood,
+            "cells": [{"impact": impact, "score": likelihood * impact, "count": counts.get((likelihood, impact), 0)} for impact in range(1, 6)],
+        }
+        for likelihood in range(5, 0, -1)
+    ]
+
+
+def risks_due_for_review(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Risk]:
+    risks = Risk.objects.filter(status=Risk.Status.OPEN, review_date__lte=end)
+    if not everyone:
+        risks = risks.filter(owner_id=getattr(user, "pk", None))
+    return list(risks.order_by("review_date", "id"))

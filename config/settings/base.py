@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lightbulb.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lightbulb.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,6 +187,12 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The counting handler goes first: past REQUEST_MAX_BYTES it stops the upload before the others store it.
+FILE_UPLOAD_HANDLERS = [
+    "lightbulb.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -215,6 +222,9 @@ if OIDC_ENABLED:
 
 # The largest file an import accepts.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# The largest request body accepted at all, checked before any of it is read: the largest import and
+# room for the form around it. Set the reverse proxy's limit (client_max_body_size) to the same.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", IMPORT_MAX_BYTES + 1024 * 1024)
 
 # Register duplicate detection: names at least this similar (0-100) at one postcode.
 DUPLICATE_NAME_SIMILARITY = env_int("DUPLICATE_NAME_SIMILARITY", 88)

@@ -40,3 +40,43 @@ class NoStoreWhenSignedInMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body is larger than `REQUEST_MAX_BYTES` before any of it is read.
+
+    Django's own limits stop form fields (`DATA_UPLOAD_MAX_MEMORY_SIZE`) and keep large files on
+    disk (`FILE_UPLOAD_MAX_MEMORY_SIZE`) but would still accept a file of any size. The declared
+    length is checked here, first; a body sent without one (chunked) is cut off at the limit by
+    `LimitedUploadHandler`. The reverse proxy's own limit (docs/deployment.md) should match.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        from django.conf import settings
+
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.REQUEST_MAX_BYTES:
+            return request_too_large(request)
+        return self.get_response(request)
+
+
+def request_too_large(request: HttpRequest) -> HttpResponseBase:
+    """The service's own page for a file that is too large, status 413."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    from lightbulb.core.sizes import file_size
+
+    limit = file_size(settings.REQUEST_MAX_BYTES)
+    return render(
+        request,
+        "core/error.html",
+        {"heading": "The file is too large", "detail": f"Files must be smaller than {limit}. Go back and choose a smaller file."},
+        status=413,
+    )

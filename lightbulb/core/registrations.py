@@ -17,3 +17,4 @@ def register() -> None:
     expose("core", core_rules)
     registry.dashboard_panels["deadlines"] = deadlines.deadlines_panel
     registry.daily_duties["digest"] = tasks.digest_enqueue
+    registry.daily_duties["clear_expired_sessions"] = tasks.sessions_clear_enqueue

@@ -1,4 +1,4 @@
-"""Background tasks of core: the daily e-mail digest of everyone's deadlines."""
+"""Background tasks of core: the daily e-mail digest of everyone's deadlines, and clearing expired sessions."""
 
 from __future__ import annotations
 
@@ -16,3 +16,18 @@ def send_daily_digests() -> int:
 def digest_enqueue() -> None:
     """The daily duty: hand the digest to the background worker."""
     send_daily_digests.enqueue()
+
+
+@task()
+def clear_expired_sessions() -> None:
+    """Delete the sessions that have expired, so the session table holds only live sign-ins."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+def sessions_clear_enqueue() -> None:
+    """The daily duty: hand the clearing of expired sessions to the background worker."""
+    clear_expired_sessions.enqueue()

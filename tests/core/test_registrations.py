@@ -57,6 +57,7 @@ def test_every_registration_is_made_by_django_setup_alone():
     assert {"due_diligence_guard", "advance_payment_guard", "decommissioning_blockers"} <= set(found["guards"])
     assert {"returns", "payments", "reviews", "notices"} <= set(found["deadlines"])
     assert "digest" in found["daily_duties"]
+    assert "clear_expired_sessions" in found["daily_duties"]
     assert {
         # core's own
         "deadlines",

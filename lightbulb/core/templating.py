@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lightbulb.core.forms import error_summary_items, govuk_field
 from lightbulb.core.rules import can
+from lightbulb.core.tables import stacked_table
 
 
 def date_format(value: Any, fmt: str = "%-d %B %Y") -> str:
@@ -71,4 +72,5 @@ FILTERS: dict[str, Any] = {
     "datetime": datetime_format,
     "money": money,
     "figure": figure,
+    "stacked": stacked_table,
 }

@@ -1,6 +1,7 @@
 """The browser gate on every page, as a role that can see it: no JavaScript or console error, no
-asset that fails to load, every component started, and zero axe-core violations of WCAG 2.2 A/AA
-and axe's best practices (tests/browser/axe.py; test_browser_gate.py shows each check can fail).
+asset that fails to load, every component started, zero axe-core violations of WCAG 2.2 A/AA
+and axe's best practices (tests/browser/axe.py), and no sideways scrolling at 320 CSS pixels
+(tests/browser/reflow.py); test_browser_gate.py shows each check can fail.
 
 The page list comes from the URLconf; tests/security/routes.py says which role
 gets a 200 and the World gives the URL kwargs, so new routes are swept as soon
@@ -19,6 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from lightbulb.core.roles import Role
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import user_for
+from tests.browser.reflow import assert_reflows
 from tests.security.routes import ALL, ROUTES
 from tests.security.world import build_world
 
@@ -69,6 +71,8 @@ def test_every_page_has_no_axe_violations(name, signed_in_page):
     # htmx partials are HTML without a document around them: their markup is still checked.
     fragment = "<html" not in response.text()[:2000].lower()
     assert_accessible(page, f"{name} ({url}) as {who}", fragment=fragment)
+    if not fragment:
+        assert_reflows(page, f"{name} ({url}) as {who}")
 
 
 @pytest.mark.parametrize("role", [role.value for role in Role])
@@ -78,6 +82,7 @@ def test_every_dashboard_has_no_axe_violations(role, signed_in_page):
     page.goto(reverse("core:home"))
     assert page.get_by_role("heading", level=1).inner_text().endswith("Dashboard")
     assert_accessible(page, f"the dashboard as {role}")
+    assert_reflows(page, f"the dashboard as {role}")
 
 
 def test_sign_in_errors_have_no_axe_violations(signed_in_page):

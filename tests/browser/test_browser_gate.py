@@ -15,9 +15,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 from playwright.sync_api import Browser, Page
 
+from lightbulb.core.tables import stacked_table
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import WatchedContexts
 from tests.browser.problems import assert_no_browser_problems, browser_problems
+from tests.browser.reflow import assert_reflows
 
 pytestmark = pytest.mark.browser
 
@@ -189,3 +191,35 @@ def test_every_script_carries_the_requests_csp_nonce(rf):
     assert all('nonce="n0nce"' in script for script in scripts), scripts
     del request.csp_nonce
     assert all("nonce" not in script for script in re.findall(r"<script[^>]*>", template.render({}, request)))
+
+
+WIDE_TABLE = """<table class="govuk-table"><thead class="govuk-table__head"><tr class="govuk-table__row">
+  <th scope="col" class="govuk-table__header">Organisation</th><th scope="col" class="govuk-table__header">Identifiers</th>
+  <th scope="col" class="govuk-table__header">Legal form</th><th scope="col" class="govuk-table__header">Ward</th></tr></thead>
+  <tbody class="govuk-table__body"><tr class="govuk-table__row">
+  <td class="govuk-table__cell">Anytown Community Transport Association</td><td class="govuk-table__cell">GB-CHC-1234567 GB-COH-01234567</td>
+  <td class="govuk-table__cell">Charitable incorporated organisation</td><td class="govuk-table__cell">Riverside and Old Town</td></tr></tbody></table>"""
+
+
+def styled(main: str) -> str:
+    return CLEAN.format(main=main, after="").replace("<title>", '<link rel="stylesheet" href="/static/dist/main.css"><title>')
+
+
+def test_a_page_wider_than_a_phone_fails(watched_here):
+    """A table of four long columns is wider than 320 px: the reflow check names what sticks out."""
+    page = watched_here.new_context().new_page()
+    serve(page, styled(WIDE_TABLE))
+    with pytest.raises(AssertionError) as caught:
+        assert_reflows(page, "the gate check")
+    assert "scrolls sideways" in str(caught.value) and "govuk-table" in str(caught.value)
+
+
+def test_the_same_table_stacked_reflows(watched_here):
+    """The control: the `stacked` filter's output fits 320 px, each value beside its label."""
+    page = watched_here.new_context().new_page()
+    serve(page, styled(str(stacked_table(WIDE_TABLE))))
+    assert_reflows(page, "a stacked table")
+    page.set_viewport_size({"width": 320, "height": 800})
+    cell = page.locator("td", has_text="Riverside")
+    assert page.evaluate("(cell) => getComputedStyle(cell, '::before').content", cell.element_handle()) == '"Ward: "'
+    assert_accessible(page, "a stacked table at 320 px")

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from lightbulb.core.registry import NavItem, registry
+from lightbulb.core.rules import expose
+from lightbulb.engagement import panels
+from lightbulb.engagement import rules as engagement_rules
+from lightbulb.engagement.rules import can_read_engagement
+from lightbulb.engagement.selectors import log as log_selectors
+
 
 def register() -> None:
-    """Nothing registered yet."""
+    expose("engagement", engagement_rules)
+    registry.add_nav(NavItem(label="Engagement", url_name="engagement:engagement_list", permission=can_read_engagement, order=55, prefix="/engagement/"))
+    registry.dashboard_panels["engagement_actions"] = panels.actions_panel
+    registry.deadlines["follow_up_actions"] = log_selectors.action_deadlines
+    registry.organisation_sections["engagement_heard"] = panels.heard_section
+    registry.timeline_sources["engagement"] = log_selectors.organisation_timeline

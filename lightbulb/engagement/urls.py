@@ -1,5 +1,16 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from lightbulb.engagement.views import log
 
 app_name = "engagement"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", log.engagement_list, name="engagement_list"),
+    path("log", log.engagement_create, name="engagement_create"),
+    path("<int:pk>/", log.engagement_detail, name="engagement_detail"),
+    path("<int:pk>/edit", log.engagement_edit, name="engagement_edit"),
+    path("<int:pk>/actions/add", log.action_add, name="action_add"),
+    path("actions/<int:pk>/done", log.action_complete, name="action_complete"),
+    path("themes/", log.theme_list, name="theme_list"),
+    path("themes/<int:pk>/edit", log.theme_edit, name="theme_edit"),
+]

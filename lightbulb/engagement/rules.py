@@ -1,0 +1,37 @@
+"""Who may read and keep the engagement log, its themes and follow-up actions, and the flags.
+
+Officers keep the engagement log, its managed list of themes and the flags
+(dismissing one with a reason). Councillors and investigators read the log,
+the flags and relationship health; councillors never see the concerns register
+nor volunteers' personal data, and nothing here holds either. The owner of a
+follow-up action (an officer or a councillor) marks it done; so may any officer.
+The daily recompute of flags acts as the system.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from lightbulb.core.rules import is_councillor, is_investigator, is_officer, is_system
+
+
+@rules.predicate
+def is_action_owner(user: Any, action: Any) -> bool:
+    """The user who owns a follow-up action (an action, or None for no object)."""
+    if action is None or not getattr(user, "pk", None):
+        return False
+    return bool(getattr(action, "owner_id", None) == user.pk)
+
+
+can_read_engagement = is_officer | is_councillor | is_investigator
+can_manage_engagement = is_officer
+can_manage_themes = is_officer
+# Follow-up actions are owned by officers or councillors; the owner or any officer marks one done.
+can_complete_action = is_officer | (is_councillor & is_action_owner)
+can_read_flags = is_officer | is_councillor | is_investigator
+can_dismiss_flags = is_officer
+can_recompute_flags = is_officer | is_system
+# Who may reach the "mark done" page at all; the action itself decides (its owner, or any officer).
+can_own_actions = is_officer | is_councillor

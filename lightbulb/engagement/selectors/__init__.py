@@ -1,0 +1,1 @@
+"""Reads for the engagement log, flags, relationship health and the ward page."""

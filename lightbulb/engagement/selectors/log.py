@@ -1,0 +1,202 @@
+"""Reads for the engagement log: lists, one engagement, themes, follow-up actions and what an organisation or ward has said."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from lightbulb.core.access import object_for_user
+from lightbulb.core.registry import Deadline
+from lightbulb.core.rules import allowed
+from lightbulb.engagement.models import Engagement, FollowUpAction, Theme
+from lightbulb.engagement.rules import can_complete_action, can_manage_engagement, can_read_engagement
+from lightbulb.organisations.models import Organisation
+from lightbulb.places.models import Councillor
+
+ENGAGEMENT_SORTS = {"date": ["held_on"], "title": ["title"], "kind": ["kind", "-held_on"]}
+
+
+def engagement_list(*, q: str = "", kind: str = "", theme_id: int | None = None, ward_id: int | None = None) -> QuerySet[Engagement]:
+    engagements = Engagement.objects.select_related("ward").prefetch_related("themes")
+    if q:
+        engagements = engagements.filter(Q(title__icontains=q) | Q(notes__icontains=q) | Q(organisations__name__icontains=q)).distinct()
+    if kind:
+        engagements = engagements.filter(kind=kind)
+    if theme_id:
+        engagements = engagements.filter(themes=theme_id)
+    if ward_id:
+        engagements = engagements.filter(ward_id=ward_id)
+    return engagements.annotate(organisation_count=Count("organisations", distinct=True))
+
+
+def engagement_for_user(pk: int, user: Any, *, write: bool = False) -> Engagement:
+    engagement = Engagement.objects.select_related("ward", "recorded_by").filter(pk=pk).first()
+    return object_for_user(engagement, user, read=can_read_engagement, write=can_manage_engagement if write else None, what="engagement")
+
+
+def engagement_people(engagement: Engagement) -> dict[str, list[Any]]:
+    return {
+        "organisations": list(engagement.organisations.order_by("name")),
+        "councillors": list(engagement.councillors.select_related("ward").order_by("name")),
+        "officers": list(engagement.officers.order_by("full_name")),
+        "themes": list(engagement.themes.order_by("name")),
+        "actions": list(engagement.actions.select_related("owner", "completed_by").order_by("completed_on", "due_date", "id")),
+    }
+
+
+def action_for_user(pk: int, user: Any) -> FollowUpAction:
+    action = FollowUpAction.objects.select_related("engagement", "owner").filter(pk=pk).first()
+    return object_for_user(action, user, read=can_read_engagement, write=can_complete_action, what="action")
+
+
+def theme_list() -> QuerySet[Theme]:
+    return Theme.objects.annotate(use_count=Count("engagements")).order_by("retired", "name")
+
+
+def theme_get(pk: int) -> Theme | None:
+    return Theme.objects.filter(pk=pk).first()
+
+
+def theme_choices(selected: list[int] | None = None) -> list[tuple[int, str]]:
+    """Themes offered on a form: those in use, and any retired one the record already carries."""
+    themes = Theme.objects.filter(Q(retired=False) | Q(pk__in=selected or [])).order_by("name")
+    return [(theme.pk, theme.name) for theme in themes]
+
+
+def officer_choices() -> list[tuple[int, str]]:
+    officers = get_user_model().objects.filter(role="officer", is_active=True).order_by("full_name", "email")
+    return [(user.pk, user.display_name) for user in officers]
+
+
+def owner_choices() -> list[tuple[int, str]]:
+    """Who may own a follow-up action: active officers and councillors who sign in."""
+    people = get_user_model().objects.filter(role__in=("officer", "councillor"), is_active=True).order_by("full_name", "email")
+    return [(user.pk, f"{user.display_name} ({user.get_role_display().lower()})") for user in people]
+
+
+def councillor_choices() -> list[tuple[int, str]]:
+    return [(councillor.pk, f"{councillor.name} ({councillor.ward.name})") for councillor in Councillor.objects.select_related("ward").order_by("name")]
+
+
+# Organisations are found by name, never listed in full: a register can hold hundreds of thousands.
+ORGANISATION_MATCHES = 20
+
+
+def organisation_choices(*, selected: list[int], search: str = "") -> list[tuple[int, str]]:
+    """The organisations already chosen, and up to 20 more whose name matches `search`."""
+    chosen = list(Organisation.objects.filter(pk__in=selected).order_by("name"))
+    found: list[Organisation] = []
+    if search:
+        found = list(
+            Organisation.objects.filter(name__icontains=search, archived_at__isnull=True).exclude(pk__in=selected).order_by("name")[:ORGANISATION_MATCHES]
+        )
+    return [
+        (organisation.pk, f"{organisation.name}{' (' + organisation.postcode + ')' if organisation.postcode else ''}") for organisation in [*chosen, *found]
+    ]
+
+
+def organisation_name(pk: int | None) -> Organisation | None:
+    return Organisation.objects.filter(pk=pk).first() if pk else None
+
+
+# The owner's dashboard and deadlines
+
+
+def open_actions(user: Any) -> QuerySet[FollowUpAction]:
+    return FollowUpAction.objects.filter(owner_id=getattr(user, "pk", None), completed_on__isnull=True).select_related("engagement").order_by("due_date", "id")
+
+
+def action_deadlines(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:
+    """Follow-up actions not yet done, due between `start` and `end`: the owner's own (every one for an officer with `everyone`)."""
+    if not allowed(can_read_engagement, user):
+        return []
+    actions = FollowUpAction.objects.filter(completed_on__isnull=True, due_date__gte=start, due_date__lte=end)
+    if not (everyone and allowed(can_manage_engagement, user)):
+        actions = actions.filter(owner_id=user.pk)
+    today = timezone.localdate()
+    return [
+        Deadline(
+            date=action.due_date,
+            title=f"Follow-up action: {action.description}",
+            url=reverse("engagement:engagement_detail", kwargs={"pk": action.engagement_id}),
+            kind="Follow-up action",
+            overdue=action.due_date < today,
+        )
+        for action in actions.order_by("due_date", "id")
+    ]
+
+
+# What an organisation and a ward have said
+
+
+def organisation_engagements(organisation_id: int, *, limit: int = 10) -> list[Engagement]:
+    return list(Engagement.objects.filter(organisations=organisation_id).prefetch_related("themes").order_by("-held_on", "-id")[:limit])
+
+
+def organisation_engagement_count(organisation_id: int) -> int:
+    return Engagement.objects.filter(organisations=organisation_id).count()
+
+
+def organisation_themes(organisation_id: int) -> list[dict[str, Any]]:
+    """How often each theme came up where the organisation was there, most often first."""
+    rows = Theme.objects.filter(engagements__organisations=organisation_id).annotate(times=Count("engagements", distinct=True)).order_by("-times", "name")
+    return [{"name": theme.name, "times": theme.times} for theme in rows[:10]]
+
+
+def organisation_timeline(organisation_id: int) -> list[dict[str, Any]]:
+    """Each engagement the organisation took part in, as an entry on its timeline."""
+    return [
+        {
+            "when": engagement.held_on,
+            "title": f"{engagement.get_kind_display()}: {engagement.title}",
+            "description": ", ".join(theme.name for theme in engagement.themes.all()),
+            "href": reverse("engagement:engagement_detail", kwargs={"pk": engagement.pk}),
+        }
+        for engagement in organisation_engagements(organisation_id, limit=50)
+    ]
+
+
+def _ward_engagements(ward_id: int) -> Q:
+    """Engagements held in the ward, or with an organisation based in it."""
+    return Q(engagements__ward_id=ward_id) | Q(engagements__organisations__ward_id=ward_id)
+
+
+def ward_themes(ward_id: int, *, since: datetime.date | None = None, limit: int = 10) -> list[dict[str, Any]]:
+    """The themes heard in a ward over the last year, most often first."""
+    since = since or timezone.localdate() - datetime.timedelta(days=365)
+    rows = (
+        Theme.objects.filter(_ward_engagements(ward_id), engagements__held_on__gte=since)
+        .annotate(times=Count("engagements", distinct=True))
+        .order_by("-times", "name")
+    )
+    return [{"name": theme.name, "times": theme.times} for theme in rows[:limit]]
+
+
+def ward_recent_engagements(ward_id: int, *, limit: int = 5) -> list[Engagement]:
+    return list(Engagement.objects.filter(Q(ward_id=ward_id) | Q(organisations__ward_id=ward_id)).distinct().order_by("-held_on", "-id")[:limit])
+
+
+def ward_choices() -> list[tuple[int, str]]:
+    from lightbulb.places.models import Ward
+
+    return [(ward.pk, ward.name) for ward in Ward.objects.order_by("name")]
+
+
+def engagement_initial(engagement: Engagement) -> dict[str, Any]:
+    return {
+        "kind": engagement.kind,
+        "title": engagement.title,
+        "held_on": engagement.held_on,
+        "ward": engagement.ward_id,
+        "notes": engagement.notes,
+        "themes": list(engagement.themes.values_list("pk", flat=True)),
+        "organisations": list(engagement.organisations.values_list("pk", flat=True)),
+        "councillors": list(engagement.councillors.values_list("pk", flat=True)),
+        "officers": list(engagement.officers.values_list("pk", flat=True)),
+        "version": engagement.version,
+    }

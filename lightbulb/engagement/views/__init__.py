@@ -1,0 +1,1 @@
+"""The engagement log, flags, relationship health, surveys and ward briefing packs."""

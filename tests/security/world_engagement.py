@@ -1,0 +1,20 @@
+"""Objects for the engagement routes: an engagement with a theme and a follow-up action its councillor owns."""
+
+from __future__ import annotations
+
+from tests.security.world import BUILDERS, World
+
+
+def _engagement_objects(world: World) -> None:
+    from tests.engagement.factories import EngagementFactory, FollowUpActionFactory, ThemeFactory
+
+    theme = ThemeFactory(name="Matrix theme")
+    engagement = EngagementFactory(title="Matrix forum", recorded_by=world.users["officer"])
+    engagement.organisations.add(world.organisation)
+    engagement.themes.add(theme)
+    world.extra["theme"] = theme
+    world.extra["engagement"] = engagement
+    world.extra["follow_up_action"] = FollowUpActionFactory(engagement=engagement, owner=world.users["councillor"])
+
+
+BUILDERS.append(_engagement_objects)

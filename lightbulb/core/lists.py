@@ -1,15 +1,27 @@
-"""Sorting and pagination shared by every list page."""
+"""Sorting and pagination shared by every list page.
+
+Pagination never counts a huge list row by row on every request: it counts exactly up to
+`COUNT_EXACTLY_UP_TO` rows (one capped `COUNT` over at most that many rows, which an index
+answers), and past that takes PostgreSQL's own estimate (`pg_class.reltuples` for a whole table,
+the planner's row estimate for a filtered one). Pages go no deeper than `MAX_PAGES`: past
+10,000 rows a reader narrows the search (or downloads the list) rather than paging.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 PER_PAGE = 50
+COUNT_EXACTLY_UP_TO = 10_000
+MAX_PAGES = 200
 
 
 @dataclass(frozen=True)
@@ -32,8 +44,48 @@ def sort_queryset(request: HttpRequest, queryset: QuerySet[Any], allowed: dict[s
     return queryset.order_by(*fields), Sort(key=key, descending=descending, order_by=fields)
 
 
+def estimated_count(queryset: QuerySet[Any]) -> int | None:
+    """PostgreSQL's estimate of the rows a query returns, without running it (None on other engines)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    if not queryset.query.where.children:
+        table = queryset.model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+            row = cursor.fetchone()
+        if row and row[0] >= 0:
+            return int(row[0])
+    plan = json.loads(queryset.order_by().explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class ListPaginator(Paginator):
+    """A paginator whose count is exact for small lists and an estimate for huge ones (`estimated` says which)."""
+
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet):
+            return super().count
+        capped = queryset.order_by()[: COUNT_EXACTLY_UP_TO + 1].count()
+        if capped <= COUNT_EXACTLY_UP_TO:
+            return capped
+        estimate = estimated_count(queryset)
+        if estimate is None:
+            return queryset.count()
+        self.estimated = True
+        return max(estimate, capped)
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(super().num_pages, MAX_PAGES)
+
+
 def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PER_PAGE) -> Page[Any]:
-    paginator = Paginator(queryset, per_page)
+    paginator = ListPaginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 

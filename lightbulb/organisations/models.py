@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from lightbulb.core.locking import version_field
 from lightbulb.core.models import ArchivableModel, TimeStampedModel
+from lightbulb.organisations.normalise import name_key, search_key
 
 
 class LegalForm(models.TextChoices):
@@ -82,9 +85,12 @@ class Organisation(ArchivableModel):
     human_edited_fields = models.JSONField(default=list, blank=True)
     # Lower-cased, punctuation-free name used by search and duplicate detection.
     name_key = models.CharField(max_length=300, db_index=True, editable=False, default="")
+    # The name's and other names' keys, read by register search. PostgreSQL indexes it twice (migration
+    # 0004): full-text (`to_tsvector('simple', …)`) for words in any order, and trigrams for near-misses.
+    search_key = models.TextField(editable=False, default="", blank=True)
 
     version = version_field()
-    history = HistoricalRecords(excluded_fields=["name_key"])
+    history = HistoricalRecords(excluded_fields=["name_key", "search_key"])
 
     class Meta:
         ordering = ["name"]
@@ -99,6 +105,15 @@ class Organisation(ArchivableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the search keys in step with the names, whoever saves (bulk loaders fill them themselves)."""
+        self.name_key = name_key(self.name)
+        self.search_key = search_key(self.name, self.other_names)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "other_names"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key", "search_key"}
+        super().save(*args, **kwargs)
 
 
 class OrganisationIdentifier(models.Model):

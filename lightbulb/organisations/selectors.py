@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
@@ -22,7 +21,7 @@ from lightbulb.core.models import AuditEvent
 from lightbulb.core.outbox import Recipients, Route
 from lightbulb.core.registry import registry
 from lightbulb.core.rules import allowed
-from lightbulb.organisations.identifiers import looks_like_identifier, parse_identifier
+from lightbulb.organisations import search
 from lightbulb.organisations.models import (
     AreaOfWork,
     Contact,
@@ -34,7 +33,7 @@ from lightbulb.organisations.models import (
     OrganisationMerge,
     OrganisationStatus,
 )
-from lightbulb.organisations.normalise import name_key, postcode_prefix
+from lightbulb.organisations.normalise import name_key
 from lightbulb.organisations.rules import can_manage_register, can_read_contacts, can_read_organisation
 from lightbulb.places.models import Ward
 
@@ -95,39 +94,6 @@ def choices() -> dict[str, Any]:
 # Search and the register list
 
 
-def _identifier_q(text: str) -> Q | None:
-    """Records holding the identifier the text reads as: the same value in any scheme, or one scheme for an Org-ID."""
-    found = looks_like_identifier(text)
-    if found is None:
-        return None
-    if text.strip().upper().startswith("GB"):
-        matching = OrganisationIdentifier.objects.filter(scheme=found.scheme, value=found.value)
-    else:
-        values = {found.value}
-        for scheme in IdentifierScheme.values:
-            try:
-                values.add(parse_identifier(text, scheme).value)
-            except ValidationError:
-                # A value one scheme cannot read is simply not a candidate there.
-                continue
-        matching = OrganisationIdentifier.objects.filter(value__in=sorted(values))
-    return Q(Exists(matching.filter(organisation_id=OuterRef("pk"))))
-
-
-def _search_q(text: str) -> Q:
-    condition = Q(name__icontains=text) | Q(other_names__icontains=text)
-    key = name_key(text)
-    if key:
-        condition |= Q(name_key__icontains=key)
-    by_identifier = _identifier_q(text)
-    if by_identifier is not None:
-        condition |= by_identifier
-    prefix = postcode_prefix(text)
-    if prefix:
-        condition |= Q(postcode__startswith=prefix)
-    return condition
-
-
 def _status_q(status: str) -> Q:
     if status == ARCHIVED:
         return Q(archived_at__isnull=False)
@@ -139,9 +105,10 @@ def _status_q(status: str) -> Q:
 
 
 def organisation_search(filters: OrganisationFilters) -> QuerySet[Organisation]:
+    """The register's records the filters choose; with a search text, best match first (see `search`)."""
     organisations = Organisation.objects.filter(_status_q(filters.status))
     if filters.q:
-        organisations = organisations.filter(_search_q(filters.q))
+        organisations = search.search(organisations, filters.q)
     if filters.ward is not None:
         serving = Organisation.wards_served.through.objects.filter(organisation_id=OuterRef("pk"), ward_id=filters.ward)
         organisations = organisations.filter(Q(ward_id=filters.ward) | Q(Exists(serving)))

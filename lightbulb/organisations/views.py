@@ -14,7 +14,7 @@ from lightbulb.core.access import permission_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
-from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.lists import Sort, paginate, pagination_params, sort_queryset
 from lightbulb.organisations import selectors, services
 from lightbulb.organisations.forms import (
     ArchiveForm,
@@ -56,7 +56,12 @@ def _detail(pk: int) -> HttpResponse:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET)
     filters = selectors.OrganisationFilters(**form.filters())
-    organisations, sort = sort_queryset(request, selectors.organisation_search(filters), selectors.LIST_SORTS, "name")
+    organisations = selectors.organisation_search(filters)
+    if filters.q and not request.GET.get("sort"):
+        # A search lists the best match first until the reader sorts by a column.
+        sort = Sort(key="", descending=False, order_by=[])
+    else:
+        organisations, sort = sort_queryset(request, organisations, selectors.LIST_SORTS, "name")
     fmt = request.GET.get("format", "")
     if fmt in EXPORT_FORMATS:
         # A streamed CSV is still an HTTP response to the browser.

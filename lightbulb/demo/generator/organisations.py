@@ -22,6 +22,7 @@ from lightbulb.organisations.models import (
     OrganisationIdentifier,
     OrganisationStatus,
 )
+from lightbulb.organisations.normalise import search_key
 from lightbulb.organisations.services import name_key
 from lightbulb.places.models import Ward
 
@@ -179,6 +180,10 @@ def seed_organisations(rng: random.Random, scale: Scale, ctx: DemoContext) -> No
 
 
 def _write_batch(plans: list[_PlannedOrganisation], ctx: DemoContext) -> None:
+    for plan in plans:
+        # bulk_create skips save(): fill the keys register search reads.
+        plan.organisation.name_key = name_key(plan.organisation.name)
+        plan.organisation.search_key = search_key(plan.organisation.name, plan.organisation.other_names)
     organisations = Organisation.objects.bulk_create([plan.organisation for plan in plans])
     served_model = Organisation.wards_served.through
     areas_model = Organisation.areas_of_work.through

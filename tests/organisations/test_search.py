@@ -1,0 +1,139 @@
+"""Register search finds the right record however it is typed, best match first, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from lightbulb.organisations import search
+from lightbulb.organisations.models import Organisation
+from lightbulb.organisations.selectors import OrganisationFilters, organisation_search
+from tests.factories import IdentifierFactory, OrganisationFactory
+from tests.helpers import visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def register():
+    records = {
+        "bank": OrganisationFactory(name="Riverside Food Bank", other_names="Anytown Food Aid", postcode="AT1 1AA"),
+        "exact": OrganisationFactory(name="Food Bank", postcode="AT3 3CC"),
+        "network": OrganisationFactory(name="Anytown Food Bank Network", postcode="AT4 4DD"),
+        "centre": OrganisationFactory(name="Hilltop Community Centre", postcode="AT2 3BB"),
+        "cafe": OrganisationFactory(name="Café Ñandú Lunch Club", postcode="AT5 5EE"),
+        "church": OrganisationFactory(name="St Mary's Church Hall", postcode="AT6 6FF"),
+        "unit": OrganisationFactory(name="Unit 1123456 Makers", postcode="AT7 7GG"),
+    }
+    IdentifierFactory(organisation=records["bank"], scheme="GB-CHC", value="1123456")
+    IdentifierFactory(organisation=records["centre"], scheme="GB-COH", value="01234567")
+    return records
+
+
+def found(text: str) -> list[str]:
+    return [organisation.name for organisation in organisation_search(OrganisationFilters(q=text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Words in any order, any case, each the start of a word.
+        ("bank food riverside", "Riverside Food Bank"),
+        ("RIVERSIDE food", "Riverside Food Bank"),
+        ("hill comm cent", "Hilltop Community Centre"),
+        # Other names, punctuation and accents ignored both ways.
+        ("anytown food-aid", "Riverside Food Bank"),
+        ("cafe nandu", "Café Ñandú Lunch Club"),
+        ("CAFÉ lunch", "Café Ñandú Lunch Club"),
+        ("st marys church", "St Mary's Church Hall"),
+        ("st. mary's", "St Mary's Church Hall"),
+        # Near-misses.
+        ("comunity centre", "Hilltop Community Centre"),
+        ("hiltop comunity", "Hilltop Community Centre"),
+        ("riversde food", "Riverside Food Bank"),
+        # Identifiers in any common spelling.
+        ("1123456", "Riverside Food Bank"),
+        ("1 123 456", "Riverside Food Bank"),
+        ("GB-CHC-1123456", "Riverside Food Bank"),
+        ("gb chc 1123456", "Riverside Food Bank"),
+        ("01234567", "Hilltop Community Centre"),
+        ("1234567", "Hilltop Community Centre"),
+        ("GB-COH-01234567", "Hilltop Community Centre"),
+        # Postcodes with or without the space, in any case, or their start.
+        ("AT1 1AA", "Riverside Food Bank"),
+        ("at11aa", "Riverside Food Bank"),
+        ("at1 1aa", "Riverside Food Bank"),
+        ("AT2", "Hilltop Community Centre"),
+    ],
+)
+def test_search_finds_the_record_however_it_is_typed(register, text, expected):
+    assert found(text)[0] == expected
+
+
+@pytest.mark.parametrize("text", ["zebra crossing", "gb-coh-1123456", "AT9 9ZZ", "9999999"])
+def test_search_finds_nothing_for_what_no_record_holds(register, text):
+    assert found(text) == []
+
+
+def test_an_identifier_of_the_wrong_register_finds_nothing_by_it(register):
+    assert "Riverside Food Bank" not in found("GB-COH-1123456")
+
+
+def test_exact_identifier_first_then_exact_name_then_best_match(register):
+    # The identifier's holder outranks a record with the number in its name.
+    assert found("1123456")[:2] == ["Riverside Food Bank", "Unit 1123456 Makers"]
+    # The exact name outranks names holding the same words; equally close names go by name.
+    assert found("food bank") == ["Food Bank", "Anytown Food Bank Network", "Riverside Food Bank"]
+    assert found("the food bank ltd")[0] == "Food Bank"
+    # A whole word outranks a near-miss.
+    OrganisationFactory(name="Hilltop Comunity Garden")
+    assert found("hilltop community")[0] == "Hilltop Community Centre"
+
+
+def test_search_keeps_to_the_other_filters(register):
+    register["network"].status = "dormant"
+    register["network"].save()
+    assert [o.name for o in organisation_search(OrganisationFilters(q="food bank", status="active"))] == ["Food Bank", "Riverside Food Bank"]
+    assert [o.name for o in organisation_search(OrganisationFilters(q="food bank", status="dormant"))] == ["Anytown Food Bank Network"]
+
+
+def test_renaming_a_record_keeps_its_search_key(register):
+    register["exact"].name = "Northside Pantry"
+    register["exact"].save(update_fields=["name"])
+    assert Organisation.objects.get(pk=register["exact"].pk).search_key == "northside pantry"
+    assert found("northside") == ["Northside Pantry"]
+
+
+def test_word_similarity_reads_like_pg_trgm():
+    assert search.word_similarity("food bank", "riverside food bank") == 1.0
+    assert search.word_similarity("comunity", "hilltop community centre") >= search.NEAR_MISS
+    assert search.word_similarity("zebra", "hilltop community centre") < search.NEAR_MISS
+    assert search.word_similarity("", "anything") == 0.0
+
+
+def listed(response, register) -> list[str]:
+    """The records' names in the order the page links to them."""
+    names = {f'href="/organisations/{organisation.pk}/"': organisation.name for organisation in register.values()}
+    html = response.content.decode()
+    return [name for _position, name in sorted((html.index(link), name) for link, name in names.items() if link in html)]
+
+
+def test_the_register_lists_a_search_best_match_first_until_sorted(register, officer_client):
+    response = officer_client.get("/organisations/", {"q": "food bank"})
+    assert "3 organisations" in visible_text(response.content)
+    assert listed(response, register) == ["Food Bank", "Anytown Food Bank Network", "Riverside Food Bank"]
+    by_name = officer_client.get("/organisations/", {"q": "food bank", "sort": "-name"})
+    assert listed(by_name, register) == ["Riverside Food Bank", "Food Bank", "Anytown Food Bank Network"]
+
+
+@pytest.mark.postgres
+def test_postgres_answers_words_and_near_misses_from_the_indexes(register):
+    if connection.vendor != "postgresql":
+        pytest.skip("the full-text and trigram indexes are PostgreSQL's")
+    with connection.cursor() as cursor:
+        # A handful of rows would be read whole: make the planner show which indexes the search can use.
+        cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+        plan = organisation_search(OrganisationFilters(q="comunity centre")).explain()
+        cursor.execute("SET enable_seqscan = on; SET enable_indexscan = on")
+    assert "org_search_fts" in plan
+    assert "org_search_trgm" in plan

@@ -1,0 +1,162 @@
+"""What the council publishes about its funding agreements (PRODUCT.md §2.12), read in batches.
+
+Open data (360Giving, the Transparency Code, OCDS) and the API read agreements through these
+functions, never through the models. Rows come as plain dictionaries, a batch at a time (keyset
+paging on the primary key, three queries a batch whatever its size), so a file of a million
+grants is written in flat memory.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Collection, Iterator
+from typing import Any
+
+from django.db.models import Count, Min
+
+from lightbulb.funding.models import Agreement, AgreementKind, AgreementStatus, AgreementTransition, ProcurementRoute, Variation
+from lightbulb.organisations.models import OrganisationIdentifier
+
+# An agreement is published once it has been awarded, whatever happened to it after.
+AWARDED_STATUSES = (
+    AgreementStatus.AWARDED,
+    AgreementStatus.LIVE,
+    AgreementStatus.UNDER_REVIEW,
+    AgreementStatus.EXTENDED,
+    AgreementStatus.RECOMMISSIONED,
+    AgreementStatus.DECOMMISSIONED,
+    AgreementStatus.CLOSED,
+)
+GRANT_KINDS = (AgreementKind.GRANT,)
+# Commissioned services: contracts, and service-level agreements (grant in aid) the council pays for.
+CONTRACT_KINDS = (AgreementKind.CONTRACT, AgreementKind.SLA)
+# Registered numbers, most useful first: a grant's recipient is named by the first it has.
+SCHEME_ORDER = ("GB-CHC", "GB-COH", "GB-SC", "GB-NIC", "GB-MPR")
+BATCH_SIZE = 2000
+
+_FIELDS = (
+    "pk",
+    "reference",
+    "title",
+    "kind",
+    "purpose",
+    "amount",
+    "start_date",
+    "end_date",
+    "department",
+    "status",
+    "procurement_route",
+    "recipient_is_vcse",
+    "recipient_is_sme",
+    "recipient_registration_number",
+    "updated_at",
+    "created_at",
+    "organisation_id",
+    "organisation__name",
+    "organisation__address",
+    "organisation__postcode",
+    "organisation__website",
+    "organisation__description",
+    "previous__reference",
+)
+
+
+def _published(kinds: Collection[str], exclude_organisation_ids: Collection[int]) -> Any:
+    queryset = Agreement.objects.filter(kind__in=list(kinds), status__in=AWARDED_STATUSES, archived_at__isnull=True)
+    if exclude_organisation_ids:
+        queryset = queryset.exclude(organisation_id__in=list(exclude_organisation_ids))
+    return queryset
+
+
+def published_count(*, kinds: Collection[str], exclude_organisation_ids: Collection[int] = ()) -> int:
+    return int(_published(kinds, exclude_organisation_ids).count())
+
+
+def published_max_wards(*, kinds: Collection[str], exclude_organisation_ids: Collection[int] = ()) -> int:
+    """The most wards any published agreement names (how many location columns the CSV needs)."""
+    through = Agreement.wards.through
+    ids = _published(kinds, exclude_organisation_ids).values("pk")
+    counts = through.objects.filter(agreement_id__in=ids).values("agreement_id").annotate(n=Count("id")).order_by("-n")  # type: ignore[misc]
+    first = counts.first()
+    return int(first["n"]) if first else 0
+
+
+def _identifiers(organisation_ids: set[int]) -> dict[int, list[tuple[str, str]]]:
+    found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    rows = OrganisationIdentifier.objects.filter(organisation_id__in=organisation_ids).values_list("organisation_id", "scheme", "value")
+    for organisation_id, scheme, value in rows:
+        found[organisation_id].append((scheme, value))
+    for values in found.values():
+        values.sort(key=lambda item: (SCHEME_ORDER.index(item[0]) if item[0] in SCHEME_ORDER else len(SCHEME_ORDER), item[1]))
+    return found
+
+
+def _wards(agreement_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    through = Agreement.wards.through
+    found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    rows = through.objects.filter(agreement_id__in=agreement_ids).values_list("agreement_id", "ward__gss_code", "ward__name").order_by("ward__name")
+    for agreement_id, code, name in rows:
+        found[agreement_id].append((code, name))
+    return found
+
+
+def _award_dates(agreement_ids: list[int]) -> dict[int, datetime.datetime]:
+    rows = (
+        AgreementTransition.objects.filter(agreement_id__in=agreement_ids, to_status=AgreementStatus.AWARDED)
+        .values("agreement_id")
+        .annotate(first=Min("at"))
+        .values_list("agreement_id", "first")
+    )
+    return dict(rows)
+
+
+def _ended_on(agreement_ids: list[int]) -> dict[int, tuple[datetime.datetime, str]]:
+    """When and why an agreement was decommissioned (its last step into decommissioned)."""
+    rows = AgreementTransition.objects.filter(agreement_id__in=agreement_ids, to_status=AgreementStatus.DECOMMISSIONED).values_list(
+        "agreement_id", "at", "reason"
+    )
+    return {agreement_id: (at, reason) for agreement_id, at, reason in rows}
+
+
+def _variations(agreement_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        Variation.objects.filter(agreement_id__in=agreement_ids)
+        .order_by("approved_on", "id")
+        .values("id", "agreement_id", "changes", "reason", "approved_on", "is_reduction")
+    )
+    for row in rows:
+        found[row["agreement_id"]].append(dict(row))
+    return found
+
+
+def published_agreements(
+    *, kinds: Collection[str], exclude_organisation_ids: Collection[int] = (), batch_size: int = BATCH_SIZE, with_variations: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Every awarded, unarchived agreement of `kinds`, oldest first, with its recipient's identifiers, wards and award date."""
+    queryset = _published(kinds, exclude_organisation_ids).order_by("pk").values(*_FIELDS)
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last)[:batch_size])
+        if not batch:
+            return
+        ids = [row["pk"] for row in batch]
+        identifiers = _identifiers({row["organisation_id"] for row in batch})
+        wards = _wards(ids)
+        awarded = _award_dates(ids)
+        ended = _ended_on(ids)
+        variations = _variations(ids) if with_variations else {}
+        for row in batch:
+            row["identifiers"] = identifiers.get(row["organisation_id"], [])
+            row["wards"] = wards.get(row["pk"], [])
+            row["awarded_at"] = awarded.get(row["pk"])
+            row["ended"] = ended.get(row["pk"])
+            row["variations"] = variations.get(row["pk"], [])
+            yield row
+        last = ids[-1]
+
+
+def procurement_route_labels() -> dict[str, str]:
+    """Each procurement route's code and its words."""
+    return {str(value): str(label) for value, label in ProcurementRoute.choices}

@@ -1,0 +1,232 @@
+"""The council's grants in the 360Giving Data Standard 1.4.3: a JSON package and the CSV template's columns.
+
+Each grant's identifier is the council's 360Giving prefix and the agreement's reference
+(`360G-anytown-AGR-2025-0001`); recipients are named by Org-ID (their charity number, else their
+company number, else the council's prefix and the register's own number); beneficiary locations are
+the agreement's wards by GSS code (`geoCodeType` WD). Written row by row to a file, so memory stays
+flat however many grants there are.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+from decimal import Decimal
+from typing import Any, TextIO
+
+from django.conf import settings
+from django.utils import timezone
+
+from lightbulb.core.exports import cell
+from lightbulb.funding.selectors import publishing
+from lightbulb.opendata import exclusions
+from lightbulb.places.selectors import council_get
+
+OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+SCHEMA_VERSION = "1.4"
+CHARITY_SCHEMES = ("GB-CHC", "GB-SC", "GB-NIC")
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _months(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from start to end inclusive (April to March is 12)."""
+    following = end + datetime.timedelta(days=1)
+    months = (following.year - start.year) * 12 + following.month - start.month
+    return max(months, 1)
+
+
+class Publisher:
+    """The council's details every grant repeats, read once."""
+
+    def __init__(self) -> None:
+        council = council_get()
+        self.name = council.name if council else "The council"
+        self.org_id = council.org_id if council else ""
+        self.prefix = (council.grant_prefix if council else "") or ""
+        self.site = settings.SITE_URL
+        self.source = f"{self.site}/open-data/"
+
+    @property
+    def ready(self) -> bool:
+        """360Giving needs the council's prefix and Org-ID before anything is published."""
+        return bool(self.prefix and self.org_id)
+
+
+def recipient_org_id(row: dict[str, Any], prefix: str) -> str:
+    """A registered number as an Org-ID, else one made from the council's 360Giving prefix."""
+    if row["identifiers"]:
+        scheme, value = row["identifiers"][0]
+        return f"{scheme}-{value}"
+    return f"{prefix}-ORG-{row['organisation_id']}"
+
+
+def _recipient(row: dict[str, Any], publisher: Publisher) -> dict[str, Any]:
+    org: dict[str, Any] = {"id": recipient_org_id(row, publisher.prefix), "name": row["organisation__name"]}
+    for scheme, value in row["identifiers"]:
+        if scheme in CHARITY_SCHEMES and "charityNumber" not in org:
+            org["charityNumber"] = value
+        if scheme == "GB-COH" and "companyNumber" not in org:
+            org["companyNumber"] = value
+    if row["organisation__postcode"]:
+        org["postalCode"] = row["organisation__postcode"]
+    if row["organisation__website"].startswith(("https://", "http://")):
+        org["url"] = row["organisation__website"]
+    return org
+
+
+def award_date(row: dict[str, Any]) -> datetime.date:
+    """The day the agreement was awarded; its start date if it was recorded as awarded some other way."""
+    awarded = row["awarded_at"]
+    return timezone.localtime(awarded).date() if awarded else row["start_date"]
+
+
+def grant(row: dict[str, Any], publisher: Publisher) -> dict[str, Any]:
+    """One agreement as a 360Giving grant."""
+    data: dict[str, Any] = {
+        "id": f"{publisher.prefix}-{row['reference']}",
+        "title": row["title"],
+        "description": row["purpose"],
+        "currency": "GBP",
+        "amountAwarded": _number(row["amount"]),
+        "awardDate": award_date(row).isoformat(),
+        "plannedDates": [
+            {"startDate": row["start_date"].isoformat(), "endDate": row["end_date"].isoformat(), "duration": _months(row["start_date"], row["end_date"])}
+        ],
+        "recipientOrganization": [_recipient(row, publisher)],
+        "fundingOrganization": [{"id": publisher.org_id, "name": publisher.name, "department": row["department"]}],
+        "dateModified": row["updated_at"].isoformat(),
+        "dataSource": publisher.source,
+    }
+    if row["wards"]:
+        data["beneficiaryLocation"] = [{"name": name, "geoCode": code, "geoCodeType": "WD", "countryCode": "GB"} for code, name in row["wards"]]
+    return data
+
+
+def published_grants(publisher: Publisher) -> Any:
+    """The council's own grants that may be published (see `exclusions`)."""
+    excluded = exclusions.organisation_ids_under_investigation()
+    for row in publishing.published_agreements(kinds=publishing.GRANT_KINDS, exclude_organisation_ids=excluded):
+        if not exclusions.recipient_is_individual(row):
+            yield row
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return _number(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def write_json(out: TextIO) -> int:
+    """Write the 360Giving package; returns the number of grants."""
+    publisher = Publisher()
+    now = timezone.now().isoformat()
+    out.write('{"grants": [')
+    count = 0
+    if publisher.ready:
+        for row in published_grants(publisher):
+            out.write(",\n" if count else "\n")
+            out.write(json.dumps(grant(row, publisher), default=_default, ensure_ascii=False))
+            count += 1
+    out.write("\n],\n")
+    meta = {
+        "version": SCHEMA_VERSION,
+        "title": f"Grants awarded by {publisher.name}",
+        "description": f"Every grant {publisher.name} has awarded to a voluntary or community organisation, from Lightbulb.",
+        "identifier": f"{publisher.prefix or 'lightbulb'}-grants",
+        "issued": now,
+        "modified": now,
+        "publisher": {"name": publisher.name, **({"identifier": publisher.org_id} if publisher.org_id else {})},
+        "license": OGL,
+        "accessURL": publisher.source,
+        "downloadURL": f"{publisher.site}/open-data/360giving/grants.json",
+    }
+    out.write(json.dumps(meta, ensure_ascii=False)[1:])
+    out.write("\n")
+    return count
+
+
+# The 1.4.3 template's column titles, in its order.
+CSV_COLUMNS = [
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Awarded",
+    "Award Date",
+    "Planned Dates:Start Date",
+    "Planned Dates:End Date",
+    "Planned Dates:Duration (months)",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Recipient Org:Charity Number",
+    "Recipient Org:Company Number",
+    "Recipient Org:Postal Code",
+    "Recipient Org:Web Address",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+    "Funding Org:Department",
+    "Last Modified",
+    "Data Source",
+]
+LOCATION_FIELDS = [("Name", "name"), ("Country Code", "countryCode"), ("Geographic Code", "geoCode"), ("Geographic Code Type", "geoCodeType")]
+
+
+def location_columns(count: int) -> list[str]:
+    """The template's beneficiary location columns, numbered from the second location on."""
+    columns: list[str] = []
+    for index in range(max(count, 1)):
+        middle = "" if index == 0 else f"{index}:"
+        columns.extend(f"Beneficiary Location:{middle}{title}" for title, _ in LOCATION_FIELDS)
+    return columns
+
+
+def csv_row(data: dict[str, Any], locations: int) -> list[Any]:
+    recipient = data["recipientOrganization"][0]
+    funder = data["fundingOrganization"][0]
+    planned = data["plannedDates"][0]
+    values: list[Any] = [
+        data["id"],
+        data["title"],
+        data["description"],
+        data["currency"],
+        data["amountAwarded"],
+        data["awardDate"],
+        planned["startDate"],
+        planned["endDate"],
+        planned["duration"],
+        recipient["id"],
+        recipient["name"],
+        recipient.get("charityNumber", ""),
+        recipient.get("companyNumber", ""),
+        recipient.get("postalCode", ""),
+        recipient.get("url", ""),
+        funder["id"],
+        funder["name"],
+        funder["department"],
+        data["dateModified"],
+        data["dataSource"],
+    ]
+    places = data.get("beneficiaryLocation", [])
+    for index in range(max(locations, 1)):
+        place = places[index] if index < len(places) else {}
+        values.extend(place.get(key, "") for _, key in LOCATION_FIELDS)
+    return [cell(value) for value in values]
+
+
+def write_csv(out: TextIO) -> int:
+    """Write the grants as the 360Giving CSV template; returns the number of grants."""
+    publisher = Publisher()
+    excluded = exclusions.organisation_ids_under_investigation()
+    locations = publishing.published_max_wards(kinds=publishing.GRANT_KINDS, exclude_organisation_ids=excluded)
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS + location_columns(locations))
+    count = 0
+    if publisher.ready:
+        for row in published_grants(publisher):
+            writer.writerow(csv_row(grant(row, publisher), locations))
+            count += 1
+    return count

@@ -9,17 +9,16 @@ files, counting, progress, one transaction, strict mode and dry runs.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 
 from lightbulb.core.forms import no_markup
 from lightbulb.imports.normalise import Notes, UnreadableFile, clean_text, normalise_header
+from lightbulb.imports.readers import Table, csv_table, is_zip, looks_like_json, xlsx_table
 
 # Formula prefixes a spreadsheet would execute; no name legitimately starts with one.
 _FORMULA_START = ("=", "+", "-", "@")
@@ -56,6 +55,8 @@ class ApplyResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # [{"record": "...", "changes": {"field": [before, after]}}], the first 1,000 changed records.
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Importer:
@@ -67,10 +68,16 @@ class Importer:
     source_label: ClassVar[str] = ""
     description: ClassVar[str] = ""
     columns: ClassVar[dict[str, Column]]
+    # What files it reads: "csv", "xlsx" (both get the column-mapping step) and "json".
+    formats: ClassVar[tuple[str, ...]] = ("csv", "xlsx")
 
-    def __init__(self, *, acting_user: Any, notes: Notes) -> None:
+    def __init__(self, *, acting_user: Any, notes: Notes, mapping: dict[str, str] | None = None) -> None:
         self.acting_user = acting_user
         self.notes = notes
+        # The heading confirmed for each column ({"postcode": "Post Code"}); None finds them by alias.
+        self.mapping = mapping or None
+        # Say which heading each column was read from (not for JSON, whose keys are the standard's own).
+        self.note_headings = True
 
     # Hooks a source overrides -------------------------------------------------
 
@@ -85,23 +92,49 @@ class Importer:
 
     # Reading ------------------------------------------------------------------
 
-    def map_headers(self, headers: list[str]) -> dict[str, int]:
-        """Which position in the file holds each declared column; missing required ones refuse the file."""
+    def suggest_mapping(self, headers: list[str], remembered: dict[str, str] | None = None) -> dict[str, str]:
+        """The heading to read each column from: the one confirmed last time if the file has it, else the best alias."""
+        stripped = [header.replace("\ufeff", "").strip() for header in headers]
         normalised = [normalise_header(header) for header in headers]
-        positions: dict[str, int] = {}
+        suggestion: dict[str, str] = {}
         for key, column in self.columns.items():
-            position = _column_position(column, normalised)
-            if position is None:
+            previous = (remembered or {}).get(key)
+            if previous and previous in stripped:
+                suggestion[key] = previous
                 continue
-            positions[key] = position
-            original = headers[position].replace("\ufeff", "").strip()
-            if original != key:
-                self.notes.once(f"The column '{original[:60]}' was read as {column.label.lower()}")
-        missing = [column.label for key, column in self.columns.items() if column.required and key not in positions]
+            position = _column_position(column, normalised)
+            if position is not None:
+                suggestion[key] = stripped[position]
+        return suggestion
+
+    def accepts(self, headers: list[str]) -> bool:
+        """Whether these headings could be this source's (every required column found)."""
+        found = self.suggest_mapping(headers, self.mapping)
+        return all(key in found for key, column in self.columns.items() if column.required)
+
+    def _missing(self, keys: list[str]) -> UnreadableFile:
+        labels = [self.columns[key].label for key in keys]
+        return UnreadableFile(
+            f"The file has no column for {' and '.join(labels).lower()}. Column headings this import accepts: {self._accepted_headings(labels)}."
+        )
+
+    def map_headers(self, headers: list[str]) -> dict[str, int]:
+        """Which position in the file holds each declared column; missing required ones refuse the file.
+
+        With a confirmed mapping (the column-mapping step) the headings it names are used;
+        otherwise each column is found by its aliases.
+        """
+        stripped = [header.replace("\ufeff", "").strip() for header in headers]
+        mapping = self.mapping if self.mapping else self.suggest_mapping(headers)
+        positions: dict[str, int] = {}
+        for key, heading in mapping.items():
+            if key in self.columns and heading in stripped:
+                positions[key] = stripped.index(heading)
+                if heading != key and self.note_headings:
+                    self.notes.once(f"The column '{heading[:60]}' was read as {self.columns[key].label.lower()}")
+        missing = [key for key, column in self.columns.items() if column.required and key not in positions]
         if missing:
-            raise UnreadableFile(
-                f"The file has no column for {' and '.join(missing).lower()}. Column headings this import accepts: {self._accepted_headings(missing)}."
-            )
+            raise self._missing(missing)
         return positions
 
     def _accepted_headings(self, labels: list[str]) -> str:
@@ -112,30 +145,38 @@ class Importer:
             if column.label in labels
         )
 
-    def rows(self, text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str], list[str]]]]:
-        """The header row, and an iterator of (file row number, values by column key, raw values)."""
-        reader = csv.reader(io.StringIO(text, newline=""))
-        try:
-            headers = next(reader)
-        except StopIteration as exc:
-            raise UnreadableFile("The file is empty.") from exc
-        except csv.Error as exc:
-            raise UnreadableFile(f"The file could not be read as CSV: {exc}.") from exc
+    def table(self, data: bytes) -> Table:
+        """The file's headings and rows, whatever its format."""
+        if is_zip(data):
+            if "xlsx" not in self.formats:
+                raise UnreadableFile(
+                    "This looks like an Excel or other zipped file, not a CSV file. Save it as CSV (comma separated values) and upload it again."
+                )
+            self.notes.once("The file was read as an Excel workbook")
+            return xlsx_table(data, self.notes, self.accepts)
+        if "json" in self.formats and looks_like_json(data):
+            return self.json_table(data)
+        return csv_table(data, self.notes)
+
+    def json_table(self, data: bytes) -> Table:
+        raise UnreadableFile("This import reads CSV files and Excel workbooks, not JSON.")
+
+    def read(self, data: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, str], list[str]]], int]:
+        """The header row, an iterator of (file row number, values by column key, raw values), and the rows expected."""
+        table = self.table(data)
+        headers = table.headers
         if not any(header.strip() for header in headers):
             raise UnreadableFile("The first row of the file should hold the column headings, but it is empty.")
         positions = self.map_headers(headers)
 
         def generate() -> Iterator[tuple[int, dict[str, str], list[str]]]:
-            try:
-                for raw in reader:
-                    if not any(value.strip() for value in raw):
-                        continue
-                    values = {key: raw[index] if index < len(raw) else "" for key, index in positions.items()}
-                    yield reader.line_num, values, raw
-            except csv.Error as exc:
-                raise UnreadableFile(f"Row {reader.line_num} could not be read as CSV: {exc}.") from exc
+            for line, raw in table.rows:
+                if not any(str(value).strip() for value in raw):
+                    continue
+                values = {key: raw[index] if index < len(raw) else "" for key, index in positions.items()}
+                yield line, values, raw
 
-        return headers, generate()
+        return headers, generate(), table.total
 
     # Helpers for parse_row ----------------------------------------------------
 

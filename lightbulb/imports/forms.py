@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from lightbulb.imports.runner import max_bytes, too_big_message
+from lightbulb.imports.services import NOT_CSV_ENDINGS, NOT_CSV_MESSAGE
 from lightbulb.imports.sources import source_choices
 
 
@@ -16,8 +17,8 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label="Upload a file",
-        help_text="A CSV file, saved as UTF-8 or Windows-1252 (as Excel saves it)",
-        error_messages={"required": "Choose a CSV file to upload", "empty": "The file you chose is empty", "invalid": "Choose a CSV file to upload"},
+        help_text="A CSV file (UTF-8 or Windows-1252, as Excel saves it), an Excel workbook (.xlsx), or a JSON file where the source publishes one",
+        error_messages={"required": "Choose a file to upload", "empty": "The file you chose is empty", "invalid": "Choose a file to upload"},
     )
     strict = forms.BooleanField(label="Refuse the whole file if any row cannot be used", required=False)
     dry_run = forms.BooleanField(label="Dry run: check the file and report what would change, without changing anything", required=False)
@@ -31,6 +32,6 @@ class UploadForm(forms.Form):
         if upload.size > max_bytes():
             raise forms.ValidationError(too_big_message(upload.size))
         name = (upload.name or "").lower()
-        if name.endswith((".xlsx", ".xls", ".ods", ".zip", ".pdf")):
-            raise forms.ValidationError("The file must be a CSV file. Save it from your spreadsheet as CSV (comma separated values) and upload it again.")
+        if name.endswith(NOT_CSV_ENDINGS):
+            raise forms.ValidationError(NOT_CSV_MESSAGE)
         return upload

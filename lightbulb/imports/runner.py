@@ -19,7 +19,7 @@ from lightbulb.core.rules import SystemActor, allowed
 from lightbulb.imports import services
 from lightbulb.imports.base import ApplyResult, Importer
 from lightbulb.imports.models import ImportRun
-from lightbulb.imports.normalise import Notes, UnreadableFile, decode_bytes
+from lightbulb.imports.normalise import Notes, UnreadableFile
 from lightbulb.imports.rules import can_run_imports
 from lightbulb.imports.services import max_bytes, too_big_message
 from lightbulb.imports.sources import get_source
@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 # Rejected rows kept for the report; the count is always complete.
 REJECTED_ROWS_KEPT = 1000
+CHANGES_KEPT = 1000
 PROGRESS_EVERY = 1000
 
 
@@ -60,9 +61,8 @@ def _raw_values(headers: list[str], raw: list[str]) -> dict[str, str]:
     return values
 
 
-def _check_rows(importer: Importer, run: ImportRun, text: str) -> list[dict[str, Any]]:
-    headers, rows = importer.rows(text)
-    total = max(0, text.rstrip("\n").count("\n"))
+def _check_rows(importer: Importer, run: ImportRun, data: bytes) -> list[dict[str, Any]]:
+    headers, rows, total = importer.read(data)
     services.import_run_progress(acting_user=importer.acting_user, run=run, rows_done=0, rows_total=total)
     importer.prepare()
     valid: list[dict[str, Any]] = []
@@ -96,9 +96,10 @@ def _apply(importer: Importer, run: ImportRun, valid: list[dict[str, Any]]) -> A
 
 
 def _summary(run: ImportRun) -> str:
-    counts = f"{run.created:,} added, {run.updated:,} changed, {run.unchanged:,} unchanged, {run.rejected:,} rejected"
     if run.dry_run:
+        counts = f"{run.created:,} would be added, {run.updated:,} would be changed, {run.unchanged:,} unchanged, {run.rejected:,} rejected"
         return f"Dry run, nothing was changed. A real run would make these changes: {counts}."
+    counts = f"{run.created:,} added, {run.updated:,} changed, {run.unchanged:,} unchanged, {run.rejected:,} rejected"
     return f"Finished: {counts}."
 
 
@@ -107,14 +108,14 @@ def _execute(run: ImportRun, data: bytes | None, importer: Importer) -> None:
         data = _read_upload(run)
     elif len(data) > max_bytes():
         raise _Refused(too_big_message(len(data)))
-    text = decode_bytes(data, importer.notes)
-    valid = _check_rows(importer, run, text)
+    valid = _check_rows(importer, run, data)
     if run.strict and run.rejected:
         raise _Refused(
             f"Strict mode: {run.rejected:,} row{'' if run.rejected == 1 else 's'} could not be used, so the whole file was refused. Nothing was changed."
         )
     result = _apply(importer, run, valid)
     run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
+    run.changes = result.changes[:CHANGES_KEPT]
 
 
 def _refuse_run(run: ImportRun) -> ImportRun:
@@ -145,18 +146,20 @@ def import_run_execute(*, run_id: int | None = None, run: ImportRun | None = Non
     try:
         if source is None:
             raise _Refused(f"There is no import source called {run.source!r}.")
-        _execute(run, data, source(acting_user=actor, notes=notes))
+        _execute(run, data, source(acting_user=actor, notes=notes, mapping=run.mapping or None))
         succeeded = True
         summary = _summary(run)
     except (_Refused, UnreadableFile) as refusal:
         summary = f"{refusal} Nothing was changed."
         run.created = run.updated = run.unchanged = 0
+        run.changes = []
     except Exception as exc:  # any failure is recorded on the run; the transaction has rolled back
         logger.exception("Import run %s failed", run.pk)
         summary = "The import stopped because of an unexpected error. Nothing was changed."
         log.append(f"{exc.__class__.__name__}: {exc}")
         log.append("".join(traceback.format_exception(exc, limit=-3)))
         run.created = run.updated = run.unchanged = 0
+        run.changes = []
     log.insert(0, summary)
     run.notes = notes.as_list()
     run.log = "\n".join(log)[:100_000]

@@ -22,9 +22,12 @@ from lightbulb.imports.sources import get_source
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 IMPORTS_MESSAGE = "Only system administrators run imports."
-# Files a spreadsheet saves that are not CSV: the upload form refuses them, and so does a run.
-NOT_CSV_ENDINGS = (".xlsx", ".xls", ".ods", ".zip", ".pdf")
-NOT_CSV_MESSAGE = "The file must be a CSV file. Save it from your spreadsheet as CSV (comma separated values) and upload it again."
+# Files no source reads (older Excel, OpenDocument, archives, PDFs): the upload form refuses them, and so does a run.
+NOT_CSV_ENDINGS = (".xls", ".ods", ".zip", ".pdf", ".docx", ".doc")
+NOT_CSV_MESSAGE = (
+    "The file must be a CSV file, an Excel workbook (.xlsx) or, for the registers that publish it, JSON. "
+    "Save it from your spreadsheet as CSV or .xlsx and upload it again."
+)
 
 
 def max_bytes() -> int:
@@ -45,7 +48,7 @@ def _check_file(*, source: str, filename: str, upload: File[Any] | None, start: 
     if upload is None:
         if start:
             # A queued run reads its upload later; only the command line hands the runner the file's bytes.
-            checks.add("file", "Choose a CSV file to upload")
+            checks.add("file", "Choose a file to upload")
     elif not upload.size:
         checks.add("file", "The file you chose is empty")
     elif upload.size > max_bytes():

@@ -82,7 +82,7 @@ def test_missing_column_refuses_the_file():
         (b"", "The file is empty."),
         (b"pcds,wd24cd\n", "The file has column headings but no rows of data."),
         (b"\x00\x01\x02\x03garbage\xff\xfe", "This file contains binary data"),
-        (b"PK\x03\x04\x14\x00\x06\x00", "This looks like an Excel or other zipped file"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "The workbook could not be opened"),
         (b"\n\n", "column headings, but it is empty"),
     ],
 )

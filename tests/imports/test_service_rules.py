@@ -75,9 +75,9 @@ def test_administrators_and_the_service_itself_get_through(w, service, who):
     [
         ("", csv_upload(), "wards.csv", "source", "Choose what the file contains"),
         ("<script>", csv_upload(), "wards.csv", "source", "Choose what the file contains from the list"),
-        ("wards", None, "wards.csv", "file", "Choose a CSV file to upload"),
+        ("wards", None, "wards.csv", "file", "Choose a file to upload"),
         ("wards", csv_upload(b""), "wards.csv", "file", "The file you chose is empty"),
-        ("wards", csv_upload(b"PK\x03\x04", "wards.xlsx"), "wards.xlsx", "file", services.NOT_CSV_MESSAGE),
+        ("wards", csv_upload(b"PK\x03\x04", "wards.xls"), "wards.xls", "file", services.NOT_CSV_MESSAGE),
         ("wards", csv_upload(b"%PDF-1.4", "wards.pdf"), "wards.pdf", "file", services.NOT_CSV_MESSAGE),
     ],
 )

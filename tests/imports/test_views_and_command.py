@@ -53,11 +53,11 @@ def test_a_queued_run_shows_a_progress_bar_that_polls(client_for):
 @pytest.mark.parametrize(
     ("post", "message"),
     [
-        ({"source": "ons-postcodes"}, "Choose a CSV file to upload"),
+        ({"source": "ons-postcodes"}, "Choose a file to upload"),
         ({"source": "", "file": SimpleUploadedFile("a.csv", b"pcds\n")}, "Choose what the file contains"),
         ({"source": "<script>", "file": SimpleUploadedFile("a.csv", b"pcds\n")}, "Choose what the file contains from the list"),
         ({"source": "ons-postcodes", "file": SimpleUploadedFile("a.csv", b"")}, "The file you chose is empty"),
-        ({"source": "ons-postcodes", "file": SimpleUploadedFile("a.xlsx", b"PK\x03\x04")}, "The file must be a CSV file"),
+        ({"source": "ons-postcodes", "file": SimpleUploadedFile("a.xls", b"\xd0\xcf\x11\xe0")}, "The file must be a CSV file"),
     ],
 )
 def test_upload_bad_input(client_for, post, message):

@@ -21,6 +21,7 @@ urlpatterns = [
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
+handler400 = "lightbulb.core.views.error_400"
 handler403 = "lightbulb.core.views.error_403"
 handler404 = "lightbulb.core.views.error_404"
 handler500 = "lightbulb.core.views.error_500"

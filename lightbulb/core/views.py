@@ -6,11 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -108,25 +109,53 @@ def legacy_calendar(request: HttpRequest) -> HttpResponse:
     return redirect("core:calendar", permanent=True)
 
 
+def _way_back(request: HttpRequest) -> str:
+    """The page the person came from, when it is one of ours (never another site's address)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and referer != request.build_absolute_uri() and url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        return referer
+    return ""
+
+
+def _error_page(request: HttpRequest, status: int, heading: str, detail: str, *, sign_in: bool = False) -> HttpResponse:
+    context = {"heading": heading, "detail": detail, "status": status, "back": _way_back(request), "sign_in": sign_in}
+    return render(request, "core/error.html", context, status=status)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 400, "Sorry, the service could not read that request", "Go back and try again. If you followed a link, it may be incomplete.")
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {"heading": "You do not have permission to see this page", "detail": str(exception or "")}, status=403)
+    user = getattr(request, "user", None)
+    signed_out = user is None or not user.is_authenticated
+    detail = str(exception or "") or "Your account cannot see or change this. Ask the person who sent you the link if you think it should."
+    return _error_page(request, 403, "You do not have permission to see this page", detail, sign_in=signed_out)
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "core/error.html", {"heading": "Page not found", "detail": "If you typed the web address, check it is correct."}, status=404)
+    return _error_page(
+        request, 404, "Page not found", "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address."
+    )
+
+
+ERROR_500_FALLBACK = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Sorry, there is a problem with the service</title>
+<link rel="stylesheet" href="{css}"></head><body class="govuk-template__body"><main class="govuk-main-wrapper govuk-width-container" id="main-content">
+<h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1><p class="govuk-body">Try again later.</p>
+<p class="govuk-body"><a class="govuk-link" href="/">Go to the start page</a></p></main></body></html>"""
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html", {"heading": "Sorry, there is a problem with the service", "detail": "Try again later."}, status=500)
+    try:
+        return _error_page(
+            request, 500, "Sorry, there is a problem with the service", "Try again later. Anything you had not saved will need to be entered again."
+        )
+    except Exception:  # noqa: BLE001 - the page that reports a failure must not fail itself (a database that is down)
+        return HttpResponseServerError(ERROR_500_FALLBACK.format(css=static("dist/main.css")))
 
 
 def error_csrf(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(
-        request,
-        "core/error.html",
-        {"heading": "Your form could not be sent", "detail": "The page had expired. Go back, reload the page and try again."},
-        status=403,
-    )
+    return _error_page(request, 403, "Your form could not be sent", "The page had expired. Go back, reload the page and try again.")
 
 
 @permission_required(can_print_letters)

@@ -114,9 +114,27 @@ def test_error_pages_have_no_axe_violations(signed_in_page):
     assert response is not None and response.status == 404
     assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
     assert_accessible(page, "the 404 page")
+    assert_reflows(page, "the 404 page")
     response = page.goto(reverse("accounts:user_list"))
     assert response is not None and response.status == 403
     assert_accessible(page, "the 403 page")
+    assert page.get_by_role("link", name="Go to your dashboard").is_visible()
+
+
+def test_failure_pages_have_no_axe_violations(signed_in_page, settings):
+    """A forced failure and a bad request, as a person sees them: the service's pages with a way back."""
+    settings.ROOT_URLCONF = "tests.core.error_urls"
+    page = signed_in_page(None)
+    for path, status, heading in (
+        ("/broken/", 500, "Sorry, there is a problem with the service"),
+        ("/bad-request/", 400, "Sorry, the service could not read that request"),
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == status
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        assert page.get_by_role("link", name="Go to the start page").is_visible()
+        assert_accessible(page, f"the {status} page")
+        assert_reflows(page, f"the {status} page")
 
 
 def test_password_reset_pages_have_no_axe_violations(signed_in_page):

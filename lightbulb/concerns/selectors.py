@@ -245,3 +245,93 @@ def risks_due_for_review(user: Any, start: datetime.date, end: datetime.date, *,
     if not everyone:
         risks = risks.filter(owner_id=getattr(user, "pk", None))
     return list(risks.order_by("review_date", "id"))
+
+
+# --- choices for forms --------------------------------------------------------------------------
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    from lightbulb.organisations.models import Organisation
+
+    return list(Organisation.objects.order_by("name").values_list("pk", "name"))
+
+
+def member_organisation_choices(user: Any) -> list[tuple[int, str]]:
+    from lightbulb.organisations.models import Organisation
+
+    return list(Organisation.objects.filter(memberships__user_id=getattr(user, "pk", 0) or 0).order_by("name").values_list("pk", "name"))
+
+
+def agreement_choices(organisation_id: int | None = None) -> list[tuple[int, str]]:
+    from lightbulb.funding.models import Agreement
+
+    agreements = Agreement.objects.select_related("organisation").order_by("reference")
+    if organisation_id is not None:
+        agreements = agreements.filter(organisation_id=organisation_id)
+    return [(a.pk, f"{a.reference} {a.title} ({a.organisation.name})") for a in agreements]
+
+
+def paid_payment_choices(concern: Concern) -> list[tuple[int, str]]:
+    return [(p.pk, f"£{p.amount:,.2f} paid {p.paid_on:%-d %B %Y}" if p.paid_on else f"£{p.amount:,.2f}") for p in payments_to_claw_back(concern)]
+
+
+def owner_choices() -> list[tuple[int, str]]:
+    from lightbulb.accounts.models import User
+
+    users = User.objects.filter(is_active=True, role__in=("officer", "investigator")).order_by("full_name", "email")
+    return [(u.pk, str(getattr(u, "display_name", "") or u)) for u in users]
+
+
+def agreement_payments_summary(concern: Concern) -> list[Any]:
+    from lightbulb.funding.selectors.payments import agreement_payments
+
+    return list(agreement_payments(concern.agreement)) if concern.agreement is not None else []
+
+
+def organisation_get(pk: int | None) -> Any:
+    from lightbulb.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def access_log_recent(limit: int = 50) -> list[AccessLogEntry]:
+    return list(AccessLogEntry.objects.order_by("-sequence")[:limit])
+
+
+def area_choices() -> list[tuple[str, str]]:
+    return list(RiskArea.choices)
+
+
+POSITION_WORDS = {"above": "More risk than the appetite", "below": "Less risk than the appetite", "within": "Within the appetite", "": "No appetite set"}
+
+
+def risk_rows(risks: list[Risk]) -> list[dict[str, Any]]:
+    """Each risk with its score and where it sits against its area's appetite, in words."""
+    set_appetites = appetites()
+    rows = []
+    for risk in risks:
+        position = appetite_position(risk, set_appetites.get(risk.area))
+        rows.append({"risk": risk, "score": risk.score, "position": position, "position_words": POSITION_WORDS[position]})
+    return rows
+
+
+def appetite_rows() -> list[dict[str, Any]]:
+    """Each area with its appetite band and how many open risks sit above, within and below it."""
+    set_appetites = appetites()
+    open_risks = list(Risk.objects.filter(status=Risk.Status.OPEN))
+    rows = []
+    for value, label in RiskArea.choices:
+        appetite = set_appetites.get(value)
+        positions = [appetite_position(r, appetite) for r in open_risks if r.area == value]
+        rows.append(
+            {
+                "area": value,
+                "label": label,
+                "appetite": appetite,
+                "above": positions.count("above"),
+                "within": positions.count("within"),
+                "below": positions.count("below"),
+                "total": len(positions),
+            }
+        )
+    return rows

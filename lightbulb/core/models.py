@@ -138,6 +138,18 @@ class AuditAction(models.TextChoices):
     GRANT_BULK_UPSERT = "grant_bulk_upsert", "Other funders' grants imported"
     GRANT_MATCH_CONFIRM = "grant_match_confirm", "Grant's organisation confirmed"
     GRANT_MATCH_REJECT = "grant_match_reject", "Grant's proposed organisation rejected"
+    # concerns (restricted: the summary never names the organisation or the reporter)
+    CONCERN_SETTINGS_UPDATE = "concern_settings_update", "Time to triage a concern changed"
+    CONCERN_RAISE = "concern_raise", "Concern raised"
+    CONCERN_TRIAGE = "concern_triage", "Concern triaged"
+    CONCERN_NOTE_ADD = "concern_note_add", "Investigation note added"
+    CONCERN_EVIDENCE_ADD = "concern_evidence_add", "Evidence added to a concern"
+    CONCERN_STEP_TAKE = "concern_step_take", "Action taken on a concern"
+    CONCERN_CLOSE = "concern_close", "Concern closed"
+    COUNTER_FRAUD_YEAR_SAVE = "counter_fraud_year_save", "Counter-fraud team figures saved"
+    RISK_CREATE = "risk_create", "Risk added"
+    RISK_UPDATE = "risk_update", "Risk changed"
+    RISK_APPETITE_SET = "risk_appetite_set", "Risk appetite set"
 
 
 class AuditEvent(models.Model):

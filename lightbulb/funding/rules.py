@@ -9,11 +9,19 @@ Decisions (README's role table says the same):
   agreements, returns, payments or decommissionings: PRODUCT.md §1 gives them
   users, roles, settings, imports and retention, not the relationship itself;
 - a `vcs` member sees and acts for their own organisation's agreements only;
-- the system (scheduled duties) may schedule returns and payments.
+- the system (scheduled duties) may schedule returns and payments;
+- an investigator holds or claws back payments and issues the notice that ends an agreement
+  only as a step of a concern's action ladder (lightbulb/concerns/services.py), inside
+  `counter_fraud_step()`: funding's own services then do it, with their rules, messages and
+  audit, in the investigator's name. Anywhere else, including every funding page, an
+  investigator only reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import rules
@@ -39,6 +47,25 @@ def is_member_for(user: Any, obj: Any) -> bool:
     return obj is not None and is_member_of.test(user, _organisation_of(obj))
 
 
+_COUNTER_FRAUD_STEP: ContextVar[bool] = ContextVar("counter_fraud_step", default=False)
+
+
+@contextmanager
+def counter_fraud_step() -> Iterator[None]:
+    """While a concern's ladder step runs, an investigator may hold or claw back payments and end the agreement."""
+    token = _COUNTER_FRAUD_STEP.set(True)
+    try:
+        yield
+    finally:
+        _COUNTER_FRAUD_STEP.reset(token)
+
+
+@rules.predicate
+def is_taking_counter_fraud_step(user: Any) -> bool:
+    """An investigator inside `counter_fraud_step()`: never true for a page, only for the concerns service."""
+    return _COUNTER_FRAUD_STEP.get() and bool(is_investigator.test(user))
+
+
 can_read_funding = is_officer | is_councillor | is_investigator
 can_manage_agreements = is_officer
 can_read_agreement = can_read_funding | (is_vcs & is_member_for)
@@ -61,12 +88,14 @@ can_use_portal_returns = is_vcs
 
 # Payments
 can_read_payments = can_read_funding
-can_manage_payments = is_officer
+# Counter-fraud: an investigator suspends or claws back payments through a concern's ladder step only.
+can_manage_payments = is_officer | is_taking_counter_fraud_step
 can_schedule_payments = is_officer | is_system
 
 # Decommissioning
 can_read_decommissioning = can_read_funding
-can_decommission = is_officer
+# Counter-fraud: an investigator's "terminate" step on a concern issues the written notice through this service.
+can_decommission = is_officer | is_taking_counter_fraud_step
 can_respond_to_notice = is_vcs & is_member_for
 # An officer enters a response that arrived by post or e-mail, with the letter, for an organisation with no portal member.
 can_record_notice_response = is_officer

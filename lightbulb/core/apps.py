@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from lightbulb.core import registrations
+        # HomeVisit lives beside the code that uses it rather than in models.py.
+        from lightbulb.core import registrations, visits  # noqa: F401
 
         registrations.register()

@@ -35,6 +35,8 @@ from lightbulb.concerns.models import (
 from lightbulb.concerns.rules import can_manage_concerns, can_read_concerns, can_read_risks
 from lightbulb.core.access import object_for_user
 
+AGREEMENT_ENDED = ("decommissioned", "closed", "recommissioned")
+
 
 def financial_year(year: int) -> tuple[datetime.date, datetime.date]:
     """The financial year starting 1 April `year`: its first and last day."""
@@ -241,7 +243,8 @@ def heat_map(risks: list[Risk]) -> list[dict[str, Any]]:
 
 
 def risks_due_for_review(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Risk]:
-    risks = Risk.objects.filter(status=Risk.Status.OPEN, review_date__lte=end)
+    # A risk on an agreement that has ended winds down with it: no more reviews fall due.
+    risks = Risk.objects.filter(status=Risk.Status.OPEN, review_date__lte=end).exclude(agreement__status__in=AGREEMENT_ENDED)
     if not everyone:
         risks = risks.filter(owner_id=getattr(user, "pk", None))
     return list(risks.order_by("review_date", "id"))

@@ -27,6 +27,7 @@ from django.db import transaction
 
 from lightbulb.demo import words
 from lightbulb.demo.commissioning import seed_agreements, seed_decommissioning, seed_messages, seed_returns_and_payments, seed_variations
+from lightbulb.demo.concerns import seed_concerns
 from lightbulb.demo.consultations import seed_compact
 from lightbulb.demo.generator.context import (
     COUNCIL_GRANT_PREFIX,
@@ -80,6 +81,7 @@ STEPS: list[Step] = [
     seed_decommissioning,
     seed_variations,
     seed_compact,
+    seed_concerns,
     # Last: messages are routed to the portal members the Compact step gives some organisations.
     seed_messages,
 ]

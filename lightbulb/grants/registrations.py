@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from lightbulb.core.registry import NavItem, registry
+from lightbulb.core.rules import expose
+from lightbulb.grants import rules as grants_rules
+from lightbulb.grants.rules import can_read_grants
+from lightbulb.grants.selectors import organisation_other_funders
+
 
 def register() -> None:
-    """Nothing registered yet."""
+    expose("grants", grants_rules)
+    registry.organisation_sections["other_funders"] = organisation_other_funders
+    registry.add_nav(NavItem(label="Other funders", url_name="grants:grant_list", permission=can_read_grants, order=45, prefix="/grants/"))

@@ -35,3 +35,21 @@ class UploadForm(forms.Form):
         if name.endswith(NOT_CSV_ENDINGS):
             raise forms.ValidationError(NOT_CSV_MESSAGE)
         return upload
+
+
+class ColumnMappingForm(forms.Form):
+    """One choice per column the source reads: which of the file's columns holds it."""
+
+    def __init__(self, *args: Any, columns: dict[str, Any], headers: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Not in this file"), *[(header, header or "(no heading)") for header in headers if header]]
+        for key, column in columns.items():
+            self.fields[key] = forms.ChoiceField(
+                label=column.label + ("" if column.required else " (optional)"),
+                choices=choices,
+                required=column.required,
+                error_messages={
+                    "required": f"Choose the column that holds the {column.label.lower()}",
+                    "invalid_choice": f"Choose a column from the file for the {column.label.lower()}",
+                },
+            )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
@@ -16,26 +16,20 @@ from django.utils import timezone
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.checks import FieldChecks
 from lightbulb.core.rules import require
-from lightbulb.imports.models import ImportRun
+from lightbulb.imports.limits import DEFAULT_MAX_BYTES, max_bytes, too_big_message
+from lightbulb.imports.models import ColumnMapping, ImportRun
 from lightbulb.imports.rules import can_run_imports
 from lightbulb.imports.sources import get_source
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-IMPORTS_MESSAGE = "Only system administrators run imports."
+__all__ = ["DEFAULT_MAX_BYTES", "max_bytes", "too_big_message"]
+
+IMPORTS_MESSAGE = "Only administrators and council officers run imports."
 # Files no source reads (older Excel, OpenDocument, archives, PDFs): the upload form refuses them, and so does a run.
 NOT_CSV_ENDINGS = (".xls", ".ods", ".zip", ".pdf", ".docx", ".doc")
 NOT_CSV_MESSAGE = (
     "The file must be a CSV file, an Excel workbook (.xlsx) or, for the registers that publish it, JSON. "
     "Save it from your spreadsheet as CSV or .xlsx and upload it again."
 )
-
-
-def max_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def too_big_message(size: int) -> str:
-    return f"The file is {size / 1024 / 1024:.1f} MB. The largest file you can import is {max_bytes() / 1024 / 1024:.0f} MB: split it into smaller files."
 
 
 def _check_file(*, source: str, filename: str, upload: File[Any] | None, start: bool) -> None:
@@ -64,12 +58,25 @@ def _user_or_none(acting_user: Any) -> Any:
 
 @transaction.atomic
 def import_run_create(
-    *, acting_user: Any, source: str, filename: str, upload: File[Any] | None = None, dry_run: bool = False, strict: bool = False, start: bool = True
+    *,
+    acting_user: Any,
+    source: str,
+    filename: str,
+    upload: File[Any] | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    start: bool = True,
+    map_columns: bool = False,
 ) -> ImportRun:
-    """Record a run of `source` over an uploaded file and, with `start`, queue it for the background worker."""
+    """Record a run of `source` over an uploaded file and, with `start`, queue it for the background worker.
+
+    With `map_columns` the run waits for a person to confirm which column holds what (`import_run_map`).
+    """
     require(can_run_imports, acting_user, message=IMPORTS_MESSAGE)
     _check_file(source=source, filename=filename, upload=upload, start=start)
     run = ImportRun(source=source, filename=filename[:300], started_by=_user_or_none(acting_user), dry_run=dry_run, strict=strict)
+    if map_columns:
+        run.status = ImportRun.Status.MAPPING
     if upload is not None:
         run.upload.save(filename[-100:] or "upload.csv", upload, save=False)
     run.full_clean()
@@ -80,11 +87,58 @@ def import_run_create(
         obj=run,
         summary=f"Import of {filename[:100]} started ({'dry run' if dry_run else 'strict' if strict else 'valid rows applied'})",
     )
-    if start:
-        from lightbulb.imports.tasks import import_run_task
+    if start and not map_columns:
+        _enqueue(run)
+    return run
 
-        run_id = run.pk
-        transaction.on_commit(lambda: import_run_task.enqueue(run_id))
+
+def _enqueue(run: ImportRun) -> None:
+    from lightbulb.imports.tasks import import_run_task
+
+    run_id = run.pk
+    transaction.on_commit(lambda: import_run_task.enqueue(run_id))
+
+
+def _mapping_errors(run: ImportRun, headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    """ColumnMappingForm's rules: each required column chosen, from the file's headings, each heading once."""
+    source = get_source(run.source)
+    if source is None:
+        return {"__all__": "There is no import source called " + repr(run.source)}
+    errors: dict[str, str] = {}
+    used: dict[str, str] = {}
+    for key, column in source.columns.items():
+        heading = (mapping.get(key) or "").strip()
+        if not heading:
+            if column.required:
+                errors[key] = f"Choose the column that holds the {column.label.lower()}"
+            continue
+        if heading not in headers:
+            errors[key] = f"Choose a column from the file for the {column.label.lower()}"
+        elif heading in used:
+            errors[key] = f"The column '{heading[:60]}' is already chosen for the {source.columns[used[heading]].label.lower()}"
+        else:
+            used[heading] = key
+    return errors
+
+
+@transaction.atomic
+def import_run_map(*, acting_user: Any, run: ImportRun, headers: list[str], mapping: dict[str, str]) -> ImportRun:
+    """Confirm which column of the file holds what, remember it for the source's next file, and queue the run."""
+    require(can_run_imports, acting_user, run, message=IMPORTS_MESSAGE)
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ImportRun.Status.MAPPING:
+        raise ValidationError({"__all__": "This import's columns have already been confirmed."})
+    errors = _mapping_errors(run, headers, mapping)
+    if errors:
+        raise ValidationError(errors)
+    chosen = {key: heading.strip() for key, heading in mapping.items() if (heading or "").strip()}
+    run.headers, run.mapping, run.status = [header[:200] for header in headers[:200]], chosen, ImportRun.Status.QUEUED
+    run.save(update_fields=["headers", "mapping", "status"])
+    ColumnMapping.objects.update_or_create(source=run.source, defaults={"mapping": chosen, "updated_by": _user_or_none(acting_user)})
+    audit_event_record(
+        actor=acting_user, action="import_run_map", obj=run, changes={"mapping": [None, chosen]}, summary=f"Columns of {run.filename[:100]} confirmed"
+    )
+    _enqueue(run)
     return run
 
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("upload", views.upload, name="upload"),
     path("<int:pk>/", views.run_detail, name="run_detail"),
     path("<int:pk>/progress", views.run_progress, name="run_progress"),
+    path("<int:pk>/columns", views.run_mapping, name="run_mapping"),
+    path("<int:pk>/rejected.csv", views.run_rejected_csv, name="run_rejected_csv"),
 ]

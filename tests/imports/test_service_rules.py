@@ -1,4 +1,4 @@
-"""The import services, called directly: only administrators and the service itself (a SystemActor) run imports,
+"""The import services, called directly: only administrators, council officers and the service itself (a SystemActor) run imports,
 and a run is refused for what the upload form refuses. A run acts as whoever started it, all the way down.
 """
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 WATCHED = [ImportRun, Ward, Locality, Postcode]
 WARDS = (Path(__file__).parent / "fixtures" / "wards.csv").read_bytes()
-RUNNERS = ("admin", "system")
+RUNNERS = ("admin", "officer", "system")
 
 
 def csv_upload(data: bytes = WARDS, name: str = "wards.csv") -> SimpleUploadedFile:
@@ -41,6 +41,7 @@ def w(users, other_organisation):
         admin=admin,
         outsider=other_organisation.memberships.get().user,
         run=services.import_run_create(acting_user=admin, source="wards", filename="wards.csv", upload=csv_upload(), start=False),
+        mapping_run=services.import_run_create(acting_user=admin, source="wards", filename="wards.csv", upload=csv_upload(), map_columns=True),
     )
 
 
@@ -52,6 +53,12 @@ SERVICES: dict[str, tuple[Any, tuple[str, ...]]] = {
     "import_run_progress": (lambda w, a: services.import_run_progress(acting_user=a, run=w.run, rows_done=2, rows_total=3), RUNNERS),
     "import_run_mark_running": (lambda w, a: services.import_run_mark_running(acting_user=a, run=w.run), RUNNERS),
     "import_run_finish": (lambda w, a: services.import_run_finish(acting_user=a, run=w.run, succeeded=True, summary="Finished"), RUNNERS),
+    "import_run_map": (
+        lambda w, a: services.import_run_map(
+            acting_user=a, run=w.mapping_run, headers=["Ward Code", "Ward Name"], mapping={"gss_code": "Ward Code", "name": "Ward Name"}
+        ),
+        RUNNERS,
+    ),
 }
 
 
@@ -113,7 +120,7 @@ def test_a_run_started_by_an_administrator_acts_as_them_all_the_way_down(w):
 
 
 def test_a_run_whose_starter_may_no_longer_run_imports_changes_nothing(w):
-    w.admin.role = Role.OFFICER
+    w.admin.role = Role.COUNCILLOR
     w.admin.save()
     run = import_run_execute(run_id=w.run.pk)
     assert run.status == ImportRun.Status.FAILED
@@ -133,8 +140,8 @@ def test_the_command_line_acts_as_the_service_itself_and_says_so_in_the_audit_tr
 
 
 def test_the_command_line_refuses_what_the_upload_form_refuses(tmp_path):
-    path = tmp_path / "wards.xlsx"
-    path.write_bytes(b"PK\x03\x04")
+    path = tmp_path / "wards.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(CommandError, match="The file must be a CSV file"):
         call_command("import_file", "wards", str(path))
     assert not ImportRun.objects.exists()
@@ -144,3 +151,19 @@ def test_a_system_actors_label_is_what_the_audit_trail_records(w):
     services.import_run_finish(acting_user=SystemActor(label="Nightly ONS refresh"), run=w.run, succeeded=True, summary="Finished")
     event = AuditEvent.objects.get(action="import_run_finish")
     assert (event.actor, event.actor_label) == (None, "Nightly ONS refresh")
+
+
+# --- ColumnMappingForm's rules, in the service ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mapping", "field", "message"),
+    [
+        ({"name": "Ward Name"}, "gss_code", "Choose the column that holds the ward code"),
+        ({"gss_code": "Nope", "name": "Ward Name"}, "gss_code", "Choose a column from the file for the ward code"),
+        ({"gss_code": "Ward Code", "name": "Ward Code"}, "name", "The column 'Ward Code' is already chosen for the ward code"),
+    ],
+)
+def test_a_mapping_is_refused_as_the_mapping_form_refuses_it(w, mapping, field, message):
+    headers = ["Ward Code", "Ward Name"]
+    assert_invalid(lambda: services.import_run_map(acting_user=w.admin, run=w.mapping_run, headers=headers, mapping=mapping), field, message, WATCHED)

@@ -20,9 +20,12 @@ def _upload(client, data: bytes, name: str = "lookup.csv", **extra):
 
 def test_upload_runs_in_the_background_and_shows_the_report(client_for, django_capture_on_commit_callbacks):
     client = client_for("admin")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = _upload(client, ONS_PATH.read_bytes())
+    response = _upload(client, ONS_PATH.read_bytes())
+    assert "Confirm the columns of lookup.csv" in visible_text(response.content)
     run = ImportRun.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:run_mapping", kwargs={"pk": run.pk}), {"postcode": "pcds", "ward_code": "wd24cd", "ward_name": "wd24nm"})
+    run.refresh_from_db()
     assert run.status == ImportRun.Status.SUCCEEDED
     assert Postcode.objects.count() == 6
     response = client.get(reverse("imports:run_detail", kwargs={"pk": run.pk}))
@@ -38,7 +41,7 @@ def test_a_queued_run_shows_a_progress_bar_that_polls(client_for):
     run = ImportRun.objects.create(source="ons-postcodes", filename="big.csv", status=ImportRun.Status.RUNNING, rows_total=200, rows_done=50)
     client = client_for("admin")
     html = client.get(reverse("imports:run_detail", kwargs={"pk": run.pk})).content.decode()
-    assert 'hx-trigger="every 2s"' in html and 'aria-valuenow="25"' in html
+    assert 'hx-trigger="every 2s"' in html and 'value="25"' in html
     assert "50 of 200 rows checked (25%)." in visible_text(html)
     assert "Refresh to see progress" in visible_text(html)
     fragment = client.get(reverse("imports:run_progress", kwargs={"pk": run.pk}), HTTP_HX_REQUEST="true")
@@ -94,3 +97,44 @@ def test_import_file_command(capsys):
 def test_import_file_command_missing_file():
     with pytest.raises(CommandError, match="There is no file"):
         call_command("import_file", "wards", "/nonexistent/wards.csv")
+
+
+def test_a_csv_upload_asks_to_confirm_its_columns_and_remembers_them(client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lightbulb.imports.models import ColumnMapping, ImportRun
+
+    officer = client_for("officer")
+    data = b"Area,Code of ward,Title\r\nNorth,E05000001,Riverside\r\n"
+    response = officer.post("/imports/upload", {"source": "wards", "file": SimpleUploadedFile("w.csv", data)})
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/imports/{run.pk}/columns")
+    assert run.status == ImportRun.Status.MAPPING
+    page = officer.get(f"/imports/{run.pk}/columns")
+    assert "Confirm the columns of w.csv" in visible_text(page.content)
+    refused = officer.post(f"/imports/{run.pk}/columns", {"gss_code": "", "name": "Title", "locality": "Area"})
+    assert "Choose the column that holds the ward code" in visible_text(refused.content)
+    confirmed = officer.post(f"/imports/{run.pk}/columns", {"gss_code": "Code of ward", "name": "Title", "locality": "Area"})
+    assert confirmed.status_code == 302
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.QUEUED
+    assert ColumnMapping.objects.get(source="wards").mapping == {"gss_code": "Code of ward", "name": "Title", "locality": "Area"}
+    officer.post("/imports/upload", {"source": "wards", "file": SimpleUploadedFile("w2.csv", data)})
+    second = ImportRun.objects.exclude(pk=run.pk).get()
+    form = officer.get(f"/imports/{second.pk}/columns").content.decode()
+    assert '<option value="Code of ward" selected>' in form
+
+
+def test_rejected_rows_download_as_csv_with_formulas_neutralised(client_for):
+    from lightbulb.imports.models import ImportRun
+
+    run = ImportRun.objects.create(
+        source="wards",
+        status=ImportRun.Status.SUCCEEDED,
+        rejected=1,
+        rejected_rows=[{"row": 3, "reason": "'=1+1' is not a ward GSS code", "data": {"wd24cd": "=1+1", "wd24nm": "@SUM(A1)"}}],
+    )
+    response = client_for("admin").get(f"/imports/{run.pk}/rejected.csv")
+    body = b"".join(response.streaming_content).decode()
+    assert body.splitlines()[0] == "\ufeffRow,Reason,wd24cd,wd24nm"
+    assert body.splitlines()[1] == "3,'=1+1' is not a ward GSS code,'=1+1,'@SUM(A1)"

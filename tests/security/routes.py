@@ -126,11 +126,7 @@ ROUTES: dict[str, Route] = {
     "places:locality_history": Route(only(*REGISTER_READERS), kwargs=lambda w: {"pk": w.extra["locality"].pk}),
     "places:council_settings": Route(only("admin")),
     "places:postcode_lookup": Route(only(*REGISTER_READERS)),
-    # imports
-    "imports:run_list": Route(only("admin")),
-    "imports:upload": Route(only("admin")),
-    "imports:run_detail": Route(only("admin"), kwargs=lambda w: {"pk": w.extra["import_run"].pk}),
-    "imports:run_progress": Route(only("admin"), kwargs=lambda w: {"pk": w.extra["import_run"].pk}),
+    # imports: tests/security/routes_imports.py
     # funding: agreements and proportionality tiers
     "funding:agreement_list": Route(only(*FUNDING_READERS)),
     "funding:spend": Route(only(*FUNDING_READERS)),

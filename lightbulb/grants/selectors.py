@@ -1,0 +1,71 @@
+"""Reads of other funders' grants: the organisation page's "who else funds them", the list and the review queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet, Sum
+from django.http import HttpRequest
+
+from lightbulb.core.access import object_for_user
+from lightbulb.core.rules import allowed
+from lightbulb.grants.matching import NameIndex
+from lightbulb.grants.models import Grant, MatchStatus
+from lightbulb.grants.rules import can_read_grants, can_review_grant_matches
+from lightbulb.organisations.models import Organisation
+
+# Grants listed under each organisation; the totals by funder count them all.
+RECENT_GRANTS = 10
+
+
+def grant_list(*, status: str = "") -> QuerySet[Grant]:
+    grants = Grant.objects.select_related("funder", "organisation")
+    if status in MatchStatus.values:
+        grants = grants.filter(match_status=status)
+    return grants.order_by("-award_date", "identifier")
+
+
+def review_queue() -> QuerySet[Grant]:
+    """Grants with a proposed organisation, waiting for an officer."""
+    return grant_list(status=MatchStatus.PROPOSED)
+
+
+def status_counts() -> dict[str, int]:
+    counts = dict(Grant.objects.values_list("match_status").annotate(n=Count("pk")).values_list("match_status", "n"))
+    return {status: counts.get(status, 0) for status in MatchStatus.values}
+
+
+def get_grant_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Grant:
+    grant = Grant.objects.select_related("funder", "organisation").filter(pk=pk).first()
+    return object_for_user(grant, request.user, read=can_read_grants, write=can_review_grant_matches if write else None)
+
+
+def candidates(grant: Grant, limit: int = 5) -> list[dict[str, Any]]:
+    """Organisations whose names are most like the recipient's, for an officer to choose from."""
+    if grant.to_individual or not grant.recipient_name:
+        return []
+    best = NameIndex().best(grant.recipient_name, grant.recipient_postcode, limit=limit)
+    organisations = Organisation.objects.in_bulk([pk for pk, _ in best])
+    return [{"organisation": organisations[pk], "score": score} for pk, score in best if pk in organisations]
+
+
+def organisation_other_funders(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
+    """The "Who else funds them" section: each funder's confirmed grants to this organisation, and the latest grants."""
+    if not allowed(can_read_grants, request.user):
+        return None
+    grants = Grant.objects.filter(organisation=organisation, match_status=MatchStatus.CONFIRMED)
+    funders = list(
+        grants.values("funder__name").annotate(count=Count("pk"), total=Sum("amount_awarded"), latest=Max("award_date")).order_by("-latest", "funder__name")
+    )
+    return {
+        "title": "Who else funds them",
+        "template": "grants/organisation_section.html",
+        "order": 25,
+        "funders": funders,
+        "recent": list(grants.select_related("funder").order_by("-award_date")[:RECENT_GRANTS]),
+        "proposed": Grant.objects.filter(organisation=organisation, match_status=MatchStatus.PROPOSED).count(),
+    }
+
+
+def organisation_for_match(pk: int) -> Organisation | None:
+    return Organisation.objects.filter(pk=pk).first()

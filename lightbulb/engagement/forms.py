@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
-from lightbulb.engagement.models import EngagementKind
+from lightbulb.engagement.models import EngagementKind, FlagRule
 
 LONG_TEXT = 10_000
 
@@ -116,3 +116,22 @@ class EngagementFilterForm(FilterForm):
     def __init__(self, *args: Any, themes: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [("", "Any theme"), *themes]  # type: ignore[attr-defined]
+
+
+class FlagFilterForm(FilterForm):
+    search_label = "Organisation name"
+    rule = forms.ChoiceField(label="Rule", choices=[("", "Any rule"), *FlagRule.choices], required=False)
+    status = forms.ChoiceField(
+        label="Status", choices=[("open", "Open"), ("dismissed", "Dismissed"), ("resolved", "No longer applies"), ("all", "Any status")], required=False
+    )
+
+
+class DismissFlagForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you dismissing this flag?",
+        max_length=2_000,
+        validators=[no_markup],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Say what you checked. If the evidence changes, the flag is raised again.",
+        error_messages={"required": "Enter why you are dismissing the flag", "max_length": "Reason must be 2,000 characters or fewer"},
+    )

@@ -87,3 +87,61 @@ class FollowUpAction(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.description
+
+
+class FlagRule(models.TextChoices):
+    """The cross-referencing rules of PRODUCT.md §2.5, each in `lightbulb/engagement/flags/`."""
+
+    DEPENDENCY = "dependency", "Depends on council funding"
+    REGISTER = "register", "Register problem while an agreement is live"
+    CLAIMED_WARDS = "claimed_wards", "Claims work where it has no recorded activity"
+    CLAIMED_NUMBERS = "claimed_numbers", "Claims numbers out of line with its size"
+    SHARED_DETAILS = "shared_details", "Shares details with another applicant"
+    NEW_LARGE_AWARD = "new_large_award", "Newly registered with a large award"
+    OVERDUE_RETURNS = "overdue_returns", "Monitoring returns overdue"
+    SAME_PURPOSE = "same_purpose", "The same purpose funded twice"
+
+
+class Flag(models.Model):
+    """What the council hears set against what it reads, raised by a rule, explained and linked to its evidence.
+
+    One row per (organisation, rule, key): the key tells apart two flags of one rule (two agreements,
+    two shared details). The fingerprint is a digest of the evidence: a dismissed flag stays
+    dismissed while its evidence is unchanged, and is raised again when it changes.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DISMISSED = "dismissed", "Dismissed"
+        # The evidence is gone (the return came in, the agreement ended): kept for the record.
+        RESOLVED = "resolved", "No longer applies"
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="flags")
+    rule = models.CharField(max_length=30, choices=FlagRule.choices)
+    key = models.CharField(max_length=100, blank=True)
+    reason = models.TextField()
+    # [{"label": "...", "url": "/funding/agreements/1/"}, …]
+    evidence = models.JSONField(default=list)
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    raised_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    dismiss_reason = models.TextField(blank=True)
+    # The evidence as it was when dismissed: different evidence raises the flag again.
+    dismissed_fingerprint = models.CharField(max_length=64, blank=True)
+    # How many times the flag was raised again after a dismissal.
+    times_raised_again = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "rule", "key"], name="flag_once_per_rule_key")]
+        indexes = [
+            models.Index(fields=["status", "rule", "-raised_at"], name="flag_status_rule_idx"),
+            models.Index(fields=["organisation", "status"], name="flag_org_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()}: {self.organisation_id}"

@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lightbulb.core.rules import allowed
-from lightbulb.engagement.rules import can_manage_engagement, can_own_actions, can_read_engagement
+from lightbulb.engagement.rules import can_dismiss_flags, can_manage_engagement, can_own_actions, can_read_engagement, can_read_flags
+from lightbulb.engagement.selectors import flags as flag_selectors
 from lightbulb.engagement.selectors import log as log_selectors
 
 
@@ -45,3 +46,20 @@ def heard_section(organisation: Any, request: HttpRequest) -> dict[str, Any] | N
         "themes": log_selectors.organisation_themes(organisation.pk),
         "may_write": allowed(can_manage_engagement, request.user),
     }
+
+
+def flags_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Officers see the open flags by rule on their dashboard."""
+    if not allowed(can_dismiss_flags, request.user):
+        return None
+    counts = flag_selectors.open_counts()
+    total = sum(row["count"] for row in counts)
+    if not total:
+        return None
+    return {"title": "Open flags", "template": "engagement/panel_flags.html", "order": 36, "counts": counts, "total": total}
+
+
+def flags_section(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
+    if not allowed(can_read_flags, request.user):
+        return None
+    return {"title": "Flags", "template": "engagement/organisation_flags.html", "order": 26, **flag_selectors.organisation_flags(organisation.pk)}

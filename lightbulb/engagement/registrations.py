@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lightbulb.core.registry import NavItem, registry
 from lightbulb.core.rules import expose
-from lightbulb.engagement import panels
+from lightbulb.engagement import panels, signals, tasks
 from lightbulb.engagement import rules as engagement_rules
-from lightbulb.engagement.rules import can_read_engagement
+from lightbulb.engagement.rules import can_read_engagement, can_read_flags
 from lightbulb.engagement.selectors import log as log_selectors
 
 
@@ -17,3 +17,8 @@ def register() -> None:
     registry.deadlines["follow_up_actions"] = log_selectors.action_deadlines
     registry.organisation_sections["engagement_heard"] = panels.heard_section
     registry.timeline_sources["engagement"] = log_selectors.organisation_timeline
+    registry.add_nav(NavItem(label="Flags", url_name="engagement:flag_list", permission=can_read_flags, order=56, prefix="/engagement/flags/"))
+    registry.dashboard_panels["engagement_flags"] = panels.flags_panel
+    registry.organisation_sections["engagement_flags"] = panels.flags_section
+    registry.daily_duties["flags_recompute"] = tasks.flags_daily_enqueue
+    signals.connect()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lightbulb.engagement.views import log
+from lightbulb.engagement.views import flags, log
 
 app_name = "engagement"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("actions/<int:pk>/done", log.action_complete, name="action_complete"),
     path("themes/", log.theme_list, name="theme_list"),
     path("themes/<int:pk>/edit", log.theme_edit, name="theme_edit"),
+    path("flags/", flags.flag_list, name="flag_list"),
+    path("flags/recompute", flags.flags_recompute, name="flags_recompute"),
+    path("flags/<int:pk>/", flags.flag_detail, name="flag_detail"),
+    path("flags/<int:pk>/dismiss", flags.flag_dismiss, name="flag_dismiss"),
 ]

@@ -162,3 +162,43 @@ def test_a_stale_edit_is_refused(w):
     services.engagement_update(acting_user=w.officer, engagement=w.engagement, data=_data(w))
     with pytest.raises(StaleEdit):
         services.engagement_update(acting_user=w.officer, engagement=w.engagement, data=_data(w, title="Another"), expected_version=1)
+
+
+# Flags
+
+
+def _flag(organisation):
+    from django.utils import timezone as tz
+
+    from lightbulb.engagement.models import Flag
+
+    now = tz.now()
+    return Flag.objects.create(
+        organisation=organisation, rule="overdue_returns", reason="1 monitoring return is overdue", fingerprint="x", raised_at=now, updated_at=now
+    )
+
+
+def test_only_officers_dismiss_flags(w):
+    from lightbulb.engagement.models import Flag
+    from lightbulb.engagement.services.flags import flag_dismiss
+
+    flag = _flag(w.organisation)
+    for who in [who for who in ("none", "anonymous", "system", "councillor", "investigator", "admin", "staff", "vcs", "outsider")]:
+        assert_refused(lambda: flag_dismiss(acting_user=identity(who, w.users, w.outsider), flag=flag, reason="Checked"), [Flag])  # noqa: B023
+    assert_invalid(lambda: flag_dismiss(acting_user=w.officer, flag=flag, reason=""), "reason", "Enter why you are dismissing the flag", [Flag])
+    assert_invalid(lambda: flag_dismiss(acting_user=w.officer, flag=flag, reason="x" * 2001), "reason", "Reason must be 2,000 characters or fewer", [Flag])
+    assert_invalid(
+        lambda: flag_dismiss(acting_user=w.officer, flag=flag, reason="<script>x</script>"),
+        "reason",
+        "Enter text without HTML tags (remove anything between < and >)",
+        [Flag],
+    )
+
+
+def test_only_officers_and_the_daily_duty_recompute_flags(w):
+    from lightbulb.engagement.models import Flag
+    from lightbulb.engagement.services.flags import flags_recompute
+
+    for who in ("none", "anonymous", "councillor", "investigator", "admin", "staff", "vcs", "outsider"):
+        assert_refused(lambda: flags_recompute(acting_user=identity(who, w.users, w.outsider)), [Flag])  # noqa: B023
+    assert flags_recompute(acting_user=identity("system", w.users, w.outsider)) == {"raised": 0, "changed": 0, "resolved": 0}

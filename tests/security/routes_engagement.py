@@ -16,4 +16,8 @@ ROUTES: dict[str, Route] = {
     "engagement:action_complete": Route(only("officer", "councillor"), kwargs=lambda w: {"pk": w.extra["follow_up_action"].pk}),
     "engagement:theme_list": Route(only("officer")),
     "engagement:theme_edit": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["theme"].pk}),
+    "engagement:flag_list": Route(only(*READERS)),
+    "engagement:flag_detail": Route(only(*READERS), kwargs=lambda w: {"pk": w.extra["flag"].pk}),
+    "engagement:flag_dismiss": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["flag"].pk}),
+    "engagement:flags_recompute": Route(only("officer", ok=405)),
 }

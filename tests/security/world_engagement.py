@@ -18,3 +18,17 @@ def _engagement_objects(world: World) -> None:
 
 
 BUILDERS.append(_engagement_objects)
+
+
+def _flag_objects(world: World) -> None:
+    from django.utils import timezone
+
+    from lightbulb.engagement.models import Flag
+
+    now = timezone.now()
+    world.extra["flag"] = Flag.objects.create(
+        organisation=world.organisation, rule="overdue_returns", reason="1 monitoring return is overdue", fingerprint="matrix", raised_at=now, updated_at=now
+    )
+
+
+BUILDERS.append(_flag_objects)

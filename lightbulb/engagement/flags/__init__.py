@@ -1,0 +1,80 @@
+"""Cross-referencing: each rule of PRODUCT.md §2.5 is one small module here.
+
+A rule is a function `find(organisation_ids, today) -> list[Finding]`: set-based (a few
+queries whatever the number of organisations), scoped to `organisation_ids` or, with None,
+every organisation. Each finding says in plain words why it was raised, links its evidence
+and carries a fingerprint of that evidence. `engine.py` reconciles findings with the stored
+flags; nothing here writes.
+
+Thresholds are settings (`config/settings`, or the environment through them), with defaults:
+
+- `FLAG_DEPENDENCY_SHARE` (0.5): council funding above this share of latest income;
+- `FLAG_LARGE_AWARD` (£50,000) and `FLAG_NEW_ORGANISATION_MONTHS` (24): a large award to an
+  organisation registered this recently before the agreement starts;
+- `FLAG_COST_PER_PERSON_FLOOR` (£5): a return claiming more people than one per £5 of the
+  organisation's latest income.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+# Agreements whose money is committed or flowing.
+LIVE_STATUSES = ("awarded", "live", "under_review", "extended")
+
+
+@dataclass
+class Finding:
+    organisation_id: int
+    rule: str
+    reason: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    key: str = ""
+    # What the fingerprint is taken over: the facts, not the wording.
+    facts: Any = None
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps(self.facts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+Scope = Collection[int] | None
+Rule = Callable[[Scope, datetime.date], list[Finding]]
+
+
+def setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def money(value: Decimal | float | int) -> str:
+    """£1,250 (whole pounds), as the pages show money."""
+    return f"£{Decimal(value).quantize(Decimal('1')):,}"
+
+
+def day(value: datetime.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def link(route: str, pk: int, label: str) -> dict[str, Any]:
+    """A piece of evidence: the page is named, not its address, so a moved page never breaks a stored flag."""
+    return {"label": label, "route": route, "pk": pk}
+
+
+def agreement_link(pk: int, reference: str) -> dict[str, Any]:
+    return link("funding:agreement_detail", pk, f"Agreement {reference}")
+
+
+def organisation_link(pk: int, name: str) -> dict[str, Any]:
+    return link("organisations:detail", pk, name)
+
+
+def scoped(queryset: Any, scope: Scope, path: str = "organisation_id") -> Any:
+    return queryset if scope is None else queryset.filter(**{f"{path}__in": list(scope)})

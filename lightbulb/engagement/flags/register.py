@@ -1,0 +1,60 @@
+"""Register: accounts overdue, charity removed, CIO or company dissolved or in administration while an agreement is live.
+
+Read from the organisation's status on the register (dissolved, removed) and from the values
+imported from public registers (`organisations.RegisterValue`), by field name:
+
+- `register_status` or `charity_status` (Charity Commission): "removed" or "dissolved";
+- `company_status` (Companies House): "dissolved", "administration", "liquidation", "insolvency";
+- `accounts_overdue`: "yes", "true" or "overdue" (or a date: the accounts were due then).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, scoped
+from lightbulb.funding.models import Agreement
+from lightbulb.organisations.models import Organisation, OrganisationStatus, RegisterValue
+
+STATUS_FIELDS = ("register_status", "charity_status", "company_status")
+STATUS_WORDS = ("removed", "dissolved", "administration", "liquidation", "insolvency")
+OVERDUE_FIELDS = ("accounts_overdue",)
+TRUE_WORDS = ("yes", "true", "overdue", "1")
+
+
+def problem_of(field: str, value: str, source: str) -> str | None:
+    """The problem a register value shows, in words, or None."""
+    text = value.strip().lower()
+    if field in STATUS_FIELDS:
+        word = next((word for word in STATUS_WORDS if word in text), None)
+        return f"{source} shows it as {value.strip()}" if word else None
+    if field in OVERDUE_FIELDS and text and (text in TRUE_WORDS or text[:1].isdigit()):
+        return f"{source} shows its accounts as overdue" + (f" (due {value.strip()})" if text[:1].isdigit() else "")
+    return None
+
+
+def find(scope: Scope, today: datetime.date) -> list[Finding]:
+    live = scoped(Agreement.objects.filter(status__in=LIVE_STATUSES, end_date__gte=today), scope)
+    agreements: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for pk, organisation_id, reference in live.values_list("pk", "organisation_id", "reference"):
+        agreements[organisation_id].append((pk, reference))
+    if not agreements:
+        return []
+    problems: dict[int, list[str]] = defaultdict(list)
+    statuses = Organisation.objects.filter(pk__in=list(agreements), status__in=(OrganisationStatus.DISSOLVED, OrganisationStatus.REMOVED))
+    for pk, status in statuses.values_list("pk", "status"):
+        problems[pk].append(f"the register records it as {OrganisationStatus(status).label.lower()}")
+    values = RegisterValue.objects.filter(organisation_id__in=list(agreements), field__in=(*STATUS_FIELDS, *OVERDUE_FIELDS)).order_by("field", "source")
+    for organisation_id, field, value, source in values.values_list("organisation_id", "field", "value", "source"):
+        problem = problem_of(field, value, source)
+        if problem:
+            problems[organisation_id].append(problem)
+    findings = []
+    for organisation_id, found in problems.items():
+        live_here = agreements[organisation_id]
+        references = ", ".join(reference for _pk, reference in live_here)
+        reason = f"While agreement{'s' if len(live_here) > 1 else ''} {references} {'are' if len(live_here) > 1 else 'is'} live, {'; '.join(found)}."
+        evidence = [agreement_link(pk, reference) for pk, reference in live_here]
+        findings.append(Finding(organisation_id, "register", reason, evidence, facts=[sorted(found), sorted(pk for pk, _r in live_here)]))
+    return findings

@@ -1,0 +1,80 @@
+"""Shared details: bank details, address or trustees shared across apparently separate applicants (a fraud indicator).
+
+Applicants are organisations with at least one agreement. Compared, normalised:
+
+- the address: `Organisation.address` with its postcode (letters and digits only, lower case);
+- trustees: the `trustees` register value (names separated by new lines or semicolons), from the
+  Charity Commission import;
+- bank details: the `bank_account` register value (sort code and account number). Lightbulb does
+  not hold bank details yet: a finance-system import, or an officer, records them as a
+  `RegisterValue` with field `bank_account` and this rule reads them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from collections import defaultdict
+
+from lightbulb.engagement.flags import Finding, Scope, organisation_link
+from lightbulb.funding.models import Agreement
+from lightbulb.organisations.models import Organisation, OrganisationStatus, RegisterValue
+
+KINDS = {"address": "address", "trustee": "trustee", "bank": "bank details"}
+
+
+def normalised(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _applicants() -> dict[int, str]:
+    applicants = Organisation.objects.filter(pk__in=Agreement.objects.values("organisation_id"), archived_at__isnull=True).exclude(
+        status=OrganisationStatus.MERGED
+    )
+    return dict(applicants.values_list("pk", "name"))
+
+
+def _values(names: dict[int, str]) -> list[tuple[str, int, str, str]]:
+    """(kind, organisation, normalised value, value as written) for every applicant."""
+    values = []
+    for pk, address, postcode in Organisation.objects.filter(pk__in=list(names)).exclude(address="").values_list("pk", "address", "postcode"):
+        written = ", ".join(line.strip() for line in address.splitlines() if line.strip()) + (f", {postcode}" if postcode else "")
+        values.append(("address", pk, normalised(address + postcode), written))
+    registered = RegisterValue.objects.filter(organisation_id__in=list(names), field__in=("trustees", "bank_account")).exclude(value="")
+    for organisation_id, field, value in registered.values_list("organisation_id", "field", "value"):
+        if field == "bank_account":
+            values.append(("bank", organisation_id, normalised(value), "the same bank account"))
+            continue
+        for name in re.split(r"[;\n]", value):
+            if normalised(name):
+                values.append(("trustee", organisation_id, normalised(name), name.strip()))
+    return values
+
+
+def find(scope: Scope, today: datetime.date) -> list[Finding]:
+    names = _applicants()
+    holders: dict[tuple[str, str], set[int]] = defaultdict(set)
+    written: dict[tuple[str, str], str] = {}
+    for kind, organisation_id, value, as_written in _values(names):
+        if len(value) >= 4:
+            holders[(kind, value)].add(organisation_id)
+            written.setdefault((kind, value), as_written)
+    findings = []
+    for (kind, value), organisations in holders.items():
+        if len(organisations) < 2:
+            continue
+        for organisation_id in organisations:
+            if scope is None or organisation_id in scope:
+                findings.append(_finding(organisation_id, kind, value, organisations, names, written[(kind, value)]))
+    return findings
+
+
+def _finding(organisation_id: int, kind: str, value: str, organisations: set[int], names: dict[int, str], as_written: str) -> Finding:
+    others = sorted(organisations - {organisation_id}, key=lambda pk: names[pk])
+    shared = {"bank": "its bank details", "address": f"its address ({as_written})"}.get(kind, f"a trustee, {as_written}")
+    listed = ", ".join(names[pk] for pk in others)
+    reason = f"Shares {shared} with {len(others)} other applicant{'s' if len(others) > 1 else ''}: {listed}. Check they are truly separate organisations."
+    key = f"{kind}:{hashlib.sha256(value.encode()).hexdigest()[:16]}"
+    evidence = [organisation_link(pk, names[pk]) for pk in others]
+    return Finding(organisation_id, "shared_details", reason, evidence, key=key, facts=others)

@@ -1,0 +1,56 @@
+"""Reads for flags: the list, one flag, an organisation's, a ward's and the dashboard's counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from lightbulb.core.access import object_for_user
+from lightbulb.core.audit import audit_events_for
+from lightbulb.engagement.models import Flag, FlagRule
+from lightbulb.engagement.rules import can_dismiss_flags, can_read_flags
+
+FLAG_SORTS = {"raised": ["raised_at"], "organisation": ["organisation__name"], "rule": ["rule", "-raised_at"]}
+
+
+def flag_list(*, q: str = "", rule: str = "", status: str = "open", ward_id: int | None = None) -> QuerySet[Flag]:
+    flags = Flag.objects.select_related("organisation")
+    if status:
+        flags = flags.filter(status=status)
+    if rule:
+        flags = flags.filter(rule=rule)
+    if q:
+        flags = flags.filter(organisation__name__icontains=q)
+    if ward_id:
+        flags = flags.filter(organisation__ward_id=ward_id)
+    return flags
+
+
+def flag_for_user(pk: int, user: Any, *, write: bool = False) -> Flag:
+    flag = Flag.objects.select_related("organisation", "dismissed_by").filter(pk=pk).first()
+    return object_for_user(flag, user, read=can_read_flags, write=can_dismiss_flags if write else None, what="flag")
+
+
+def flag_history(flag: Flag) -> list[Any]:
+    return list(audit_events_for(flag).order_by("-occurred_at")[:20])
+
+
+def organisation_flags(organisation_id: int) -> dict[str, Any]:
+    flags = Flag.objects.filter(organisation_id=organisation_id)
+    return {
+        "open": list(flags.filter(status=Flag.Status.OPEN).order_by("rule", "-raised_at")),
+        "dismissed": list(flags.filter(status=Flag.Status.DISMISSED).select_related("dismissed_by").order_by("-dismissed_at")[:10]),
+    }
+
+
+def open_counts() -> list[dict[str, Any]]:
+    """Open flags by rule, for the dashboard: every rule, in the order of §2.5."""
+    counts = dict(Flag.objects.filter(status=Flag.Status.OPEN).values_list("rule").annotate(n=Count("id")).values_list("rule", "n"))
+    return [{"rule": value, "label": label, "count": counts.get(value, 0)} for value, label in FlagRule.choices]
+
+
+def ward_flags(ward_id: int, *, limit: int = 10) -> dict[str, Any]:
+    """Open flags of the organisations based in the ward."""
+    flags = Flag.objects.filter(Q(organisation__ward_id=ward_id), status=Flag.Status.OPEN).select_related("organisation")
+    return {"flags": list(flags.order_by("organisation__name", "rule")[:limit]), "count": flags.count()}

@@ -138,6 +138,14 @@ class AuditAction(models.TextChoices):
     GRANT_BULK_UPSERT = "grant_bulk_upsert", "Other funders' grants imported"
     GRANT_MATCH_CONFIRM = "grant_match_confirm", "Grant's organisation confirmed"
     GRANT_MATCH_REJECT = "grant_match_reject", "Grant's proposed organisation rejected"
+    # directory
+    SERVICE_CREATE = "service_create", "Service described"
+    SERVICE_UPDATE = "service_update", "Service changed"
+    SERVICE_LOCATION_ADD = "service_location_add", "Place added to a service"
+    SERVICE_LOCATION_REMOVE = "service_location_remove", "Place removed from a service"
+    # api
+    API_TOKEN_ISSUE = "api_token_issue", "API token issued"
+    API_TOKEN_REVOKE = "api_token_revoke", "API token revoked"
     # concerns (restricted: the summary never names the organisation or the reporter)
     CONCERN_SETTINGS_UPDATE = "concern_settings_update", "Time to triage a concern changed"
     CONCERN_RAISE = "concern_raise", "Concern raised"

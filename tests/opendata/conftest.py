@@ -124,3 +124,34 @@ def published(council):
         "charity": charity,
         "group": group,
     }
+
+
+# --- Open Referral UK ---------------------------------------------------------------------------
+
+ORUK = STANDARDS / "openreferral-uk" / "schema"
+ORUK_BASE = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
+
+
+def oruk_registry() -> Registry:
+    resources = []
+    for path in ORUK.rglob("*.json"):
+        if path.name == "openapi.json":
+            continue
+        relative = path.relative_to(ORUK).as_posix()
+        contents = json.loads(path.read_text())
+        resources.append((ORUK_BASE + relative, DRAFT202012.create_resource({**contents, "$id": ORUK_BASE + relative})))
+    return Registry().with_resources(resources)
+
+
+def oruk_validator(name: str) -> Draft202012Validator:
+    """A validator for one of the profile's schemas (e.g. "compiled/service.json"), its references resolved locally."""
+    contents = json.loads((ORUK / name).read_text())
+    return Draft202012Validator({**contents, "$id": ORUK_BASE + name}, registry=oruk_registry(), format_checker=format_checker())
+
+
+def oruk_openapi() -> dict:
+    return json.loads((ORUK / "openapi.json").read_text())
+
+
+def oruk_errors(validator: Draft202012Validator, payload: object) -> list[str]:
+    return [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(payload)]

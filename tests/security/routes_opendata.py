@@ -11,4 +11,14 @@ ROUTES: dict[str, Route] = {
     "opendata:transparency_grants": Route(everyone()),
     "opendata:transparency_contracts": Route(everyone()),
     "opendata:transparency_fraud": Route(everyone()),
+    # Open Referral UK: what organisations agreed to publish, for anyone.
+    "opendata:openreferral_index": Route(everyone()),
+    "opendata:openreferral_services": Route(everyone()),
+    "opendata:openreferral_service": Route(everyone(), kwargs=lambda w: {"id": str(w.extra["directory_service"].uuid)}),
+    "opendata:openreferral_service_at_locations": Route(everyone()),
+    "opendata:openreferral_service_at_location": Route(everyone(), kwargs=lambda w: {"id": str(w.extra["directory_location"].link_uuid)}),
+    "opendata:openreferral_taxonomies": Route(everyone()),
+    "opendata:openreferral_taxonomy": Route(everyone(), kwargs=lambda w: {"id": str(w.extra["taxonomy"].uuid)}),
+    "opendata:openreferral_taxonomy_terms": Route(everyone()),
+    "opendata:openreferral_taxonomy_term": Route(everyone(), kwargs=lambda w: {"id": str(w.extra["taxonomy_term"].uuid)}),
 }

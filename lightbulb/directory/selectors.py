@@ -1,0 +1,159 @@
+"""Reads of the directory: the services a person may see, one service for a page, and what is published.
+
+`published_services()` and friends are what open data and the API read: only services whose
+organisation agreed to publish them, and never one of an organisation that has ended (archived,
+dissolved, removed or merged), nor an archived service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest
+
+from lightbulb.accounts.models import Membership
+from lightbulb.core.access import object_for_user
+from lightbulb.core.rules import allowed, is_vcs
+from lightbulb.directory.models import Service, ServiceLocation, ServiceStatus, Taxonomy, TaxonomyTerm
+from lightbulb.directory.rules import can_manage_service, can_read_service, is_member_for_service
+from lightbulb.organisations.models import Organisation, OrganisationStatus
+from lightbulb.places.models import Ward
+
+ENDED = (OrganisationStatus.DISSOLVED, OrganisationStatus.REMOVED, OrganisationStatus.MERGED)
+
+
+def _services() -> QuerySet[Service]:
+    return Service.objects.filter(archived_at__isnull=True).select_related("organisation")
+
+
+def member_organisation_ids(user: Any) -> list[int]:
+    return list(Membership.objects.filter(user_id=user.pk).values_list("organisation_id", flat=True))
+
+
+def services_for_user(user: Any, *, query: str = "") -> QuerySet[Service]:
+    """Every service for council readers; an organisation member's own organisations' services."""
+    services = _services()
+    if allowed(is_vcs, user):
+        services = services.filter(organisation_id__in=member_organisation_ids(user))
+    if query:
+        services = services.filter(Q(name__icontains=query) | Q(organisation__name__icontains=query))
+    return services.order_by("organisation__name", "name", "id")
+
+
+def member_organisations(user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=member_organisation_ids(user)).order_by("name")
+
+
+def service_get_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Service:
+    service = _services().prefetch_related("terms__taxonomy", "wards", "locations").filter(pk=pk).first()
+    return object_for_user(service, request.user, read=can_read_service, write=can_manage_service if write else None, what="service")
+
+
+def location_get_for_user(request: HttpRequest, service: Service, pk: int) -> ServiceLocation:
+    location = ServiceLocation.objects.filter(service=service, pk=pk).select_related("service").first()
+    return object_for_user(location, request.user, read=can_read_service, write=can_manage_service, what="place")
+
+
+def organisation_for_describing(request: HttpRequest, pk: int) -> Organisation:
+    """The organisation a new service is for: officers any, members their own (others 404)."""
+    organisation = Organisation.objects.filter(pk=pk, archived_at__isnull=True).first()
+    return object_for_user(organisation, request.user, read=can_manage_service, what="organisation")
+
+
+def term_choices() -> QuerySet[TaxonomyTerm]:
+    return TaxonomyTerm.objects.select_related("taxonomy").order_by("taxonomy__name", "name")
+
+
+def ward_choices() -> QuerySet[Ward]:
+    return Ward.objects.order_by("name")
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return list(ServiceStatus.choices)
+
+
+def organisation_services(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
+    """The Services section of an organisation's page."""
+    user = request.user
+    if not (allowed(can_read_service, user, organisation) or allowed(is_member_for_service, user, organisation)):
+        return None
+    services = list(_services().filter(organisation=organisation).order_by("name"))
+    return {
+        "title": "Services in the directory",
+        "template": "directory/organisation_section.html",
+        "order": 40,
+        "services": services,
+        "may_describe": allowed(can_manage_service, user, organisation),
+        "organisation": organisation,
+    }
+
+
+# --- what is published (Open Referral UK, the API) ---------------------------------------------
+
+
+def published_services() -> QuerySet[Service]:
+    """Services their organisation agreed to publish, of organisations still going, with what a full record needs."""
+    return (
+        Service.objects.filter(publish=True, archived_at__isnull=True, organisation__archived_at__isnull=True)
+        .exclude(organisation__status__in=ENDED)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy", "parent").order_by("name")),
+            Prefetch("wards", queryset=Ward.objects.order_by("name")),
+            Prefetch("locations", queryset=ServiceLocation.objects.order_by("name", "id")),
+            "organisation__identifiers",
+        )
+        .order_by("name", "id")
+    )
+
+
+def published_services_filtered(
+    *, search: str = "", taxonomy_term: UUID | None = None, taxonomy: UUID | None = None, minimum_age: float | None = None, maximum_age: float | None = None
+) -> QuerySet[Service]:
+    """The published services a directory user asked for (Open Referral UK's filters)."""
+    services = published_services()
+    if search:
+        services = services.filter(Q(name__icontains=search) | Q(description__icontains=search) | Q(organisation__name__icontains=search))
+    if taxonomy_term is not None:
+        services = services.filter(terms__uuid=taxonomy_term)
+    if taxonomy is not None:
+        services = services.filter(terms__taxonomy__uuid=taxonomy)
+    if minimum_age is not None:
+        services = services.filter(minimum_age__gte=minimum_age)
+    if maximum_age is not None:
+        services = services.filter(maximum_age__lte=maximum_age)
+    return services.distinct()
+
+
+def published_service(uuid: UUID) -> Service | None:
+    return published_services().filter(uuid=uuid).first()
+
+
+def published_locations(*, services: QuerySet[Service], postcode_ward_id: int | None = None) -> QuerySet[ServiceLocation]:
+    """Each place a published service is delivered at; near a postcode: places in its ward or services serving it."""
+    locations = ServiceLocation.objects.filter(service__in=services.values("pk")).select_related("service__organisation")
+    if postcode_ward_id is not None:
+        locations = locations.filter(Q(service__wards__pk=postcode_ward_id)).distinct()
+    return locations.order_by("service__name", "name", "id")
+
+
+def published_location(uuid: UUID) -> ServiceLocation | None:
+    return ServiceLocation.objects.filter(link_uuid=uuid, service__in=published_services().values("pk")).select_related("service__organisation").first()
+
+
+def taxonomies() -> QuerySet[Taxonomy]:
+    return Taxonomy.objects.order_by("name", "id")
+
+
+def taxonomy_get(uuid: UUID) -> Taxonomy | None:
+    return Taxonomy.objects.filter(uuid=uuid).first()
+
+
+def taxonomy_terms() -> QuerySet[TaxonomyTerm]:
+    return TaxonomyTerm.objects.select_related("taxonomy", "parent").order_by("taxonomy__name", "name", "id")
+
+
+def taxonomy_term_get(uuid: UUID) -> TaxonomyTerm | None:
+    return taxonomy_terms().filter(uuid=uuid).first()

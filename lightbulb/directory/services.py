@@ -1,0 +1,205 @@
+"""Writes to the directory: describing a service, its places, and whether it is published. Each checked, audited, in one transaction.
+
+The same rules hold whoever calls: the portal form, the officer's form, a command or the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from lightbulb.core.audit import audit_event_record, diff, snapshot
+from lightbulb.core.checks import REQUIRED, FieldChecks, as_text
+from lightbulb.core.locking import lock_for_edit, version_advance
+from lightbulb.core.rules import require
+from lightbulb.directory.models import Service, ServiceLocation, ServiceStatus, TaxonomyTerm
+from lightbulb.directory.rules import can_manage_service
+from lightbulb.places.models import Ward
+from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
+
+MANAGE_MESSAGE = "Only council officers, and members of the organisation, describe its services."
+SERVICE_FIELDS = [
+    "name",
+    "description",
+    "status",
+    "url",
+    "email",
+    "phone",
+    "fees",
+    "minimum_age",
+    "maximum_age",
+    "contact_name",
+    "contact_title",
+    "terms",
+    "wards",
+    "publish",
+]
+LOCATION_FIELDS = ["name", "address_1", "city", "postcode"]
+AGE_MESSAGE = "Enter an age from 0 to 120"
+AGE_ORDER_MESSAGE = "The oldest age must be the same as or more than the youngest"
+
+
+def _age(checks: FieldChecks, field: str, value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        age = int(value)
+    except (TypeError, ValueError):
+        checks.add(field, AGE_MESSAGE)
+        return None
+    if isinstance(value, bool) or str(age) != as_text(value) or not 0 <= age <= 120:
+        checks.add(field, AGE_MESSAGE)
+        return None
+    return age
+
+
+def service_values(data: dict[str, Any]) -> dict[str, Any]:
+    """ServiceForm's rules, checked on whatever is given; the values to save."""
+    checks = FieldChecks()
+    values: dict[str, Any] = {
+        "name": checks.text("name", data.get("name"), required="Enter the service's name", max_length=200),
+        "description": checks.text("description", data.get("description"), required="Say what the service offers and who it is for", max_length=5000),
+        "status": checks.choice("status", data.get("status") or ServiceStatus.ACTIVE, ServiceStatus.values),
+        "url": checks.url("url", data.get("url"), invalid="Enter a web address starting https://"),
+        "email": checks.email("email", data.get("email"), invalid="Enter an e-mail address like name@example.org"),
+        "phone": checks.text("phone", data.get("phone"), max_length=30),
+        "fees": checks.text("fees", data.get("fees"), max_length=500),
+        "minimum_age": _age(checks, "minimum_age", data.get("minimum_age")),
+        "maximum_age": _age(checks, "maximum_age", data.get("maximum_age")),
+        "contact_name": checks.text("contact_name", data.get("contact_name"), max_length=200),
+        "contact_title": checks.text("contact_title", data.get("contact_title"), max_length=200),
+        "terms": checks.objects("terms", data.get("terms") or [], TaxonomyTerm, invalid="Choose the kinds of service from the list"),
+        "wards": checks.objects("wards", data.get("wards") or [], Ward, invalid="Choose wards from the list"),
+        "publish": data.get("publish") is True,
+    }
+    low, high = values["minimum_age"], values["maximum_age"]
+    if low is not None and high is not None and high < low:
+        checks.add("maximum_age", AGE_ORDER_MESSAGE)
+    if data.get("publish") not in (None, True, False):
+        checks.add("publish", "Say whether the organisation agrees to publish this service")
+    checks.raise_if_any()
+    return values
+
+
+def _apply(service: Service, values: dict[str, Any], acting_user: Any) -> None:
+    for field in SERVICE_FIELDS:
+        if field not in ("terms", "wards"):
+            setattr(service, field, values[field])
+    if values["publish"] and service.publish_agreed_at is None:
+        service.publish_agreed_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+        service.publish_agreed_at = timezone.now()
+    if not values["publish"]:
+        service.publish_agreed_by, service.publish_agreed_at = None, None
+
+
+def _audit_snapshot(service: Service) -> dict[str, Any]:
+    before = snapshot(service, [field for field in SERVICE_FIELDS if field not in ("terms", "wards")])
+    if service.pk:
+        before["terms"] = sorted(service.terms.values_list("name", flat=True))
+        before["wards"] = sorted(service.wards.values_list("name", flat=True))
+    return before
+
+
+@transaction.atomic
+def service_create(*, acting_user: Any, organisation: Any, **data: Any) -> Service:
+    """Describe a new service of `organisation`."""
+    require(can_manage_service, acting_user, organisation, message=MANAGE_MESSAGE)
+    values = service_values(data)
+    service = Service(organisation=organisation)
+    _apply(service, values, acting_user)
+    service.full_clean()
+    service.save()
+    service.terms.set(values["terms"])
+    service.wards.set(values["wards"])
+    changes = {key: [None, value] for key, value in _audit_snapshot(service).items() if value not in ("", None, [], False)}
+    audit_event_record(
+        actor=acting_user, action="service_create", obj=service, changes=changes, summary=f"Service {service.name} described", organisation_id=organisation.pk
+    )
+    return service
+
+
+@transaction.atomic
+def service_update(*, acting_user: Any, service: Service, expected_version: int | None = None, **data: Any) -> Service:
+    """Change a service; one changed since the form was opened is refused (StaleEdit) with what changed."""
+    require(can_manage_service, acting_user, service, message=MANAGE_MESSAGE)
+    lock_for_edit(service, expected_version, {key: value for key, value in data.items() if key in SERVICE_FIELDS})
+    values = service_values(data)
+    before = _audit_snapshot(service)
+    _apply(service, values, acting_user)
+    service.full_clean()
+    service.save()
+    service.terms.set(values["terms"])
+    service.wards.set(values["wards"])
+    changes = diff(before, _audit_snapshot(service))
+    if changes:
+        version_advance(service)
+        audit_event_record(
+            actor=acting_user,
+            action="service_update",
+            obj=service,
+            changes=changes,
+            summary=f"Service {service.name} changed",
+            organisation_id=service.organisation_id,
+        )
+    return service
+
+
+def location_values(data: dict[str, Any]) -> dict[str, str]:
+    """LocationForm's rules."""
+    checks = FieldChecks()
+    values = {
+        "name": checks.text("name", data.get("name"), required="Enter the name of the place, for example the hall or centre", max_length=200),
+        "address_1": checks.text("address_1", data.get("address_1"), required="Enter the street address", max_length=300),
+        "city": checks.text("city", data.get("city"), required="Enter the town or city", max_length=100),
+        "postcode": as_text(data.get("postcode")),
+    }
+    if not values["postcode"]:
+        checks.add("postcode", REQUIRED)
+    elif not is_valid_postcode(values["postcode"]):
+        checks.add("postcode", "Enter a real postcode, like AT1 1AA")
+    else:
+        values["postcode"] = normalise_postcode(values["postcode"])
+    checks.raise_if_any()
+    return values
+
+
+@transaction.atomic
+def service_location_add(*, acting_user: Any, service: Service, **data: Any) -> ServiceLocation:
+    """Add a place where the service is delivered."""
+    require(can_manage_service, acting_user, service, message=MANAGE_MESSAGE)
+    lock_for_edit(service, None)
+    values = location_values(data)
+    location = ServiceLocation(service=service, **values)
+    location.full_clean()
+    location.save()
+    version_advance(service)
+    audit_event_record(
+        actor=acting_user,
+        action="service_location_add",
+        obj=service,
+        changes={"location": [None, f"{location.name}, {location.postcode}"]},
+        summary=f"{location.name} added to {service.name}",
+        organisation_id=service.organisation_id,
+    )
+    return location
+
+
+@transaction.atomic
+def service_location_remove(*, acting_user: Any, location: ServiceLocation) -> None:
+    """Remove a place the service is no longer delivered at."""
+    service = location.service
+    require(can_manage_service, acting_user, service, message=MANAGE_MESSAGE)
+    lock_for_edit(service, None)
+    label = f"{location.name}, {location.postcode}"
+    location.delete()
+    version_advance(service)
+    audit_event_record(
+        actor=acting_user,
+        action="service_location_remove",
+        obj=service,
+        changes={"location": [label, None]},
+        summary=f"{label} removed from {service.name}",
+        organisation_id=service.organisation_id,
+    )

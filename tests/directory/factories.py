@@ -1,0 +1,37 @@
+"""Services, places and taxonomy terms for the directory tests."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from tests.factories import OrganisationFactory
+
+
+class ServiceFactory(DjangoModelFactory):
+    class Meta:
+        model = "directory.Service"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Community lunch club {n}")
+    description = "A hot meal and company every Tuesday"
+    status = "active"
+    publish = True
+
+
+class ServiceLocationFactory(DjangoModelFactory):
+    class Meta:
+        model = "directory.ServiceLocation"
+
+    service = factory.SubFactory(ServiceFactory)
+    name = factory.Sequence(lambda n: f"Community hall {n}")
+    address_1 = "1 High Street"
+    city = "Anytown"
+    postcode = "AT1 1AA"
+
+
+def term(code: str = "food"):
+    """A term of the taxonomy Lightbulb ships (its migration creates them)."""
+    from lightbulb.directory.models import TaxonomyTerm
+
+    return TaxonomyTerm.objects.get(code=code)

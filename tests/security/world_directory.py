@@ -1,0 +1,20 @@
+"""Objects for the directory and Open Referral UK routes: a published service of the `vcs` user's organisation with a place."""
+
+from __future__ import annotations
+
+from tests.security.world import BUILDERS, World
+
+
+def _directory_objects(world: World) -> None:
+    from lightbulb.directory.models import Taxonomy
+    from tests.directory.factories import ServiceFactory, ServiceLocationFactory, term
+
+    service = ServiceFactory(organisation=world.organisation, name="Matrix lunch club", publish=True)
+    service.terms.add(term("food"))
+    world.extra["directory_service"] = service
+    world.extra["directory_location"] = ServiceLocationFactory(service=service, name="Matrix hall")
+    world.extra["taxonomy"] = Taxonomy.objects.get(name="Lightbulb service types")
+    world.extra["taxonomy_term"] = term("food")
+
+
+BUILDERS.append(_directory_objects)

@@ -30,6 +30,36 @@ class TokenForm(forms.Form):
         return code
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the e-mail we sent you",
+        help_text="6 numbers",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdigit() or len(code) != 6:
+            raise forms.ValidationError("Enter the 6 numbers from the e-mail we sent you")
+        return code
+
+
+class RecoveryCodeForm(forms.Form):
+    recovery_code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the codes you saved when you set up two-factor authentication. Each works once.",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-10"}),
+    )
+
+    def clean_recovery_code(self) -> str:
+        code = "".join(self.cleaned_data["recovery_code"].split()).lower()
+        if not code.isalnum() or len(code) != 8:
+            raise forms.ValidationError("Enter a recovery code: 8 letters and numbers")
+        return code
+
+
 class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(label="E-mail address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
@@ -58,11 +88,10 @@ class SignUpForm(NewPasswordForm):
     email = forms.EmailField(label="E-mail address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     field_order = ["full_name", "email", "new_password"]
 
+    # No check that the address is free: the answer must not tell anyone which addresses have accounts
+    # (the owner of a taken address is told by e-mail instead).
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address already exists. Sign in, or reset your password.")
-        return email
+        return str(self.cleaned_data["email"]).lower()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -9,7 +9,16 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 # Paths a signed-in but not yet verified user may still reach.
-_ALLOWED_PREFIXES = ("/account/two-factor", "/account/sign-out", "/static/", "/healthz", "/accessibility", "/privacy")
+_ALLOWED_PREFIXES = (
+    "/account/two-factor",
+    "/account/sign-out",
+    "/account/invitation/",
+    "/account/confirm-email/",
+    "/static/",
+    "/healthz",
+    "/accessibility",
+    "/privacy",
+)
 
 
 class TwoFactorRequiredMiddleware:

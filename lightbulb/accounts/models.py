@@ -44,6 +44,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # The personal calendar feed's secret; reset to revoke the old address.
     calendar_token = models.CharField(max_length=64, blank=True)
+    # When the person proved they read this address: a self-made account cannot sign in until then
+    # (an invitation or a password-reset link is the same proof). Accounts an administrator or the
+    # demo makes are trusted from the start; only `user_sign_up` leaves it empty.
+    email_verified_at = models.DateTimeField("E-mail address verified", null=True, blank=True, default=timezone.now)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_token"])
 
@@ -87,3 +91,55 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation}"
+
+
+class AccountToken(models.Model):
+    """A single-use secret sent to an account's e-mail address: only its SHA-256 is stored.
+
+    An invitation (an administrator's, for a new account), an e-mail address check (after sign-up)
+    and an enrolment code (the fresh proof a person gives before setting up their first
+    authenticator) each expire and work once.
+    """
+
+    class Purpose(models.TextChoices):
+        INVITATION = "invitation", "Invitation"
+        EMAIL_VERIFICATION = "email_verification", "E-mail address check"
+        ENROLMENT_CODE = "enrolment_code", "Code to set up two-factor authentication"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_tokens")
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # Wrong tries at a short code; it stops working after a few.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "purpose"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} for {self.user}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
+
+
+class RateLimitHit(models.Model):
+    """One request counted against a limit (sign-up and password reset, per address and per client).
+
+    `key` is a SHA-256 of the address or client, so the table holds no e-mail addresses; rows older
+    than the longest window are removed as new ones are written.
+    """
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lightbulb.accounts.models import User
+from lightbulb.accounts.models import AccountToken, User
 
 
 def user_list(*, query: str = "", role: str = "") -> QuerySet[User]:
@@ -53,3 +57,42 @@ def organisation_ids_for(user: User) -> list[int]:
     if not user.is_authenticated:
         return []
     return list(user.memberships.values_list("organisation_id", flat=True))
+
+
+def _live_link_user(purpose: str, token: str) -> User | None:
+    if not isinstance(token, str) or not token or len(token) > 100:
+        return None
+    found = (
+        AccountToken.objects.select_related("user")
+        .filter(
+            purpose=purpose, token_hash=hashlib.sha256(token.encode()).hexdigest(), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True
+        )
+        .first()
+    )
+    return found.user if found else None
+
+
+def invitation_user(token: str) -> User | None:
+    """The account a live invitation link is for, or None (used, expired, revoked or never issued)."""
+    return _live_link_user(AccountToken.Purpose.INVITATION, token)
+
+
+def email_verification_user(token: str) -> User | None:
+    """The account a live address-confirmation link is for, or None."""
+    return _live_link_user(AccountToken.Purpose.EMAIL_VERIFICATION, token)
+
+
+def enrolment_code_pending(user: User) -> bool:
+    """Whether a code e-mailed to set up two-factor authentication can still be used."""
+    return AccountToken.objects.filter(
+        user=user, purpose=AccountToken.Purpose.ENROLMENT_CODE, used_at__isnull=True, expires_at__gt=timezone.now(), attempts__lt=5
+    ).exists()
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def invitation_pending(user: User) -> bool:
+    """Whether the account is waiting for its invitation to be accepted (no password chosen yet)."""
+    return user.is_active and not user.has_usable_password()

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import hmac
+import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lightbulb.accounts.models import User
+from lightbulb.accounts.models import AccountToken, User
 from lightbulb.accounts.rules import can_manage_users, is_self
 from lightbulb.core.audit import audit_event_record, diff, snapshot
 from lightbulb.core.checks import INVALID_CHOICE, REQUIRED, FieldChecks
+from lightbulb.core.mail import email_enqueue
 from lightbulb.core.roles import Role
-from lightbulb.core.rules import require
+from lightbulb.core.rules import COUNCIL_ROLES, require
 
 USER_FIELDS = ["full_name", "email", "role", "job_title", "service_area", "is_active"]
 USERS_MESSAGE = "Only system administrators manage users."
@@ -33,6 +40,25 @@ CODE_FORMAT = "Enter the 6 numbers shown in your authenticator app"
 CODE_THROTTLED = "Too many wrong codes in a row. Wait a minute, then enter the code your app shows."
 CODE_WRONG = "The code is not right or has expired. Enter the code your app shows now."
 RESET_LINK_USED = "This link to set your password has expired or has already been used. Ask for a new one."
+PORTAL_ACCOUNT_ROLE = (
+    "This account was made by signing up for the portal, so it cannot be given a council role. "
+    "Invite the person as a new user instead (a council role comes only from an invitation or the council's sign-in)."
+)
+INVITATION_USED = "This invitation has expired or has already been used. Ask your administrator to send a new one."
+INVITATION_ACCEPTED = "This person has already accepted their invitation: they can reset their own password."
+VERIFY_LINK_USED = "This link has expired or has already been used. Sign in, or sign up again to get a new one."
+ENROLMENT_CODE_FORMAT = "Enter the 6 numbers from the e-mail we sent you"
+ENROLMENT_CODE_WRONG = "The code is not right or has expired. Enter the code from the latest e-mail, or send a new one."
+ENROLMENT_CODE_SPENT = "Too many wrong codes. Send a new code and enter that one."
+RECOVERY_CODE_WRONG = "The recovery code is not right or has already been used"
+RECOVERY_CODE_FORMAT = "Enter a recovery code: 8 letters and numbers"
+
+INVITATION_DAYS = 7
+VERIFICATION_DAYS = 3
+ENROLMENT_CODE_MINUTES = 15
+ENROLMENT_CODE_TRIES = 5
+RECOVERY_CODE_COUNT = 10
+Purpose = AccountToken.Purpose
 
 
 def _email(checks: FieldChecks, value: Any, taken_message: str, current: User | None = None) -> str:
@@ -87,15 +113,34 @@ def password_reset_link(*, user: User, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
 
 
-def password_reset_send(*, user: User, base_url: str, welcome: bool = False) -> None:
-    link = password_reset_link(user=user, base_url=base_url)
-    subject = f"{'Set up' if welcome else 'Reset'} your {settings.SERVICE_NAME} password"
+def password_reset_send(*, user: User, base_url: str = "") -> None:
+    """E-mail the account a link to set its password (through the worker)."""
+    link = password_reset_link(user=user, base_url=base_url or settings.SITE_URL)
+    subject = f"Reset your {settings.SERVICE_NAME} password"
     body = (
         f"Hello {user.display_name},\n\n"
-        f"Use this link to {'set' if welcome else 'reset'} your password for {settings.SERVICE_NAME} ({settings.COUNCIL_NAME}):\n\n"
+        f"Use this link to reset your password for {settings.SERVICE_NAME} ({settings.COUNCIL_NAME}):\n\n"
         f"{link}\n\nThe link works once and expires in 3 days. If you did not ask for this, ignore this e-mail.\n"
     )
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    email_enqueue(to=[user.email], subject=subject, body=body)
+
+
+def password_reset_request(*, email: str) -> None:
+    """Anyone may ask for a reset link for an address: public. The request only queues the look-up, so it
+    answers in the same time, with the same page, whether or not the address has an account."""
+    from lightbulb.accounts.tasks import password_reset_deliver
+
+    address = str(email or "").strip().lower()[:254]
+    transaction.on_commit(lambda: password_reset_deliver.enqueue(email=address))
+
+
+def password_reset_deliver_now(*, email: str) -> bool:
+    """The worker's half of `password_reset_request`: e-mail the link if the address has an active account."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return False
+    password_reset_send(user=user)
+    return True
 
 
 @transaction.atomic
@@ -108,8 +153,13 @@ def user_create(
     if password:
         user.set_password(password)
     else:
+        # The person chooses a password through their invitation; the address is proved by using it.
         user.set_unusable_password()
-    return _user_save_new(user, actor=acting_user, summary=f"Account created for {user.email} as {user.get_role_display()}")
+        user.email_verified_at = None
+    user = _user_save_new(user, actor=acting_user, summary=f"Account created for {user.email} as {user.get_role_display()}")
+    if not password:
+        _invitation_issue(acting_user=acting_user, user=user)
+    return user
 
 
 def _user_save_new(user: User, *, actor: Any, summary: str) -> User:
@@ -133,6 +183,10 @@ def user_update(*, acting_user: Any, user: User, **fields: Any) -> User:
     if unknown:
         raise ValueError(f"{unknown[0]} cannot be changed here")
     fields = _user_checked(fields, current=user)
+    # A council role comes from an invitation or the council's identity provider, never from a portal
+    # account someone made for themselves: whoever controls that account would hold the role.
+    if user.role == Role.VCS and fields.get("role", user.role) in COUNCIL_ROLES:
+        raise ValidationError({"role": PORTAL_ACCOUNT_ROLE})
     # An administrator cannot lock themselves out: someone must still be able to manage users.
     if user.pk == acting_user.pk and (fields.get("role", user.role) != Role.ADMIN or not fields.get("is_active", user.is_active)):
         raise ValidationError({"role": OWN_ADMIN_ROLE})
@@ -147,16 +201,144 @@ def user_update(*, acting_user: Any, user: User, **fields: Any) -> User:
     return user
 
 
-@transaction.atomic
-def user_sign_up(*, full_name: str, email: str, password: str) -> User:
-    """Anyone may make a portal account for themselves (a `vcs` user), as SignUpForm takes it: public, like a password reset."""
+def user_sign_up(*, full_name: str, email: str, password: str) -> None:
+    """Anyone may ask for a portal account (a `vcs` user), as SignUpForm takes it: public, like a password reset.
+
+    Nothing about existing accounts is looked at here: the worker makes the account and e-mails a
+    link to confirm the address, or tells the address's owner they already have one
+    (`sign_up_complete`). So the page, and the time it takes, are the same for a known address.
+    """
+    from lightbulb.accounts.tasks import sign_up_deliver
+
     checks = FieldChecks()
     full_name = checks.text("full_name", full_name, required=REQUIRED, max_length=200)
-    email = _email(checks, email, SIGN_UP_EMAIL_TAKEN)
+    address = checks.email("email", email).lower()
+    if not address and not checks.failed("email"):
+        checks.add("email", REQUIRED)
     checks.raise_if_any()
-    user = User(email=email, full_name=full_name, role=Role.VCS)
-    user.set_password(_new_password(password, user))
-    return _user_save_new(user, actor=user, summary=f"Account created for {user.email} as {user.get_role_display()}: they signed up")
+    password_hash = make_password(_new_password(password, User(email=address, full_name=full_name)))
+    transaction.on_commit(lambda: sign_up_deliver.enqueue(full_name=full_name, email=address, password_hash=password_hash))
+
+
+@transaction.atomic
+def sign_up_complete(*, full_name: str, email: str, password_hash: str) -> User | None:
+    """The worker's half of `user_sign_up`: a new account waits for its address to be confirmed."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        email_enqueue(
+            to=[existing.email],
+            subject=f"You already have a {settings.SERVICE_NAME} account",
+            body=(
+                f"Someone asked to create a {settings.SERVICE_NAME} account ({settings.COUNCIL_NAME}) with this e-mail address, "
+                f"which already has one. Sign in at {settings.SITE_URL}{reverse('accounts:sign_in')}, or reset your password at "
+                f"{settings.SITE_URL}{reverse('accounts:password_reset')}.\n\nIf this was not you, you need do nothing.\n"
+            ),
+        )
+        return None
+    user = User(email=email, full_name=full_name, role=Role.VCS, password=password_hash, email_verified_at=None)
+    user = _user_save_new(user, actor=user, summary=f"Account created for {user.email} as {user.get_role_display()}: they signed up")
+    raw = _token_issue(user=user, purpose=Purpose.EMAIL_VERIFICATION, lifetime=datetime.timedelta(days=VERIFICATION_DAYS))
+    link = settings.SITE_URL + reverse("accounts:email_verify", kwargs={"token": raw})
+    email_enqueue(
+        to=[user.email],
+        subject=f"Confirm your e-mail address for {settings.SERVICE_NAME}",
+        body=(
+            f"Hello {user.display_name},\n\nTo finish creating your {settings.SERVICE_NAME} account ({settings.COUNCIL_NAME}), "
+            f"confirm your e-mail address with this link:\n\n{link}\n\nThe link works once and expires in {VERIFICATION_DAYS} days. "
+            "If you did not ask for an account, ignore this e-mail and none will be made.\n"
+        ),
+    )
+    return user
+
+
+def _token_hash(raw: str, user_id: int | None = None) -> str:
+    material = f"{user_id}:{raw}" if user_id is not None else raw
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _token_issue(*, user: User, purpose: str, lifetime: datetime.timedelta, created_by: Any = None, raw: str = "") -> str:
+    """A new single-use secret for `user`; any earlier one for the same purpose stops working."""
+    now = timezone.now()
+    AccountToken.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(used_at=now)
+    raw = raw or secrets.token_urlsafe(32)
+    short = purpose == Purpose.ENROLMENT_CODE
+    AccountToken.objects.create(
+        user=user,
+        purpose=purpose,
+        token_hash=_token_hash(raw, user.pk if short else None),
+        expires_at=now + lifetime,
+        created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
+    )
+    return raw
+
+
+def _token_live(*, purpose: str, raw: str) -> AccountToken | None:
+    """The unused, unexpired token of an active account that `raw` is, locked for the transaction."""
+    if not isinstance(raw, str) or not raw or len(raw) > 100:
+        return None
+    return (
+        AccountToken.objects.select_for_update()
+        .select_related("user")
+        .filter(purpose=purpose, token_hash=_token_hash(raw), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def user_email_verify(*, token: str) -> User:
+    """Whoever holds the link `sign_up_complete` sent confirms the address: public, the link is the proof."""
+    found = _token_live(purpose=Purpose.EMAIL_VERIFICATION, raw=token)
+    if found is None:
+        raise ValidationError(VERIFY_LINK_USED)
+    user = found.user
+    found.used_at = timezone.now()
+    found.save(update_fields=["used_at"])
+    user.email_verified_at = found.used_at
+    user.save(update_fields=["email_verified_at"])
+    audit_event_record(actor=user, action="user_email_verify", obj=user, summary="E-mail address confirmed")
+    return user
+
+
+def _invitation_issue(*, acting_user: Any, user: User) -> None:
+    raw = _token_issue(user=user, purpose=Purpose.INVITATION, lifetime=datetime.timedelta(days=INVITATION_DAYS), created_by=acting_user)
+    link = settings.SITE_URL + reverse("accounts:invitation_accept", kwargs={"token": raw})
+    email_enqueue(
+        to=[user.email],
+        subject=f"You have been invited to {settings.SERVICE_NAME}",
+        body=(
+            f"Hello {user.display_name},\n\n{getattr(acting_user, 'display_name', 'An administrator')} has given you an account on "
+            f"{settings.SERVICE_NAME} ({settings.COUNCIL_NAME}) as {user.get_role_display()}. Use this link to choose your password"
+            f"{' and set up two-factor authentication' if user.needs_two_factor else ''}:\n\n{link}\n\n"
+            f"The link works once and expires in {INVITATION_DAYS} days. If you were not expecting this, tell your council's IT team.\n"
+        ),
+    )
+    audit_event_record(actor=acting_user, action="invitation_send", obj=user, summary=f"Invitation sent to {user.email}, valid for {INVITATION_DAYS} days")
+
+
+@transaction.atomic
+def invitation_send(*, acting_user: Any, user: User) -> None:
+    """Send a new invitation to an account not yet taken up (an earlier link stops working)."""
+    require(can_manage_users, acting_user, user, message=USERS_MESSAGE)
+    if user.has_usable_password() or not user.is_active:
+        raise ValidationError(INVITATION_ACCEPTED)
+    _invitation_issue(acting_user=acting_user, user=user)
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    """Whoever holds an invitation chooses the account's password: public, the link is the proof (and proves the address)."""
+    found = _token_live(purpose=Purpose.INVITATION, raw=token)
+    if found is None:
+        raise ValidationError(INVITATION_USED)
+    user = found.user
+    password = _new_password(password, user)
+    found.used_at = timezone.now()
+    found.save(update_fields=["used_at"])
+    user.set_password(password)
+    user.email_verified_at = user.email_verified_at or found.used_at
+    user.save(update_fields=["password", "email_verified_at"])
+    audit_event_record(actor=user, action="invitation_accept", obj=user, summary="Invitation accepted and password chosen")
+    return user
 
 
 def _set_password(user: User, password: str) -> None:
@@ -178,6 +360,10 @@ def password_reset_complete(*, user: User, token: str, password: str) -> None:
     if not default_token_generator.check_token(user, token):
         raise ValidationError(RESET_LINK_USED)
     _set_password(user, _new_password(password, user))
+    if user.email_verified_at is None:
+        # The link reached the address: that confirms it as well as the link sent after sign-up does.
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
 
 
 @transaction.atomic
@@ -187,7 +373,8 @@ def user_two_factor_reset(*, acting_user: Any, user: User, reason: str) -> None:
     checks = FieldChecks()
     reason = checks.text("reason", reason, required=REQUIRED, max_length=2000)
     checks.raise_if_any()
-    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
+    StaticDevice.objects.filter(user=user).delete()
     audit_event_record(
         actor=acting_user,
         action="user_two_factor_reset",
@@ -229,3 +416,86 @@ def totp_device_confirm(*, acting_user: Any, device: TOTPDevice, code: str) -> N
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit_event_record(actor=user, action="totp_device_confirm", obj=user, summary="Two-factor authentication set up")
+
+
+def enrolment_code_send(*, acting_user: Any, user: User) -> None:
+    """E-mail a 6-digit code the person enters before setting up their first authenticator: a password alone is not enough."""
+    require(is_self, acting_user, user, message=OWN_ACCOUNT_MESSAGE)
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        _token_issue(user=user, purpose=Purpose.ENROLMENT_CODE, lifetime=datetime.timedelta(minutes=ENROLMENT_CODE_MINUTES), raw=code)
+        email_enqueue(
+            to=[user.email],
+            subject=f"Your code to set up two-factor authentication for {settings.SERVICE_NAME}",
+            body=(
+                f"Hello {user.display_name},\n\nYour code is {code}\n\nEnter it on the page that asked for it, within "
+                f"{ENROLMENT_CODE_MINUTES} minutes. If you did not just sign in to {settings.SERVICE_NAME}, someone knows your "
+                "password: reset it and tell your council's IT team.\n"
+            ),
+        )
+
+
+def enrolment_code_verify(*, acting_user: Any, user: User, code: str) -> None:
+    """The code from `enrolment_code_send`, as EnrolmentCodeForm takes it; it stops working after a few wrong tries."""
+    require(is_self, acting_user, user, message=OWN_ACCOUNT_MESSAGE)
+    code = "".join(str(code or "").split())
+    if not code.isdigit() or len(code) != 6:
+        raise ValidationError({"code": ENROLMENT_CODE_FORMAT})
+    error = ""
+    with transaction.atomic():
+        found = (
+            AccountToken.objects.select_for_update()
+            .filter(user=user, purpose=Purpose.ENROLMENT_CODE, used_at__isnull=True, expires_at__gt=timezone.now())
+            .order_by("-created_at")
+            .first()
+        )
+        if found is None:
+            error = ENROLMENT_CODE_WRONG
+        elif found.attempts >= ENROLMENT_CODE_TRIES:
+            error = ENROLMENT_CODE_SPENT
+        elif not hmac.compare_digest(found.token_hash, _token_hash(code, user.pk)):
+            found.attempts += 1
+            found.save(update_fields=["attempts"])
+            error = ENROLMENT_CODE_WRONG
+        else:
+            found.used_at = timezone.now()
+            found.save(update_fields=["used_at"])
+            audit_event_record(actor=user, action="enrolment_code_verify", obj=user, summary="Identity checked by a code e-mailed to the account")
+    if error:
+        raise ValidationError({"code": error})
+
+
+@transaction.atomic
+def recovery_codes_create(*, acting_user: Any, user: User) -> list[str]:
+    """Ten single-use codes that stand in for the authenticator at sign-in; any earlier set stops working."""
+    require(is_self, acting_user, user, message=OWN_ACCOUNT_MESSAGE)
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise PermissionDenied("Set up an authenticator app first.")
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    audit_event_record(actor=user, action="recovery_codes_create", obj=user, summary=f"{RECOVERY_CODE_COUNT} recovery codes made")
+    return codes
+
+
+def recovery_code_use(*, acting_user: Any, user: User, code: str) -> StaticDevice:
+    """Sign in with a recovery code instead of the authenticator: the code then stops working (django-otp throttles wrong tries)."""
+    require(is_self, acting_user, user, message=OWN_ACCOUNT_MESSAGE)
+    code = "".join(str(code or "").split()).lower()
+    if not code.isalnum() or len(code) != 8:
+        raise ValidationError({"recovery_code": RECOVERY_CODE_FORMAT})
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        raise ValidationError({"recovery_code": RECOVERY_CODE_WRONG})
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationError({"recovery_code": CODE_THROTTLED})
+    with transaction.atomic():
+        used = device.verify_token(code)
+        if used:
+            left = device.token_set.count()
+            audit_event_record(actor=user, action="recovery_code_use", obj=user, summary=f"Signed in with a recovery code ({left} left)")
+    if not used:
+        raise ValidationError({"recovery_code": RECOVERY_CODE_WRONG})
+    return device

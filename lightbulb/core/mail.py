@@ -1,4 +1,8 @@
-"""E-mail while developing: every message saved under var/mail, short ones shown on the console.
+"""Sending e-mail through the worker, and e-mail while developing.
+
+`email_enqueue` hands a message to the background worker after the commit, so a request neither
+waits on nor fails with the mail server. `DevelopmentEmailBackend`: every message saved under
+var/mail, short ones shown on the console.
 
 `make run` uses it so a password-reset link appears in the terminal, while long messages (the
 daily digest) are kept as files to read instead of scrolling the demo sign-ins out of sight.
@@ -13,6 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.filebased import EmailBackend as FileBackend
+from django.db import transaction
+from django_tasks import task
 
 # Plain-text bodies up to this length are printed in full.
 SHOWN_IN_FULL = 1500
@@ -34,3 +40,15 @@ class DevelopmentEmailBackend(FileBackend):
                 sys.stdout.write(f"(saved in full under {self.file_path})\n")
         sys.stdout.flush()
         return sent
+
+
+@task()
+def email_send(to: list[str], subject: str, body: str) -> None:
+    """Send one plain-text message (run by the worker, `manage.py db_worker`)."""
+    EmailMessage(subject=subject, body=body, to=list(to)).send()
+
+
+def email_enqueue(*, to: Sequence[str], subject: str, body: str) -> None:
+    """Hand a message to the worker once the current transaction commits: a request never waits on the mail server."""
+    recipients = list(to)
+    transaction.on_commit(lambda: email_send.enqueue(to=recipients, subject=subject, body=body))

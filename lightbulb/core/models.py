@@ -49,6 +49,12 @@ class AuditAction(models.TextChoices):
     USER_TWO_FACTOR_RESET = "user_two_factor_reset", "Two-factor authentication reset"
     TOTP_DEVICE_CONFIRM = "totp_device_confirm", "Two-factor authentication set up"
     USER_CALENDAR_TOKEN_RESET = "user_calendar_token_reset", "Calendar feed address reset"
+    USER_EMAIL_VERIFY = "user_email_verify", "E-mail address confirmed"
+    INVITATION_SEND = "invitation_send", "Invitation sent"
+    INVITATION_ACCEPT = "invitation_accept", "Invitation accepted"
+    ENROLMENT_CODE_VERIFY = "enrolment_code_verify", "Identity checked by an e-mailed code"
+    RECOVERY_CODES_CREATE = "recovery_codes_create", "Recovery codes made"
+    RECOVERY_CODE_USE = "recovery_code_use", "Signed in with a recovery code"
     # places
     COUNCIL_UPDATE = "council_update", "Council details saved"
     LOCALITY_CREATE = "locality_create", "Locality added"

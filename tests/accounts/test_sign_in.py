@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -52,8 +55,18 @@ def test_empty_and_malformed_sign_in_give_field_errors():
     assert "This field is required" in text
 
 
+def prove_by_emailed_code(client: Client, capture) -> None:
+    """The fresh proof before a first authenticator: the code e-mailed to the account."""
+    with capture(execute=True):
+        asked = client.get("/account/two-factor")
+    assert "Check it is you" in visible_text(asked.content)
+    code = re.search(r"Your code is (\d{6})", mail.outbox[-1].body).group(1)
+    proved = client.post("/account/two-factor", {"code": code})
+    assert proved.status_code == 302
+
+
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.INVESTIGATOR, Role.ADMIN])
-def test_two_factor_roles_must_set_up_an_authenticator_first(role):
+def test_two_factor_roles_must_set_up_an_authenticator_first(role, django_capture_on_commit_callbacks):
     UserFactory(role=role, email="person@example.org")
     client = Client()
     response = post_sign_in(client, "person@example.org")
@@ -62,6 +75,7 @@ def test_two_factor_roles_must_set_up_an_authenticator_first(role):
     blocked = client.get("/account/users/")
     assert blocked.status_code == 302
     assert blocked["Location"].startswith("/account/two-factor")
+    prove_by_emailed_code(client, django_capture_on_commit_callbacks)
     setup = client.get("/account/two-factor")
     text = visible_text(setup.content)
     assert "Set up two-factor authentication" in text
@@ -74,7 +88,12 @@ def test_two_factor_roles_must_set_up_an_authenticator_first(role):
     device.throttle_reset()
     done = client.post("/account/two-factor", {"code": current_code(device), "next": "/account/"})
     assert done.status_code == 302
-    assert done["Location"] == "/account/"
+    # Recovery codes are shown once, then the person goes on where they were going.
+    assert done["Location"] == "/account/recovery-codes?next=/account/"
+    codes = client.get(done["Location"])
+    assert "Save these codes now" in visible_text(codes.content)
+    assert len(re.findall(r"<li>[a-z2-7]{8}</li>", codes.content.decode())) == 10
+    assert "Save these codes now" not in visible_text(client.get("/account/recovery-codes").content)
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/account/").status_code == 200
@@ -82,10 +101,10 @@ def test_two_factor_roles_must_set_up_an_authenticator_first(role):
 
 
 def test_code_must_be_six_digits():
-    UserFactory(role=Role.OFFICER, email="officer@example.org")
+    user = UserFactory(role=Role.OFFICER, email="officer@example.org")
+    TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
     client = Client()
     post_sign_in(client, "officer@example.org")
-    client.get("/account/two-factor")
     response = client.post("/account/two-factor", {"code": "<script>"})
     text = visible_text(response.content)
     assert "Enter the 6 numbers shown in your authenticator app" in text
@@ -129,7 +148,8 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
 
 
 def test_demo_code_is_shown_only_in_demo_mode(settings):
-    UserFactory(role=Role.OFFICER, email="officer@anytown.example")
+    user = UserFactory(role=Role.OFFICER, email="officer@anytown.example")
+    TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
     client = Client()
     post_sign_in(client, "officer@anytown.example")
     settings.DEMO_MODE = False

@@ -22,7 +22,7 @@ def test_admin_lists_and_filters_users(client_for, users):
     assert users[Role.OFFICER].display_name not in text
 
 
-def test_admin_creates_a_user_who_gets_a_set_password_link(client_for, django_capture_on_commit_callbacks):
+def test_admin_creates_a_user_who_gets_an_invitation(client_for, django_capture_on_commit_callbacks):
     client = client_for(Role.ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -40,7 +40,7 @@ def test_admin_creates_a_user_who_gets_a_set_password_link(client_for, django_ca
     assert response["Location"] == f"/account/users/{created.pk}/"
     assert created.role == Role.OFFICER
     assert not created.has_usable_password()
-    assert "Set up your Lightbulb password" in mail.outbox[0].subject
+    assert "You have been invited to Lightbulb" in mail.outbox[0].subject
     assert AuditEvent.objects.filter(action="user_create", object_id=str(created.pk)).exists()
 
 

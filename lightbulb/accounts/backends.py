@@ -1,0 +1,18 @@
+"""Password sign-in only for accounts whose e-mail address has been confirmed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+
+
+class VerifiedEmailBackend(ModelBackend):
+    """Django's own password check, refusing an account made by signing up until its address is confirmed.
+
+    Without this, anyone could make an account in someone else's name and use it; an invitation, a
+    password-reset link or the link sent after sign-up confirms the address.
+    """
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        return super().user_can_authenticate(user) and getattr(user, "email_verified_at", None) is not None

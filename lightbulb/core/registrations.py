@@ -7,7 +7,7 @@ the calendar feed stay the same wherever the deadlines come from.
 
 from __future__ import annotations
 
-from lightbulb.core import deadlines, tasks
+from lightbulb.core import deadlines, panels, tasks
 from lightbulb.core import rules as core_rules
 from lightbulb.core.registry import registry
 from lightbulb.core.rules import expose
@@ -16,5 +16,7 @@ from lightbulb.core.rules import expose
 def register() -> None:
     expose("core", core_rules)
     registry.dashboard_panels["deadlines"] = deadlines.deadlines_panel
+    registry.dashboard_panels["service_health"] = panels.service_health_panel
+    registry.dashboard_panels["staff_offer"] = panels.staff_panel
     registry.daily_duties["digest"] = tasks.digest_enqueue
     registry.daily_duties["clear_expired_sessions"] = tasks.sessions_clear_enqueue

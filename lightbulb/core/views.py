@@ -20,6 +20,7 @@ from lightbulb.core.access import object_for_user, permission_required, public, 
 from lightbulb.core.registry import registry
 from lightbulb.core.roles import role_of
 from lightbulb.core.rules import can_print_letters
+from lightbulb.core.visits import home_visit_mark
 
 
 @public
@@ -28,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     role = role_of(request.user)
     panels: list[dict[str, Any]] = []
     if role is not None:
+        home_visit_mark(request)
         for name, panel in registry.dashboard_panels.items():
             content = panel(request)
             if content is not None:

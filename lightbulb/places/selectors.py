@@ -118,3 +118,12 @@ def ward_for_postcode(postcode: str) -> Ward | None:
 
 def postcode_count() -> int:
     return Postcode.objects.count()
+
+
+def councillor_wards(user: Any) -> list[Ward]:
+    """The wards a signed-in councillor represents now, by name (none for anyone else)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    today = timezone.localdate()
+    current = Q(councillors__user=user, councillors__term_start__lte=today) & (Q(councillors__term_end__isnull=True) | Q(councillors__term_end__gte=today))
+    return list(Ward.objects.filter(current).distinct().order_by("name"))

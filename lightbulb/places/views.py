@@ -71,6 +71,8 @@ def ward_list(request: HttpRequest) -> HttpResponse:
         "locality_id": locality_id,
         "localities": selectors.locality_choices(),
         "can_write": _can_write(request),
+        # A councillor's own wards come first, and are marked in the list.
+        "own_wards": selectors.councillor_wards(request.user),
     }
     return render(request, "places/ward_list.html", context)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from lightbulb.opendata import threesixty, transparency
+from lightbulb.opendata import ocds, threesixty, transparency
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,16 @@ THREESIXTY_DICTIONARY = (
     ("Funding Org", "The council's Org-ID (GB-LAE-…), name and the department that awarded the grant"),
     ("Beneficiary Location", "Each ward the grant serves, by name and ONS GSS code (Geographic Code Type WD)"),
     ("Last Modified, Data Source", "When the agreement last changed, and this page"),
+)
+
+OCDS_DICTIONARY = (
+    ("ocid", "The council's OCDS prefix and the contract's reference"),
+    ("tag", "award and contract; contractAmendment when varied; contractTermination when decommissioned or closed"),
+    ("parties", "The council (buyer, GB-LAE Org-ID) and the supplier with its registered number, postcode, size (sme) and whether it is a VCSE"),
+    ("tender", "How the contract was let: procurementMethod (open, selective, direct) and the route in words"),
+    ("awards", "The award: its date, value in pounds, supplier and contract period"),
+    ("contracts", "The contract: title, description, status (pending, active, terminated), period, value, date signed"),
+    ("contracts.amendments", "Each recorded variation: the date approved, the reason and what changed"),
 )
 
 DATASETS: tuple[Dataset, ...] = (
@@ -88,6 +98,16 @@ DATASETS: tuple[Dataset, ...] = (
         write=transparency.write_fraud,
         dictionary=tuple(transparency.FRAUD_COLUMNS),
         group="transparency",
+    ),
+    Dataset(
+        name="ocds/releases.json",
+        title="Contract notices (OCDS release package)",
+        description="Each commissioned contract and service-level agreement once awarded, in the Open Contracting Data Standard 1.1.",
+        standard="Open Contracting Data Standard 1.1",
+        content_type="application/json",
+        write=ocds.write_releases,
+        dictionary=OCDS_DICTIONARY,
+        group="ocds",
     ),
 )
 

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("open-data/transparency/vcse-grants.csv", views.download, {"name": "transparency/vcse-grants.csv"}, name="transparency_grants"),
     path("open-data/transparency/contracts.csv", views.download, {"name": "transparency/contracts.csv"}, name="transparency_contracts"),
     path("open-data/transparency/fraud.csv", views.download, {"name": "transparency/fraud.csv"}, name="transparency_fraud"),
+    path("open-data/ocds/releases.json", views.download, {"name": "ocds/releases.json"}, name="ocds_releases"),
     # Open Referral UK: the profile's own paths, without trailing slashes.
     path("openreferral/", oruk.index, name="openreferral_index"),
     path("openreferral/services", oruk.services, name="openreferral_services"),

@@ -26,6 +26,7 @@ def index(request: HttpRequest) -> HttpResponse:
     groups = {
         "360giving": [item for item in listings if item.dataset.group == "360giving"],
         "transparency": [item for item in listings if item.dataset.group == "transparency"],
+        "ocds": [item for item in listings if item.dataset.group == "ocds"],
     }
     return render(request, "opendata/index.html", {"groups": groups, "prefix_missing": selectors.prefix_missing()})
 

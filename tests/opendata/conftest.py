@@ -155,3 +155,20 @@ def oruk_openapi() -> dict:
 
 def oruk_errors(validator: Draft202012Validator, payload: object) -> list[str]:
     return [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(payload)]
+
+
+# --- OCDS ---------------------------------------------------------------------------------------
+
+OCDS_ZIP = STANDARDS / "ocds" / "standard-1__1__5-schema.zip"
+
+
+def ocds_review(package: dict) -> dict:
+    """The standard's own data review library (libcoveocds), offline: the schema from the standard's zip, as its README says."""
+    import tempfile
+
+    from libcoveocds.api import ocds_json_output
+    from libcoveocds.config import LibCoveOCDSConfig
+
+    config = LibCoveOCDSConfig({"standard_zip": OCDS_ZIP.resolve().as_uri(), "context": "api"})
+    with tempfile.TemporaryDirectory() as folder:
+        return ocds_json_output(folder, json_data=package, lib_cove_ocds_config=config)

@@ -11,6 +11,7 @@ ROUTES: dict[str, Route] = {
     "opendata:transparency_grants": Route(everyone()),
     "opendata:transparency_contracts": Route(everyone()),
     "opendata:transparency_fraud": Route(everyone()),
+    "opendata:ocds_releases": Route(everyone()),
     # Open Referral UK: what organisations agreed to publish, for anyone.
     "opendata:openreferral_index": Route(everyone()),
     "opendata:openreferral_services": Route(everyone()),

@@ -108,7 +108,7 @@ def release(row: dict[str, Any], publisher: Publisher, today: datetime.date) -> 
         tags.append("contractTermination")
         if row["ended"]:
             contract["period"]["endDate"] = row["ended"][0].isoformat()
-    party_buyer = {**buyer, "roles": ["buyer", "procuringEntity"]}
+    party_buyer: dict[str, Any] = {**buyer, "roles": ["buyer", "procuringEntity"]}
     if publisher.org_id.startswith("GB-LAE-"):
         party_buyer["identifier"] = {"scheme": "GB-LAE", "id": publisher.org_id.removeprefix("GB-LAE-"), "legalName": publisher.name}
     return {

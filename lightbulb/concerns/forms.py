@@ -75,14 +75,7 @@ class _ReportForm(forms.Form):
 
 
 class StaffConcernForm(_ReportForm):
-    organisation = forms.TypedChoiceField(
-        label="The organisation on the register (optional)", required=False, coerce=int, empty_value=None, help_text="Leave blank if it is not listed."
-    )
-    field_order = ["category", "subject_name", "organisation", "description"]
-
-    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "Not listed or not sure"), *organisations]  # type: ignore[attr-defined]
+    pass
 
 
 class PortalConcernForm(_ReportForm):
@@ -121,10 +114,18 @@ class ConcernFilterForm(FilterForm):
         self.fields["status"].choices = [("", "Any status"), *Status.choices]  # type: ignore[attr-defined]
 
 
+class FindOrganisationForm(forms.Form):
+    find = forms.CharField(
+        label="Find the organisation on the register", max_length=200, required=False, help_text="A name, a charity or company number, or a postcode."
+    )
+
+
 class TriageForm(forms.Form):
     decision = _choice("Decision", [("investigate", "Investigate"), ("close", "Close: no investigation needed")], "Select whether to investigate")
     reasons = _text("Reasons for the decision", "Enter the reasons for the decision")
-    organisation = forms.TypedChoiceField(label="The organisation on the register", required=False, coerce=int, empty_value=None)
+    organisation = forms.TypedChoiceField(
+        label="The organisation on the register", required=False, coerce=int, empty_value=None, help_text="The closest matches to the name you searched for."
+    )
     agreement = forms.TypedChoiceField(
         label="The agreement concerned (optional)",
         required=False,
@@ -241,7 +242,9 @@ class RiskForm(VersionedForm):
     description = _text("Description (optional)", "", required=False)
     area = _choice("Area", RiskArea.choices, "Select the area of risk", radios=False)
     subject_type = _choice("What the risk is about", SubjectType.choices, "Select what the risk is about")
-    agreement = forms.TypedChoiceField(label="Agreement", required=False, coerce=int, empty_value=None, help_text="Only for a risk on an agreement.")
+    agreement_reference = forms.CharField(
+        label="Agreement reference", required=False, max_length=30, help_text="Only for a risk on an agreement. For example, AGR-2025-0012"
+    )
     subject_label = forms.CharField(
         label="Name of the project, asset or fund", required=False, max_length=300, validators=[no_markup], help_text="Not needed for an agreement."
     )
@@ -254,10 +257,21 @@ class RiskForm(VersionedForm):
     review_date = GovukDateField(label="Next review", help_text="For example, 27 3 2027", error_messages={"required": "Enter the date of the next review"})
     status = _choice("Status", Risk.Status.choices, "Select the status")
 
-    def __init__(self, *args: Any, agreements: list[tuple[int, str]], owners: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, find_agreement: Any, owners: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].choices = [("", "Not an agreement"), *agreements]  # type: ignore[attr-defined]
+        self.find_agreement = find_agreement
         self.fields["owner"].choices = [("", "Select an owner"), *owners]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        reference = cleaned.pop("agreement_reference", "") or ""
+        cleaned["agreement"] = None
+        if reference:
+            agreement = self.find_agreement(reference)
+            if agreement is None:
+                self.add_error("agreement_reference", "No agreement has that reference")
+            cleaned["agreement"] = agreement.pk if agreement is not None else None
+        return cleaned
 
 
 class AppetiteForm(forms.Form):

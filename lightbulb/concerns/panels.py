@@ -83,3 +83,15 @@ def risk_review_deadlines(user: Any, start: datetime.date, end: datetime.date, *
         for r in selectors.risks_due_for_review(user, start, end, everyone=everyone)
         if r.review_date >= start or r.review_date < today
     ]
+
+
+def organisation_section(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
+    """Investigators see the concerns about an organisation on its page (and that seeing them is logged); nobody else sees the section."""
+    if not allowed(can_read_concerns, request.user):
+        return None
+    concerns = selectors.organisation_concerns(organisation.pk)
+    if concerns:
+        from lightbulb.concerns.services import access_log_list_viewed
+
+        access_log_list_viewed(acting_user=request.user, what=f"the concerns about {organisation.name}"[:500])
+    return {"title": "Concerns", "template": "concerns/organisation_section.html", "order": 90, "concerns": concerns}

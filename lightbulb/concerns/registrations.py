@@ -32,6 +32,7 @@ def register() -> None:
     registry.dashboard_panels["concerns_queue"] = panels.investigator_panel
     registry.dashboard_panels["concerns_counts"] = panels.counts_panel
     registry.dashboard_panels["concerns_risks"] = panels.risks_panel
+    registry.organisation_sections["concerns"] = panels.organisation_section
     registry.deadlines["concern_triage"] = panels.triage_deadlines
     registry.deadlines["risk_reviews"] = panels.risk_review_deadlines
     registry.daily_duties["concerns_access_log_check"] = tasks.access_log_check_enqueue

@@ -38,8 +38,14 @@ def _risk_form(request: HttpRequest, risk: Any = None) -> HttpResponse:
     initial: dict[str, Any] = {"status": "open"}
     if risk is not None:
         initial = {name: getattr(risk, name) for name in risk_services.RISK_FIELDS if name not in ("agreement", "owner")}
-        initial.update(agreement=risk.agreement_id, owner=risk.owner_id, version=risk.version, likelihood=str(risk.likelihood), impact=str(risk.impact))
-    form = RiskForm(request.POST or None, initial=initial, agreements=selectors.agreement_choices(), owners=selectors.owner_choices())
+        initial.update(
+            agreement_reference=risk.agreement.reference if risk.agreement else "",
+            owner=risk.owner_id,
+            version=risk.version,
+            likelihood=str(risk.likelihood),
+            impact=str(risk.impact),
+        )
+    form = RiskForm(request.POST or None, initial=initial, find_agreement=selectors.agreement_by_reference, owners=selectors.owner_choices())
     if request.method == "POST" and form.is_valid():
         try:
             if risk is None:

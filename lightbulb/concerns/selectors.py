@@ -253,10 +253,18 @@ def risks_due_for_review(user: Any, start: datetime.date, end: datetime.date, *,
 # --- choices for forms --------------------------------------------------------------------------
 
 
-def organisation_choices() -> list[tuple[int, str]]:
-    from lightbulb.organisations.models import Organisation
+CANDIDATES = 20
 
-    return list(Organisation.objects.order_by("name").values_list("pk", "name"))
+
+def organisation_candidates(text: str, *, include: int | None = None) -> list[tuple[int, str]]:
+    """The register's best matches for the name a reporter gave (at most CANDIDATES), and the one already linked."""
+    from lightbulb.organisations.models import Organisation
+    from lightbulb.organisations.search import search
+
+    found = list(search(Organisation.objects.all(), text)[:CANDIDATES]) if text.strip() else []
+    if include is not None and all(o.pk != include for o in found):
+        found = list(Organisation.objects.filter(pk=include)) + found
+    return [(o.pk, f"{o.name}, {o.postcode}" if o.postcode else o.name) for o in found]
 
 
 def member_organisation_choices(user: Any) -> list[tuple[int, str]]:
@@ -265,13 +273,18 @@ def member_organisation_choices(user: Any) -> list[tuple[int, str]]:
     return list(Organisation.objects.filter(memberships__user_id=getattr(user, "pk", 0) or 0).order_by("name").values_list("pk", "name"))
 
 
-def agreement_choices(organisation_id: int | None = None) -> list[tuple[int, str]]:
+def agreement_choices(organisation_ids: list[int]) -> list[tuple[int, str]]:
+    """The agreements of the organisations offered (the newest 50): a concern's agreement is one of its organisation's."""
     from lightbulb.funding.models import Agreement
 
-    agreements = Agreement.objects.select_related("organisation").order_by("reference")
-    if organisation_id is not None:
-        agreements = agreements.filter(organisation_id=organisation_id)
+    agreements = Agreement.objects.filter(organisation_id__in=organisation_ids).select_related("organisation").order_by("-start_date", "reference")[:50]
     return [(a.pk, f"{a.reference} {a.title} ({a.organisation.name})") for a in agreements]
+
+
+def agreement_by_reference(reference: str) -> Any:
+    from lightbulb.funding.models import Agreement
+
+    return Agreement.objects.filter(reference__iexact=reference.strip()).first() if reference.strip() else None
 
 
 def paid_payment_choices(concern: Concern) -> list[tuple[int, str]]:
@@ -338,3 +351,7 @@ def appetite_rows() -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def organisation_concerns(organisation_id: int) -> list[Concern]:
+    return list(Concern.objects.filter(organisation_id=organisation_id).order_by("-received_on", "-id"))

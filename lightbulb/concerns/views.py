@@ -22,6 +22,7 @@ from lightbulb.concerns.forms import (
     ConcernFilterForm,
     CounterFraudYearForm,
     EvidenceForm,
+    FindOrganisationForm,
     NoteForm,
     PortalConcernForm,
     PublicConcernForm,
@@ -69,7 +70,7 @@ def _over_limit(request: HttpRequest, what: str, limit: int) -> bool:
 
 @permission_required(can_raise_concern)
 def concern_raise(request: HttpRequest) -> HttpResponse:
-    form = StaffConcernForm(request.POST or None, organisations=selectors.organisation_choices())
+    form = StaffConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             concern = services.concern_raise(acting_user=request.user, answers=form.cleaned_data)
@@ -162,7 +163,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _concern_form(
-    request: HttpRequest, pk: int, form_class: type[Any], heading: str, act: Any, *, form_kwargs: Any = None, files: bool = False
+    request: HttpRequest, pk: int, form_class: type[Any], heading: str, act: Any, *, form_kwargs: Any = None, files: bool = False, extra: Any = None
 ) -> HttpResponse:
     """One form page for a concern: the form, the service, back to the concern."""
     concern = selectors.get_concern_for_user(request, pk, write=True)
@@ -178,22 +179,32 @@ def _concern_form(
         else:
             messages.success(request, f"{heading}: saved.")
             return redirect("concerns:detail", pk=concern.pk)
-    return render(request, "concerns/form.html", {"form": form, "concern": concern, "heading": heading, "files": files})
+    context = {"form": form, "concern": concern, "heading": heading, "files": files, **(extra(concern) if extra else {})}
+    return render(request, "concerns/form.html", context)
+
+
+def _find_text(request: HttpRequest, concern: Any) -> str:
+    """What to look for on the register: the investigator's search, else the name the reporter gave."""
+    return (request.GET.get("find") or concern.subject_name)[:200]
 
 
 @permission_required(can_manage_concerns)
 def concern_triage(request: HttpRequest, pk: int) -> HttpResponse:
     def kwargs(concern: Any) -> dict[str, Any]:
+        organisations = selectors.organisation_candidates(_find_text(request, concern), include=concern.organisation_id)
         return {
-            "organisations": selectors.organisation_choices(),
-            "agreements": selectors.agreement_choices(),
-            "initial": {"organisation": concern.organisation_id},
+            "organisations": organisations,
+            "agreements": selectors.agreement_choices([pk for pk, _ in organisations]),
+            "initial": {"organisation": concern.organisation_id, "agreement": concern.agreement_id},
         }
 
     def act(concern: Any, form: Any) -> None:
         services.concern_triage(acting_user=request.user, concern=concern, answers=form.cleaned_data)
 
-    return _concern_form(request, pk, TriageForm, "Triage", act, form_kwargs=kwargs)
+    def extra(concern: Any) -> dict[str, Any]:
+        return {"find_form": FindOrganisationForm(initial={"find": _find_text(request, concern)})}
+
+    return _concern_form(request, pk, TriageForm, "Triage", act, form_kwargs=kwargs, extra=extra)
 
 
 @permission_required(can_manage_concerns)

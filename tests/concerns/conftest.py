@@ -35,6 +35,10 @@ NOTICE: dict[str, Any] = {
 
 @pytest.fixture
 def world(users, own_organisation, other_organisation) -> dict[str, Any]:
+    return build_concern_world(users, own_organisation, other_organisation)
+
+
+def build_concern_world(users: dict[str, Any], own_organisation: Any, other_organisation: Any) -> dict[str, Any]:
     agreement = live_agreement(users, own_organisation)
     concern = ConcernFactory(
         organisation=own_organisation,

@@ -162,3 +162,57 @@ def test_a_risk_on_an_ended_agreement_falls_out_of_its_owners_reviews(users, wor
     assert {d.title for d in risk_review_deadlines(users[Role.OFFICER], *window)} == {"Review risk: Venue lease", "Review risk: Volunteers"}
     Agreement.objects.filter(pk=world["agreement"].pk).update(status="closed")
     assert {d.title for d in risk_review_deadlines(users[Role.OFFICER], *window)} == {"Review risk: Volunteers"}
+
+
+def test_only_investigators_see_an_organisations_concerns_on_its_page(client_for, world, own_organisation):
+    url = reverse("organisations:detail", kwargs={"pk": own_organisation.pk})
+    investigator = visible_text(client_for(Role.INVESTIGATOR).get(url).content)
+    assert world["concern"].reference in investigator and "fraud, under investigation" in investigator
+    assert AccessLogEntry.objects.filter(detail="the concerns about Riverside Food Bank").count() == 1
+    for role in (Role.OFFICER, Role.COUNCILLOR):
+        text = visible_text(client_for(role).get(url).content)
+        assert world["concern"].reference not in text
+
+
+def test_triage_offers_the_registers_closest_matches_and_links_the_agreement(client_for, users, own_organisation, other_organisation):
+    from tests.concerns.factories import ConcernFactory
+    from tests.funding.factories_returns import live_agreement
+
+    agreement = live_agreement(users, own_organisation)
+    concern = ConcernFactory(organisation=None, subject_name="Riverside Food Bnk")
+    client = client_for(Role.INVESTIGATOR)
+    url = reverse("concerns:triage", kwargs={"pk": concern.pk})
+    page = visible_text(client.get(url).content)
+    assert "Riverside Food Bank" in page and "Hilltop Youth Club" not in page
+    assert "AGR-RET-0001 Riverside café grant (Riverside Food Bank)" in page
+    found = visible_text(client.get(url + "?find=Hilltop").content)
+    assert "Hilltop Youth Club" in found
+    answers = {"decision": "investigate", "reasons": "Specific and credible", "organisation": own_organisation.pk, "agreement": agreement.pk}
+    client.post(url, answers)
+    concern.refresh_from_db()
+    assert (concern.status, concern.organisation, concern.agreement) == ("investigating", own_organisation, agreement)
+
+
+def test_a_risk_on_an_agreement_is_added_by_its_reference(client_for, users, world):
+    answers = {
+        "title": "Venue may close",
+        "area": "service_delivery",
+        "subject_type": "agreement",
+        "agreement_reference": "agr-ret-0001",
+        "likelihood": "2",
+        "impact": "4",
+        "owner": users[Role.OFFICER].pk,
+        "controls": "Backup venue agreed",
+        "review_date_0": "15",
+        "review_date_1": "1",
+        "review_date_2": "2027",
+        "status": "open",
+    }
+    client = client_for(Role.OFFICER)
+    wrong = visible_text(client.post(reverse("concerns:risk_create"), {**answers, "agreement_reference": "AGR-NOPE"}).content)
+    assert "No agreement has that reference" in wrong
+    client.post(reverse("concerns:risk_create"), answers)
+    from lightbulb.concerns.models import Risk
+
+    risk = Risk.objects.get(title="Venue may close")
+    assert risk.agreement == world["agreement"] and risk.score == 8

@@ -41,6 +41,7 @@ from lightbulb.demo.generator.context import (
     Scale,
     Step,
 )
+from lightbulb.demo.generator.national import seed_national_funding
 from lightbulb.demo.generator.organisations import seed_areas_of_work, seed_organisations
 from lightbulb.demo.generator.places import demo_council_exists, postcode_at, seed_places, ward_names
 from lightbulb.demo.generator.users import DEMO_PASSWORD, DEMO_USERS, DemoUser, demo_vcs_organisation, seed_claims, seed_users, totp_key_hex
@@ -84,6 +85,8 @@ STEPS: list[Step] = [
     seed_concerns,
     # Last: messages are routed to the portal members the Compact step gives some organisations.
     seed_messages,
+    # The national tier's volume of grants and agreements (nothing at smaller scales).
+    seed_national_funding,
 ]
 
 

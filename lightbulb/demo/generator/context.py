@@ -33,6 +33,12 @@ class Scale:
     batch_size: int = 2000
     # Funding agreements over the last five financial years (with their returns, payments and decommissionings).
     agreements: int = 0
+    # The national tier's volume (generator/national.py): older agreements of the council's own, each with
+    # two returns and two payments; other funders' grants from 360Giving files; and how many of those
+    # agreements the demo officer and the demo organisation each hold (a busy officer and organisation).
+    historic_agreements: int = 0
+    other_funders_grants: int = 0
+    busy: int = 0
 
 
 SCALES = {
@@ -40,7 +46,7 @@ SCALES = {
     "tiny": Scale("tiny", wards=4, localities=2, organisations=40, postcodes_per_ward=4, duplicate_pairs=2, agreements=60),
     "council": Scale("council", wards=20, localities=4, organisations=600, postcodes_per_ward=12, duplicate_pairs=3, agreements=1500),
     "city": Scale("city", wards=70, localities=8, organisations=8000, postcodes_per_ward=12, duplicate_pairs=10, agreements=30_000),
-    # The national scale benchmarks the register: funding stays at the council's size.
+    # The national scale: the register, and 1,000,000 grants and agreements (the council's own plus other funders').
     "national": Scale(
         "national",
         wards=9000,
@@ -51,6 +57,9 @@ SCALES = {
         unique_names=False,
         batch_size=5000,
         agreements=1500,
+        historic_agreements=500_000,
+        other_funders_grants=498_500,
+        busy=300,
     ),
 }
 PUBLIC_SCALES = ["council", "city", "national"]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from lightbulb.demo import words
+from lightbulb.demo.generator.bulk import bulk_insert
 from lightbulb.demo.generator.context import TOWN
 from lightbulb.demo.rows import slug
 from lightbulb.organisations.models import (
@@ -181,10 +182,10 @@ def seed_organisations(rng: random.Random, scale: Scale, ctx: DemoContext) -> No
 
 def _write_batch(plans: list[_PlannedOrganisation], ctx: DemoContext) -> None:
     for plan in plans:
-        # bulk_create skips save(): fill the keys register search reads.
+        # Bulk writes skip save(): fill the keys register search reads.
         plan.organisation.name_key = name_key(plan.organisation.name)
         plan.organisation.search_key = search_key(plan.organisation.name, plan.organisation.other_names)
-    organisations = Organisation.objects.bulk_create([plan.organisation for plan in plans])
+    organisations = bulk_insert([plan.organisation for plan in plans])
     served_model = Organisation.wards_served.through
     areas_model = Organisation.areas_of_work.through
     identifiers, served, areas, contacts = [], [], [], []
@@ -195,10 +196,8 @@ def _write_batch(plans: list[_PlannedOrganisation], ctx: DemoContext) -> None:
         for contact in plan.contacts:
             contact.organisation = organisation
             contacts.append(contact)
-    OrganisationIdentifier.objects.bulk_create(identifiers)
-    served_model.objects.bulk_create(served)
-    areas_model.objects.bulk_create(areas)
-    Contact.objects.bulk_create(contacts)
+    for rows in (identifiers, served, areas, contacts):
+        bulk_insert(rows)
 
 
 _NEAR_NAME_CHANGES: list[Callable[[str], str]] = [

@@ -1,0 +1,78 @@
+"""The national tier's volume: historic agreements with returns and payments, other funders' grants, a busy
+officer and organisation, written with COPY on PostgreSQL and bulk_create on SQLite, the same from the same seed."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import random
+
+import pytest
+from django.db.models import Count
+
+from lightbulb.demo import generator
+from lightbulb.demo.generator.bulk import bulk_insert
+from lightbulb.demo.generator.national import seed_national_funding
+from lightbulb.funding.models import Agreement, MonitoringReturn, Payment
+from lightbulb.grants.models import Funder, Grant, MatchStatus
+from lightbulb.organisations.models import Organisation
+from lightbulb.organisations.normalise import search_key
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TODAY = datetime.date(2026, 6, 15)
+SMALL_NATIONAL = dataclasses.replace(generator.SCALES["tiny"], name="small national", agreements=0, historic_agreements=240, other_funders_grants=180, busy=30)
+STEPS = [
+    generator.STEPS[0],  # places
+    generator.STEPS[1],  # areas of work
+    generator.STEPS[2],  # organisations
+    generator.STEPS[3],  # users
+    seed_national_funding,
+]
+
+
+def rows() -> dict[str, list]:
+    return {
+        "agreements": list(Agreement.objects.order_by("reference").values_list("reference", "organisation__name", "status", "amount", "start_date")),
+        "grants": list(
+            Grant.objects.order_by("identifier").values_list("identifier", "funder__name", "amount_awarded", "recipient_name", "organisation__name")
+        ),
+    }
+
+
+def wipe() -> None:
+    for model in (Payment, MonitoringReturn, Agreement, Grant, Funder):
+        model.objects.all().delete()
+
+
+def test_the_national_volume_is_there_with_its_returns_payments_and_busy_holders():
+    ctx = generator.generate(SMALL_NATIONAL, 7, today=TODAY, steps=STEPS)
+    first = rows()
+    assert Agreement.objects.count() == 240
+    assert Grant.objects.count() == 180
+    assert MonitoringReturn.objects.count() == 480 and Payment.objects.count() == 480
+    # Rows are whole: every agreement has its ward, every grant its funder; most grants are matched.
+    assert not Agreement.objects.filter(wards__isnull=True).exists()
+    assert Grant.objects.filter(match_status=MatchStatus.CONFIRMED, organisation__isnull=False).count() > 90
+    # The busy organisation (the demo organisation) and the demo officer each hold many.
+    assert Agreement.objects.filter(accountable_officer__email="officer@anytown.example").count() >= 30
+    busiest = Agreement.objects.values("organisation").order_by().annotate(n=Count("pk")).order_by("-n")[0]
+    assert busiest["n"] >= 30
+    assert Agreement.objects.filter(status="live").exists()
+    # Past agreements are closed with their returns accepted and payments paid; only live ones still owe.
+    assert not MonitoringReturn.objects.filter(agreement__status="closed").exclude(status="accepted").exists()
+    assert not Payment.objects.filter(agreement__status="closed").exclude(status="paid").exists()
+    # The same seed writes the same rows (the step draws from its own stream).
+    wipe()
+    seed_national_funding(random.Random("7:seed_national_funding"), SMALL_NATIONAL, ctx)
+    assert rows() == first
+
+
+def test_bulk_insert_fills_ids_defaults_and_keys_like_bulk_create():
+    rows = [Organisation(name=f"Bulk {n}", search_key=search_key(f"Bulk {n}")) for n in range(5)]
+    bulk_insert(rows)
+    assert all(row.pk for row in rows)
+    stored = list(Organisation.objects.filter(pk__in=[row.pk for row in rows]).order_by("pk").values_list("name", "status", "version", "search_key"))
+    assert stored == [(f"Bulk {n}", "active", 1, f"bulk {n}") for n in range(5)]
+    # The sequence moved on past the block: the next ordinary save gets a new id.
+    assert Organisation.objects.create(name="After").pk > rows[-1].pk

@@ -53,19 +53,9 @@ def _constant(field: Any) -> Any:
     return field.get_default()
 
 
-def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
-    """Insert plain rows (`{attname: value}`, every row naming the same columns) and return the first new id.
-
-    The lean path for millions of rows: no model instances, each left-out column's default worked
-    out once. The ids are consecutive from the one returned, in the order of `rows`.
-    """
-    if not rows:
-        return 0
-    if connection.vendor != "postgresql":
-        created = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=SQLITE_BATCH)
-        return int(created[0].pk)
+def _copy_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
     opts = model._meta
-    named = list(rows[0])
+    named = set(rows[0])
     fields = [field for field in opts.concrete_fields if not field.primary_key]
     given = [field for field in fields if field.attname in named]
     fixed = [field for field in fields if field.attname not in named]
@@ -77,6 +67,20 @@ def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> in
         for offset, row in enumerate(rows):
             copy.write_row([first + offset, *(row[name] for name in names), *fixed_values])
     return first
+
+
+def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
+    """Insert plain rows (`{attname: value}`, every row naming the same columns) and return the first new id.
+
+    The lean path for millions of rows: no model instances, each left-out column's default worked
+    out once. The ids are consecutive from the one returned, in the order of `rows`.
+    """
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        created = model._default_manager.bulk_create([model(**row) for row in rows], batch_size=SQLITE_BATCH)
+        return int(created[0].pk)
+    return _copy_rows(model, rows)
 
 
 def bulk_insert(objects: Sequence[Any]) -> list[Any]:

@@ -135,3 +135,7 @@ class DismissFlagForm(forms.Form):
         help_text="Say what you checked. If the evidence changes, the flag is raised again.",
         error_messages={"required": "Enter why you are dismissing the flag", "max_length": "Reason must be 2,000 characters or fewer"},
     )
+
+
+class BoundaryFileForm(forms.Form):
+    file = forms.FileField(label="GeoJSON file", error_messages={"required": "Choose a GeoJSON file"})

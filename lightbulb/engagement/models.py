@@ -145,3 +145,31 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()}: {self.organisation_id}"
+
+
+class PackBuild(TimeStampedModel):
+    """A zip of every ward's briefing pack, built in the background with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Building"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    wards_total = models.PositiveIntegerField(default=0)
+    wards_done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="briefing-packs/%Y/%m/", blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Briefing packs requested {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def percent_done(self) -> int:
+        return int(self.wards_done * 100 / self.wards_total) if self.wards_total else 0

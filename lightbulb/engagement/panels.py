@@ -7,10 +7,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from lightbulb.compact.rules import can_read_consultations
 from lightbulb.core.rules import allowed
 from lightbulb.engagement.rules import can_dismiss_flags, can_manage_engagement, can_own_actions, can_read_engagement, can_read_flags
 from lightbulb.engagement.selectors import flags as flag_selectors
 from lightbulb.engagement.selectors import log as log_selectors
+from lightbulb.engagement.selectors import wards as ward_selectors
+from lightbulb.funding.rules import can_read_funding
+from lightbulb.places.rules import can_read_places
 
 
 def actions_panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -63,3 +67,68 @@ def flags_section(organisation: Any, request: HttpRequest) -> dict[str, Any] | N
     if not allowed(can_read_flags, request.user):
         return None
     return {"title": "Flags", "template": "engagement/organisation_flags.html", "order": 26, **flag_selectors.organisation_flags(organisation.pk)}
+
+
+# The ward page: each part asks its own module's predicate, so a reader sees only what they may.
+
+
+def _ward_part(request: HttpRequest, predicate: Any, title: str, template: str, order: int, **content: Any) -> dict[str, Any] | None:
+    if not allowed(predicate, request.user):
+        return None
+    return {"title": title, "template": f"engagement/ward/{template}.html", "order": order, **content}
+
+
+def ward_briefing_section(ward: Any, request: HttpRequest) -> dict[str, Any] | None:
+    return _ward_part(request, can_read_places, "Briefing pack", "briefing", 1, ward_pk=ward.pk)
+
+
+def ward_map_section(ward: Any, request: HttpRequest) -> dict[str, Any] | None:
+    return _ward_part(request, can_read_places, "Map", "map", 2, map=ward_selectors.ward_map(ward), ward_name=ward.name)
+
+
+def ward_money_section(ward: Any, request: HttpRequest) -> dict[str, Any] | None:
+    if not allowed(can_read_funding, request.user):
+        return None
+    return _ward_part(
+        request, can_read_funding, "Money in", "money", 20, money=ward_selectors.ward_money(ward.pk), active=ward_selectors.ward_active_organisations(ward.pk)
+    )
+
+
+def ward_consultations_section(ward: Any, request: HttpRequest) -> dict[str, Any] | None:
+    if not allowed(can_read_consultations, request.user):
+        return None
+    return _ward_part(
+        request,
+        can_read_consultations,
+        "Consultations open now",
+        "consultations",
+        30,
+        consultations=ward_selectors.ward_consultations(ward.pk),
+        today=timezone.localdate(),
+    )
+
+
+def ward_decommissioning_section(ward: Any, request: HttpRequest) -> dict[str, Any] | None:
+    if not allowed(can_read_funding, request.user):
+        return None
+    return _ward_part(request, can_read_funding, "Funding ending", "decommissioning", 40, decommissionings=ward_selectors.ward_decommissioning(ward.pk))
+
+
+def ward_themes_section(ward: Any, request: HttpRequest) -> dict[str, Any] | None:
+    if not allowed(can_read_engagement, request.user):
+        return None
+    return _ward_part(
+        request,
+        can_read_engagement,
+        "What we've heard here",
+        "themes",
+        50,
+        themes=log_selectors.ward_themes(ward.pk),
+        engagements=log_selectors.ward_recent_engagements(ward.pk),
+    )
+
+
+def ward_flags_section(ward: Any, request: HttpRequest) -> dict[str, Any] | None:
+    if not allowed(can_read_flags, request.user):
+        return None
+    return _ward_part(request, can_read_flags, "Flags", "flags", 60, **flag_selectors.ward_flags(ward.pk))

@@ -21,4 +21,6 @@ def register() -> None:
     registry.dashboard_panels["engagement_flags"] = panels.flags_panel
     registry.organisation_sections["engagement_flags"] = panels.flags_section
     registry.daily_duties["flags_recompute"] = tasks.flags_daily_enqueue
+    for name in ("briefing", "map", "money", "consultations", "decommissioning", "themes", "flags"):
+        registry.ward_sections[f"engagement_{name}"] = getattr(panels, f"ward_{name}_section")
     signals.connect()

@@ -35,3 +35,13 @@ can_dismiss_flags = is_officer
 can_recompute_flags = is_officer | is_system
 # Who may reach the "mark done" page at all; the action itself decides (its owner, or any officer).
 can_own_actions = is_officer | is_councillor
+# Ward briefing packs hold the funding record and flags: those who read both.
+can_read_packs = is_officer | is_councillor | is_investigator
+
+
+@rules.predicate
+def is_requester(user: Any, build: Any) -> bool:
+    return build is not None and getattr(build, "requested_by_id", None) == getattr(user, "pk", object())
+
+
+can_read_own_pack_build = can_read_packs & is_requester

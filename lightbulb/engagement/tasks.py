@@ -27,3 +27,31 @@ def flags_recompute_later(organisation_ids: list[int]) -> None:
     ids = sorted({pk for pk in organisation_ids if pk})
     if ids:
         transaction.on_commit(lambda: recompute_flags.enqueue(ids))
+
+
+@task()
+def build_all_packs(build_id: int) -> str:
+    """Every ward's briefing pack into one zip, counting wards done as it goes."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from lightbulb.engagement.models import PackBuild
+    from lightbulb.engagement.pdf import packs_zip
+
+    build = PackBuild.objects.get(pk=build_id)
+    PackBuild.objects.filter(pk=build_id).update(status=PackBuild.Status.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        PackBuild.objects.filter(pk=build_id).update(wards_done=done, wards_total=total)
+
+    today = timezone.localdate()
+    try:
+        content = packs_zip(today, progress)
+    except Exception as error:  # the page says it failed; the worker's log has the details
+        PackBuild.objects.filter(pk=build_id).update(status=PackBuild.Status.FAILED, error=str(error)[:500], finished_at=timezone.now())
+        raise
+    build.refresh_from_db()
+    build.file.save(f"briefing-packs-{today:%Y-%m-%d}.zip", ContentFile(content), save=False)
+    build.status, build.finished_at = PackBuild.Status.DONE, timezone.now()
+    build.save(update_fields=["file", "status", "finished_at", "updated_at"])
+    return str(build.file.name)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lightbulb.engagement.views import flags, log
+from lightbulb.engagement.views import flags, log, wards
 
 app_name = "engagement"
 
@@ -17,4 +17,10 @@ urlpatterns = [
     path("flags/recompute", flags.flags_recompute, name="flags_recompute"),
     path("flags/<int:pk>/", flags.flag_detail, name="flag_detail"),
     path("flags/<int:pk>/dismiss", flags.flag_dismiss, name="flag_dismiss"),
+    path("wards/<int:pk>/briefing", wards.ward_pack, name="ward_pack"),
+    path("wards/<int:pk>/briefing.pdf", wards.ward_pack_pdf, name="ward_pack_pdf"),
+    path("wards/briefing/", wards.pack_all, name="pack_all"),
+    path("wards/briefing/<int:pk>/progress", wards.pack_progress, name="pack_progress"),
+    path("wards/briefing/<int:pk>/download", wards.pack_download, name="pack_download"),
+    path("wards/boundaries", wards.boundaries_import, name="boundaries_import"),
 ]

@@ -20,4 +20,11 @@ ROUTES: dict[str, Route] = {
     "engagement:flag_detail": Route(only(*READERS), kwargs=lambda w: {"pk": w.extra["flag"].pk}),
     "engagement:flag_dismiss": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["flag"].pk}),
     "engagement:flags_recompute": Route(only("officer", ok=405)),
+    "engagement:ward_pack": Route(only(*READERS), kwargs=lambda w: {"pk": w.extra["ward"].pk}),
+    "engagement:ward_pack_pdf": Route(only(*READERS), kwargs=lambda w: {"pk": w.extra["ward"].pk}),
+    "engagement:pack_all": Route(only(*READERS)),
+    # A build is followed and downloaded by whoever asked for it (the councillor here): others who read packs get 404.
+    "engagement:pack_progress": Route(only(*READERS, others=403) | {"officer": 404, "investigator": 404}, kwargs=lambda w: {"pk": w.extra["pack_build"].pk}),
+    "engagement:pack_download": Route(only(*READERS, others=403) | {"officer": 404, "investigator": 404}, kwargs=lambda w: {"pk": w.extra["pack_build"].pk}),
+    "engagement:boundaries_import": Route(only("officer", "admin")),
 }

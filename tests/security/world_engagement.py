@@ -32,3 +32,18 @@ def _flag_objects(world: World) -> None:
 
 
 BUILDERS.append(_flag_objects)
+
+
+def _pack_objects(world: World) -> None:
+    """A finished build of every ward's pack requested by the councillor (only its requester follows or downloads it)."""
+    from django.core.files.base import ContentFile
+
+    from lightbulb.engagement.models import PackBuild
+
+    build = PackBuild(requested_by=world.users["councillor"], status="done", wards_total=1, wards_done=1)
+    build.file.save("matrix-packs.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=False)
+    build.save()
+    world.extra["pack_build"] = build
+
+
+BUILDERS.append(_pack_objects)

@@ -1,0 +1,110 @@
+"""The ward page's parts from this module and from funding, the Compact and flags: money in, consultations,
+decommissioning to come, themes heard, flags and the map; and the briefing pack that gathers them."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from lightbulb.compact.models import Consultation
+from lightbulb.engagement.geo import svg_paths
+from lightbulb.engagement.selectors.flags import ward_flags
+from lightbulb.engagement.selectors.log import ward_recent_engagements, ward_themes
+from lightbulb.funding.models import Agreement, AgreementKind, Decommissioning
+from lightbulb.organisations.models import Organisation
+from lightbulb.places.models import Ward
+
+FUNDED = ("awarded", "live", "under_review", "extended", "recommissioned", "decommissioned", "closed")
+
+
+def _in_ward(ward_id: int, prefix: str = "") -> Q:
+    """Agreements for work in the ward: naming it, or naming no ward and with an organisation based there."""
+    return Q(**{f"{prefix}wards": ward_id}) | Q(**{f"{prefix}wards__isnull": True, f"{prefix}organisation__ward_id": ward_id})
+
+
+def ward_money(ward_id: int, *, years: int = 5) -> dict[str, Any]:
+    """Money awarded for work in the ward by kind and by the year the agreement starts, the last `years` years."""
+    since = timezone.localdate().year - years + 1
+    rows = (
+        Agreement.objects.filter(_in_ward(ward_id), status__in=FUNDED, start_date__year__gte=since)
+        .annotate(year=ExtractYear("start_date"))
+        .values("year", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by("year", "kind")
+    )
+    table: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row in rows:
+        table[row["year"]][row["kind"]] = row["total"]
+    kinds = [(value, label) for value, label in AgreementKind.choices if any(value in by_kind for by_kind in table.values())]
+    years_shown = sorted(table)
+    return {
+        "kinds": kinds,
+        "rows": [{"year": year, "values": [table[year].get(value) for value, _label in kinds], "total": sum(table[year].values())} for year in years_shown],
+        "total": sum((sum(by_kind.values()) for by_kind in table.values()), Decimal(0)),
+    }
+
+
+def ward_consultations(ward_id: int) -> list[Consultation]:
+    """Consultations open now or opening in the next 30 days."""
+    today = timezone.localdate()
+    return list(Consultation.objects.filter(end_date__gte=today, start_date__lte=today + datetime.timedelta(days=30)).order_by("end_date")[:10])
+
+
+def ward_decommissioning(ward_id: int) -> list[Decommissioning]:
+    """Funding for work in the ward that is being ended (notice given or being prepared), soonest first."""
+    today = timezone.localdate()
+    items = (
+        Decommissioning.objects.filter(_in_ward(ward_id, "agreement__"), funding_end_date__gte=today)
+        .exclude(stage=Decommissioning.Stage.COMPLETE)
+        .select_related("agreement__organisation")
+        .distinct()
+        .order_by("funding_end_date")
+    )
+    return list(items[:10])
+
+
+def ward_active_organisations(ward_id: int) -> dict[str, Any]:
+    """Organisations with a live agreement for work in the ward, or heard in the last year there."""
+    today = timezone.localdate()
+    funded = Organisation.objects.filter(
+        Q(agreements__wards=ward_id) | Q(agreements__wards__isnull=True, ward_id=ward_id),
+        agreements__status__in=("live", "extended", "under_review"),
+        agreements__end_date__gte=today,
+    ).distinct()
+    return {"funded": list(funded.order_by("name")[:25]), "funded_count": funded.count()}
+
+
+def ward_map(ward: Ward) -> dict[str, Any] | None:
+    return svg_paths(ward.boundary)
+
+
+def ward_pack(ward: Ward) -> dict[str, Any]:
+    """Everything in a ward's briefing pack."""
+    return {
+        "ward": ward,
+        "councillors": list(ward.councillors.order_by("name")),
+        "map": ward_map(ward),
+        "money": ward_money(ward.pk),
+        "active": ward_active_organisations(ward.pk),
+        "based_count": Organisation.objects.filter(ward_id=ward.pk, archived_at__isnull=True).count(),
+        "consultations": ward_consultations(ward.pk),
+        "decommissionings": ward_decommissioning(ward.pk),
+        "themes": ward_themes(ward.pk),
+        "engagements": ward_recent_engagements(ward.pk),
+        "flags": ward_flags(ward.pk),
+        "today": timezone.localdate(),
+    }
+
+
+def ward_list_for_packs() -> list[Ward]:
+    return list(Ward.objects.order_by("name"))
+
+
+def ward_get(pk: int) -> Ward | None:
+    return Ward.objects.select_related("locality").filter(pk=pk).first()

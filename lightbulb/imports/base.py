@@ -70,6 +70,8 @@ class Importer:
     columns: ClassVar[dict[str, Column]]
     # What files it reads: "csv", "xlsx" (both get the column-mapping step) and "json".
     formats: ClassVar[tuple[str, ...]] = ("csv", "xlsx")
+    # A source whose files are too big to hold in memory stages them row by row (`stage`), then applies them (`apply_staged`).
+    streaming: ClassVar[bool] = False
 
     def __init__(self, *, acting_user: Any, notes: Notes, mapping: dict[str, str] | None = None) -> None:
         self.acting_user = acting_user
@@ -89,6 +91,16 @@ class Importer:
 
     def apply(self, rows: list[dict[str, Any]], run: Any) -> ApplyResult:
         raise NotImplementedError
+
+    def stage(self, handle: Any, run: Any, progress: Any) -> Any:
+        """A streaming source: check every row and stage the good ones; returns rows, rejected and rejected_rows."""
+        raise NotImplementedError
+
+    def apply_staged(self, run: Any) -> ApplyResult:
+        raise NotImplementedError
+
+    def cleanup(self) -> None:
+        """Drop whatever `stage` left behind."""
 
     # Reading ------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from lightbulb.imports.runner import max_bytes, too_big_message
+from lightbulb.imports.limits import max_bytes, max_bytes_for, too_big_message
 from lightbulb.imports.services import NOT_CSV_ENDINGS, NOT_CSV_MESSAGE
 from lightbulb.imports.sources import source_choices
 
@@ -29,8 +29,9 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > max_bytes():
-            raise forms.ValidationError(too_big_message(upload.size))
+        limit = max_bytes_for(self.data.get("source", "")) if hasattr(self.data, "get") else max_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(too_big_message(upload.size, limit))
         name = (upload.name or "").lower()
         if name.endswith(NOT_CSV_ENDINGS):
             raise forms.ValidationError(NOT_CSV_MESSAGE)

@@ -65,3 +65,46 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"Columns for {self.source}"
+
+
+class CharityRecord(models.Model):
+    """The Charity Commission register extract's `charity` table, as published: every charity, kept as reference.
+
+    Loaded at COPY speed (a staging table, then one set-based upsert keyed on the charity
+    number and, for a linked subsidiary, its `linked_charity_number`). `row_hash` is the hash
+    of every published value but `date_of_extract`, so a month-on-month re-import knows
+    exactly which charities changed. Charities in the council's area become organisations on
+    the register through the organisations module's services; `organisation_id` says which.
+    """
+
+    registered_charity_number = models.IntegerField()
+    # 0 for a main charity; a linked subsidiary's own number under its main charity.
+    linked_charity_number = models.IntegerField(default=0)
+    charity_name = models.CharField(max_length=300)
+    charity_type = models.CharField(max_length=100, blank=True)
+    charity_registration_status = models.CharField(max_length=50, blank=True)
+    date_of_registration = models.DateField(null=True, blank=True)
+    date_of_removal = models.DateField(null=True, blank=True)
+    charity_reporting_status = models.CharField(max_length=100, blank=True)
+    latest_acc_fin_period_end_date = models.DateField(null=True, blank=True)
+    latest_income = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    latest_expenditure = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    charity_contact_postcode = models.CharField(max_length=10, blank=True)
+    charity_company_registration_number = models.CharField(max_length=20, blank=True)
+    charity_is_cio = models.BooleanField(null=True, blank=True)
+    cio_is_dissolved = models.BooleanField(null=True, blank=True)
+    charity_insolvent = models.BooleanField(null=True, blank=True)
+    charity_in_administration = models.BooleanField(null=True, blank=True)
+    charity_activities = models.TextField(blank=True)
+    date_of_extract = models.DateField(null=True, blank=True)
+    row_hash = models.CharField(max_length=32)
+    # The organisation on the council's register this charity is (a plain number: imports sit above organisations).
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    import_run_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registered_charity_number", "linked_charity_number"], name="charity_record_once")]
+        indexes = [models.Index(fields=["charity_contact_postcode"], name="charity_record_postcode_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.registered_charity_number} {self.charity_name}"

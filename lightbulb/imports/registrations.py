@@ -5,6 +5,7 @@ from lightbulb.core.rules import expose
 from lightbulb.imports import rules as imports_rules
 from lightbulb.imports import sources
 from lightbulb.imports.rules import can_run_imports
+from lightbulb.imports.sources.charity_register import CharityRegister
 from lightbulb.imports.sources.postcodes import PostcodeLookup
 from lightbulb.imports.sources.threesixty import ThreeSixtyGiving
 from lightbulb.imports.sources.wards import WardList
@@ -12,6 +13,6 @@ from lightbulb.imports.sources.wards import WardList
 
 def register() -> None:
     expose("imports", imports_rules)
-    for importer in (PostcodeLookup, WardList, ThreeSixtyGiving):
+    for importer in (PostcodeLookup, WardList, ThreeSixtyGiving, CharityRegister):
         sources.register(importer)
     registry.add_nav(NavItem(label="Imports", url_name="imports:run_list", permission=can_run_imports, order=85, prefix="/imports/"))

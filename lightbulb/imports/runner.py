@@ -8,9 +8,11 @@ so its counts are exactly what a real run would do.
 
 from __future__ import annotations
 
+import io
 import logging
 import traceback
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +20,7 @@ from django.db import transaction
 from lightbulb.core.rules import SystemActor, allowed
 from lightbulb.imports import services
 from lightbulb.imports.base import ApplyResult, Importer
+from lightbulb.imports.limits import max_stream_bytes
 from lightbulb.imports.models import ImportRun
 from lightbulb.imports.normalise import Notes, UnreadableFile
 from lightbulb.imports.rules import can_run_imports
@@ -103,7 +106,61 @@ def _summary(run: ImportRun) -> str:
     return f"Finished: {counts}."
 
 
-def _execute(run: ImportRun, data: bytes | None, importer: Importer) -> None:
+def _open(run: ImportRun, data: bytes | None, path: Path | None) -> IO[bytes]:
+    """The file to stream: the bytes given, a path on the server, or the run's upload; refused over the size limit before it is read."""
+    if data is not None:
+        size = len(data)
+    elif path is not None:
+        size = path.stat().st_size
+    elif run.upload:
+        size = run.upload.size
+    else:
+        raise _Refused("The uploaded file is no longer available. Upload it again.")
+    if size > max_stream_bytes():
+        raise _Refused(too_big_message(size, max_stream_bytes()))
+    if data is not None:
+        return io.BytesIO(data)
+    if path is not None:
+        return path.open("rb")
+    return run.upload.open("rb")
+
+
+def _execute_streaming(run: ImportRun, data: bytes | None, path: Path | None, importer: Importer) -> None:
+    """A source too big to hold in memory: staged row by row outside the transaction, applied inside one."""
+    handle = _open(run, data, path)
+    try:
+        staged = importer.stage(handle, run, lambda rows_done: None)
+        run.rejected, run.rejected_rows = staged.rejected, staged.rejected_rows
+        services.import_run_progress(acting_user=importer.acting_user, run=run, rows_done=staged.rows, rows_total=staged.rows)
+        if staged.rows == 0:
+            raise _Refused("The file holds no rows of data.")
+        if run.strict and run.rejected:
+            raise _Refused(
+                f"Strict mode: {run.rejected:,} row{'' if run.rejected == 1 else 's'} could not be used, so the whole file was refused. Nothing was changed."
+            )
+        result = ApplyResult()
+        try:
+            with transaction.atomic():
+                result = importer.apply_staged(run)
+                if run.dry_run:
+                    raise _DryRunRollback
+        except _DryRunRollback:
+            pass
+        run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
+        run.changes = result.changes[:CHANGES_KEPT]
+    finally:
+        handle.close()
+        importer.cleanup()
+
+
+def _execute(run: ImportRun, data: bytes | None, importer: Importer, path: Path | None = None) -> None:
+    if importer.streaming:
+        _execute_streaming(run, data, path, importer)
+        return
+    if data is None and path is not None:
+        data = path.read_bytes() if path.stat().st_size <= max_bytes() else b""
+        if not data:
+            raise _Refused(too_big_message(path.stat().st_size))
     if data is None:
         data = _read_upload(run)
     elif len(data) > max_bytes():
@@ -125,7 +182,9 @@ def _refuse_run(run: ImportRun) -> ImportRun:
     return services.import_run_finish(acting_user=SystemActor(label="Import runner"), run=run, succeeded=False, summary=summary)
 
 
-def import_run_execute(*, run_id: int | None = None, run: ImportRun | None = None, data: bytes | None = None, acting_user: Any = None) -> ImportRun:
+def import_run_execute(
+    *, run_id: int | None = None, run: ImportRun | None = None, data: bytes | None = None, path: Path | None = None, acting_user: Any = None
+) -> ImportRun:
     """Run an import from start to finish, recording everything on its ImportRun.
 
     The run acts as `acting_user` (the command line passes a `SystemActor`), else
@@ -146,7 +205,7 @@ def import_run_execute(*, run_id: int | None = None, run: ImportRun | None = Non
     try:
         if source is None:
             raise _Refused(f"There is no import source called {run.source!r}.")
-        _execute(run, data, source(acting_user=actor, notes=notes, mapping=run.mapping or None))
+        _execute(run, data, source(acting_user=actor, notes=notes, mapping=run.mapping or None), path)
         succeeded = True
         summary = _summary(run)
     except (_Refused, UnreadableFile) as refusal:

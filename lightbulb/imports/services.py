@@ -16,7 +16,7 @@ from django.utils import timezone
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.checks import FieldChecks
 from lightbulb.core.rules import require
-from lightbulb.imports.limits import DEFAULT_MAX_BYTES, max_bytes, too_big_message
+from lightbulb.imports.limits import DEFAULT_MAX_BYTES, max_bytes, max_bytes_for, too_big_message
 from lightbulb.imports.models import ColumnMapping, ImportRun
 from lightbulb.imports.rules import can_run_imports
 from lightbulb.imports.sources import get_source
@@ -45,8 +45,8 @@ def _check_file(*, source: str, filename: str, upload: File[Any] | None, start: 
             checks.add("file", "Choose a file to upload")
     elif not upload.size:
         checks.add("file", "The file you chose is empty")
-    elif upload.size > max_bytes():
-        checks.add("file", too_big_message(upload.size))
+    elif upload.size > max_bytes_for(source):
+        checks.add("file", too_big_message(upload.size, max_bytes_for(source)))
     if not checks.failed("file") and (filename or "").lower().endswith(NOT_CSV_ENDINGS):
         checks.add("file", NOT_CSV_MESSAGE)
     checks.raise_if_any()

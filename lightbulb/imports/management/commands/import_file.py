@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lightbulb.core.rules import SystemActor
 from lightbulb.imports import services
-from lightbulb.imports.runner import import_run_execute, max_bytes, too_big_message
+from lightbulb.imports.limits import max_bytes_for, too_big_message
+from lightbulb.imports.runner import import_run_execute
 from lightbulb.imports.sources import SOURCES
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", choices=sorted(SOURCES), help="What the file contains")
-        parser.add_argument("path", type=Path, help="The CSV file")
+        parser.add_argument("path", type=Path, help="The file (CSV, Excel workbook, or JSON where the source publishes it)")
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report what would change, without changing anything")
         parser.add_argument("--strict", action="store_true", help="Refuse the whole file if any row cannot be used")
 
@@ -27,8 +28,9 @@ class Command(BaseCommand):
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"There is no file at {path}")
-        if path.stat().st_size > max_bytes():
-            raise CommandError(too_big_message(path.stat().st_size))
+        limit = max_bytes_for(options["source"])
+        if path.stat().st_size > limit:
+            raise CommandError(too_big_message(path.stat().st_size, limit))
         # Whoever can run manage.py runs the service itself: the run acts as a SystemActor.
         actor = SystemActor(label=f"Command line import of {path.name}"[:200])
         try:
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             # The upload form's rules (not a CSV file, an unknown source), said on the command line.
             raise CommandError(" ".join(error.messages)) from error
-        run = import_run_execute(run=run, data=path.read_bytes(), acting_user=actor)
+        run = import_run_execute(run=run, path=path, acting_user=actor)
         self.stdout.write(run.log.split("\n", 1)[0])
         for note in run.notes:
             self.stdout.write(f"Normalised: {note}")

@@ -1,0 +1,160 @@
+"""The Charity Commission for England and Wales register extract: its `charity` table, as JSON or tab-separated text.
+
+Every charity is kept as published (imports.CharityRecord) for reference; a charity already on
+the council's register (it holds the charity's GB-CHC identifier) gets the register's values,
+labelled with the source and the extract's date, through the organisations module's
+`register_values_record` — which never overwrites what a person typed. A registered main
+charity whose postcode is in the council's area, and not yet on the register, is added when
+an officer runs the import (adding organisations is an officer's act); otherwise it is
+counted and kept as reference. Removed charities and linked subsidiaries (a non-zero
+`linked_charity_number`) are kept as the register defines them, never added as new organisations.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import IO, Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+
+from lightbulb.core.rules import SystemActor, allowed, is_officer
+from lightbulb.imports import register_load
+from lightbulb.imports.base import ApplyResult, Column, Importer
+from lightbulb.imports.models import CharityRecord
+from lightbulb.organisations import services as organisation_services
+
+SOURCE = "Charity Commission register"
+# Register values kept beside the council's own; the first few fill the organisation's own fields where no person typed them.
+STATUS_FIELDS = (
+    "charity_registration_status",
+    "charity_reporting_status",
+    "date_of_removal",
+    "charity_insolvent",
+    "charity_in_administration",
+    "charity_is_cio",
+    "cio_is_dissolved",
+    "latest_expenditure",
+    "latest_acc_fin_period_end_date",
+    "charity_company_registration_number",
+    "charity_activities",
+)
+
+
+def _organisation_values(record: CharityRecord) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "legal_form": "cio" if record.charity_is_cio else ("charitable_company" if record.charity_company_registration_number else "charity"),
+        "postcode": record.charity_contact_postcode,
+        "date_registered": record.date_of_registration,
+        "latest_income": record.latest_income,
+        "latest_income_year_end": record.latest_acc_fin_period_end_date,
+    }
+    if record.charity_registration_status.lower() == "removed":
+        values["status"] = "removed"
+    if record.cio_is_dissolved:
+        values["status"] = "dissolved"
+    values.update({name: getattr(record, name) for name in STATUS_FIELDS})
+    return values
+
+
+def _reads() -> tuple[Any, Any, Any]:
+    """The models the enrichment reads (reads only: every write goes through the organisations services)."""
+    return apps.get_model("organisations", "OrganisationIdentifier"), apps.get_model("organisations", "Organisation"), apps.get_model("places", "Postcode")
+
+
+class CharityRegister(Importer):
+    name = "charity-register"
+    label = "Charity Commission register extract (charity table)"
+    source_label = SOURCE
+    licence = "Charity Commission for England and Wales register data, Open Government Licence v3.0"
+    description = (
+        "The register extract's charity table: publicextract.charity.json, or the tab-separated publicextract.charity.txt. "
+        "Charities already on the register are updated; registered charities in the council's area are added when an officer runs it."
+    )
+    formats = ("json", "text")
+    streaming = True
+    columns = {"registered_charity_number": Column("Registered charity number", ("registered_charity_number",))}
+
+    def stream_rows(self, handle: IO[bytes]) -> Iterator[dict[str, Any]]:
+        start = handle.read(64)
+        handle.seek(0)
+        if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+            self.notes.once("The file was read as the register's JSON extract")
+            return register_load.json_rows(handle)
+        self.notes.once("The file was read as the register's tab-separated text extract")
+        return register_load.text_rows(handle)
+
+    def stage(self, handle: IO[bytes], run: Any, progress: Any) -> register_load.Staged:
+        return register_load.stage(self.stream_rows(handle), progress)
+
+    def cleanup(self) -> None:
+        register_load.drop_stage()
+
+    def apply_staged(self, run: Any) -> ApplyResult:
+        done = register_load.upsert(getattr(run, "pk", None))
+        result = ApplyResult(created=done.created, updated=done.updated, unchanged=done.unchanged, changes=done.changes)
+        if done.created or done.updated:
+            self._enrich(getattr(run, "pk", None))
+        return result
+
+    # Enrichment ---------------------------------------------------------------
+
+    def _enrich(self, run_id: int | None) -> None:
+        """Only the charities this run added or changed that the council has, or that are in its area, are touched."""
+        identifier_model, organisation_model, postcode_model = _reads()
+        touched = CharityRecord.objects.filter(linked_charity_number=0)
+        if run_id:
+            touched = touched.filter(import_run_id=run_id)
+        live = organisation_model.objects.filter(archived_at__isnull=True).exclude(status="merged").values("pk")
+        holders = {
+            int(value): organisation_id
+            for value, organisation_id in identifier_model.objects.filter(scheme="GB-CHC", organisation_id__in=live).values_list("value", "organisation_id")
+            if value.isdigit()
+        }
+        area = list(postcode_model.objects.values_list("postcode", flat=True)[:1_000_000])
+        system = SystemActor(label=f"{SOURCE} import")
+        linked = added = 0
+        for record in touched.filter(registered_charity_number__in=list(holders)).iterator(chunk_size=2000):
+            self._record_values(system, organisation_model.objects.get(pk=holders[record.registered_charity_number]), record)
+            linked += 1
+        in_area = touched.filter(charity_registration_status__iexact="registered", charity_contact_postcode__in=area).exclude(
+            registered_charity_number__in=list(holders)
+        )
+        for record in in_area.iterator(chunk_size=2000):
+            added += self._add(record)
+        self._note(linked, added)
+
+    def _record_values(self, actor: Any, organisation: Any, record: CharityRecord) -> None:
+        as_of = record.date_of_extract or datetime.date.today()
+        organisation_services.register_values_record(
+            acting_user=actor, source=SOURCE, organisation=organisation, values=_organisation_values(record), as_of=as_of
+        )
+        if record.organisation_id != organisation.pk:
+            CharityRecord.objects.filter(pk=record.pk).update(organisation_id=organisation.pk)
+
+    def _add(self, record: CharityRecord) -> int:
+        """A registered charity in the council's area joins the register, when an officer runs the import."""
+        if not allowed(is_officer, self.acting_user):
+            self.waiting = getattr(self, "waiting", 0) + 1
+            return 0
+        try:
+            organisation = organisation_services.organisation_create(acting_user=self.acting_user, name=record.charity_name.title())
+            organisation_services.identifier_add(
+                acting_user=self.acting_user, organisation=organisation, raw=str(record.registered_charity_number), scheme="GB-CHC", source=SOURCE
+            )
+        except ValidationError as error:
+            self.notes.add("Charities in the area that could not be added", f"{record.registered_charity_number}: {'; '.join(error.messages)[:80]}")
+            return 0
+        self._record_values(SystemActor(label=f"{SOURCE} import"), organisation, record)
+        return 1
+
+    def _note(self, linked: int, added: int) -> None:
+        if linked:
+            self.notes.once(f"{linked:,} organisations on the register were updated from the register extract (values a person typed were kept)")
+        if added:
+            self.notes.once(f"{added:,} registered charities in the council's area were added to the register")
+        waiting = getattr(self, "waiting", 0)
+        if waiting:
+            self.notes.once(f"{waiting:,} registered charities in the council's area are not on the register yet: an officer's run of this import adds them")
+        self.notes.once("Every other charity is kept as reference only (the register's own values, as published)")

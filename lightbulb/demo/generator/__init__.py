@@ -29,6 +29,7 @@ from lightbulb.demo import words
 from lightbulb.demo.commissioning import seed_agreements, seed_decommissioning, seed_messages, seed_returns_and_payments, seed_variations
 from lightbulb.demo.concerns import seed_concerns
 from lightbulb.demo.consultations import seed_compact
+from lightbulb.demo.engagement import seed_engagement
 from lightbulb.demo.generator.context import (
     COUNCIL_GRANT_PREFIX,
     COUNCIL_GSS_CODE,
@@ -42,6 +43,7 @@ from lightbulb.demo.generator.context import (
     Step,
 )
 from lightbulb.demo.generator.national import seed_national_funding
+from lightbulb.demo.imports import seed_imports
 from lightbulb.demo.generator.organisations import seed_areas_of_work, seed_organisations
 from lightbulb.demo.generator.places import demo_council_exists, postcode_at, seed_places, ward_names
 from lightbulb.demo.generator.users import DEMO_PASSWORD, DEMO_USERS, DemoUser, demo_vcs_organisation, seed_claims, seed_users, totp_key_hex
@@ -83,6 +85,9 @@ STEPS: list[Step] = [
     seed_variations,
     seed_compact,
     seed_concerns,
+    seed_engagement,
+    # An import history: one run of each source, one with rejected rows.
+    seed_imports,
     # Last: messages are routed to the portal members the Compact step gives some organisations.
     seed_messages,
     # The national tier's volume of grants and agreements (nothing at smaller scales).

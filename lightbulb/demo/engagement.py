@@ -1,0 +1,211 @@
+"""The `seed_engagement` step: ward boundaries, the engagement log with themes and follow-up actions, and flags of every rule.
+
+Boundaries are plausible, not real: each ward an irregular polygon on a grid around Anytown, so
+ward pages and briefing packs draw a map. Engagements are spread over the last year with themes
+from a managed list; follow-up actions are owned by the demo officer and councillor (some overdue,
+some done). The register is then nudged so that every cross-referencing rule has something to find
+(an income that makes an organisation depend on the council, a charity removed from the register,
+shared addresses, trustees and bank details, a new organisation with a large award, a ward claimed
+without activity, numbers out of line, the same purpose funded twice), flags are computed for
+everyone, and two are dismissed with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import random
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from lightbulb.core.roles import Role
+from lightbulb.engagement.flags.engine import flags_refresh
+from lightbulb.engagement.models import Engagement, EngagementKind, Flag, FollowUpAction, Theme
+from lightbulb.engagement.services.flags import flag_dismiss
+from lightbulb.funding.models import Agreement, MonitoringReturn, ReturnFigure
+from lightbulb.organisations.models import Organisation, RegisterValue
+from lightbulb.places.models import Councillor, Ward
+
+if TYPE_CHECKING:
+    from lightbulb.demo.generator.context import DemoContext, Scale
+
+DAY = datetime.timedelta(days=1)
+CENTRE = (-1.47, 52.60)
+# A ward is about 1.2 km across.
+STEP_X, STEP_Y = 0.018, 0.011
+LIVE = ("live", "extended", "under_review")
+
+THEMES = [
+    ("Premises costs", "Rent, hall hire, energy and repairs"),
+    ("Volunteer recruitment", "Finding and keeping volunteers"),
+    ("Late payments", "Money from the council arriving late"),
+    ("Rising demand", "More people asking for help"),
+    ("Short-term funding", "Grants too short to plan or keep staff"),
+    ("Digital exclusion", "People who cannot get online"),
+    ("Transport", "Getting people to services"),
+    ("Partnership working", "Working with the council and each other"),
+]
+TITLES = {
+    EngagementKind.MEETING: ["Quarterly meeting with {org}", "Funding review with {org}"],
+    EngagementKind.FORUM: ["{ward} community forum", "Voluntary sector forum", "Older people's forum"],
+    EngagementKind.WORKSHOP: ["Commissioning workshop: {ward}", "Cost of living workshop"],
+    EngagementKind.VISIT: ["Visit to {org}"],
+    EngagementKind.CALL: ["Call with {org}"],
+    EngagementKind.SURVEY: ["State of the sector survey follow-up"],
+}
+NOTES = [
+    "Groups said hall hire has gone up by a third this year and some sessions may stop.",
+    "Volunteers are harder to find since the pandemic; younger people want shorter commitments.",
+    "Two groups had waited more than 30 days for a payment; the officer agreed to chase finance.",
+    "Demand for the food bank has doubled; the group asked whether the grant can run for three years.",
+    "Residents without internet access cannot book the new service online.",
+]
+ACTIONS = [
+    "Chase the late payment with finance",
+    "Send details of the community buildings fund",
+    "Introduce the group to the volunteer centre",
+    "Write up the forum notes and share them",
+]
+
+
+def _polygon(rng: random.Random, column: int, row: int) -> dict:
+    """An irregular ten-sided polygon in the ward's grid cell (longitude, latitude)."""
+    cx, cy = CENTRE[0] + (column - 2) * STEP_X, CENTRE[1] + (row - 2) * STEP_Y
+    ring = []
+    for corner in range(10):
+        angle = 2 * math.pi * corner / 10
+        reach = rng.uniform(0.75, 1.0) / 2
+        ring.append([round(cx + math.cos(angle) * STEP_X * reach, 6), round(cy + math.sin(angle) * STEP_Y * reach, 6)])
+    ring.append(ring[0])
+    return {"type": "MultiPolygon", "coordinates": [[ring]]}
+
+
+def _boundaries(rng: random.Random, ctx: DemoContext) -> None:
+    wards = list(Ward.objects.order_by("gss_code"))
+    columns = max(1, math.ceil(math.sqrt(len(wards))))
+    for index, ward in enumerate(wards):
+        ward.boundary = _polygon(rng, index % columns, index // columns)
+    Ward.objects.bulk_update(wards, ["boundary"], batch_size=500)
+
+
+def _engagements(rng: random.Random, scale: Scale, ctx: DemoContext, themes: list[Theme]) -> None:
+    officer, councillor_user = ctx.users[Role.OFFICER], ctx.users[Role.COUNCILLOR]
+    organisations = list(Organisation.objects.filter(agreements__isnull=False).distinct().order_by("pk")[:60]) or ctx.sample_organisations[:60]
+    wards = list(Ward.objects.order_by("pk")[:40])
+    councillors = list(Councillor.objects.order_by("pk")[:20])
+    count = min(60, max(12, len(wards) * 2))
+    for number in range(count):
+        kind = rng.choice(list(EngagementKind))
+        organisation = rng.choice(organisations) if organisations else None
+        ward = (organisation.ward if organisation and organisation.ward_id else None) or (rng.choice(wards) if wards else None)
+        title = rng.choice(TITLES[kind]).format(org=organisation.name if organisation else "a group", ward=ward.name if ward else "Anytown")
+        engagement = Engagement.objects.create(
+            kind=kind, title=title, held_on=ctx.today - DAY * rng.randint(2, 360), ward=ward, notes=rng.choice(NOTES), recorded_by=officer
+        )
+        engagement.themes.set(rng.sample(themes, rng.randint(1, 3)))
+        engagement.organisations.set(rng.sample(organisations, min(len(organisations), rng.randint(1, 4))) if organisations else [])
+        engagement.officers.set([officer])
+        if councillors and rng.random() < 0.5:
+            engagement.councillors.set(rng.sample(councillors, 1))
+        if number % 3 == 0:
+            owner = councillor_user if number % 2 else officer
+            due = ctx.today + DAY * rng.randint(-20, 40)
+            done = due < ctx.today and number % 4 == 0
+            FollowUpAction.objects.create(
+                engagement=engagement,
+                description=rng.choice(ACTIONS),
+                owner=owner,
+                due_date=due,
+                completed_on=due if done else None,
+                completed_by=owner if done else None,
+            )
+
+
+def _live_agreements() -> list[Agreement]:
+    vcs_free = Q(organisation__memberships__isnull=True)
+    return list(Agreement.objects.filter(vcs_free, status__in=LIVE).select_related("organisation").order_by("pk")[:40])
+
+
+def _nudge_register(rng: random.Random, ctx: DemoContext) -> None:
+    """Make sure each rule has something to find in the demo council."""
+    live = _live_agreements()
+    if len(live) < 8:
+        return
+    as_of = ctx.today - DAY * 10
+    # Dependency: a small income against its council funding.
+    dependent = live[0].organisation
+    dependent.latest_income, dependent.latest_income_year_end = (
+        live[0].amount,
+        ctx.today.replace(month=3, day=31) - datetime.timedelta(days=365 if ctx.today.month < 4 else 0),
+    )
+    dependent.save(update_fields=["latest_income", "latest_income_year_end"])
+    # Register: removed from the Charity Commission's register while funded.
+    RegisterValue.objects.update_or_create(
+        organisation=live[1].organisation, source="Charity Commission", field="register_status", defaults={"value": "Removed", "as_of": as_of}
+    )
+    # Shared address, trustee and bank details between applicants.
+    first, second, third = live[2].organisation, live[3].organisation, live[4].organisation
+    Organisation.objects.filter(pk=second.pk).update(address=first.address or "Unit 4, Mill Lane\nAnytown", postcode=first.postcode)
+    if not first.address:
+        Organisation.objects.filter(pk=first.pk).update(address="Unit 4, Mill Lane\nAnytown")
+    for organisation, names in ((first, "Margaret Okafor; David Lin"), (third, "Margaret Okafor\nSusan Hale")):
+        RegisterValue.objects.update_or_create(
+            organisation=organisation, source="Charity Commission", field="trustees", defaults={"value": names, "as_of": as_of}
+        )
+    for organisation in (second, third):
+        RegisterValue.objects.update_or_create(
+            organisation=organisation, source="Council finance system", field="bank_account", defaults={"value": "30-94-12 41172233", "as_of": as_of}
+        )
+    # A new organisation with a large award.
+    large = live[5]
+    if large.amount < Decimal("50000"):
+        Agreement.objects.filter(pk=large.pk).update(amount=Decimal("60000"))
+    Organisation.objects.filter(pk=large.organisation_id).update(date_registered=large.start_date - DAY * 150)
+    # Work claimed in a ward without activity.
+    claimed = live[6]
+    activity = {claimed.organisation.ward_id, *claimed.organisation.wards_served.values_list("pk", flat=True)}
+    elsewhere = Ward.objects.exclude(pk__in=[pk for pk in activity if pk]).order_by("-pk").first()
+    if elsewhere:
+        claimed.wards.add(elsewhere)
+    # Numbers out of line: a submitted return's count of people against a small income.
+    figure = ReturnFigure.objects.filter(monitoring_return__status__in=("submitted", "accepted"), condition__unit__icontains="people", value__gt=0).first()
+    if figure:
+        Organisation.objects.filter(pk=figure.monitoring_return.agreement.organisation_id).update(latest_income=figure.value * 3)
+    # The same purpose funded twice: a planned agreement repeating a live one's purpose.
+    twin = live[7]
+    Agreement.objects.create(
+        reference=f"{twin.reference}-B"[:30],
+        title=twin.title,
+        kind=twin.kind,
+        organisation=twin.organisation,
+        accountable_officer=twin.accountable_officer,
+        department=twin.department,
+        budget_line=twin.budget_line,
+        purpose=twin.purpose,
+        amount=twin.amount,
+        start_date=max(twin.start_date, ctx.today),
+        end_date=max(twin.end_date, ctx.today + DAY * 200),
+        procurement_route=twin.procurement_route,
+        status="planned",
+    )
+    # Overdue returns: at least one, however the funding step fell.
+    if not MonitoringReturn.objects.filter(status="due", due_date__lt=ctx.today).exists():
+        MonitoringReturn.objects.filter(agreement=live[0], status="due").order_by("due_date")[:1].update(due_date=ctx.today - DAY * 14)
+
+
+def seed_engagement(rng: random.Random, scale: Scale, ctx: DemoContext) -> None:
+    _boundaries(rng, ctx)
+    themes = [Theme.objects.get_or_create(name=name, defaults={"description": description})[0] for name, description in THEMES]
+    _engagements(rng, scale, ctx, themes)
+    _nudge_register(rng, ctx)
+    flags_refresh(None, ctx.today)
+    officer = ctx.users[Role.OFFICER]
+    for rule, reason in (
+        ("shared_details", "The two groups share the community centre's address: both are tenants there."),
+        ("overdue_returns", "The return came in by post and is being entered."),
+    ):
+        flag = Flag.objects.filter(rule=rule, status=Flag.Status.OPEN).order_by("pk").first()
+        if flag:
+            flag_dismiss(acting_user=officer, flag=flag, reason=reason)

@@ -26,7 +26,49 @@ function enhance(scope) {
   });
 }
 
+// Pickers (lightbulb/core/pickers.py): a text box whose suggestions come from a JSON search
+// endpoint, so a register of any size is never sent whole. The box keeps its name: the server
+// reads the chosen suggestion's "(#123)", or searches what was typed if none was chosen.
+function enhancePickers(scope) {
+  scope.querySelectorAll("input[data-picker]").forEach((input) => {
+    if (!window.accessibleAutocomplete) {
+      return;
+    }
+    const source = input.getAttribute("data-picker");
+    const container = document.createElement("div");
+    input.parentNode.insertBefore(container, input);
+    const { id, name, value } = input;
+    const describedBy = input.getAttribute("aria-describedby");
+    input.remove();
+    let timer;
+    window.accessibleAutocomplete({
+      element: container,
+      id,
+      name,
+      defaultValue: value,
+      minLength: 2,
+      showNoOptionsFound: true,
+      confirmOnBlur: false,
+      tNoResults: () => "No matches: check the spelling or type more",
+      source: (query, populate) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          fetch(`${source}?q=${encodeURIComponent(query)}`, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+            .then((response) => (response.ok ? response.json() : { results: [] }))
+            .then((data) => populate(data.results.map((result) => result.label)))
+            .catch(() => populate([]));
+        }, 200);
+      },
+    });
+    const field = container.querySelector("input");
+    if (field && describedBy) {
+      field.setAttribute("aria-describedby", describedBy);
+    }
+  });
+}
+
 enhance(document);
+enhancePickers(document);
 
 // Markup that htmx swaps in later gets the same enhancement (the page itself was done above).
 document.addEventListener("htmx:load", (event) => {

@@ -16,7 +16,8 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, QuerySet, When
+from django.db.models.functions import Lower, Substr
 from django.http import HttpRequest
 
 PER_PAGE = 50
@@ -28,7 +29,7 @@ MAX_PAGES = 200
 class Sort:
     key: str
     descending: bool
-    order_by: list[str]
+    order_by: list[Any]
 
 
 def sort_queryset(request: HttpRequest, queryset: QuerySet[Any], allowed: dict[str, list[str]], default: str) -> tuple[QuerySet[Any], Sort]:
@@ -38,10 +39,29 @@ def sort_queryset(request: HttpRequest, queryset: QuerySet[Any], allowed: dict[s
     key = raw.lstrip("-")
     if key not in allowed:
         key, descending = default.lstrip("-"), default.startswith("-")
-    fields = [("-" if descending else "") + field for field in allowed[key]]
+    fields: list[Any] = [_ordering(field, descending) for field in allowed[key]]
     # A unique tie-breaker keeps pages stable.
     fields.append("-pk" if descending else "pk")
     return queryset.order_by(*fields), Sort(key=key, descending=descending, order_by=fields)
+
+
+LEADING_ARTICLES = ("the ", "an ", "a ")
+
+
+def name_sort_key(field: str) -> Any:
+    """A name as a person files it: case ignored, and a leading "The", "An" or "A" left off
+    ("The Abbey Trust" sorts under A, beside "abbey pantry")."""
+    lowered = Lower(field)
+    cases = [When(**{f"{field}__istartswith": article}, then=Substr(lowered, len(article) + 1)) for article in LEADING_ARTICLES]
+    return Case(*cases, default=lowered, output_field=CharField())
+
+
+def _ordering(field: str, descending: bool) -> Any:
+    """A sort column: names (any field called `name`, or `…__name`) by `name_sort_key`, others as they are."""
+    if field.split("__")[-1] == "name":
+        key = name_sort_key(field)
+        return key.desc() if descending else key.asc()
+    return ("-" if descending else "") + field
 
 
 def estimated_count(queryset: QuerySet[Any]) -> int | None:
@@ -70,7 +90,8 @@ class ListPaginator(Paginator):
         queryset = self.object_list
         if not isinstance(queryset, QuerySet):
             return super().count
-        capped = queryset.order_by()[: COUNT_EXACTLY_UP_TO + 1].count()
+        # Only the keys: per-row annotations (counts per ward, search ranks) are never computed to count rows.
+        capped = queryset.order_by().values("pk")[: COUNT_EXACTLY_UP_TO + 1].count()
         if capped <= COUNT_EXACTLY_UP_TO:
             return capped
         estimate = estimated_count(queryset)

@@ -199,6 +199,26 @@ class DuplicateDecision(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_decision_once")]
 
 
+class DuplicateCandidate(models.Model):
+    """A pair of records duplicate detection found (lower id first) and why, as the last background check left it.
+
+    The dashboard and the review page read these rows (fast at any size); dismissed pairs and records
+    since merged or archived are left out when read. `organisations.duplicates` refreshes them.
+    """
+
+    first = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    reasons = models.JSONField(default=list)
+    found_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_candidate_once")]
+        indexes = [models.Index(fields=["second"], name="duplicate_candidate_second_idx")]
+
+    def __str__(self) -> str:
+        return f"Records {self.first_id} and {self.second_id} may be one organisation"
+
+
 class OrganisationMerge(TimeStampedModel):
     """A reviewed merge of one record into another, with what moved, so it can be undone."""
 

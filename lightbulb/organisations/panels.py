@@ -19,7 +19,7 @@ def duplicates_panel(request: HttpRequest) -> dict[str, Any] | None:
         "title": "Possible duplicate organisations",
         "template": "organisations/panel_duplicates.html",
         "order": 30,
-        "count": selectors.duplicate_count_recent(),
+        "count": selectors.duplicate_count(),
     }
 
 

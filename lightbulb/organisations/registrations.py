@@ -3,7 +3,7 @@
 from lightbulb.core.registry import NavItem, WardColumn, registry
 from lightbulb.core.rules import expose
 from lightbulb.organisations import rules as organisations_rules
-from lightbulb.organisations import search
+from lightbulb.organisations import search, tasks, ward_home
 from lightbulb.organisations.panels import duplicates_panel, ward_section
 from lightbulb.organisations.portal.panels import claims_panel, profile_changes_panel, your_organisations_panel
 from lightbulb.organisations.rules import can_read_register, can_use_portal, can_verify_claims
@@ -19,6 +19,8 @@ def register() -> None:
     )
     registry.add_nav(NavItem(label="Claims", url_name="organisations:claims_list", permission=can_verify_claims, order=80, prefix="/organisations/portal/"))
     registry.dashboard_panels["organisations_duplicates"] = duplicates_panel
+    registry.dashboard_panels["your_wards"] = ward_home.your_wards_panel
+    registry.daily_duties["organisations_find_duplicates"] = tasks.duplicates_enqueue
     registry.dashboard_panels["portal_claims"] = claims_panel
     registry.dashboard_panels["portal_profile_changes"] = profile_changes_panel
     registry.dashboard_panels["portal_organisations"] = your_organisations_panel

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
@@ -25,6 +25,7 @@ from lightbulb.organisations import search
 from lightbulb.organisations.models import (
     AreaOfWork,
     Contact,
+    DuplicateCandidate,
     DuplicateDecision,
     IdentifierScheme,
     LegalForm,
@@ -33,7 +34,6 @@ from lightbulb.organisations.models import (
     OrganisationMerge,
     OrganisationStatus,
 )
-from lightbulb.organisations.normalise import name_key
 from lightbulb.organisations.rules import can_manage_register, can_read_contacts, can_read_organisation
 from lightbulb.places.models import Ward
 
@@ -122,6 +122,21 @@ def organisation_search(filters: OrganisationFilters) -> QuerySet[Organisation]:
         if extra is not None:
             organisations = extra.apply(organisations)
     return organisations.select_related("ward").prefetch_related("identifiers")
+
+
+def pickable_organisations() -> QuerySet[Organisation]:
+    """Records a picker offers: the working register (not archived, not merged away)."""
+    return Organisation.objects.filter(_status_q(""))
+
+
+def picker_search(organisations: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
+    """Best match first, as register search finds them."""
+    return search.search(organisations, text)
+
+
+def picker_label(organisation: Organisation) -> str:
+    """How a picker names a record: its name and postcode."""
+    return f"{organisation.name}, {organisation.postcode}" if organisation.postcode else organisation.name
 
 
 def organisation_sections(organisation: Organisation, request: HttpRequest) -> list[dict[str, Any]]:
@@ -256,13 +271,6 @@ def other_holders_of(organisation: Organisation, scheme: str, value: str) -> lis
 # Duplicates
 
 
-@dataclass
-class DuplicatePair:
-    first: Organisation
-    second: Organisation
-    reasons: list[str] = field(default_factory=list)
-
-
 def _live() -> QuerySet[Organisation]:
     return Organisation.objects.filter(archived_at__isnull=True).exclude(status=OrganisationStatus.MERGED)
 
@@ -296,61 +304,80 @@ def name_similarity(first_key: str, second_key: str) -> float:
     return max(fuzz.token_sort_ratio(first_key, second_key), fuzz.ratio(first_key.replace(" ", ""), second_key.replace(" ", "")))
 
 
-def _similar_name_pairs() -> dict[tuple[int, int], list[str]]:
-    threshold = settings.DUPLICATE_NAME_SIMILARITY
+# Names at one postcode at least this alike in trigrams (0-1) are compared properly; far below any
+# name the threshold would accept ("Food Bank" and "Foodbank" share 0.58 of their trigrams).
+TRIGRAM_PREFILTER = 0.4
+
+_SIMILAR_AT_POSTCODE = """
+    SELECT a.id, b.id, a.name_key, b.name_key, a.postcode
+    FROM organisations_organisation a
+    JOIN organisations_organisation b ON b.postcode = a.postcode AND b.id > a.id
+    WHERE a.postcode <> '' AND a.archived_at IS NULL AND b.archived_at IS NULL
+      AND a.status <> %s AND b.status <> %s AND similarity(a.name_key, b.name_key) >= %s
+"""
+
+
+def _names_at_shared_postcodes() -> list[tuple[int, int, str, str, str]]:
+    """Pairs of live records at one postcode, with their name keys (lower id first), that may be alike."""
+    if connection.vendor == "postgresql":
+        # Set-based: one self-join on the postcode, trimmed by trigram similarity (pg_trgm).
+        with connection.cursor() as cursor:
+            cursor.execute(_SIMILAR_AT_POSTCODE, [OrganisationStatus.MERGED, OrganisationStatus.MERGED, TRIGRAM_PREFILTER])
+            return [(int(a), int(b), key_a, key_b, postcode) for a, b, key_a, key_b, postcode in cursor.fetchall()]
     shared_postcodes = _live().exclude(postcode="").values("postcode").annotate(records=Count("pk")).filter(records__gt=1).values("postcode")
     by_postcode: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for pk, name, postcode in _live().filter(postcode__in=shared_postcodes).values_list("pk", "name", "postcode"):
-        by_postcode[postcode].append((pk, name_key(name)))
+    for pk, key, postcode in _live().filter(postcode__in=shared_postcodes).values_list("pk", "name_key", "postcode"):
+        by_postcode[postcode].append((pk, key))
+    return [
+        (a, b, key_a, key_b, postcode) for postcode, records in by_postcode.items() for (a, key_a), (b, key_b) in itertools.combinations(sorted(records), 2)
+    ]
+
+
+def _similar_name_pairs() -> dict[tuple[int, int], list[str]]:
+    threshold = settings.DUPLICATE_NAME_SIMILARITY
     found: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for postcode, records in by_postcode.items():
-        for (first_id, first_key), (second_id, second_key) in itertools.combinations(sorted(records), 2):
-            score = name_similarity(first_key, second_key)
-            if score >= threshold:
-                found[(first_id, second_id)].append(f"Names {score:.0f}% alike at {postcode}")
+    for first_id, second_id, first_key, second_key, postcode in _names_at_shared_postcodes():
+        score = name_similarity(first_key, second_key)
+        if score >= threshold:
+            found[(first_id, second_id)].append(f"Names {score:.0f}% alike at {postcode}")
     return found
 
 
-def duplicate_pair_reasons() -> dict[tuple[int, int], list[str]]:
-    """Pairs of record ids (lower id first) that may be one organisation, with why; dismissed pairs left out."""
+def duplicate_pair_reasons(*, include_dismissed: bool = False) -> dict[tuple[int, int], list[str]]:
+    """Pairs of record ids (lower id first) that may be one organisation, with why; dismissed pairs left out unless asked for.
+
+    The whole register is compared: the background job (`duplicates.duplicate_candidates_refresh`) calls this and
+    stores what it finds; pages read the stored pairs.
+    """
     found: dict[tuple[int, int], list[str]] = defaultdict(list)
     for source in (_same_identifier_pairs(), _similar_name_pairs()):
         for pair, reasons in source.items():
             found[pair].extend(reasons)
+    if include_dismissed:
+        return dict(found)
     dismissed = set(DuplicateDecision.objects.values_list("first_id", "second_id"))
     return {pair: reasons for pair, reasons in found.items() if pair not in dismissed}
 
 
-def duplicate_candidates() -> list[DuplicatePair]:
-    reasons = duplicate_pair_reasons()
-    ids = {pk for pair in reasons for pk in pair}
-    records = Organisation.objects.select_related("ward").prefetch_related("identifiers").in_bulk(list(ids))
-    pairs = [DuplicatePair(first=records[low], second=records[high], reasons=why) for (low, high), why in reasons.items()]
-    pairs.sort(key=lambda pair: (pair.first.name.lower(), pair.second.name.lower(), pair.first.pk, pair.second.pk))
-    return pairs
+def _stored_pairs() -> QuerySet[DuplicateCandidate]:
+    """The pairs the last check found, less those dismissed since and records since merged or archived."""
+    merged = OrganisationStatus.MERGED
+    dismissed = DuplicateDecision.objects.filter(first_id=OuterRef("first_id"), second_id=OuterRef("second_id"))
+    return (
+        DuplicateCandidate.objects.filter(first__archived_at__isnull=True, second__archived_at__isnull=True)
+        .exclude(first__status=merged)
+        .exclude(second__status=merged)
+        .exclude(Exists(dismissed))
+    )
+
+
+def duplicate_candidates() -> QuerySet[DuplicateCandidate]:
+    """The stored pairs to review, by the first record's name then the second's (page them: there may be thousands)."""
+    return _stored_pairs().select_related("first", "second").order_by("first__name", "second__name", "first_id", "second_id")
 
 
 def duplicate_count() -> int:
-    return len(duplicate_pair_reasons())
-
-
-# The dashboard's count of possible duplicates compares names across the whole register, too
-# slow to repeat on every dashboard view of a large register: it is kept for a few minutes, and
-# forgotten as soon as an officer dismisses, merges or unmerges (the duplicates page itself is live).
-DUPLICATE_COUNT_KEY = "organisations:duplicate-count"
-DUPLICATE_COUNT_SECONDS = 300
-
-
-def duplicate_count_recent() -> int:
-    count = cache.get(DUPLICATE_COUNT_KEY)
-    if count is None:
-        count = duplicate_count()
-        cache.set(DUPLICATE_COUNT_KEY, count, DUPLICATE_COUNT_SECONDS)
-    return int(count)
-
-
-def duplicate_count_forget() -> None:
-    cache.delete(DUPLICATE_COUNT_KEY)
+    return _stored_pairs().count()
 
 
 def pair_get(first_pk: int, second_pk: int) -> tuple[Organisation, Organisation]:

@@ -32,7 +32,6 @@ from lightbulb.organisations.models import (
 )
 from lightbulb.organisations.normalise import is_valid_postcode, name_key, normalise_postcode
 from lightbulb.organisations.rules import can_erase_contact, can_manage_register, can_merge_organisations, can_record_register_values
-from lightbulb.organisations.selectors import duplicate_count_forget
 from lightbulb.places.models import Ward
 from lightbulb.places.selectors import ward_for_postcode
 
@@ -525,7 +524,6 @@ def _ordered(first: Organisation, second: Organisation) -> tuple[Organisation, O
 def duplicate_dismiss(*, acting_user: Any, first: Organisation, second: Organisation, reason: str) -> DuplicateDecision:
     """Record that two records are different organisations, so the pair is no longer suggested."""
     require(can_merge_organisations, acting_user, message="Only council officers decide about possible duplicates.")
-    transaction.on_commit(duplicate_count_forget)
     if first.pk == second.pk:
         raise ValidationError("Choose two different organisations")
     reason = _reason(reason, "Why are these different organisations")
@@ -578,7 +576,6 @@ def organisation_merge(*, acting_user: Any, kept: Organisation, merged: Organisa
     merge records exactly what moved, so `organisation_merge_undo` can put it back.
     """
     require(can_merge_organisations, acting_user, message="Only council officers merge organisations.")
-    transaction.on_commit(duplicate_count_forget)
     _check_mergeable(kept, merged)
     reason = _reason(reason, "Why are these the same organisation")
     merged_snapshot = {field: _plain(getattr(merged, field)) for field in SNAPSHOT_FIELDS}
@@ -637,7 +634,6 @@ def _move_related_back(kept: Organisation, merged: Organisation, field: str, rec
 def organisation_merge_undo(*, acting_user: Any, merge: OrganisationMerge) -> OrganisationMerge:
     """Put back exactly what the merge moved and restore the merged record as it was."""
     require(can_merge_organisations, acting_user, merge, message="Only council officers undo merges.")
-    transaction.on_commit(duplicate_count_forget)
     if merge.undone_at is not None:
         raise ValidationError("This merge has already been undone")
     kept = Organisation.objects.select_for_update().get(pk=merge.kept_id)

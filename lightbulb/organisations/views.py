@@ -15,6 +15,7 @@ from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import Sort, paginate, pagination_params, sort_queryset
+from lightbulb.core.pickers import picker_response
 from lightbulb.organisations import selectors, services
 from lightbulb.organisations.forms import (
     ArchiveForm,
@@ -79,6 +80,12 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "may_edit": selectors.may_edit_register(request),
         },
     )
+
+
+@permission_required(can_read_register)
+def organisation_pick(request: HttpRequest) -> HttpResponse:
+    """The organisation pickers' JSON search: `?q=` → the best ten matches with their ids and labels."""
+    return picker_response(request, selectors.pickable_organisations(), selectors.picker_search, selectors.picker_label)
 
 
 @permission_required(can_read_register)
@@ -245,7 +252,8 @@ def contact_erase(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespons
 
 @permission_required(can_merge_organisations)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "organisations/duplicates.html", {"pairs": selectors.duplicate_candidates()})
+    page = paginate(request, selectors.duplicate_candidates())
+    return render(request, "organisations/duplicates.html", {"page": page, "pairs": page.object_list, "pagination": pagination_params(request, page)})
 
 
 @permission_required(can_merge_organisations)

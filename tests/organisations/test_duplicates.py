@@ -1,11 +1,14 @@
-"""Duplicate detection: the same identifier on two records, or near-identical names at one postcode."""
+"""Duplicate detection: the same identifier on two records, or near-identical names at one postcode, found by a
+background job over the whole register and stored for the dashboard and the review page."""
 
 from __future__ import annotations
 
 import pytest
 
+from lightbulb.core.registry import registry
 from lightbulb.core.roles import Role
-from lightbulb.organisations import selectors, services
+from lightbulb.organisations import selectors, services, tasks
+from lightbulb.organisations.duplicates import duplicate_candidates_refresh
 from tests.factories import IdentifierFactory, OrganisationFactory
 from tests.helpers import visible_text
 
@@ -34,8 +37,10 @@ def test_threshold_comes_from_settings(settings):
     OrganisationFactory(name="Riverside Food Bank", postcode="AT1 1AA")
     OrganisationFactory(name="Riverside Food Club", postcode="AT1 1AA")
     settings.DUPLICATE_NAME_SIMILARITY = 99
+    assert duplicate_candidates_refresh() == 0
     assert selectors.duplicate_count() == 0
     settings.DUPLICATE_NAME_SIMILARITY = 80
+    assert duplicate_candidates_refresh() == 1
     assert selectors.duplicate_count() == 1
 
 
@@ -44,10 +49,14 @@ def test_dismissed_merged_and_archived_records_are_left_out(users):
     a, b = OrganisationFactory(name="Same Name", postcode="AT1 1AA"), OrganisationFactory(name="Same Name", postcode="AT1 1AA")
     c, d = OrganisationFactory(name="Other Name", postcode="AT3 3CC"), OrganisationFactory(name="Other Name", postcode="AT3 3CC")
     e, f = OrganisationFactory(name="Third Name", postcode="AT4 4DD"), OrganisationFactory(name="Third Name", postcode="AT4 4DD")
+    duplicate_candidates_refresh()
     assert selectors.duplicate_count() == 3
     services.duplicate_dismiss(acting_user=officer, first=b, second=a, reason="Two branches")
     services.organisation_merge(acting_user=officer, kept=c, merged=d, reason="Same")
     services.organisation_archive(acting_user=officer, organisation=f, reason="Added in error")
+    # Left out at once, before the next check; and the next check finds nothing new.
+    assert selectors.duplicate_count() == 0
+    duplicate_candidates_refresh()
     assert selectors.duplicate_count() == 0
     assert e.pk
 
@@ -57,6 +66,7 @@ def test_review_page_lists_pairs_with_reasons(officer_client):
     second = OrganisationFactory(name="Riverside Foodbank", postcode="AT1 1AA")
     IdentifierFactory(organisation=first, scheme="GB-CHC", value="1123456")
     IdentifierFactory(organisation=second, scheme="GB-CHC", value="1123456")
+    duplicate_candidates_refresh()
     text = visible_text(officer_client.get("/organisations/duplicates/").content)
     assert "1 possible duplicate" in text
     assert "Both hold GB-CHC-1123456" in text and "alike at AT1 1AA" in text
@@ -65,6 +75,7 @@ def test_review_page_lists_pairs_with_reasons(officer_client):
 def test_dashboard_panel_counts_duplicates_for_officers_only(officer_client, client_for):
     OrganisationFactory(name="Same Name", postcode="AT1 1AA")
     OrganisationFactory(name="Same Name", postcode="AT1 1AA")
+    duplicate_candidates_refresh()
     assert "1 possible duplicate pair of organisation records to review" in visible_text(officer_client.get("/").content)
     assert "possible duplicate" not in visible_text(client_for(Role.COUNCILLOR).get("/").content)
 
@@ -72,6 +83,7 @@ def test_dashboard_panel_counts_duplicates_for_officers_only(officer_client, cli
 def test_dismiss_through_the_page(officer_client):
     a, b = OrganisationFactory(name="Same Name", postcode="AT1 1AA"), OrganisationFactory(name="Same Name", postcode="AT1 1AA")
     url = f"/organisations/duplicates/{a.pk}/{b.pk}/dismiss"
+    duplicate_candidates_refresh()
     empty = officer_client.post(url, {"reason": ""})
     assert "enter a reason" in visible_text(empty.content)
     hostile = officer_client.post(url, {"reason": "<script>alert(1)</script>"})
@@ -90,15 +102,33 @@ def test_pair_of_one_record_or_missing_record_is_404(officer_client):
     assert officer_client.get(f"/organisations/duplicates/{a.pk}/999999/dismiss").status_code == 404
 
 
-def test_dashboard_count_is_kept_briefly_and_forgotten_when_an_officer_resolves_a_pair(officer_client, users, django_capture_on_commit_callbacks):
+def test_pages_show_what_the_last_check_found_and_resolutions_at_once(officer_client, users):
     pairs = [(OrganisationFactory(name=f"Name {n}", postcode=f"AT{n} 1AA"), OrganisationFactory(name=f"Name {n}", postcode=f"AT{n} 1AA")) for n in (1, 2)]
+    assert duplicate_candidates_refresh() == 2
     assert "2 possible duplicate pairs" in visible_text(officer_client.get("/").content)
-    # A new pair shows on the dashboard once the kept count expires; the review page is live.
+    # A new pair shows once the background check has run again.
     OrganisationFactory(name="Name 3", postcode="AT3 1AA"), OrganisationFactory(name="Name 3", postcode="AT3 1AA")
-    assert "2 possible duplicate pairs" in visible_text(officer_client.get("/").content)
+    assert "2 possible duplicates" in visible_text(officer_client.get("/organisations/duplicates/").content)
+    tasks.find_duplicates.call()
+    assert "3 possible duplicate pairs" in visible_text(officer_client.get("/").content)
     assert "3 possible duplicates" in visible_text(officer_client.get("/organisations/duplicates/").content)
-    # Resolving pairs is reflected at once: 3 real pairs less 2 dismissed.
-    with django_capture_on_commit_callbacks(execute=True):
-        for first, second in pairs:
-            services.duplicate_dismiss(acting_user=users[Role.OFFICER], first=first, second=second, reason="Two branches")
+    # Resolving pairs is reflected at once: 3 pairs less 2 dismissed.
+    for first, second in pairs:
+        services.duplicate_dismiss(acting_user=users[Role.OFFICER], first=first, second=second, reason="Two branches")
     assert "1 possible duplicate pair of" in visible_text(officer_client.get("/").content)
+    assert "1 possible duplicate" in visible_text(officer_client.get("/organisations/duplicates/").content)
+
+
+def test_the_check_runs_daily_in_the_background():
+    assert registry.daily_duties["organisations_find_duplicates"] is tasks.duplicates_enqueue
+
+
+def test_the_review_page_pages_through_thousands_of_pairs(officer_client):
+    for n in range(60):
+        OrganisationFactory(name=f"Riverside Youth Club {n}", postcode="AT8 8HH")
+    # 60 alike names at one postcode: far more pairs than one page holds.
+    found = duplicate_candidates_refresh()
+    assert found > 50
+    text = visible_text(officer_client.get("/organisations/duplicates/").content)
+    assert f"{found:,} possible duplicates" in text
+    assert "Next" in text

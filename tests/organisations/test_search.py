@@ -9,7 +9,7 @@ from lightbulb.organisations import search
 from lightbulb.organisations.models import Organisation
 from lightbulb.organisations.selectors import OrganisationFilters, organisation_search
 from tests.factories import IdentifierFactory, OrganisationFactory
-from tests.helpers import visible_text
+from tests.helpers import assert_queries_independent_of_size, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,13 @@ def test_postgres_answers_words_and_near_misses_from_the_indexes(register):
         cursor.execute("SET enable_seqscan = on; SET enable_indexscan = on")
     assert "org_search_fts" in plan
     assert "org_search_trgm" in plan
+
+
+def test_searching_takes_as_many_queries_at_any_size(register, officer_client):
+    def grow():
+        for number in range(15):
+            organisation = OrganisationFactory(name=f"Riverside Food Project {number}", postcode="AT1 1AA")
+            IdentifierFactory(organisation=organisation)
+
+    assert_queries_independent_of_size(officer_client, "/organisations/?q=riverside+food", grow)
+    assert_queries_independent_of_size(officer_client, "/organisations/?q=1+123+456", grow)

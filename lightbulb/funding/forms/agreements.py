@@ -10,10 +10,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from lightbulb.core.forms import FigureField, FilterForm, GovukDateField, VersionedForm, no_markup
+from lightbulb.core.pickers import PickerField
 from lightbulb.funding.models import AgreementKind, AgreementStatus, Condition, DueDiligenceCheck, PaymentBasis, ProcurementRoute, RiskLevel
 from lightbulb.funding.selectors.agreements import agreement_by_reference, officer_choices, ward_choices
 from lightbulb.funding.selectors.tiers import tier_frequency_hint
 from lightbulb.organisations.models import Organisation
+from lightbulb.organisations.selectors import picker_label, picker_search
 
 # Above this a figure is almost certainly a typing slip (a council's whole VCS budget is far smaller).
 ABSURD_AMOUNT = Decimal("100000000")
@@ -52,11 +54,6 @@ class MoneyField(forms.CharField):
         return amount
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.postcode})" if obj.postcode else obj.name
-
-
 class OfficerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
@@ -76,11 +73,19 @@ class AgreementForm(VersionedForm):
     kind = forms.ChoiceField(
         label="Kind of agreement", choices=AgreementKind.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the kind of agreement"}
     )
-    organisation = OrganisationChoiceField(
+    # A server-side picker: the register may hold hundreds of thousands of organisations.
+    organisation = PickerField(
         label="Organisation",
         queryset=Organisation.objects.none(),
-        help_text="Start typing the organisation's name",
-        error_messages={"required": "Choose the organisation", "invalid_choice": "Choose an organisation from the register"},
+        source="organisations:pick",
+        search=picker_search,
+        record_label=picker_label,
+        what="organisation on the register",
+        help_text="Type the organisation's name, an identifier such as its charity number, or its postcode",
+        error_messages={
+            "required": "Choose the organisation",
+            "invalid_choice": "Choose an organisation from the register: none matches what you typed, so check the spelling or type more of the name",
+        },
     )
     accountable_officer = OfficerChoiceField(
         label="Accountable officer",
@@ -153,8 +158,6 @@ class AgreementForm(VersionedForm):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organisation.objects.filter(archived_at__isnull=True, merged_into__isnull=True).order_by("name")
-        field.widget.attrs["data-autocomplete"] = "true"
-        field.empty_label = "Choose an organisation"
         officer = self.fields["accountable_officer"]
         assert isinstance(officer, forms.ModelChoiceField)
         officer.queryset = officer_choices()

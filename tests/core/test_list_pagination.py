@@ -1,0 +1,56 @@
+"""List pagination counts exactly up to a cap and estimates past it, and never pages deeper than MAX_PAGES."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import Value
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from lightbulb.core import lists
+from lightbulb.organisations.models import Organisation
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(queryset, number=1):
+    return lists.paginate(RequestFactory().get("/", {"page": number}), queryset, per_page=2)
+
+
+def test_a_small_list_is_counted_exactly():
+    OrganisationFactory.create_batch(5)
+    page = page_of(Organisation.objects.order_by("pk"))
+    assert page.paginator.count == 5
+    assert page.paginator.num_pages == 3
+    assert page.paginator.estimated is False
+
+
+def test_counting_leaves_out_what_each_row_computes():
+    OrganisationFactory.create_batch(3)
+    queryset = Organisation.objects.annotate(marker=Value("per-row-marker")).order_by("pk")
+    with CaptureQueriesContext(connection) as captured:
+        assert page_of(queryset).paginator.count == 3
+    assert "per-row-marker" not in captured.captured_queries[0]["sql"]
+
+
+def test_past_the_cap_sqlite_counts_and_postgres_estimates(monkeypatch):
+    monkeypatch.setattr(lists, "COUNT_EXACTLY_UP_TO", 3)
+    OrganisationFactory.create_batch(8)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "SELECT 1")
+    paginator = page_of(Organisation.objects.filter(status="active").order_by("pk")).paginator
+    if connection.vendor == "postgresql":
+        assert paginator.estimated is True
+        assert paginator.count >= 4  # at least the capped count, whatever the planner guesses
+    else:
+        assert (paginator.count, paginator.estimated) == (8, False)
+
+
+def test_pages_go_no_deeper_than_the_limit(monkeypatch):
+    monkeypatch.setattr(lists, "MAX_PAGES", 2)
+    OrganisationFactory.create_batch(9)
+    page = page_of(Organisation.objects.order_by("pk"), number=5)
+    assert page.paginator.num_pages == 2
+    assert page.number == 2

@@ -90,37 +90,46 @@ def _boundaries(rng: random.Random, ctx: DemoContext) -> None:
     Ward.objects.bulk_update(wards, ["boundary"], batch_size=500)
 
 
+def _action(engagement: Engagement, number: int, rng: random.Random, ctx: DemoContext) -> None:
+    """Every third engagement has a follow-up action, owned in turn by the demo officer and councillor; some are done."""
+    owner = ctx.users[Role.COUNCILLOR] if number % 2 else ctx.users[Role.OFFICER]
+    due = ctx.today + DAY * rng.randint(-20, 40)
+    done = due < ctx.today and number % 4 == 0
+    FollowUpAction.objects.create(
+        engagement=engagement,
+        description=rng.choice(ACTIONS),
+        owner=owner,
+        due_date=due,
+        completed_on=due if done else None,
+        completed_by=owner if done else None,
+    )
+
+
+def _engagement(rng: random.Random, ctx: DemoContext, organisations: list[Organisation], wards: list[Ward]) -> Engagement:
+    kind = rng.choice(list(EngagementKind))
+    organisation = rng.choice(organisations)
+    ward = organisation.ward or rng.choice(wards)
+    title = rng.choice(TITLES[kind]).format(org=organisation.name, ward=ward.name)
+    return Engagement.objects.create(
+        kind=kind, title=title, held_on=ctx.today - DAY * rng.randint(2, 360), ward=ward, notes=rng.choice(NOTES), recorded_by=ctx.users[Role.OFFICER]
+    )
+
+
 def _engagements(rng: random.Random, scale: Scale, ctx: DemoContext, themes: list[Theme]) -> None:
-    officer, councillor_user = ctx.users[Role.OFFICER], ctx.users[Role.COUNCILLOR]
-    organisations = list(Organisation.objects.filter(agreements__isnull=False).distinct().order_by("pk")[:60]) or ctx.sample_organisations[:60]
+    organisations = list(Organisation.objects.filter(agreements__isnull=False).select_related("ward").distinct().order_by("pk")[:60])
     wards = list(Ward.objects.order_by("pk")[:40])
     councillors = list(Councillor.objects.order_by("pk")[:20])
-    count = min(60, max(12, len(wards) * 2))
-    for number in range(count):
-        kind = rng.choice(list(EngagementKind))
-        organisation = rng.choice(organisations) if organisations else None
-        ward = (organisation.ward if organisation and organisation.ward_id else None) or (rng.choice(wards) if wards else None)
-        title = rng.choice(TITLES[kind]).format(org=organisation.name if organisation else "a group", ward=ward.name if ward else "Anytown")
-        engagement = Engagement.objects.create(
-            kind=kind, title=title, held_on=ctx.today - DAY * rng.randint(2, 360), ward=ward, notes=rng.choice(NOTES), recorded_by=officer
-        )
+    if not organisations or not wards:
+        return
+    for number in range(min(60, max(12, len(wards) * 2))):
+        engagement = _engagement(rng, ctx, organisations, wards)
         engagement.themes.set(rng.sample(themes, rng.randint(1, 3)))
-        engagement.organisations.set(rng.sample(organisations, min(len(organisations), rng.randint(1, 4))) if organisations else [])
-        engagement.officers.set([officer])
+        engagement.organisations.set(rng.sample(organisations, min(len(organisations), rng.randint(1, 4))))
+        engagement.officers.set([ctx.users[Role.OFFICER]])
         if councillors and rng.random() < 0.5:
             engagement.councillors.set(rng.sample(councillors, 1))
         if number % 3 == 0:
-            owner = councillor_user if number % 2 else officer
-            due = ctx.today + DAY * rng.randint(-20, 40)
-            done = due < ctx.today and number % 4 == 0
-            FollowUpAction.objects.create(
-                engagement=engagement,
-                description=rng.choice(ACTIONS),
-                owner=owner,
-                due_date=due,
-                completed_on=due if done else None,
-                completed_by=owner if done else None,
-            )
+            _action(engagement, number, rng, ctx)
 
 
 def _live_agreements() -> list[Agreement]:
@@ -128,28 +137,11 @@ def _live_agreements() -> list[Agreement]:
     return list(Agreement.objects.filter(vcs_free, status__in=LIVE).select_related("organisation").order_by("pk")[:40])
 
 
-def _nudge_register(rng: random.Random, ctx: DemoContext) -> None:
-    """Make sure each rule has something to find in the demo council."""
-    live = _live_agreements()
-    if len(live) < 8:
-        return
-    as_of = ctx.today - DAY * 10
-    # Dependency: a small income against its council funding.
-    dependent = live[0].organisation
-    dependent.latest_income, dependent.latest_income_year_end = (
-        live[0].amount,
-        ctx.today.replace(month=3, day=31) - datetime.timedelta(days=365 if ctx.today.month < 4 else 0),
-    )
-    dependent.save(update_fields=["latest_income", "latest_income_year_end"])
-    # Register: removed from the Charity Commission's register while funded.
-    RegisterValue.objects.update_or_create(
-        organisation=live[1].organisation, source="Charity Commission", field="register_status", defaults={"value": "Removed", "as_of": as_of}
-    )
-    # Shared address, trustee and bank details between applicants.
+def _shared_details(live: list[Agreement], as_of: datetime.date) -> None:
+    """Shared address, trustee and bank details between applicants."""
     first, second, third = live[2].organisation, live[3].organisation, live[4].organisation
-    Organisation.objects.filter(pk=second.pk).update(address=first.address or "Unit 4, Mill Lane\nAnytown", postcode=first.postcode)
-    if not first.address:
-        Organisation.objects.filter(pk=first.pk).update(address="Unit 4, Mill Lane\nAnytown")
+    address = first.address or "Unit 4, Mill Lane\nAnytown"
+    Organisation.objects.filter(pk__in=[first.pk, second.pk]).update(address=address, postcode=first.postcode)
     for organisation, names in ((first, "Margaret Okafor; David Lin"), (third, "Margaret Okafor\nSusan Hale")):
         RegisterValue.objects.update_or_create(
             organisation=organisation, source="Charity Commission", field="trustees", defaults={"value": names, "as_of": as_of}
@@ -158,23 +150,22 @@ def _nudge_register(rng: random.Random, ctx: DemoContext) -> None:
         RegisterValue.objects.update_or_create(
             organisation=organisation, source="Council finance system", field="bank_account", defaults={"value": "30-94-12 41172233", "as_of": as_of}
         )
-    # A new organisation with a large award.
-    large = live[5]
-    if large.amount < Decimal("50000"):
-        Agreement.objects.filter(pk=large.pk).update(amount=Decimal("60000"))
-    Organisation.objects.filter(pk=large.organisation_id).update(date_registered=large.start_date - DAY * 150)
-    # Work claimed in a ward without activity.
+
+
+def _claims(live: list[Agreement]) -> None:
+    """Work claimed in a ward without activity, and a count of people out of line with a small income."""
     claimed = live[6]
     activity = {claimed.organisation.ward_id, *claimed.organisation.wards_served.values_list("pk", flat=True)}
     elsewhere = Ward.objects.exclude(pk__in=[pk for pk in activity if pk]).order_by("-pk").first()
     if elsewhere:
         claimed.wards.add(elsewhere)
-    # Numbers out of line: a submitted return's count of people against a small income.
     figure = ReturnFigure.objects.filter(monitoring_return__status__in=("submitted", "accepted"), condition__unit__icontains="people", value__gt=0).first()
     if figure:
         Organisation.objects.filter(pk=figure.monitoring_return.agreement.organisation_id).update(latest_income=figure.value * 3)
-    # The same purpose funded twice: a planned agreement repeating a live one's purpose.
-    twin = live[7]
+
+
+def _twin(twin: Agreement, ctx: DemoContext) -> None:
+    """The same purpose funded twice: a planned agreement repeating a live one's purpose."""
     Agreement.objects.create(
         reference=f"{twin.reference}-B"[:30],
         title=twin.title,
@@ -190,7 +181,26 @@ def _nudge_register(rng: random.Random, ctx: DemoContext) -> None:
         procurement_route=twin.procurement_route,
         status="planned",
     )
-    # Overdue returns: at least one, however the funding step fell.
+
+
+def _nudge_register(rng: random.Random, ctx: DemoContext) -> None:
+    """Make sure each rule has something to find in the demo council."""
+    live = _live_agreements()
+    if len(live) < 8:
+        return
+    as_of = ctx.today - DAY * 10
+    dependent = live[0].organisation
+    year_end = datetime.date(ctx.today.year - (ctx.today.month < 4), 3, 31)
+    Organisation.objects.filter(pk=dependent.pk).update(latest_income=live[0].amount, latest_income_year_end=year_end)
+    RegisterValue.objects.update_or_create(
+        organisation=live[1].organisation, source="Charity Commission", field="register_status", defaults={"value": "Removed", "as_of": as_of}
+    )
+    _shared_details(live, as_of)
+    large = live[5]
+    Agreement.objects.filter(pk=large.pk, amount__lt=Decimal("50000")).update(amount=Decimal("60000"))
+    Organisation.objects.filter(pk=large.organisation_id).update(date_registered=large.start_date - DAY * 150)
+    _claims(live)
+    _twin(live[7], ctx)
     if not MonitoringReturn.objects.filter(status="due", due_date__lt=ctx.today).exists():
         MonitoringReturn.objects.filter(agreement=live[0], status="due").order_by("due_date")[:1].update(due_date=ctx.today - DAY * 14)
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from lightbulb.compact.rules import can_read_consultations
 from lightbulb.core.rules import allowed
-from lightbulb.engagement.rules import can_dismiss_flags, can_manage_engagement, can_own_actions, can_read_engagement, can_read_flags
+from lightbulb.engagement.rules import can_dismiss_flags, can_manage_engagement, can_own_actions, can_read_engagement, can_read_flags, can_read_health
 from lightbulb.engagement.selectors import flags as flag_selectors
+from lightbulb.engagement.selectors import health as health_selectors
 from lightbulb.engagement.selectors import log as log_selectors
 from lightbulb.engagement.selectors import wards as ward_selectors
 from lightbulb.funding.rules import can_read_funding
@@ -132,3 +133,16 @@ def ward_flags_section(ward: Any, request: HttpRequest) -> dict[str, Any] | None
     if not allowed(can_read_flags, request.user):
         return None
     return _ward_part(request, can_read_flags, "Flags", "flags", 60, **flag_selectors.ward_flags(ward.pk))
+
+
+def health_section(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
+    if not allowed(can_read_health, request.user):
+        return None
+    periods = health_selectors.health(organisation.pk)
+    return {
+        "title": "Relationship health",
+        "template": "engagement/organisation_health.html",
+        "order": 27,
+        "latest": periods[-1].index,
+        "previous": periods[-2].index,
+    }

@@ -6,7 +6,7 @@ from lightbulb.core.registry import NavItem, registry
 from lightbulb.core.rules import expose
 from lightbulb.engagement import panels, signals, tasks
 from lightbulb.engagement import rules as engagement_rules
-from lightbulb.engagement.rules import can_read_engagement, can_read_flags
+from lightbulb.engagement.rules import can_read_engagement, can_read_flags, can_read_health
 from lightbulb.engagement.selectors import log as log_selectors
 
 
@@ -23,4 +23,8 @@ def register() -> None:
     registry.daily_duties["flags_recompute"] = tasks.flags_daily_enqueue
     for name in ("briefing", "map", "money", "consultations", "decommissioning", "themes", "flags"):
         registry.ward_sections[f"engagement_{name}"] = getattr(panels, f"ward_{name}_section")
+    registry.add_nav(
+        NavItem(label="Relationship health", url_name="engagement:health_sector", permission=can_read_health, order=57, prefix="/engagement/health/")
+    )
+    registry.organisation_sections["engagement_health"] = panels.health_section
     signals.connect()

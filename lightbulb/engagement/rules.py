@@ -45,3 +45,5 @@ def is_requester(user: Any, build: Any) -> bool:
 
 
 can_read_own_pack_build = can_read_packs & is_requester
+# Relationship health is read from the funding record and the engagement log.
+can_read_health = is_officer | is_councillor | is_investigator

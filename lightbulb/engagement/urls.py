@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lightbulb.engagement.views import flags, log, wards
+from lightbulb.engagement.views import flags, health, log, wards
 
 app_name = "engagement"
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("wards/briefing/<int:pk>/progress", wards.pack_progress, name="pack_progress"),
     path("wards/briefing/<int:pk>/download", wards.pack_download, name="pack_download"),
     path("wards/boundaries", wards.boundaries_import, name="boundaries_import"),
+    path("health/", health.health_sector, name="health_sector"),
+    path("health/organisations/<int:pk>/", health.health_organisation, name="health_organisation"),
 ]

@@ -27,4 +27,6 @@ ROUTES: dict[str, Route] = {
     "engagement:pack_progress": Route(only(*READERS, others=403) | {"officer": 404, "investigator": 404}, kwargs=lambda w: {"pk": w.extra["pack_build"].pk}),
     "engagement:pack_download": Route(only(*READERS, others=403) | {"officer": 404, "investigator": 404}, kwargs=lambda w: {"pk": w.extra["pack_build"].pk}),
     "engagement:boundaries_import": Route(only("officer", "admin")),
+    "engagement:health_sector": Route(only(*READERS)),
+    "engagement:health_organisation": Route(only(*READERS), kwargs=lambda w: {"pk": w.organisation.pk}),
 }

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from lightbulb.accounts.protection import client_ip, rate_limit_exceeded
 from lightbulb.concerns import selectors, services
 from lightbulb.concerns.chain import access_log_verify, settings_row
 from lightbulb.concerns.forms import (
@@ -44,25 +44,11 @@ from lightbulb.core.access import permission_required, public
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params
 
-# The public form: at most this many reports from one address an hour, without a CAPTCHA.
-PUBLIC_REPORTS_PER_HOUR = 5
-STATUS_CHECKS_PER_HOUR = 20
 
-
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
-def _over_limit(request: HttpRequest, what: str, limit: int) -> bool:
-    """Count this request against the address's hourly allowance; True once it is used up."""
-    key = f"concerns:{what}:{_client_address(request)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > limit
+def _over_limit(request: HttpRequest, scope: str, address: str = "") -> bool:
+    """The public pages have no CAPTCHA: like sign-up, each client (behind the council's proxies) and each
+    e-mail address may ask only so often an hour (accounts.protection, shared by every process)."""
+    return rate_limit_exceeded(scope=scope, client=client_ip(request), address=address[:254])
 
 
 # --- raising -----------------------------------------------------------------------------------
@@ -104,7 +90,7 @@ def portal_raise(request: HttpRequest) -> HttpResponse:
 def public_report(request: HttpRequest) -> HttpResponse:
     form = PublicConcernForm(request.POST or None)
     if request.method == "POST":
-        if _over_limit(request, "report", PUBLIC_REPORTS_PER_HOUR):
+        if _over_limit(request, "concern_report", str(request.POST.get("reporter_email", ""))):
             return render(request, "concerns/public_busy.html", status=429)
         if form.is_valid():
             if form.cleaned_data.get("website"):
@@ -125,7 +111,7 @@ def public_status(request: HttpRequest) -> HttpResponse:
     status = None
     not_found = False
     if request.method == "POST":
-        if _over_limit(request, "status", STATUS_CHECKS_PER_HOUR):
+        if _over_limit(request, "concern_status"):
             return render(request, "concerns/public_busy.html", status=429)
         if form.is_valid():
             status = services.concern_status_for_reporter(reference=form.cleaned_data["reference"], code=form.cleaned_data["code"])

@@ -57,14 +57,19 @@ def test_the_honeypot_takes_nothing_and_says_nothing_different(db):
     assert not Concern.objects.exists()
 
 
-def test_the_public_form_is_rate_limited(db):
-    client = Client()
-    for _ in range(5):
-        client.post(reverse("concerns:report"), REPORT)
-    response = client.post(reverse("concerns:report"), REPORT)
-    assert response.status_code == 429
-    assert "Too many attempts" in visible_text(response.content)
-    assert Concern.objects.count() == 5
+def test_the_public_form_is_rate_limited_per_client_and_per_address(db, settings):
+    settings.ACCOUNT_EMAIL_PER_CLIENT = 3
+    settings.ACCOUNT_EMAIL_PER_ADDRESS = 2
+    named = {**REPORT, "anonymous": "", "reporter_name": "Sam Lee", "reporter_email": "sam@example.org"}
+    client = Client(REMOTE_ADDR="203.0.113.5")
+    client.post(reverse("concerns:report"), named)
+    client.post(reverse("concerns:report"), named)
+    refused = Client(REMOTE_ADDR="203.0.113.6").post(reverse("concerns:report"), named)
+    assert refused.status_code == 429
+    assert "Too many attempts" in visible_text(refused.content)
+    client.post(reverse("concerns:report"), REPORT)
+    assert client.post(reverse("concerns:report"), REPORT).status_code == 429
+    assert Concern.objects.count() == 3
 
 
 def test_markup_in_a_public_report_is_refused_beside_the_field(db):

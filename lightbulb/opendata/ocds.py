@@ -19,8 +19,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from lightbulb.funding.selectors import publishing
+from lightbulb.funding.selectors.publishing import OGL, Publisher, award_date, recipient_org_id
 from lightbulb.opendata import exclusions
-from lightbulb.opendata.threesixty import OGL, Publisher, _default, award_date, recipient_org_id
+from lightbulb.opendata.threesixty import _default
 
 DEFAULT_PREFIX = "ocds-lghtbl"
 METHODS = {

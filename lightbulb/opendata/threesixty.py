@@ -10,100 +10,20 @@ flat however many grants there are.
 from __future__ import annotations
 
 import csv
-import datetime
 import json
 from decimal import Decimal
 from typing import Any, TextIO
 
-from django.conf import settings
 from django.utils import timezone
 
 from lightbulb.core.exports import cell
 from lightbulb.funding.selectors import publishing
+from lightbulb.funding.selectors.publishing import OGL, Publisher, award_date, grant, json_number, recipient_org_id
 from lightbulb.opendata import exclusions
-from lightbulb.places.selectors import council_get
 
-OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+__all__ = ["OGL", "Publisher", "award_date", "grant", "json_number", "recipient_org_id", "write_csv", "write_json"]
+
 SCHEMA_VERSION = "1.4"
-CHARITY_SCHEMES = ("GB-CHC", "GB-SC", "GB-NIC")
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _months(start: datetime.date, end: datetime.date) -> int:
-    """Whole months from start to end inclusive (April to March is 12)."""
-    following = end + datetime.timedelta(days=1)
-    months = (following.year - start.year) * 12 + following.month - start.month
-    return max(months, 1)
-
-
-class Publisher:
-    """The council's details every grant repeats, read once."""
-
-    def __init__(self) -> None:
-        council = council_get()
-        self.name = council.name if council else "The council"
-        self.org_id = council.org_id if council else ""
-        self.prefix = (council.grant_prefix if council else "") or ""
-        self.site = settings.SITE_URL
-        self.source = f"{self.site}/open-data/"
-
-    @property
-    def ready(self) -> bool:
-        """360Giving needs the council's prefix and Org-ID before anything is published."""
-        return bool(self.prefix and self.org_id)
-
-
-def recipient_org_id(row: dict[str, Any], prefix: str) -> str:
-    """A registered number as an Org-ID, else one made from the council's 360Giving prefix."""
-    if row["identifiers"]:
-        scheme, value = row["identifiers"][0]
-        return f"{scheme}-{value}"
-    return f"{prefix}-ORG-{row['organisation_id']}"
-
-
-def _recipient(row: dict[str, Any], publisher: Publisher) -> dict[str, Any]:
-    org: dict[str, Any] = {"id": recipient_org_id(row, publisher.prefix), "name": row["organisation__name"]}
-    for scheme, value in row["identifiers"]:
-        if scheme in CHARITY_SCHEMES and "charityNumber" not in org:
-            org["charityNumber"] = value
-        if scheme == "GB-COH" and "companyNumber" not in org:
-            org["companyNumber"] = value
-    if row["organisation__postcode"]:
-        org["postalCode"] = row["organisation__postcode"]
-    if row["organisation__website"].startswith(("https://", "http://")):
-        org["url"] = row["organisation__website"]
-    return org
-
-
-def award_date(row: dict[str, Any]) -> datetime.date:
-    """The day the agreement was awarded; its start date if it was recorded as awarded some other way."""
-    awarded = row["awarded_at"]
-    return timezone.localtime(awarded).date() if awarded else row["start_date"]
-
-
-def grant(row: dict[str, Any], publisher: Publisher) -> dict[str, Any]:
-    """One agreement as a 360Giving grant."""
-    data: dict[str, Any] = {
-        "id": f"{publisher.prefix}-{row['reference']}",
-        "title": row["title"],
-        "description": row["purpose"],
-        "currency": "GBP",
-        "amountAwarded": _number(row["amount"]),
-        "awardDate": award_date(row).isoformat(),
-        "plannedDates": [
-            {"startDate": row["start_date"].isoformat(), "endDate": row["end_date"].isoformat(), "duration": _months(row["start_date"], row["end_date"])}
-        ],
-        "recipientOrganization": [_recipient(row, publisher)],
-        "fundingOrganization": [{"id": publisher.org_id, "name": publisher.name, "department": row["department"]}],
-        "dateModified": row["updated_at"].isoformat(),
-        "dataSource": publisher.source,
-    }
-    if row["wards"]:
-        data["beneficiaryLocation"] = [{"name": name, "geoCode": code, "geoCodeType": "WD", "countryCode": "GB"} for code, name in row["wards"]]
-    return data
 
 
 def published_grants(publisher: Publisher) -> Any:
@@ -116,7 +36,7 @@ def published_grants(publisher: Publisher) -> Any:
 
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return _number(value)
+        return json_number(value)
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 

@@ -14,22 +14,11 @@ from typing import Any, TextIO
 from lightbulb.concerns import selectors as concerns
 from lightbulb.core.exports import cell
 from lightbulb.funding.selectors import publishing
+from lightbulb.funding.selectors.publishing import award_date, registration_number
 from lightbulb.opendata import exclusions
-from lightbulb.opendata.threesixty import award_date
 
 # The Code asks for contracts, invitations to tender and framework call-offs above this value.
 CONTRACT_THRESHOLD = Decimal("5000")
-REGISTERED_SCHEMES = ("GB-CHC", "GB-COH", "GB-SC", "GB-NIC", "GB-MPR")
-
-
-def registration_number(row: dict[str, Any]) -> str:
-    """The number the agreement records for its recipient, else the recipient's first registered number."""
-    if row["recipient_registration_number"]:
-        return str(row["recipient_registration_number"])
-    for scheme, value in row["identifiers"]:
-        if scheme in REGISTERED_SCHEMES:
-            return f"{scheme}-{value}"
-    return ""
 
 
 def _rows(kinds: tuple[str, ...]) -> Any:

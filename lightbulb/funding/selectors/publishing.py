@@ -11,12 +11,16 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Collection, Iterator
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Min
+from django.utils import timezone
 
 from lightbulb.funding.models import Agreement, AgreementKind, AgreementStatus, AgreementTransition, ProcurementRoute, Variation
 from lightbulb.organisations.models import OrganisationIdentifier
+from lightbulb.places.selectors import council_get
 
 # An agreement is published once it has been awarded, whatever happened to it after.
 AWARDED_STATUSES = (
@@ -132,11 +136,16 @@ def _variations(agreement_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 def published_agreements(
-    *, kinds: Collection[str], exclude_organisation_ids: Collection[int] = (), batch_size: int = BATCH_SIZE, with_variations: bool = False
+    *,
+    kinds: Collection[str],
+    exclude_organisation_ids: Collection[int] = (),
+    batch_size: int = BATCH_SIZE,
+    with_variations: bool = False,
+    after: int = 0,
 ) -> Iterator[dict[str, Any]]:
-    """Every awarded, unarchived agreement of `kinds`, oldest first, with its recipient's identifiers, wards and award date."""
+    """Every awarded, unarchived agreement of `kinds` (after the one with primary key `after`), oldest first, with its recipient's identifiers, wards and award date."""
     queryset = _published(kinds, exclude_organisation_ids).order_by("pk").values(*_FIELDS)
-    last = 0
+    last = after
     while True:
         batch = list(queryset.filter(pk__gt=last)[:batch_size])
         if not batch:
@@ -160,3 +169,98 @@ def published_agreements(
 def procurement_route_labels() -> dict[str, str]:
     """Each procurement route's code and its words."""
     return {str(value): str(label) for value, label in ProcurementRoute.choices}
+
+
+# --- grants in 360Giving form (open data and the API both publish them) ----------------------------
+
+OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+CHARITY_SCHEMES = ("GB-CHC", "GB-SC", "GB-NIC")
+REGISTERED_SCHEMES = ("GB-CHC", "GB-COH", "GB-SC", "GB-NIC", "GB-MPR")
+
+
+def json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _months(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from start to end inclusive (April to March is 12)."""
+    following = end + datetime.timedelta(days=1)
+    months = (following.year - start.year) * 12 + following.month - start.month
+    return max(months, 1)
+
+
+class Publisher:
+    """The council's details every grant repeats, read once."""
+
+    def __init__(self) -> None:
+        council = council_get()
+        self.name = council.name if council else "The council"
+        self.org_id = council.org_id if council else ""
+        self.prefix = (council.grant_prefix if council else "") or ""
+        self.site = settings.SITE_URL
+        self.source = f"{self.site}/open-data/"
+
+    @property
+    def ready(self) -> bool:
+        """360Giving needs the council's prefix and Org-ID before anything is published."""
+        return bool(self.prefix and self.org_id)
+
+
+def recipient_org_id(row: dict[str, Any], prefix: str) -> str:
+    """A registered number as an Org-ID, else one made from the council's 360Giving prefix."""
+    if row["identifiers"]:
+        scheme, value = row["identifiers"][0]
+        return f"{scheme}-{value}"
+    return f"{prefix}-ORG-{row['organisation_id']}"
+
+
+def _recipient(row: dict[str, Any], publisher: Publisher) -> dict[str, Any]:
+    org: dict[str, Any] = {"id": recipient_org_id(row, publisher.prefix), "name": row["organisation__name"]}
+    for scheme, value in row["identifiers"]:
+        if scheme in CHARITY_SCHEMES and "charityNumber" not in org:
+            org["charityNumber"] = value
+        if scheme == "GB-COH" and "companyNumber" not in org:
+            org["companyNumber"] = value
+    if row["organisation__postcode"]:
+        org["postalCode"] = row["organisation__postcode"]
+    if row["organisation__website"].startswith(("https://", "http://")):
+        org["url"] = row["organisation__website"]
+    return org
+
+
+def award_date(row: dict[str, Any]) -> datetime.date:
+    """The day the agreement was awarded; its start date if it was recorded as awarded some other way."""
+    awarded = row["awarded_at"]
+    return timezone.localtime(awarded).date() if awarded else row["start_date"]
+
+
+def grant(row: dict[str, Any], publisher: Publisher) -> dict[str, Any]:
+    """One agreement as a 360Giving grant."""
+    data: dict[str, Any] = {
+        "id": f"{publisher.prefix}-{row['reference']}",
+        "title": row["title"],
+        "description": row["purpose"],
+        "currency": "GBP",
+        "amountAwarded": json_number(row["amount"]),
+        "awardDate": award_date(row).isoformat(),
+        "plannedDates": [
+            {"startDate": row["start_date"].isoformat(), "endDate": row["end_date"].isoformat(), "duration": _months(row["start_date"], row["end_date"])}
+        ],
+        "recipientOrganization": [_recipient(row, publisher)],
+        "fundingOrganization": [{"id": publisher.org_id, "name": publisher.name, "department": row["department"]}],
+        "dateModified": row["updated_at"].isoformat(),
+        "dataSource": publisher.source,
+    }
+    if row["wards"]:
+        data["beneficiaryLocation"] = [{"name": name, "geoCode": code, "geoCodeType": "WD", "countryCode": "GB"} for code, name in row["wards"]]
+    return data
+
+
+def registration_number(row: dict[str, Any]) -> str:
+    """The number the agreement records for its recipient, else the recipient's first registered number as an Org-ID."""
+    if row["recipient_registration_number"]:
+        return str(row["recipient_registration_number"])
+    for scheme, value in row["identifiers"]:
+        if scheme in REGISTERED_SCHEMES:
+            return f"{scheme}-{value}"
+    return ""

@@ -289,3 +289,17 @@ def test_the_daily_duty_recomputes_everyone():
     live(organisation, start_date=today - datetime.timedelta(days=30), end_date=today + datetime.timedelta(days=300))
     registry.daily_duties["flags_recompute"]()
     assert Flag.objects.filter(organisation=organisation, rule="dependency", status="open").exists()
+
+
+def test_one_organisations_shared_details_find_its_partners_without_reading_everyone():
+    first = OrganisationFactory(name="Alpha Youth", address="1 High Street", postcode="AT1 1AA")
+    second = OrganisationFactory(name="Beta Youth", address="1 High St.", postcode="AT9 9ZZ")
+    third = OrganisationFactory(name="Gamma Arts", address="9 Low Road", postcode="AT2 2BB")
+    for organisation in (first, second, third):
+        AgreementFactory(organisation=organisation)
+    RegisterValueFactory(organisation=first, field="trustees", value="Jane Smith")
+    RegisterValueFactory(organisation=third, field="trustees", value="Amy Lee; jane  smith")
+    refresh(first)
+    assert list(Flag.objects.values_list("organisation__name", "reason")) == [
+        ("Alpha Youth", "Shares a trustee, Jane Smith with 1 other applicant: Gamma Arts. Check they are truly separate organisations.")
+    ]

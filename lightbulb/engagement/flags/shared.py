@@ -16,6 +16,10 @@ import datetime
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Collection
+from typing import Any
+
+from django.db.models import Q
 
 from lightbulb.engagement.flags import Finding, Scope, organisation_link
 from lightbulb.funding.models import Agreement
@@ -28,11 +32,30 @@ def normalised(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def _applicants() -> dict[int, str]:
+def _applicants(among: Any = None) -> dict[int, str]:
     applicants = Organisation.objects.filter(pk__in=Agreement.objects.values("organisation_id"), archived_at__isnull=True).exclude(
         status=OrganisationStatus.MERGED
     )
+    if among is not None:
+        applicants = applicants.filter(pk__in=among)
     return dict(applicants.values_list("pk", "name"))
+
+
+def _candidates(scope: Collection[int]) -> dict[int, str]:
+    """For a few organisations: they and the applicants that could share a detail with them (same postcode,
+    a register value naming one of their trustees, any recorded bank details), found through indexes."""
+    own = _values(_applicants(list(scope)))
+    postcodes = Organisation.objects.filter(pk__in=list(scope)).exclude(postcode="").values_list("postcode", flat=True)
+    among = Q(postcode__in=list(postcodes)) | Q(pk__in=list(scope))
+    trustees = [written for kind, _pk, _value, written in own if kind == "trustee"]
+    if trustees:
+        named = Q()
+        for name in trustees:
+            named |= Q(value__icontains=name.split()[-1])
+        among |= Q(pk__in=RegisterValue.objects.filter(named, field="trustees").values("organisation_id"))
+    if any(kind == "bank" for kind, *_rest in own):
+        among |= Q(pk__in=RegisterValue.objects.filter(field="bank_account").values("organisation_id"))
+    return _applicants(Organisation.objects.filter(among).values("pk"))
 
 
 def _values(names: dict[int, str]) -> list[tuple[str, int, str, str]]:
@@ -53,7 +76,7 @@ def _values(names: dict[int, str]) -> list[tuple[str, int, str, str]]:
 
 
 def find(scope: Scope, today: datetime.date) -> list[Finding]:
-    names = _applicants()
+    names = _applicants() if scope is None else _candidates(scope)
     holders: dict[tuple[str, str], set[int]] = defaultdict(set)
     written: dict[tuple[str, str], str] = {}
     for kind, organisation_id, value, as_written in _values(names):

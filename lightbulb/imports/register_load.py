@@ -63,15 +63,6 @@ class Staged:
     rejected_rows: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _text(value: Any, name: str) -> str:
-    if value is None:
-        return ""
-    text = str(value).strip()
-    if len(text) > TEXT[name]:
-        raise RowError(f"The {name} is longer than {TEXT[name]:,} characters")
-    return text.translate(_ESCAPE) if ("\\" in text or "\t" in text or "\n" in text or "\r" in text) else text
-
-
 def _date(value: Any, name: str) -> str:
     if value is None or value == "":
         return NULL
@@ -127,28 +118,84 @@ def _postcode(value: Any) -> str:
     if not value:
         return ""
     compact = "".join(str(value).split()).upper()
-    return f"{compact[:-3]} {compact[-3:]}" if 5 <= len(compact) <= 7 else _text(value, "charity_contact_postcode")
+    return f"{compact[:-3]} {compact[-3:]}" if 5 <= len(compact) <= 7 else str(value).strip().translate(_ESCAPE)
+
+
+_TEXT_FIELDS = tuple(TEXT.items())
+_FLAG_TEXT: dict[Any, str] = {None: NULL, "": NULL, **dict.fromkeys(_TRUE, "t"), **dict.fromkeys(_FALSE, "f")}
+
+
+def _texts(get: Callable[[str], Any], out: list[str]) -> None:
+    for name, limit in _TEXT_FIELDS:
+        value = get(name)
+        if value is None:
+            out.append("")
+            continue
+        text = (value if type(value) is str else str(value)).strip()
+        if len(text) > limit:
+            raise RowError(f"The {name} is longer than {limit:,} characters")
+        if name == "charity_contact_postcode":
+            text = _postcode(text)
+        elif "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+            text = text.translate(_ESCAPE)
+        out.append(text)
+
+
+def _dates(get: Callable[[str], Any], out: list[str]) -> None:
+    for name in DATES:
+        value = get(name)
+        out.append(_date(value, name) if value else NULL)
+
+
+def _amounts(get: Callable[[str], Any], out: list[str]) -> None:
+    for name in MONEY:
+        value = get(name)
+        if value is None:
+            out.append(NULL)
+        elif type(value) is float and -1e14 < value < 1e14:
+            out.append("%.2f" % value)  # noqa: UP031 -- the fastest way to two decimal places
+        else:
+            out.append(_money(value, name))
+
+
+def _flags(get: Callable[[str], Any], out: list[str]) -> None:
+    for name in FLAGS:
+        value = get(name)
+        try:
+            out.append(_FLAG_TEXT[value])
+        except (KeyError, TypeError):
+            raise RowError(f"The {name} '{str(value)[:30]}' is not true or false") from None
+
+
+def _numbers(get: Callable[[str], Any]) -> tuple[int, int]:
+    number = get("registered_charity_number")
+    if type(number) is not int or number <= 0 or number >= 100_000_000:
+        number = _number(number, "registered_charity_number", required=True)
+    linked = get("linked_charity_number") or 0
+    if type(linked) is not int or linked < 0 or linked >= 100_000_000:
+        linked = _number(linked, "linked_charity_number", required=False)
+    return number, linked
 
 
 def staged_line(row: dict[str, Any], seen: set[int]) -> str:
-    """One row as a COPY text line (without its newline), or RowError."""
-    number = _number(row.get("registered_charity_number"), "registered_charity_number", required=True)
-    linked = _number(row.get("linked_charity_number"), "linked_charity_number", required=False)
+    """One row as a COPY text line (without its newline), or RowError. Written for speed: it runs 400,000 times."""
+    get = row.get
+    number, linked = _numbers(get)
     key = number * 100_000 + linked
     if key in seen:
         raise RowError(f"Charity {number}" + (f" (linked charity {linked})" if linked else "") + " is listed more than once")
-    name = row.get("charity_name")
-    if name is None or not str(name).strip():
+    name = get("charity_name")
+    if not name or not str(name).strip():
         raise RowError("The charity_name is missing")
-    values = [str(number), str(linked)]
-    values += [_postcode(row.get(name_)) if name_ == "charity_contact_postcode" else _text(row.get(name_), name_) for name_ in TEXT]
-    values += [_date(row.get(name_), name_) for name_ in DATES]
-    values += [_money(row.get(name_), name_) for name_ in MONEY]
-    values += [_flag(row.get(name_), name_) for name_ in FLAGS]
-    published = "\t".join(values)
-    extract = _date(row.get("date_of_extract"), "date_of_extract")
+    out = [str(number), str(linked)]
+    _texts(get, out)
+    _dates(get, out)
+    _amounts(get, out)
+    _flags(get, out)
+    published = "\t".join(out)
+    extract = get("date_of_extract")
     seen.add(key)
-    return f"{published}\t{extract}\t{hashlib.md5(published.encode(), usedforsecurity=False).hexdigest()}"
+    return f"{published}\t{_date(extract, 'date_of_extract') if extract else NULL}\t{hashlib.md5(published.encode(), usedforsecurity=False).hexdigest()}"
 
 
 def json_rows(handle: IO[bytes]) -> Iterator[dict[str, Any]]:

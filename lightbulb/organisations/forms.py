@@ -11,10 +11,12 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
+from lightbulb.core.pickers import PickerField
 from lightbulb.core.registry import registry
 from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import AreaOfWork, IdentifierScheme, LegalForm, OrganisationStatus
 from lightbulb.organisations.normalise import is_valid_postcode, normalise_postcode
+from lightbulb.organisations.selectors import ward_picker_label, ward_picker_search
 from lightbulb.places.models import Ward
 
 phone_validator = RegexValidator(r"^[0-9 +()\-]{6,30}$", "Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
@@ -36,8 +38,16 @@ class OrganisationFilterForm(FilterForm):
     """The register's search and filters."""
 
     search_label = "Name, identifier or postcode"
-    ward = forms.ModelChoiceField(
-        label="Ward", queryset=Ward.objects.order_by("name"), empty_label="Any ward", error_messages={"invalid_choice": "Choose a ward from the list"}
+    # A picker, not a list: a national register has thousands of wards.
+    ward = PickerField(
+        label="Ward",
+        queryset=Ward.objects.order_by("name"),
+        source="organisations:ward_pick",
+        search=ward_picker_search,
+        record_label=ward_picker_label,
+        what="ward",
+        help_text="Type the ward's name, or leave empty for any ward",
+        error_messages={"invalid_choice": "Choose a ward from the list of suggestions: none matches what you typed"},
     )
     legal_form = forms.ChoiceField(
         label="Legal form", choices=[("", "Any legal form"), *LegalForm.choices], error_messages={"invalid_choice": "Choose a legal form from the list"}

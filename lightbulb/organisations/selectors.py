@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -137,6 +137,16 @@ def picker_search(organisations: QuerySet[Organisation], text: str) -> QuerySet[
 def picker_label(organisation: Organisation) -> str:
     """How a picker names a record: its name and postcode."""
     return f"{organisation.name}, {organisation.postcode}" if organisation.postcode else organisation.name
+
+
+def ward_picker_search(wards: QuerySet[Ward], text: str) -> QuerySet[Ward]:
+    """Wards by name (any part of it, names starting with the text first) or GSS code."""
+    starts = Case(When(name__istartswith=text, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return wards.filter(Q(name__icontains=text) | Q(gss_code__iexact=text.strip())).annotate(starts=starts).order_by("starts", "name", "pk")
+
+
+def ward_picker_label(ward: Ward) -> str:
+    return f"{ward.name} ({ward.gss_code})" if ward.gss_code else ward.name
 
 
 def organisation_sections(organisation: Organisation, request: HttpRequest) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ app_name = "organisations"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.organisation_list, name="list"),
     path("pick", views.organisation_pick, name="pick"),
+    path("wards/pick", views.ward_pick, name="ward_pick"),
     path("add", views.organisation_create, name="create"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/edit", views.organisation_edit, name="edit"),

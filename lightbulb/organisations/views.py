@@ -89,6 +89,12 @@ def organisation_pick(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(can_read_register)
+def ward_pick(request: HttpRequest) -> HttpResponse:
+    """The register's ward filter's JSON search: there may be thousands of wards."""
+    return picker_response(request, selectors.ward_list(), selectors.ward_picker_search, selectors.ward_picker_label)
+
+
+@permission_required(can_read_register)
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk)
     with_contacts = selectors.may_see_contacts(request)

@@ -9,7 +9,7 @@ from lightbulb.core.pickers import PickerField
 from lightbulb.core.roles import Role
 from lightbulb.organisations.models import Organisation
 from lightbulb.organisations.selectors import picker_label, picker_search
-from tests.factories import IdentifierFactory, OrganisationFactory
+from tests.factories import IdentifierFactory, OrganisationFactory, WardFactory
 from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,19 @@ def test_the_agreement_form_picks_its_organisation_by_search(records, officer_cl
     text = page.content.decode()
     assert 'data-picker="/organisations/pick"' in text
     assert "Riverside Youth Club 11" not in visible_text(page.content)
+
+
+def test_the_register_filters_by_a_ward_picked_by_name(records, officer_client):
+    riverside, hilltop = WardFactory(name="Riverside", gss_code="E05000001"), WardFactory(name="Hilltop", gss_code="E05000002")
+    records["bank"].ward = riverside
+    records["bank"].save()
+    assert officer_client.get("/organisations/wards/pick", {"q": "river"}).json()["results"] == [
+        {"id": riverside.pk, "label": f"Riverside (E05000001) (#{riverside.pk})"}
+    ]
+    page = officer_client.get("/organisations/", {"ward": "riverside"})
+    text = visible_text(page.content)
+    assert "1 organisation" in text and "Riverside Food Bank" in text
+    assert 'data-picker="/organisations/wards/pick"' in page.content.decode()
+    assert f'<option value="{hilltop.pk}"' not in page.content.decode()
+    # The ward's number, as links and the old list sent it, still filters.
+    assert "1 organisation" in visible_text(officer_client.get("/organisations/", {"ward": riverside.pk}).content)

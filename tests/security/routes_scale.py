@@ -6,4 +6,5 @@ from tests.security.routes import REGISTER_READERS, Route, only
 
 ROUTES: dict[str, Route] = {
     "organisations:pick": Route(only(*REGISTER_READERS)),
+    "organisations:ward_pick": Route(only(*REGISTER_READERS)),
 }

@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 DEMO_SEED ?= 2026
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test setup assets system-deps migrate demo lint types imports-check test-sqlite test-postgres test-deployment test-browser postgres bench clean
+.PHONY: help run test setup assets system-deps migrate demo lint types imports-check test-sqlite test-postgres test-deployment test-browser postgres bench load clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -90,6 +90,9 @@ test: setup system-deps lint types imports-check test-sqlite test-postgres test-
 
 bench: setup postgres ## Seed the city scale on PostgreSQL and print p95 page times (BENCH_ARGS="--scale national" for more)
 	DATABASE_URL=$(PG_URL) $(PY) benchmarks/run.py $(BENCH_ARGS)
+
+load: setup postgres ## Mixed load (locust, 50 users) on gunicorn and the worker at city scale, beside the empty view (LOAD_ARGS="--soak" for 10 minutes)
+	DATABASE_URL=$(PG_URL) $(PY) benchmarks/load.py $(LOAD_ARGS)
 
 clean: ## Remove the virtualenv, node_modules, built assets and local databases
 	rm -rf $(VENV) node_modules lightbulb/static/dist var

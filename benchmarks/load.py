@@ -1,0 +1,239 @@
+#!/usr/bin/env python
+"""Mixed load on gunicorn with the worker running, beside the empty view's throughput in the same run (ENGINEERING.md §5).
+
+Seeds the demo council (city scale by default) into a dedicated PostgreSQL database beside the one
+DATABASE_URL names (`lightbulb_load` unless --database), starts gunicorn and `manage.py db_worker`
+on 127.0.0.1 only, signs the demo officer, councillor and portal user in (past two-factor
+authentication), then runs locust headless twice for the same time with the same users: first
+against the empty view (`/healthz`, the ceiling), then the mix of journeys in
+`benchmarks/locustfile.py`. Prints requests/s, p50, p95 and errors for both; with --soak, also the
+web and worker processes' memory sampled through the run, which should stay flat.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/load.py [--users 50] [--seconds 60] [--soak]
+
+Targets: ≥ 150 requests/s, p95 ≤ 250 ms and no errors with 50 users; memory flat over a 10-minute soak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VENV_BIN = Path(sys.executable).parent
+
+from benchmarks.run import DEFAULT_URL, database_url, prepare_database, seed, seeded_at, setup_django  # noqa: E402
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="city", choices=["council", "city", "national"])
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--database", default="lightbulb_load", help="name of the load-test database (created if missing)")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60, help="length of each pass (default 60)")
+    parser.add_argument("--soak", action="store_true", help="a 10-minute pass sampling memory (unless --seconds says otherwise)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("LOAD_PORT", "8206")))
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers (default 2 × cores + 1)")
+    return parser.parse_args()
+
+
+def plan() -> dict[str, Any]:
+    """Sessions for the demo users and the records the journeys visit."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lightbulb.accounts.models import Membership, User
+    from lightbulb.funding.models import Agreement
+    from lightbulb.organisations.models import Organisation
+    from lightbulb.places.models import Ward
+
+    sessions = {}
+    for role in ("officer", "councillor", "vcs"):
+        user = User.objects.get(email=f"{role}@anytown.example")
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            store["otp_device_id"] = device.persistent_id
+        store.create()
+        sessions[role] = store.session_key
+    membership = Membership.objects.filter(user__email="vcs@anytown.example").first()
+    return {
+        "cookie_name": settings.SESSION_COOKIE_NAME,
+        "sessions": sessions,
+        "organisations": list(Organisation.objects.filter(status="active").order_by("pk").values_list("pk", flat=True)[:500]),
+        "agreements": list(Agreement.objects.order_by("pk").values_list("pk", flat=True)[:500]),
+        "wards": list(Ward.objects.order_by("pk").values_list("pk", flat=True)[:200]),
+        "portal_organisation": membership.organisation_id if membership else 0,
+    }
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_for(port: int, seconds: int = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit(f"gunicorn did not answer on 127.0.0.1:{port} within {seconds} s (see var/load/gunicorn.log)")
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of these processes and their children, in MB (Linux /proc)."""
+    total = 0
+    seen = set()
+    queue = list(pids)
+    while queue:
+        pid = queue.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except (OSError, ValueError):
+            continue
+        queue.extend(int(child) for child in children)
+    return total / 1_000_000
+
+
+def locust(
+    env: dict[str, str], args: argparse.Namespace, seconds: int, prefix: Path, *, empty: bool, samples: list[tuple[float, float]], pids: list[int]
+) -> dict[str, Any]:
+    """One headless pass; returns the aggregated figures from locust's CSV."""
+    run_env = dict(env, LOAD_EMPTY="1" if empty else "")
+    command = [
+        str(VENV_BIN / "locust"),
+        "-f",
+        str(ROOT / "benchmarks" / "locustfile.py"),
+        "--headless",
+        "--host",
+        f"http://127.0.0.1:{args.port}",
+        "-u",
+        str(args.users),
+        "-r",
+        str(max(1, args.users // 5)),
+        "-t",
+        f"{seconds}s",
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--stop-timeout",
+        "5",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=run_env, stdout=subprocess.DEVNULL, stderr=(prefix.parent / f"{prefix.name}.log").open("wb"))
+    started = time.monotonic()
+    while process.poll() is None:
+        time.sleep(5)
+        samples.append((time.monotonic() - started, rss_mb(pids)))
+    with (prefix.parent / f"{prefix.name}_stats.csv").open() as handle:
+        rows = {row["Name"]: row for row in csv.DictReader(handle)}
+    total = rows["Aggregated"]
+    return {
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "rps": float(total["Requests/s"]),
+        "p50": float(total["50%"]),
+        "p95": float(total["95%"]),
+        "pages": {name: row for name, row in rows.items() if name != "Aggregated"},
+    }
+
+
+def report(ceiling: dict[str, Any], mixed: dict[str, Any], args: argparse.Namespace, samples: list[tuple[float, float]]) -> None:
+    print()
+    print(f"Mixed load at {args.scale} scale: {args.users} users, {args.seconds} s a pass, gunicorn × {args.workers} workers and the db_worker on loopback")
+    header = f"{'Pass':<28} {'Requests':>9} {'Req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'Errors':>7}"
+    print(header)
+    print("─" * len(header))
+    for label, result in (("Empty view (ceiling)", ceiling), ("Officer, councillor, portal", mixed)):
+        print(f"{label:<28} {result['requests']:>9} {result['rps']:>8.1f} {result['p50']:>8.0f} {result['p95']:>8.0f} {result['failures']:>7}")
+    for name, row in sorted(mixed["pages"].items()):
+        print(
+            f"  {name:<26} {int(row['Request Count']):>9} {float(row['Requests/s']):>8.1f} {float(row['50%']):>8.0f} {float(row['95%']):>8.0f} {int(row['Failure Count']):>7}"
+        )
+    if samples:
+        first, last = samples[0][1], samples[-1][1]
+        peak = max(rss for _when, rss in samples)
+        print(f"Memory of gunicorn and the worker: {first:.0f} MB at the start, {last:.0f} MB at the end, {peak:.0f} MB at most")
+    print()
+    print("Targets (ENGINEERING.md §5): ≥ 150 requests/s, p95 ≤ 250 ms, zero errors with 50 users; flat memory over a 10-minute soak.")
+
+
+def main() -> None:
+    args = parse_args()
+    if args.soak and args.seconds == 60:
+        args.seconds = 600
+    base_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    if not base_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("The load test runs on PostgreSQL: set DATABASE_URL to a PostgreSQL server, e.g. " + DEFAULT_URL)
+    prepare_database(base_url, args.database, drop=False)
+    url = database_url(base_url, args.database)
+    setup_django(url)
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    state = seeded_at(args.scale)
+    if state is False:
+        connection.close()
+        prepare_database(base_url, args.database, drop=True)
+        call_command("migrate", verbosity=0)
+    if state is not True:
+        seed(args.scale, args.seed)
+    load_plan = plan()
+    connection.close()
+    out = ROOT / "var" / "load"
+    out.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="false", LOAD_PLAN=json.dumps(load_plan))
+    env["SITE_URL"] = f"http://127.0.0.1:{args.port}"
+    gunicorn = start(
+        [str(VENV_BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--access-logfile", "-"],
+        env,
+        out / "gunicorn.log",
+    )
+    worker = start([sys.executable, "manage.py", "db_worker", "--queue-name", "*"], env, out / "worker.log")
+    try:
+        wait_for(args.port)
+        pids = [gunicorn.pid, worker.pid]
+        ceiling = locust(env, args, min(args.seconds, 60), out / "empty", empty=True, samples=[], pids=pids)
+        samples: list[tuple[float, float]] = []
+        mixed = locust(env, args, args.seconds, out / "mixed", empty=False, samples=samples, pids=pids)
+    finally:
+        stop(gunicorn)
+        stop(worker)
+    report(ceiling, mixed, args, samples if args.soak else samples[:1] + samples[-1:])
+
+
+if __name__ == "__main__":
+    main()

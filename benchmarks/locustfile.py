@@ -1,0 +1,121 @@
+"""The mixed load `make load` drives (ENGINEERING.md §5): officers, councillors and organisations' portal users.
+
+Run by `benchmarks/load.py`, which seeds the database, starts gunicorn and the worker on
+loopback, signs the demo users in and hands this file their session cookies and the records to
+visit in `LOAD_PLAN` (JSON). With `LOAD_EMPTY=1` every user asks only for the empty view
+(`/healthz`): the ceiling the same stack reaches in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from typing import Any
+
+from locust import HttpUser, between, task
+
+PLAN: dict[str, Any] = json.loads(os.environ.get("LOAD_PLAN", "{}"))
+SEARCHES = ["community", "food bank", "youth", "comunity centre", "church", "sports club", "arts", "garden"]
+
+
+class SignedIn(HttpUser):
+    """A user whose session the runner made (signed in past two-factor authentication)."""
+
+    abstract = True
+    role = ""
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        cookie = PLAN.get("sessions", {}).get(self.role, "")
+        self.client.cookies.set(PLAN.get("cookie_name", "sessionid"), cookie)
+
+    def visit(self, path: str, name: str) -> None:
+        with self.client.get(path, name=name, catch_response=True, allow_redirects=False) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} for {path}")
+
+
+class Officer(SignedIn):
+    weight = 5
+    role = "officer"
+
+    @task(3)
+    def dashboard(self) -> None:
+        self.visit("/", "dashboard")
+
+    @task(4)
+    def search(self) -> None:
+        self.visit(f"/organisations/?q={random.choice(SEARCHES).replace(' ', '+')}", "register search")
+
+    @task(3)
+    def organisation(self) -> None:
+        self.visit(f"/organisations/{random.choice(PLAN['organisations'])}/", "organisation page")
+
+    @task(2)
+    def agreements(self) -> None:
+        self.visit(random.choice(["/funding/agreements/", "/funding/agreements/?status=live", "/funding/returns/", "/funding/payments/"]), "funding lists")
+
+    @task(1)
+    def agreement(self) -> None:
+        self.visit(f"/funding/agreements/{random.choice(PLAN['agreements'])}/", "agreement page")
+
+    @task(1)
+    def wards(self) -> None:
+        self.visit(random.choice(["/places/wards/", f"/places/wards/{random.choice(PLAN['wards'])}/"]), "wards")
+
+
+class Councillor(SignedIn):
+    weight = 2
+    role = "councillor"
+
+    @task(2)
+    def dashboard(self) -> None:
+        self.visit("/", "dashboard")
+
+    @task(2)
+    def ward(self) -> None:
+        self.visit(f"/places/wards/{random.choice(PLAN['wards'])}/", "wards")
+
+    @task(2)
+    def search(self) -> None:
+        self.visit(f"/organisations/?q={random.choice(SEARCHES).replace(' ', '+')}", "register search")
+
+    @task(1)
+    def organisation(self) -> None:
+        self.visit(f"/organisations/{random.choice(PLAN['organisations'])}/", "organisation page")
+
+
+class Portal(SignedIn):
+    weight = 3
+    role = "vcs"
+
+    @task(3)
+    def home(self) -> None:
+        self.visit("/organisations/portal/", "portal home")
+
+    @task(2)
+    def own_organisation(self) -> None:
+        self.visit(f"/organisations/portal/organisation/{PLAN['portal_organisation']}/", "portal organisation")
+
+    @task(1)
+    def find(self) -> None:
+        self.visit(f"/organisations/portal/find?q={random.choice(SEARCHES).replace(' ', '+')}", "portal search")
+
+
+class Empty(HttpUser):
+    """The ceiling: only the empty view."""
+
+    wait_time = between(0.5, 1.5)
+    weight = 1
+
+    @task
+    def healthz(self) -> None:
+        self.client.get("/healthz", name="empty view")
+
+
+if os.environ.get("LOAD_EMPTY"):
+    # Only the empty view is driven in this pass.
+    del Officer, Councillor, Portal
+else:
+    del Empty

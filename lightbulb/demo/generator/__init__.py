@@ -29,6 +29,7 @@ from lightbulb.demo import words
 from lightbulb.demo.commissioning import seed_agreements, seed_decommissioning, seed_messages, seed_returns_and_payments, seed_variations
 from lightbulb.demo.concerns import seed_concerns
 from lightbulb.demo.consultations import seed_compact
+from lightbulb.demo.directory import seed_directory
 from lightbulb.demo.engagement import seed_engagement
 from lightbulb.demo.generator.context import (
     COUNCIL_GRANT_PREFIX,
@@ -86,6 +87,8 @@ STEPS: list[Step] = [
     seed_compact,
     seed_concerns,
     seed_engagement,
+    # Services organisations run, for the open directory.
+    seed_directory,
     # An import history: one run of each source, one with rejected rows.
     seed_imports,
     # Last: messages are routed to the portal members the Compact step gives some organisations.

@@ -108,3 +108,47 @@ class CharityRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registered_charity_number} {self.charity_name}"
+
+
+class SupplierRecord(models.Model):
+    """A line of the council's supplier list: its finance system's supplier id and the supplier's registration numbers."""
+
+    supplier_id = models.CharField(max_length=50, unique=True)
+    name = models.CharField(max_length=300)
+    company_number = models.CharField(max_length=20, blank=True)
+    charity_number = models.CharField(max_length=20, blank=True)
+    # The organisation on the register this supplier is, when its numbers or name say so (a plain number: imports sit above organisations).
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    import_run_id = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id} {self.name}"
+
+
+class SpendLine(models.Model):
+    """A line of the council's published spend over £500, matched to an organisation and an agreement where it can be.
+
+    A negative amount is a credit note. The same transaction number may appear on several lines
+    (one invoice split across services); only a line repeated exactly is refused.
+    """
+
+    line_hash = models.CharField(max_length=32, unique=True)
+    payment_date = models.DateField()
+    supplier_name = models.CharField(max_length=300)
+    supplier_id = models.CharField(max_length=50, blank=True)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    transaction_number = models.CharField(max_length=100, blank=True)
+    service = models.CharField(max_length=200, blank=True)
+    expense_type = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    agreement_reference = models.CharField(max_length=100, blank=True)
+    is_credit_note = models.BooleanField(default=False)
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    agreement_id = models.BigIntegerField(null=True, blank=True)
+    import_run_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation_id", "-payment_date"], name="spend_org_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.payment_date} {self.supplier_name} {self.amount}"

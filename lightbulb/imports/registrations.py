@@ -7,12 +7,13 @@ from lightbulb.imports import sources
 from lightbulb.imports.rules import can_run_imports
 from lightbulb.imports.sources.charity_register import CharityRegister
 from lightbulb.imports.sources.postcodes import PostcodeLookup
+from lightbulb.imports.sources.spend import Spend, SupplierList
 from lightbulb.imports.sources.threesixty import ThreeSixtyGiving
 from lightbulb.imports.sources.wards import WardList
 
 
 def register() -> None:
     expose("imports", imports_rules)
-    for importer in (PostcodeLookup, WardList, ThreeSixtyGiving, CharityRegister):
+    for importer in (PostcodeLookup, WardList, ThreeSixtyGiving, CharityRegister, SupplierList, Spend):
         sources.register(importer)
     registry.add_nav(NavItem(label="Imports", url_name="imports:run_list", permission=can_run_imports, order=85, prefix="/imports/"))

@@ -19,7 +19,19 @@ PRODUCTION = True
 _NOT_FOR_PRODUCTION_MAIL = ("console", "locmem", "dummy", "filebased", "lightbulb.core.mail")
 
 
+def _notify_problem() -> str | None:
+    key = os.environ.get("NOTIFY_API_KEY", "")
+    # Notify's keys end with the service's id and the secret, each a 36-character UUID.
+    if len(key) < 73 or key[-37] != "-":
+        return "NOTIFY_API_KEY is not a GOV.UK Notify API key (name-serviceid-secret, from Notify's API integration page)"
+    if not os.environ.get("NOTIFY_TEMPLATE_ID"):
+        return "NOTIFY_TEMPLATE_ID is not set (the id of the generic e-mail template in GOV.UK Notify, see docs/deployment.md)"
+    return None
+
+
 def _mail_problem() -> str | None:
+    if os.environ.get("NOTIFY_API_KEY"):
+        return _notify_problem()
     backend = os.environ.get("EMAIL_BACKEND", "")
     if any(name in backend for name in _NOT_FOR_PRODUCTION_MAIL):
         return f"EMAIL_BACKEND {backend} keeps e-mail on the machine: leave it unset to send over SMTP"
@@ -76,6 +88,9 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
 EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.smtp.EmailBackend"
+if os.environ.get("NOTIFY_API_KEY"):
+    # GOV.UK Notify sends every message (base settings); SMTP is not used.
+    EMAIL_BACKEND = "lightbulb.core.mail.NotifyEmailBackend"
 
 # Source maps (about two thirds of the bytes) are fetched only by a developer's browser tools:
 # leave them uncompressed rather than spend most of collectstatic on Brotli for them.

@@ -122,6 +122,12 @@ def _suspended(ctx: DemoContext, rng: random.Random, agreement: Agreement, inves
         reason_to_organisation=_TOLD,
         effect=f"{len(held)} scheduled payment{'s' if len(held) != 1 else ''} under {agreement.reference} held, £{total:,.2f} in all",
     )
+    paid = Payment.objects.filter(agreement=agreement, status=Payment.Status.PAID).order_by("-paid_on", "-pk").first()
+    if paid is not None:
+        amount = min(paid.amount, Decimal("1800.00"))
+        Payment.objects.filter(pk=paid.pk).update(status=Payment.Status.CLAWED_BACK, clawed_back_amount=amount, reason=_TOLD)
+        effect = f"£{amount:,.2f} clawed back from the payment of £{paid.amount:,.2f} under {agreement.reference}"
+        _step(concern, Step.CLAW_BACK, today - 5 * DAY, investigator, rng, reason_to_organisation=_TOLD, effect=effect)
     InvestigationNote.objects.create(
         concern=concern,
         kind=NoteKind.POWERS,

@@ -41,8 +41,15 @@ def import_run_headers(run: ImportRun) -> list[str]:
     with run.upload.open("rb") as handle:
         data = handle.read()
     importer = source(acting_user=None, notes=Notes())
-    importer.accepts = lambda headers: bool([header for header in headers if header.strip()])  # type: ignore[method-assign]
-    return [header.replace("\ufeff", "").strip() for header in importer.table(data).headers]
+    try:
+        table = importer.table(data)
+    except UnreadableFile as problem:
+        if "No sheet in the workbook" not in str(problem):
+            raise
+        # No sheet has headings the source recognises: offer the first sheet with any, for the person to map.
+        importer.accepts = lambda headers: bool([header for header in headers if header.strip()])  # type: ignore[method-assign]
+        table = importer.table(data)
+    return [header.replace("\ufeff", "").strip() for header in table.headers]
 
 
 def mapping_suggestion(run: ImportRun, headers: list[str]) -> dict[str, str]:

@@ -138,3 +138,27 @@ def test_rejected_rows_download_as_csv_with_formulas_neutralised(client_for):
     body = b"".join(response.streaming_content).decode()
     assert body.splitlines()[0] == "\ufeffRow,Reason,wd24cd,wd24nm"
     assert body.splitlines()[1] == "3,'=1+1' is not a ward GSS code,'=1+1,'@SUM(A1)"
+
+
+def test_a_workbook_with_a_notes_sheet_first_offers_the_data_sheets_headings(client_for):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from lightbulb.imports.models import ImportRun
+
+    book = Workbook()
+    book.active.title = "Notes"
+    book.active.append(["Published by the Anytown Trust"])
+    grants = book.create_sheet("Grants")
+    grants.append(["Identifier", "Amount Awarded", "Award Date", "Funding Org:Identifier", "Funding Org:Name"])
+    grants.append(["360G-1", 100, "2020-01-01", "GB-CHC-9", "Anytown Trust"])
+    out = io.BytesIO()
+    book.save(out)
+    officer = client_for("officer")
+    officer.post("/imports/upload", {"source": "360giving", "file": SimpleUploadedFile("grants.xlsx", out.getvalue())})
+    run = ImportRun.objects.get()
+    page = officer.get(f"/imports/{run.pk}/columns").content.decode()
+    assert "Your file has 5 columns." in visible_text(page)
+    assert '<option value="Funding Org:Identifier" selected>' in page

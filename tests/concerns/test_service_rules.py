@@ -277,3 +277,17 @@ def test_the_appetite_band_runs_low_to_high(users):
         "Enter a score from 1 to 25",
         WATCHED,
     )
+
+
+def test_a_second_save_of_a_risk_opened_at_an_older_version_is_refused(users):
+    from lightbulb.core.locking import StaleEdit
+
+    risk = RiskFactory(owner=users[Role.OFFICER])
+    answers = {**RISK, "owner": users[Role.OFFICER].pk}
+    risk_services.risk_update(acting_user=users[Role.OFFICER], risk=risk, answers={**answers, "likelihood": "5"}, expected_version=risk.version)
+    with pytest.raises(StaleEdit) as raised:
+        risk_services.risk_update(
+            acting_user=users[Role.OFFICER], risk=Risk.objects.get(pk=risk.pk), answers={**answers, "likelihood": "1"}, expected_version=1
+        )
+    assert raised.value.messages[0].startswith("This record was changed by someone else since you opened it")
+    assert Risk.objects.get(pk=risk.pk).likelihood == 5

@@ -26,8 +26,12 @@ def _flag_objects(world: World) -> None:
     from lightbulb.engagement.models import Flag
 
     now = timezone.now()
-    world.extra["flag"] = Flag.objects.create(
-        organisation=world.organisation, rule="overdue_returns", reason="1 monitoring return is overdue", fingerprint="matrix", raised_at=now, updated_at=now
+    # The organisation's agreements may already have raised flags (recomputed as they were saved): one of a rule of its own.
+    world.extra["flag"], _created = Flag.objects.update_or_create(
+        organisation=world.organisation,
+        rule="same_purpose",
+        key="matrix",
+        defaults={"reason": "Agreements MATRIX-1 and MATRIX-2 fund the same purpose", "fingerprint": "matrix", "raised_at": now, "updated_at": now},
     )
 
 

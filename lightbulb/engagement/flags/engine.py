@@ -93,7 +93,8 @@ def flags_reconcile(findings: Iterable[Finding], scope: Scope = None) -> dict[st
     gone = [flag for identity, flag in existing.items() if identity not in seen and flag.status != Flag.Status.RESOLVED]
     for flag in gone:
         flag.status, flag.resolved_at, flag.updated_at = Flag.Status.RESOLVED, now, now
-    Flag.objects.bulk_create(new, batch_size=BATCH)
+    # Two recomputes of one organisation at once both find its new flag: the second insert is skipped.
+    Flag.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
     fields = ["reason", "evidence", "fingerprint", "status", "raised_at", "updated_at", "resolved_at", "times_raised_again"]
     Flag.objects.bulk_update([*changed, *gone], fields, batch_size=BATCH)
     return {"raised": len(new), "changed": len(changed), "resolved": len(gone)}

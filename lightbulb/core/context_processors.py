@@ -13,11 +13,17 @@ from lightbulb.core.roles import Role, role_of
 from lightbulb.core.rules import allowed
 
 
+def two_factor_pending(user: Any) -> bool:
+    """Signed in with a password, but the authenticator code not yet accepted: the service is not open yet."""
+    return bool(getattr(user, "needs_two_factor", False)) and not (callable(getattr(user, "is_verified", None)) and user.is_verified())
+
+
 def layout(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     role = role_of(user)
+    pending = two_factor_pending(user)
     navigation = []
-    for item in registry.navigation:
+    for item in [] if pending else registry.navigation:
         if not allowed(item.permission, user) or (item.visible is not None and not item.visible(user)):
             continue
         try:
@@ -33,5 +39,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "navigation": navigation,
         "user_role": role,
+        # The header keeps only "Sign out" until the code is accepted.
+        "two_factor_pending": pending,
         "Role": Role,
     }

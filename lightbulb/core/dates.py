@@ -36,3 +36,8 @@ def is_short_notice(notice_date: datetime.date, end_date: datetime.date, months:
     (30 November + 3 months is 28 February), not short.
     """
     return end_date < add_months(notice_date, months)
+
+
+def long_date(day: datetime.date | datetime.datetime) -> str:
+    """A date as the service writes it everywhere, e-mails and titles included: 30 November 2026."""
+    return f"{day.day} {day:%B %Y}"

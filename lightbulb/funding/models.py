@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from lightbulb.core.dates import long_date
 from lightbulb.core.locking import version_field
 from lightbulb.core.models import ArchivableModel, TimeStampedModel
 
@@ -246,7 +247,7 @@ class MonitoringReturn(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Return for {self.period_start:%d/%m/%Y} to {self.period_end:%d/%m/%Y}"
+        return f"Return for {long_date(self.period_start)} to {long_date(self.period_end)}"
 
 
 class ReturnFigure(models.Model):

@@ -45,8 +45,8 @@ def test_each_officer_gets_their_deadlines_and_nobody_else_does(users, own_organ
     overdue, upcoming = body.split("Due in the next 14 days")
     assert "Overdue (2):" in overdue
     # The agreement ends on 31 March 2026, so its review was due six months before.
-    assert "30 September 2025: Review due: AGR-RET-0001 Riverside Food Bank ends on 31/03/2026" in overdue
-    assert "Monitoring return due: AGR-RET-0001 Riverside Food Bank (01/04/2025 to 30/06/2025)" in overdue
+    assert "30 September 2025: Review due: AGR-RET-0001 Riverside Food Bank ends on 31 March 2026" in overdue
+    assert "Monitoring return due: AGR-RET-0001 Riverside Food Bank (1 April 2025 to 30 June 2025)" in overdue
     assert "https://lightbulb.anytown.example/funding/returns/" in overdue
     assert "Notice period ends: AGR-DEC-9 Hilltop Youth Club" in upcoming
     assert "https://lightbulb.anytown.example/funding/agreements/9/" in upcoming

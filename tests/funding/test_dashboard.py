@@ -47,7 +47,7 @@ def test_the_officer_sees_every_panel(client_for, users, officer_world):
     assert "AGR-RET-0001 Riverside Food Bank : ends 31 March 2026" in text
     # Funding's deadlines reach core's deadlines panel through the registry.
     assert "Your deadlines in the next 14 days" in text
-    assert "Review due: AGR-RET-0001 Riverside Food Bank ends on 31/03/2026" in text
+    assert "Review due: AGR-RET-0001 Riverside Food Bank ends on 31 March 2026" in text
 
 
 @pytest.mark.django_db

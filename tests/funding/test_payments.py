@@ -194,7 +194,12 @@ def test_list_filters_export_and_late_flag(officer_client, users, agreement):
     assert "46 Late" in page
     assert "1 payment" in visible_text(officer_client.get("/funding/payments/?due_from_0=1&due_from_1=9&due_from_2=2025").content)
     assert "Choose a status from the list" in visible_text(officer_client.get("/funding/payments/?status=nope").content)
+    # The list opens on the payments still to make; the paid one is a tick away, in the download too.
+    opening = visible_text(officer_client.get("/funding/payments/").content)
+    assert "1 payment still to make, next due first" in opening
     rows = list(csv.reader(io.StringIO(b"".join(officer_client.get("/funding/payments/?format=csv").streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 2
+    rows = list(csv.reader(io.StringIO(b"".join(officer_client.get("/funding/payments/?format=csv&finished=on").streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 3
     header = rows[0]
     paid_row = next(row for row in rows[1:] if row[header.index("Status")] == "Paid")

@@ -55,6 +55,8 @@ class PaymentFilterForm(FilterForm):
     due_from = GovukDateField(label="Due on or after")
     due_to = GovukDateField(label="Due on or before")
     late = forms.BooleanField(label="Paid after more than 30 days")
+    # The list opens on the payments still to make, next due first; finished ones are a tick away.
+    finished = forms.BooleanField(label="Include paid, cancelled and clawed-back payments")
 
 
 class PaymentPaidForm(forms.Form):

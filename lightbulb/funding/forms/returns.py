@@ -22,6 +22,8 @@ class ReturnFilterForm(FilterForm):
     )
     overdue = forms.BooleanField(label="Overdue only")
     mine = forms.BooleanField(label="Only agreements I am accountable for")
+    # The list opens on what needs attention; finished returns are a tick away.
+    finished = forms.BooleanField(label="Include accepted and withdrawn returns")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

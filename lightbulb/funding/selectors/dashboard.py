@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from lightbulb.accounts.models import User
-from lightbulb.core.dates import add_months
+from lightbulb.core.dates import add_months, long_date
 from lightbulb.core.registry import Deadline
 from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, AgreementStatus
@@ -74,7 +74,7 @@ def review_deadlines(user: Any, start: datetime.date, end: datetime.date, *, eve
         deadlines.append(
             Deadline(
                 date=review_on,
-                title=f"Review due: {agreement.reference} {agreement.organisation.name} ends on {agreement.end_date:%d/%m/%Y}",
+                title=f"Review due: {agreement.reference} {agreement.organisation.name} ends on {long_date(agreement.end_date)}",
                 url=_agreement_url(agreement),
                 kind="review",
                 overdue=review_on < today,

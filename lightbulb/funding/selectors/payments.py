@@ -67,6 +67,11 @@ class PaymentFilters:
     due_from: datetime.date | None = None
     due_to: datetime.date | None = None
     late: bool = False
+    finished: bool = False
+
+
+# Nothing more to pay: shown on the list only when asked for (or chosen by status, or late payment).
+FINISHED_PAYMENTS = [Payment.Status.PAID, Payment.Status.CANCELLED, Payment.Status.CLAWED_BACK]
 
 
 def payment_list(filters: PaymentFilters) -> QuerySet[Payment]:
@@ -77,6 +82,8 @@ def payment_list(filters: PaymentFilters) -> QuerySet[Payment]:
         )
     if filters.status:
         payments = payments.filter(status=filters.status)
+    elif not (filters.finished or filters.late):
+        payments = payments.exclude(status__in=FINISHED_PAYMENTS)
     if filters.basis:
         payments = payments.filter(basis=filters.basis)
     if filters.due_from:

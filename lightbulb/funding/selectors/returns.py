@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lightbulb.accounts.models import Membership, User
 from lightbulb.core.access import object_for_user
+from lightbulb.core.dates import long_date
 from lightbulb.core.registry import Deadline
 from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, Condition, MonitoringReturn, Payment, ReturnAttachment, ReturnFigure
@@ -21,6 +22,9 @@ from lightbulb.funding.rules import can_read_return_files, can_read_returns, can
 OUTSTANDING = (MonitoringReturn.Status.DUE, MonitoringReturn.Status.QUERIED)
 # Conditions a return reports a figure against.
 MEASURED_KINDS = (Condition.Kind.KPI, Condition.Kind.OUTPUT, Condition.Kind.OUTCOME)
+
+# Nothing more to do: shown on the list only when asked for (or chosen by status).
+FINISHED_RETURNS = [MonitoringReturn.Status.ACCEPTED, MonitoringReturn.Status.WITHDRAWN]
 
 RETURN_SORTS: dict[str, list[str]] = {
     "due": ["due_date"],
@@ -60,6 +64,7 @@ class ReturnFilters:
     status: str = ""
     overdue: bool = False
     mine: bool = False
+    finished: bool = False
     user_id: int | None = None
 
 
@@ -71,6 +76,8 @@ def return_list(filters: ReturnFilters) -> QuerySet[MonitoringReturn]:
         )
     if filters.status:
         returns = returns.filter(status=filters.status)
+    elif not filters.finished:
+        returns = returns.exclude(status__in=FINISHED_RETURNS)
     if filters.overdue:
         returns = returns.filter(overdue_q())
     if filters.mine and filters.user_id:
@@ -124,12 +131,19 @@ def member_organisation_ids(user: User) -> list[int]:
     return list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
 
 
+# The portal's returns page lists the returns due up to a year ahead; later ones are counted.
+PORTAL_LISTS_DAYS = 365
+
+
 def portal_agreements(user: User) -> QuerySet[Agreement]:
-    """The agreements of the organisations `user` is a verified member of, with their returns and any payment the council holds."""
-    returns = with_overdue(MonitoringReturn.objects.order_by("due_date", "id"))
+    """The agreements of the organisations `user` is a verified member of, with their returns due up to a year ahead
+    (`later_returns` counts the rest) and any payment the council holds."""
+    horizon = timezone.localdate() + datetime.timedelta(days=PORTAL_LISTS_DAYS)
+    returns = with_overdue(MonitoringReturn.objects.filter(due_date__lte=horizon).order_by("due_date", "id"))
     held = Payment.objects.filter(status=Payment.Status.HELD).order_by("due_date", "id")
     return (
         Agreement.objects.filter(organisation__memberships__user=user, archived_at__isnull=True)
+        .annotate(later_returns=Count("returns", filter=Q(returns__due_date__gt=horizon), distinct=True))
         .select_related("organisation")
         .prefetch_related(Prefetch("returns", queryset=returns), Prefetch("payments", queryset=held, to_attr="held_payments"))
         .order_by("organisation__name", "-start_date", "pk")
@@ -169,7 +183,7 @@ def _return_deadline(monitoring_return: MonitoringReturn, today: datetime.date, 
     state = "queried, resubmit" if monitoring_return.status == MonitoringReturn.Status.QUERIED else "due"
     return Deadline(
         date=monitoring_return.due_date,
-        title=f"Monitoring return {state}: {agreement.reference} {agreement.organisation.name} ({monitoring_return.period_start:%d/%m/%Y} to {monitoring_return.period_end:%d/%m/%Y})",
+        title=f"Monitoring return {state}: {agreement.reference} {agreement.organisation.name} ({long_date(monitoring_return.period_start)} to {long_date(monitoring_return.period_end)})",
         url=reverse(name, kwargs={"pk": monitoring_return.pk}),
         kind="return",
         overdue=monitoring_return.due_date < today,

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record, diff, snapshot
+from lightbulb.core.dates import long_date
 from lightbulb.core.forms import no_markup
 from lightbulb.core.outbox import organisation_message_send
 from lightbulb.core.rules import require
@@ -195,7 +196,7 @@ def payment_record_paid(*, payment: Payment, acting_user: Any, paid_on: datetime
         acting_user,
         "payment_record_paid",
         before,
-        f"£{locked.amount:,.2f} paid to {locked.agreement.reference} on {paid_on:%d/%m/%Y} ({locked.days_to_pay} days to pay)",
+        f"£{locked.amount:,.2f} paid to {locked.agreement.reference} on {long_date(paid_on)} ({locked.days_to_pay} days to pay)",
     )
     return locked
 

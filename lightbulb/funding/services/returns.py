@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record
-from lightbulb.core.dates import add_months
+from lightbulb.core.dates import add_months, long_date
 from lightbulb.core.outbox import organisation_message_send
 from lightbulb.core.rules import allowed, require
 from lightbulb.funding.models import Agreement, Condition, MonitoringReturn, ReturnAttachment, ReturnFigure
@@ -225,7 +225,7 @@ def return_submit(
         action="return_submit",
         obj=locked,
         changes={"status": [before, locked.status]},
-        summary=f"Monitoring return for {locked.agreement.reference} submitted ({locked.period_start:%d/%m/%Y} to {locked.period_end:%d/%m/%Y})",
+        summary=f"Monitoring return for {locked.agreement.reference} submitted ({long_date(locked.period_start)} to {long_date(locked.period_end)})",
         organisation_id=locked.agreement.organisation_id,
     )
     return locked

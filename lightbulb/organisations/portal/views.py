@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -25,6 +27,8 @@ from lightbulb.organisations.portal.forms import (
     ProposalForm,
 )
 from lightbulb.organisations.rules import can_review_profile_changes, can_use_portal, can_verify_claims
+from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
+from lightbulb.places.selectors import ward_for_postcode
 
 PROPOSAL_SESSION_KEY = "portal_proposal"
 LEGAL_FORMS = dict(ProposalForm.base_fields["legal_form"].choices)  # type: ignore[attr-defined]
@@ -56,7 +60,20 @@ def portal_claim_start(request: HttpRequest) -> HttpResponse:
     results = selectors.organisation_search(form.cleaned_data["q"]) if searched and form.is_valid() else []
     member_of = set(selectors.portal_organisations(selectors.request_user(request)).values_list("pk", flat=True)) if results else set()
     context = {"form": form, "searched": searched and form.is_valid(), "results": results, "member_of": member_of}
+    if context["searched"]:
+        context["propose_query"] = _proposal_start(form.cleaned_data["q"])
     return render(request, "organisations/portal/claim_start.html", context)
+
+
+def _proposal_start(searched: str) -> str:
+    """What a search already says about a new organisation: a postcode is its postcode, a number is
+    a charity or company number, anything else its name (a postcode is never its name)."""
+    text = searched.strip()
+    if is_valid_postcode(text):
+        return urlencode({"postcode": normalise_postcode(text)})
+    if re.fullmatch(r"(?:SC|NI|OC|SO|NC)?\d{6,8}", text.replace(" ", "").upper()):
+        return ""
+    return urlencode({"name": text[:300]})
 
 
 @permission_required(can_use_portal)
@@ -82,7 +99,7 @@ def portal_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(can_use_portal)
 def portal_propose(request: HttpRequest) -> HttpResponse:
     """Propose an organisation the register does not hold; answers are checked on the next page."""
-    initial = request.session.get(PROPOSAL_SESSION_KEY) or {"name": request.GET.get("name", "")[:300]}
+    initial = request.session.get(PROPOSAL_SESSION_KEY) or {"name": request.GET.get("name", "")[:300], "postcode": request.GET.get("postcode", "")[:10]}
     form = ProposalForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         request.session[PROPOSAL_SESSION_KEY] = form.cleaned_data
@@ -116,7 +133,9 @@ def portal_propose_check(request: HttpRequest) -> HttpResponse:
         del request.session[PROPOSAL_SESSION_KEY]
         messages.success(request, f"Your proposal for {answers['name']} has been sent. A council officer will check it and e-mail you.")
         return redirect("organisations:portal_home")
-    return render(request, "organisations/portal/propose_check.html", {"answers": form.cleaned_data, "legal_forms": LEGAL_FORMS})
+    # A postcode the council's lookup does not hold is flagged: the organisation may be outside the area.
+    outside = ward_for_postcode(normalise_postcode(form.cleaned_data["postcode"])) is None
+    return render(request, "organisations/portal/propose_check.html", {"answers": form.cleaned_data, "legal_forms": LEGAL_FORMS, "outside": outside})
 
 
 @permission_required(can_use_portal)

@@ -58,6 +58,8 @@ def test_every_registration_is_made_by_django_setup_alone():
     assert {"returns", "payments", "reviews", "notices"} <= set(found["deadlines"])
     assert "digest" in found["daily_duties"]
     assert "clear_expired_sessions" in found["daily_duties"]
+    # Open data's files are generated again every morning, besides after each change.
+    assert "open_data_generate" in found["daily_duties"]
     assert {
         # core's own
         "deadlines",

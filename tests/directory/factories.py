@@ -31,7 +31,11 @@ class ServiceLocationFactory(DjangoModelFactory):
 
 
 def term(code: str = "food"):
-    """A term of the taxonomy Lightbulb ships (its migration creates them)."""
-    from lightbulb.directory.models import TaxonomyTerm
+    """A term of the taxonomy Lightbulb ships (its migration creates them; a flushed database, as the browser tests use, gets it again)."""
+    from lightbulb.directory.models import Taxonomy, TaxonomyTerm
 
-    return TaxonomyTerm.objects.get(code=code)
+    found = TaxonomyTerm.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    taxonomy, _ = Taxonomy.objects.get_or_create(name="Lightbulb service types", defaults={"description": "What a service offers"})
+    return TaxonomyTerm.objects.create(taxonomy=taxonomy, code=code, name=code.replace("-", " ").capitalize(), description=code)

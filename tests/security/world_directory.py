@@ -13,8 +13,8 @@ def _directory_objects(world: World) -> None:
     service.terms.add(term("food"))
     world.extra["directory_service"] = service
     world.extra["directory_location"] = ServiceLocationFactory(service=service, name="Matrix hall")
-    world.extra["taxonomy"] = Taxonomy.objects.get(name="Lightbulb service types")
     world.extra["taxonomy_term"] = term("food")
+    world.extra["taxonomy"] = Taxonomy.objects.get(name="Lightbulb service types")
 
 
 BUILDERS.append(_directory_objects)

@@ -37,9 +37,13 @@ def funded(db):
     agreement = AgreementFactory(
         organisation=organisation, status="live", amount=Decimal("30000"), start_date=datetime.date(2025, 4, 1), end_date=datetime.date(2028, 3, 31)
     )
-    AgreementFactory(organisation=organisation, status="live", amount=Decimal("10000"), start_date=datetime.date(2026, 4, 1), end_date=datetime.date(2027, 3, 31))
+    AgreementFactory(
+        organisation=organisation, status="live", amount=Decimal("10000"), start_date=datetime.date(2026, 4, 1), end_date=datetime.date(2027, 3, 31)
+    )
     for invoice, paid in ((datetime.date(2026, 10, 1), datetime.date(2026, 10, 11)), (datetime.date(2026, 10, 5), datetime.date(2026, 11, 14))):
-        Payment.objects.create(agreement=agreement, due_date=invoice, invoice_received_on=invoice, paid_on=paid, amount=Decimal("1000"), basis="arrears", status="paid")
+        Payment.objects.create(
+            agreement=agreement, due_date=invoice, invoice_received_on=invoice, paid_on=paid, amount=Decimal("1000"), basis="arrears", status="paid"
+        )
     EngagementFactory(held_on=datetime.date(2026, 10, 20)).organisations.add(organisation)
     return organisation
 

@@ -180,3 +180,8 @@ def test_the_fraud_file_has_the_codes_fields_for_each_year(published):
     this_year = next(row for row in rows if row["Financial year"] == "2026/27")
     assert this_year["Total number of fraud cases investigated"] == "1"
     assert "Riverside" not in body and "Friends of the Park" not in body
+
+
+def test_every_page_links_to_the_open_data_page(council):
+    html = Client().get("/accessibility").content.decode()
+    assert 'href="/open-data/"' in html

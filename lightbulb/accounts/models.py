@@ -48,6 +48,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # (an invitation or a password-reset link is the same proof). Accounts an administrator or the
     # demo makes are trusted from the start; only `user_sign_up` leaves it empty.
     email_verified_at = models.DateTimeField("E-mail address verified", null=True, blank=True, default=timezone.now)
+    # The council identity provider's stable `sub` claim, once the person has signed in through it:
+    # matched on, rather than the e-mail address, which the provider may change or give to someone else.
+    oidc_sub = models.CharField("Identity provider subject", max_length=255, null=True, blank=True, unique=True)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login", "calendar_token"])
 

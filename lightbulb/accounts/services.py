@@ -499,3 +499,95 @@ def recovery_code_use(*, acting_user: Any, user: User, code: str) -> StaticDevic
     if not used:
         raise ValidationError({"recovery_code": RECOVERY_CODE_WRONG})
     return device
+
+
+IDENTITY_PROVIDER = "The council's identity provider"
+
+
+def role_from_groups(groups: Any) -> str | None:
+    """The role the identity provider's groups give, by OIDC_ROLE_GROUPS ("role=group,role=group", first match wins)."""
+    if isinstance(groups, str):
+        groups = [groups]
+    held = {str(group) for group in (groups or []) if isinstance(group, str | int)}
+    for pair in str(getattr(settings, "OIDC_ROLE_GROUPS", "") or "").split(","):
+        role, _, group = (part.strip() for part in pair.partition("="))
+        if role in COUNCIL_ROLES and group and group in held:
+            return role
+    return None
+
+
+def _identity_provider_match(sub: str, email: str) -> tuple[User | None, bool]:
+    """The account the sub is linked to; else an unlinked council account with the address (to link now).
+
+    A portal account with the address is never linked: that would give it a council role.
+    Returns (account or None, whether it may be used).
+    """
+    user = User.objects.select_for_update().filter(oidc_sub=sub).first()
+    if user is not None:
+        return user, True
+    candidate = User.objects.select_for_update().filter(email__iexact=email).first() if email else None
+    if candidate is None:
+        return None, True
+    # Someone else's address (linked to another subject), or a portal account: refused.
+    return candidate, candidate.oidc_sub is None and candidate.role in COUNCIL_ROLES
+
+
+@transaction.atomic
+def identity_provider_sign_in(*, claims: dict[str, Any]) -> User | None:
+    """The council account for claims the identity provider has vouched for (its signed token and user info), or None.
+
+    Matched on the stable `sub` claim. The first time, an active council account with the same
+    e-mail address is linked to it. With OIDC_ROLE_GROUPS set, the groups decide the role: an account
+    is made for a person in a mapped group, its role follows the groups at each sign-in, and someone
+    in none is refused. Without it, only existing council accounts sign in, with the role an
+    administrator gave. Never a portal account, never an inactive one.
+    """
+    from lightbulb.core.rules import SystemActor
+
+    sub = str(claims.get("sub") or "")
+    email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
+    if not sub or len(sub) > 255:
+        return None
+    mapped = bool(getattr(settings, "OIDC_ROLE_GROUPS", ""))
+    role = role_from_groups(claims.get(getattr(settings, "OIDC_GROUPS_CLAIM", "groups")))
+    user, usable = _identity_provider_match(sub, email)
+    if not _identity_provider_may_sign_in(user, usable=usable, mapped=mapped, role=role, email=email):
+        return None
+    actor = SystemActor(label=IDENTITY_PROVIDER)
+    if user is None:
+        return _identity_provider_user_create(sub=sub, email=email, claims=claims, role=str(role), actor=actor)
+    return _identity_provider_user_update(user, sub=sub, role=role if mapped else None, actor=actor)
+
+
+def _identity_provider_may_sign_in(user: User | None, *, usable: bool, mapped: bool, role: str | None, email: str) -> bool:
+    """Refused: a portal or someone else's account, no mapped group, a deactivated account, or a new person without a mapping or address."""
+    if not usable or (mapped and role is None):
+        return False
+    if user is None:
+        return mapped and bool(email)
+    return bool(user.is_active)
+
+
+def _identity_provider_user_create(*, sub: str, email: str, claims: dict[str, Any], role: str, actor: Any) -> User:
+    checks = FieldChecks()
+    full_name = checks.text("full_name", str(claims.get("name") or email)[:200], required=REQUIRED, max_length=200)
+    checks.raise_if_any()
+    user = User(email=email, full_name=full_name, role=role, oidc_sub=sub, email_verified_at=timezone.now())
+    user.set_unusable_password()
+    summary = f"Account created for {email} as {user.get_role_display()}: they signed in through the council's identity provider"
+    return _user_save_new(user, actor=actor, summary=summary)
+
+
+def _identity_provider_user_update(user: User, *, sub: str, role: str | None, actor: Any) -> User:
+    before = snapshot(user, [*USER_FIELDS, "oidc_sub"])
+    user.oidc_sub = sub
+    if role is not None:
+        user.role = role
+    user.email_verified_at = user.email_verified_at or timezone.now()
+    user.save(update_fields=["oidc_sub", "role", "email_verified_at"])
+    changes = diff(before, snapshot(user, [*USER_FIELDS, "oidc_sub"]))
+    if changes:
+        audit_event_record(
+            actor=actor, action="user_update", obj=user, changes=changes, summary="Account linked to, or role given by, the council's identity provider"
+        )
+    return user

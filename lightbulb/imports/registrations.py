@@ -2,8 +2,8 @@
 
 from lightbulb.core.registry import NavItem, registry
 from lightbulb.core.rules import expose
+from lightbulb.imports import panels, sources
 from lightbulb.imports import rules as imports_rules
-from lightbulb.imports import sources
 from lightbulb.imports.rules import can_run_imports
 from lightbulb.imports.sources.charity_register import CharityRegister
 from lightbulb.imports.sources.postcodes import PostcodeLookup
@@ -16,4 +16,5 @@ def register() -> None:
     expose("imports", imports_rules)
     for importer in (PostcodeLookup, WardList, ThreeSixtyGiving, CharityRegister, SupplierList, Spend):
         sources.register(importer)
+    registry.dashboard_panels["imports_failed"] = panels.failed_imports_panel
     registry.add_nav(NavItem(label="Imports", url_name="imports:run_list", permission=can_run_imports, order=85, prefix="/imports/"))

@@ -50,7 +50,7 @@ def parse_args() -> argparse.Namespace:
 def plan() -> dict[str, Any]:
     """Sessions for the demo users and the records the journeys visit."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
     from django.contrib.sessions.backends.db import SessionStore
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -59,12 +59,14 @@ def plan() -> dict[str, Any]:
     from lightbulb.organisations.models import Organisation
     from lightbulb.places.models import Ward
 
+    # The first backend that can load a user from a session (axes' backend only guards sign-in).
+    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user"))
     sessions = {}
     for role in ("officer", "councillor", "vcs"):
         user = User.objects.get(email=f"{role}@anytown.example")
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[BACKEND_SESSION_KEY] = backend
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is not None:

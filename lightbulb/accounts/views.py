@@ -90,6 +90,10 @@ def _demo_code(device: TOTPDevice) -> str | None:
     if not settings.DEMO_MODE or not device.user.email.endswith("@anytown.example"):
         return None
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    # A code is accepted once: when this period's was just used (signing in again within the same
+    # 30 seconds), show the next period's, which the device's tolerance of one step accepts.
+    if totp.t() <= device.last_t:
+        totp.time = totp.time + (device.last_t + 1 - totp.t()) * device.step
     return str(totp.token()).zfill(device.digits)
 
 

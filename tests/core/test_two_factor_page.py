@@ -3,8 +3,11 @@ in the demo the code shown is one that will be accepted."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lightbulb.core.roles import Role
@@ -34,3 +37,26 @@ def test_the_two_factor_page_shows_no_navigation(officer_with_device):
 def test_navigation_appears_once_the_code_is_accepted(client_for):
     html = client_for(Role.OFFICER).get("/").content.decode()
     assert "govuk-service-navigation__item" in html and "your account" in visible_text(html)
+
+
+@override_settings(DEMO_MODE=True)
+def test_the_demo_code_shown_is_never_one_already_used(officer_with_device):
+    user, device = officer_with_device
+    client = Client()
+    client.force_login(user)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    current = str(totp.token()).zfill(6)
+
+    def shown() -> str:
+        page = visible_text(client.get("/account/two-factor", follow=True).content)
+        codes = re.findall(r"\b\d{6}\b", page)
+        assert codes, page
+        return codes[0]
+
+    assert shown() == current
+    # The code for this period has been used (a sign-in a moment ago): the next one is shown, and accepted.
+    device.last_t = totp.t()
+    device.save()
+    code = shown()
+    assert code != current
+    assert device.verify_token(code)

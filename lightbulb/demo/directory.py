@@ -8,6 +8,7 @@ a published service and a draft it has not agreed to publish yet.
 
 from __future__ import annotations
 
+import datetime
 import random
 from typing import TYPE_CHECKING
 
@@ -58,45 +59,54 @@ def _service(rnd: random.Random, organisation: Organisation, index: int) -> Serv
     )
 
 
-def seed_directory(rnd: random.Random, scale: Scale, ctx: DemoContext) -> None:
-    terms = {term.code: term for term in TaxonomyTerm.objects.all()}
-    wards = ctx.wards
-    organisations = [org for org in ctx.sample_organisations if org.pk != getattr(ctx.vcs_organisation, "pk", None)]
-    chosen = organisations[: max(6, len(organisations) // 2)]
-    officer = ctx.users.get("officer")
-    member = ctx.users.get("vcs")
+def _agreed(service: Service, by: object, now: datetime.datetime) -> Service:
+    service.publish, service.publish_agreed_by, service.publish_agreed_at = True, by, now  # type: ignore[assignment]
+    return service
+
+
+def _plans(rnd: random.Random, ctx: DemoContext) -> list[tuple[Service, list[str]]]:
+    """The services to describe, with their kinds: a share of the sample organisations', then the demo member's two."""
+    vcs_pk = getattr(ctx.vcs_organisation, "pk", None)
+    organisations = [org for org in ctx.sample_organisations if org.pk != vcs_pk]
     now = timezone.now()
-    plans: list[tuple[Service, list[str], bool]] = []
-    for organisation in chosen:
+    plans: list[tuple[Service, list[str]]] = []
+    for organisation in organisations[: max(6, len(organisations) // 2)]:
         for _ in range(rnd.choice([1, 1, 2, 3])):
             index = rnd.randrange(len(SERVICES))
             service = _service(rnd, organisation, index)
-            publish = rnd.random() < 0.85
-            if publish:
-                service.publish, service.publish_agreed_by, service.publish_agreed_at = True, officer, now
-            plans.append((service, SERVICES[index][2], publish))
+            if rnd.random() < 0.85:
+                _agreed(service, ctx.users.get("officer"), now)
+            plans.append((service, SERVICES[index][2]))
     if ctx.vcs_organisation is not None:
-        for index, publish in ((0, True), (7, False)):
-            service = _service(rnd, ctx.vcs_organisation, index)
-            if publish:
-                service.publish, service.publish_agreed_by, service.publish_agreed_at = True, member, now
-            plans.append((service, SERVICES[index][2], publish))
-    Service.objects.bulk_create([service for service, _kinds, _publish in plans])
+        plans.append((_agreed(_service(rnd, ctx.vcs_organisation, 0), ctx.users.get("vcs"), now), SERVICES[0][2]))
+        plans.append((_service(rnd, ctx.vcs_organisation, 7), SERVICES[7][2]))
+    return plans
+
+
+def _place(rnd: random.Random, service: Service, ctx: DemoContext) -> ServiceLocation | None:
+    """Serve the organisation's own ward and a neighbour, delivered at a hall in its ward."""
+    wards = ctx.wards
+    home = getattr(service.organisation, "ward", None) or (rnd.choice(wards) if wards else None)
+    if home is None:
+        return None
+    service.wards.set({home, rnd.choice(wards) if wards else home})
+    return ServiceLocation(
+        service=service,
+        name=f"{home.name} {rnd.choice(PLACES)}",
+        address_1=f"{rnd.randint(1, 120)} {rnd.choice(STREETS)}",
+        city="Anytown",
+        postcode=rnd.choice(ctx.ward_postcodes.get(home.pk) or ["AT1 1AA"]),
+    )
+
+
+def seed_directory(rnd: random.Random, scale: Scale, ctx: DemoContext) -> None:
+    terms = {term.code: term for term in TaxonomyTerm.objects.all()}
+    plans = _plans(rnd, ctx)
+    Service.objects.bulk_create([service for service, _kinds in plans])
     places = []
-    for service, kinds, _publish in plans:
+    for service, kinds in plans:
         service.terms.set([terms[code] for code in kinds if code in terms])
-        home = getattr(service.organisation, "ward", None) or (rnd.choice(wards) if wards else None)
-        if home is not None:
-            neighbour = rnd.choice(wards) if wards else home
-            service.wards.set({home, neighbour})
-            postcodes = ctx.ward_postcodes.get(home.pk) or ["AT1 1AA"]
-            places.append(
-                ServiceLocation(
-                    service=service,
-                    name=f"{home.name} {rnd.choice(PLACES)}",
-                    address_1=f"{rnd.randint(1, 120)} {rnd.choice(STREETS)}",
-                    city="Anytown",
-                    postcode=rnd.choice(postcodes),
-                )
-            )
+        place = _place(rnd, service, ctx)
+        if place is not None:
+            places.append(place)
     ServiceLocation.objects.bulk_create(places)

@@ -131,7 +131,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, refusing a self-made account until its e-mail address is confirmed.
+    "lightbulb.accounts.backends.VerifiedEmailBackend",
 ]
 
 PASSWORD_HASHERS = [
@@ -165,6 +166,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lightbulb.accounts.views.locked_out"
+# Which address counts as the client's, for lockout and the limits below: with TRUSTED_PROXY_COUNT
+# proxies of the council's own in front (load balancer, reverse proxy), the address that many entries
+# from the right of X-Forwarded-For; 0 (no proxy) uses the connection's address. Set it to exactly
+# the number of proxies: too high lets a client choose its address, too low makes everyone one client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "lightbulb.accounts.protection.client_ip"
+# Sign-up, password reset and two-factor enrolment codes: at most ACCOUNT_EMAIL_PER_ADDRESS
+# messages to one address, and ACCOUNT_EMAIL_PER_CLIENT requests from one client, per window.
+ACCOUNT_EMAIL_PER_ADDRESS = env_int("ACCOUNT_EMAIL_PER_ADDRESS", 5)
+ACCOUNT_EMAIL_PER_CLIENT = env_int("ACCOUNT_EMAIL_PER_CLIENT", 20)
+ACCOUNT_EMAIL_WINDOW_MINUTES = env_int("ACCOUNT_EMAIL_WINDOW_MINUTES", 60)
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 
@@ -202,7 +214,14 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "lightbulb@anytown.example")
+# GOV.UK Notify: with an API key, every e-mail goes through Notify's one generic template
+# (`((subject))`, `((body))`, `((link_to_file))`; docs/deployment.md) instead of SMTP.
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_REPLY_TO_ID = env_str("NOTIFY_REPLY_TO_ID", "")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+if NOTIFY_API_KEY:
+    EMAIL_BACKEND = "lightbulb.core.mail.NotifyEmailBackend"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -214,6 +233,14 @@ OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
 OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+# The provider's issuer (the ID token's `iss` must be this); the groups claim and which group gives
+# which role ("admin=<group>,officer=<group>,…", first match wins). Without OIDC_ROLE_GROUPS only
+# existing council accounts sign in, keeping the role an administrator gave (docs/deployment.md).
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+OIDC_ROLE_GROUPS = env_str("OIDC_ROLE_GROUPS", "")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_RP_SCOPES = "openid email profile"
+LOGIN_REDIRECT_URL_FAILURE = "/account/sign-in"
 OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT)
 OIDC_CREATE_USER = False
 if OIDC_ENABLED:

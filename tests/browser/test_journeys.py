@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import re
 from types import SimpleNamespace
 from urllib.parse import urlparse
 
 import pytest
+from django.core import mail
 from django.urls import NoReverseMatch, reverse
 from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
@@ -185,6 +187,11 @@ def test_new_officer_sets_up_two_factor(page):
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    # A password alone does not set up an authenticator: first the code e-mailed to the account.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check it is you")
+    emailed = re.search(r"Your code is (\d{6})", mail.outbox[-1].body).group(1)
+    page.get_by_label("Code from the e-mail we sent you").fill(emailed)
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor authentication")
 
     qr = page.locator("main img")
@@ -211,6 +218,11 @@ def test_new_officer_sets_up_two_factor(page):
     page.wait_for_timeout(1200)
     page.get_by_label("Code from your authenticator app").fill(right)
     page.get_by_role("button", name="Continue").click()
+    # Ten recovery codes, shown once.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recovery codes")
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    assert_accessible(page, "recovery codes")
+    page.get_by_role("link", name="I have saved my codes").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
     user.refresh_from_db()
     assert user.totpdevice_set.filter(confirmed=True).count() == 1

@@ -20,7 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from lightbulb.core.roles import Role
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import user_for
-from tests.browser.reflow import assert_reflows
+from tests.browser.reflow import assert_reflows, keep_screenshots
 from tests.security.routes import ALL, ROUTES
 from tests.security.world import build_world
 
@@ -83,6 +83,23 @@ def test_every_dashboard_has_no_axe_violations(role, signed_in_page):
     assert page.get_by_role("heading", level=1).inner_text().endswith("Dashboard")
     assert_accessible(page, f"the dashboard as {role}")
     assert_reflows(page, f"the dashboard as {role}")
+    keep_screenshots(page, f"{role}-dashboard")
+
+
+@pytest.mark.parametrize("role", [role.value for role in Role])
+def test_each_roles_main_pages_reflow_and_are_kept_as_screenshots(role, signed_in_page):
+    """Every page in a role's menu opens for that role, reflows at 320px, and is kept at 320px and
+    1280px under var/screenshots/ for a person to look through after the run."""
+    page = signed_in_page(user_for(role))
+    page.goto(reverse("core:home"))
+    links = page.eval_on_selector_all(
+        ".govuk-service-navigation__item a", "(links) => links.map((link) => [link.textContent.trim(), link.getAttribute('href')])"
+    )
+    for label, href in links:
+        response = page.goto(href)
+        assert response is not None and response.status == 200, f"{role}'s menu item {label} ({href}) answered {response.status if response else None}"
+        assert_reflows(page, f"{label} ({href}) as {role}")
+        keep_screenshots(page, f"{role}-{label}")
 
 
 def test_sign_in_errors_have_no_axe_violations(signed_in_page):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF
 
 from config.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
@@ -280,11 +280,8 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
+        # No style="" attributes either: every look is a class in frontend/scss.
         "style-src": [SELF],
-        # The one exception: style="" attributes, which cannot run script. Three templates still
-        # use them (imports/run_detail.html, imports/_progress.html, funding/returns/_summary.html);
-        # drop this line once those are classes in frontend/scss.
-        "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -39,6 +39,8 @@ def test_policy_allows_no_inline_script_or_stylesheet():
     policy = directives(Client().get("/account/sign-in"))
     assert "'unsafe-inline'" not in policy["script-src"]
     assert "'unsafe-inline'" not in policy["style-src"]
+    # Nor style="" attributes: no directive of its own, so style-src (self only) governs them.
+    assert "style-src-attr" not in policy and "style-src-elem" not in policy
     assert "'unsafe-eval'" not in policy["script-src"]
     assert policy["default-src"] == "'self'"
     assert policy["object-src"] == "'none'"

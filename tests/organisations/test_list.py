@@ -23,7 +23,9 @@ def names(response) -> list[str]:
     """The organisation names in the list's table, in order."""
     assert response.status_code == 200
     html = response.content.decode()
-    return [html_lib.unescape(name) for name in re.findall(r'<td class="govuk-table__cell"[^>]*><a class="govuk-link" href="/organisations/\d+/">([^<]*)</a>', html)]
+    return [
+        html_lib.unescape(name) for name in re.findall(r'<td class="govuk-table__cell"[^>]*><a class="govuk-link" href="/organisations/\d+/">([^<]*)</a>', html)
+    ]
 
 
 @pytest.fixture

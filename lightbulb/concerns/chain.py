@@ -1,6 +1,7 @@
 """The concerns access log: a hash chain that shows any edited, deleted or reordered entry.
 
-Each entry's hash is SHA-256 over its own fields and the previous entry's hash, so changing
+Each entry's hash is an HMAC-SHA-256, keyed with the service's secret key, over its own fields
+(the concern's id among them) and the previous entry's hash, so changing
 one entry breaks its own hash, and deleting or moving one breaks the next entry's link. The
 settings row keeps the chain's length and last hash, so removing the newest entries shows
 too. Appending locks that row, so two requests cannot both extend the same head.
@@ -9,10 +10,12 @@ too. Appending locks that row, so two requests cannot both extend the same head.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,9 +36,15 @@ def settings_row(*, lock: bool = False) -> ConcernSettings:
 
 
 def entry_digest(entry: AccessLogEntry) -> str:
-    """The hash an entry must carry: its fields and the previous entry's hash."""
+    """The hash an entry must carry: its fields and the previous entry's hash.
+
+    Keyed with the service's secret key, which is kept outside the database: someone able to write to
+    the database can neither edit an entry nor recompute the chain after it without that key. The
+    concern's id is hashed as well as its reference, so an entry cannot be moved to another concern.
+    """
     fields = [
         entry.sequence,
+        entry.concern_id,
         entry.concern_reference,
         entry.user_id,
         entry.actor_label,
@@ -44,7 +53,8 @@ def entry_digest(entry: AccessLogEntry) -> str:
         entry.at.isoformat(),
         entry.previous_hash,
     ]
-    return hashlib.sha256(json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+    message = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
 def _label(user: Any) -> str:

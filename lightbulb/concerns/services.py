@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,7 +44,7 @@ from lightbulb.concerns.rules import (
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.checks import FieldChecks
 from lightbulb.core.locking import lock_for_edit, version_advance
-from lightbulb.core.outbox import organisation_message_send
+from lightbulb.core.mail import email_enqueue
 from lightbulb.core.rules import SystemActor, allowed, require
 from lightbulb.funding.models import Agreement, Payment
 from lightbulb.funding.rules import counter_fraud_step
@@ -53,7 +52,6 @@ from lightbulb.funding.services.decommissioning import decommissioning_issue_not
 from lightbulb.funding.services.payments import payment_claw_back, payment_hold
 from lightbulb.funding.services.returns import attachment_check
 from lightbulb.organisations.models import Organisation
-from lightbulb.organisations.selectors import message_recipients
 
 ONLY_INVESTIGATORS = "Only investigators handle concerns."
 LONG_TEXT = 5000
@@ -185,16 +183,20 @@ def concern_raise_for_organisation(*, acting_user: Any, organisation: Organisati
         reporter_email=getattr(acting_user, "email", "") or "",
     )
     concern = _create(values, Source.ORGANISATION, acting_user)
-    organisation_message_send(
-        recipients=message_recipients(organisation),
-        subject=f"Your concern has been received: {concern.reference}",
-        body=(
-            f"The council's investigators have received the concern you raised, reference {concern.reference}. "
-            f"They aim to look at it by {concern.triage_due:%-d %B %Y} and will contact you if they need more information."
-        ),
-        obj=concern,
-        acting_user=acting_user,
-    )
+    # The receipt goes to the member who raised it, not through the organisation's outbox: a concern
+    # about someone in the organisation must not tell them, nor show on the council's letters.
+    if values["reporter_email"]:
+        email, reference, due = values["reporter_email"], concern.reference, concern.triage_due
+        transaction.on_commit(
+            lambda: email_enqueue(
+                to=[email],
+                subject=f"Your concern has been received: {reference}",
+                body=(
+                    f"The council's investigators have received the concern you raised, reference {reference}. "
+                    f"They aim to look at it by {due:%-d %B %Y} and will contact you if they need more information."
+                ),
+            )
+        )
     return concern
 
 
@@ -217,16 +219,14 @@ def concern_report_public(*, answers: dict[str, Any]) -> tuple[Concern, str]:
     if concern.reporter_email:
         email, reference, due = concern.reporter_email, concern.reference, concern.triage_due
         transaction.on_commit(
-            lambda: send_mail(
+            lambda: email_enqueue(
                 subject=f"Your report has been received: {reference}",
-                message=(
+                body=(
                     f"Thank you for reporting a concern. Its reference is {reference}.\n\n"
                     f"The council's investigators aim to look at it by {due:%-d %B %Y}. "
                     "You can check its status on the council's website with this reference and the follow-up code you were shown."
                 ),
-                from_email=None,
-                recipient_list=[email],
-                fail_silently=True,
+                to=[email],
             )
         )
     return concern, code

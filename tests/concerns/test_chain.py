@@ -68,3 +68,30 @@ def test_the_daily_check_tells_investigators(chain, mailoutbox):
     assert access_log_check() == ["Entry 1 was changed after it was written"]
     assert mailoutbox[-1].subject == "The concerns access log has been tampered with"
     assert mailoutbox[-1].to == ["investigator@example.org"]
+
+
+def test_an_entry_moved_to_another_concern_is_detected(chain):
+    other = ConcernFactory()
+    AccessLogEntry.objects.filter(pk=chain[1].pk).update(concern=other)
+    assert access_log_verify().problems[0] == "Entry 2 was changed after it was written"
+
+
+def test_a_chain_rewritten_without_the_secret_key_is_detected(chain):
+    """Whoever can write to the database but lacks the key cannot recompute the chain after an edit."""
+    import hashlib
+    import json
+
+    from lightbulb.concerns.chain import settings_row
+
+    entries = list(AccessLogEntry.objects.order_by("sequence"))
+    previous = ""
+    for entry in entries:
+        entry.detail = "rewritten" if entry.sequence == 2 else entry.detail
+        entry.previous_hash = previous
+        fields = [entry.sequence, entry.concern_id, entry.concern_reference, entry.user_id, entry.actor_label, entry.action, entry.detail, entry.at.isoformat(), previous]
+        entry.entry_hash = hashlib.sha256(json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
+        previous = entry.entry_hash
+        entry.save()
+    row = settings_row()
+    type(row).objects.filter(pk=row.pk).update(log_head=previous)
+    assert not access_log_verify().intact

@@ -88,7 +88,17 @@ def test_a_chain_rewritten_without_the_secret_key_is_detected(chain):
     for entry in entries:
         entry.detail = "rewritten" if entry.sequence == 2 else entry.detail
         entry.previous_hash = previous
-        fields = [entry.sequence, entry.concern_id, entry.concern_reference, entry.user_id, entry.actor_label, entry.action, entry.detail, entry.at.isoformat(), previous]
+        fields = [
+            entry.sequence,
+            entry.concern_id,
+            entry.concern_reference,
+            entry.user_id,
+            entry.actor_label,
+            entry.action,
+            entry.detail,
+            entry.at.isoformat(),
+            previous,
+        ]
         entry.entry_hash = hashlib.sha256(json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()
         previous = entry.entry_hash
         entry.save()

@@ -4,9 +4,10 @@ On a fresh PostgreSQL database and with production settings, in subprocesses: `c
 into an empty STATIC_ROOT, `migrate`, `check --deploy`, `createsuperuser --noinput`, then
 gunicorn, the worker and the scheduler, each the command the guide shows (gunicorn on a free
 loopback port). Then, through gunicorn as a browser behind the load balancer: the sign-in page;
-the first administrator signs in and sets up two-factor authentication from the key the page
-shows; adds an officer, who is e-mailed (over SMTP, to a relay on loopback) a link to set a
-password, sets it, signs in and sets up two-factor authentication too; the officer's pages.
+the first administrator signs in, proves it is them with the code the worker e-mails (over SMTP,
+to a relay on loopback) and sets up two-factor authentication from the key the page shows; adds an
+officer, who is e-mailed an invitation, sets a password through it and sets up two-factor
+authentication too; the officer's pages.
 Every /static/ file each page names (<link href>, <script src>, <img src>), and every file
 those name in turn (CSS url(), sourceMappingURL, ES module imports), answers 200. The scheduler
 starts the daily digest (DAILY_DUTIES_AT is 00:00) and the worker runs it. Finally every process
@@ -80,12 +81,11 @@ def test_the_documented_deployment_serves_signed_in_pages_with_every_asset(tmp_p
             wait_until_serving(port, logs)
             check_sign_in_page(Browser(port))
             admin = Browser(port)
-            sign_in_with_new_authenticator(admin, ADMIN)
+            sign_in_with_new_authenticator(admin, ADMIN, relay)
             check_page(admin, "/", signed_in=True)
             add_officer(admin, relay)
             officer = Browser(port)
-            set_password_from_email(officer, relay)
-            sign_in_with_new_authenticator(officer, OFFICER)
+            accept_invitation(officer, relay)
             for path in OFFICER_PAGES:
                 check_page(officer, path, signed_in=True)
             wait_for_digest(database_url, logs)
@@ -239,34 +239,63 @@ def wait_for_digest(database_url: str, logs: Logs) -> None:
 # --- A person's steps ---------------------------------------------------------------------------------
 
 
-def sign_in_with_new_authenticator(browser: Browser, person: dict[str, str]) -> None:
-    """Sign in, then set up two-factor authentication from the key the page shows, as with a phone."""
+def sign_in_with_new_authenticator(browser: Browser, person: dict[str, str], relay: MailSink) -> None:
+    """Sign in; prove it is you with the code the worker e-mails; set up the authenticator from the key the page shows."""
     answer = browser.submit("/account/sign-in", {"email": person["email"], "password": person["password"]})
     assert answer.status == 302, f"signing in as {person['email']} answered {answer.status}"
-    setup = browser.follow(answer)
+    prove = browser.follow(answer)
+    assert "Check it is you" in prove.text, f"a password alone reached the authenticator set-up:\n{prove.text[:1500]}"
+    code = emailed_code(relay, person["email"])
+    answer = browser.post(browser.last_path, {"code": code}, prove)
+    assert answer.status == 302, f"the e-mailed code was refused:\n{answer.text[:2000]}"
+    set_up_authenticator(browser, browser.follow(answer))
+
+
+def emailed_code(relay: MailSink, address: str) -> str:
+    """The code in the newest e-mail to `address`: the worker sends it, so wait for it."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for message in reversed(relay.messages):
+            found = re.search(r"Your code is (\d{6})", plain_text(message)) if message["To"] == address else None
+            if found:
+                return found.group(1)
+        time.sleep(0.25)
+    raise AssertionError(f"no code was e-mailed to {address}: {[message['Subject'] for message in relay.messages]}")
+
+
+def set_up_authenticator(browser: Browser, setup: Answer) -> None:
+    """Set up two-factor authentication from the key the page shows, as with a phone; ten recovery codes follow."""
     key = re.search(r'id="totp-secret">\s*([A-Z2-7]+)\s*<', setup.text)
     assert key, "the two-factor set-up page shows no key"
     secret = key.group(1)
     code = totp(base64.b32decode(secret + "=" * (-len(secret) % 8)), step=30, t0=0, digits=6)
     answer = browser.post(browser.last_path, {"code": f"{code:06d}", "next": "/"}, setup)
     assert answer.status == 302, f"the two-factor code was refused:\n{answer.text[:2000]}"
-    assert browser.follow(answer).status == 200
+    codes = browser.follow(answer)
+    assert codes.status == 200 and "Recovery codes" in codes.text, "no recovery codes were offered"
+    assert browser.get("/").status == 200
 
 
 def add_officer(admin: Browser, relay: MailSink) -> None:
     fields = {"full_name": OFFICER["name"], "email": OFFICER["email"], "role": "officer", "is_active": "on", "job_title": "", "service_area": ""}
     answer = admin.submit("/account/users/add", fields)
     assert answer.status == 302, f"adding the officer answered {answer.status}:\n{answer.text[:2000]}"
-    assert [message["To"] for message in relay.messages] == [OFFICER["email"]]
+    deadline = time.monotonic() + 30
+    while OFFICER["email"] not in [message["To"] for message in relay.messages] and time.monotonic() < deadline:
+        time.sleep(0.25)  # the worker sends the invitation
+    assert OFFICER["email"] in [message["To"] for message in relay.messages], "the officer was not sent an invitation"
 
 
-def set_password_from_email(officer: Browser, relay: MailSink) -> None:
-    link = re.search(r"https://\S+/account/password-reset/\S+", plain_text(relay.messages[-1]))
-    assert link, "the welcome e-mail has no link to set a password"
+def accept_invitation(officer: Browser, relay: MailSink) -> None:
+    """The invitation's link sets the password and is the proof for the first authenticator."""
+    invitation = next(message for message in reversed(relay.messages) if message["To"] == OFFICER["email"])
+    link = re.search(r"https://\S+/account/invitation/\S+", plain_text(invitation))
+    assert link, "the invitation has no link"
     assert link.group(0).startswith(officer.origin + "/"), f"the e-mailed link is not on the site: {link.group(0)}"
     path = urlsplit(link.group(0)).path
     answer = officer.submit(path, {"new_password": OFFICER["password"]})
-    assert answer.status == 302, f"setting the password answered {answer.status}:\n{answer.text[:2000]}"
+    assert answer.status == 302, f"accepting the invitation answered {answer.status}:\n{answer.text[:2000]}"
+    set_up_authenticator(officer, officer.follow(answer))
 
 
 # --- What every page must be ---------------------------------------------------------------------------

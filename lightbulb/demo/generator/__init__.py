@@ -44,10 +44,10 @@ from lightbulb.demo.generator.context import (
     Step,
 )
 from lightbulb.demo.generator.national import seed_national_funding
-from lightbulb.demo.imports import seed_imports
 from lightbulb.demo.generator.organisations import seed_areas_of_work, seed_organisations
 from lightbulb.demo.generator.places import demo_council_exists, postcode_at, seed_places, ward_names
 from lightbulb.demo.generator.users import DEMO_PASSWORD, DEMO_USERS, DemoUser, demo_vcs_organisation, seed_claims, seed_users, totp_key_hex
+from lightbulb.demo.imports import seed_imports
 
 __all__ = [
     "COUNCIL_GRANT_PREFIX",

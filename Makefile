@@ -10,16 +10,23 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 DEMO_SEED ?= 2026
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test setup assets system-deps migrate demo lint types imports-check test-sqlite test-postgres test-deployment test-browser postgres bench load clean
+.PHONY: help lock run test setup assets system-deps migrate demo lint types imports-check test-sqlite test-postgres test-deployment test-browser postgres bench load clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# requirements.txt and requirements-dev.txt say what we depend on, pinned; requirements.lock (made by
+# `make lock`) pins everything they bring in too, with hashes, and is what gets installed.
+$(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	@touch $@
+
+lock: ## Remake requirements.lock (every package, pinned with hashes) after changing requirements*.txt
+	@test -x var/pip-tools/bin/pip-compile || { $(PYTHON) -m venv var/pip-tools && var/pip-tools/bin/pip install --quiet pip-tools; }
+	var/pip-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --output-file requirements.lock requirements-dev.txt
+	var/pip-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --output-file requirements-runtime.lock requirements.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

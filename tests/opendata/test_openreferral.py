@@ -100,7 +100,7 @@ def test_a_service_not_agreed_or_of_an_ended_organisation_is_not_found(directory
     assert Client().get(f"/openreferral/services/{directory[which].uuid}").status_code == 404
 
 
-@pytest.mark.parametrize("bad", ["not-a-uuid", "1", str(uuid.uuid4()), "%00"])
+@pytest.mark.parametrize("bad", ["not-a-uuid", "1", "9de451d4-23ae-4532-a714-ef3525cffc13", "%00"])
 def test_unknown_or_malformed_ids_are_not_found(directory, bad):
     for endpoint in ("services", "service_at_locations", "taxonomies", "taxonomy_terms"):
         response = Client().get(f"/openreferral/{endpoint}/{bad}")

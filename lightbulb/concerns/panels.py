@@ -95,3 +95,20 @@ def organisation_section(organisation: Any, request: HttpRequest) -> dict[str, A
 
         access_log_list_viewed(acting_user=request.user, what=f"the concerns about {organisation.name}"[:500])
     return {"title": "Concerns", "template": "concerns/organisation_section.html", "order": 90, "concerns": concerns}
+
+
+def suspended_payment_guard(payment: Any, action: str) -> list[str]:
+    """A payment held by a concern's suspension stays held while that concern is open: no officer releases it."""
+    from lightbulb.concerns.models import Concern, Status, Step
+
+    if action != "release":
+        return []
+    suspending = (
+        Concern.objects.filter(agreement_id=payment.agreement_id, steps__step=Step.SUSPEND_PAYMENTS)
+        .exclude(status=Status.CLOSED)
+        .values_list("reference", flat=True)
+        .first()
+    )
+    if suspending is None:
+        return []
+    return [f"Payments to this agreement are suspended while concern {suspending} is investigated: they can be released once it is closed."]

@@ -36,3 +36,4 @@ def register() -> None:
     registry.deadlines["concern_triage"] = panels.triage_deadlines
     registry.deadlines["risk_reviews"] = panels.risk_review_deadlines
     registry.daily_duties["concerns_access_log_check"] = tasks.access_log_check_enqueue
+    registry.add_guard("payment_release", panels.suspended_payment_guard)

@@ -35,6 +35,24 @@ def test_suspending_payments_holds_every_scheduled_payment_and_tells_the_organis
     assert AuditEvent.objects.filter(action="payment_hold", actor=users[Role.INVESTIGATOR]).count() == 2
 
 
+def test_a_suspended_payment_stays_held_until_the_concern_is_closed(users, world):
+    from django.core.exceptions import ValidationError
+
+    from lightbulb.concerns.models import Concern, Status
+    from lightbulb.funding.services.payments import payment_release
+
+    concern_step_take(acting_user=users[Role.INVESTIGATOR], concern=world["concern"], answers={**STEP, "step": "suspend_payments"})
+    held = Payment.objects.get(pk=world["scheduled"].pk)
+
+    with pytest.raises(ValidationError) as refused:
+        payment_release(payment=held, acting_user=users[Role.OFFICER])
+    assert f"suspended while concern {world['concern'].reference} is investigated" in refused.value.messages[0]
+    assert Payment.objects.get(pk=held.pk).status == "held"
+
+    Concern.objects.filter(pk=world["concern"].pk).update(status=Status.CLOSED)
+    assert payment_release(payment=held, acting_user=users[Role.OFFICER]).status == "scheduled"
+
+
 def test_an_investigator_cannot_hold_a_payment_outside_a_concerns_step(users, world):
     with pytest.raises(PermissionDenied):
         payment_hold(payment=world["scheduled"], acting_user=users[Role.INVESTIGATOR], reason="Outside a concern")

@@ -14,6 +14,7 @@ from lightbulb.core.audit import audit_event_record, diff, snapshot
 from lightbulb.core.dates import long_date
 from lightbulb.core.forms import no_markup
 from lightbulb.core.outbox import organisation_message_send
+from lightbulb.core.registry import registry
 from lightbulb.core.rules import require
 from lightbulb.funding.lifecycle import FUNDED
 from lightbulb.funding.models import Agreement, Payment, PaymentBasis
@@ -228,11 +229,19 @@ def payment_hold(*, payment: Payment, acting_user: Any, reason: str) -> Payment:
     return locked
 
 
+# Guards registered under this name are asked before a held payment is released: `guard(payment, "release") -> [reasons]`.
+PAYMENT_RELEASE_GUARD = "payment_release"
+
+
 @transaction.atomic
 def payment_release(*, payment: Payment, acting_user: Any) -> Payment:
     require(can_manage_payments, acting_user, payment, message=MAY_NOT_PAY)
     locked = _lock(payment)
     _require_status(locked, Payment.Status.HELD, doing="released")
+    # Another module may keep a hold in place (concerns: payments suspended while a concern is open).
+    reasons = [reason for guard in registry.guards_for(PAYMENT_RELEASE_GUARD) for reason in guard(locked, "release")]
+    if reasons:
+        raise ValidationError(reasons)
     before = snapshot(locked, _TRACKED)
     locked.status = Payment.Status.SCHEDULED
     # The reason for the hold stays in the payment's history.

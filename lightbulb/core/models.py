@@ -132,9 +132,6 @@ class AuditAction(models.TextChoices):
     FOLLOW_UP_ACTION_ADD = "follow_up_action_add", "Follow-up action added"
     FOLLOW_UP_ACTION_COMPLETE = "follow_up_action_complete", "Follow-up action done"
     FLAG_DISMISS = "flag_dismiss", "Flag dismissed"
-    SURVEY_CREATE = "survey_create", "Survey created"
-    SURVEY_SEND = "survey_send", "Survey sent"
-    SURVEY_ANSWER = "survey_answer", "Survey answered"
     WARD_BOUNDARIES_IMPORT = "ward_boundaries_import", "Ward boundaries loaded from a file"
     # imports
     IMPORT_RUN_CREATE = "import_run_create", "Import started"
@@ -163,7 +160,7 @@ class AuditAction(models.TextChoices):
     COUNTER_FRAUD_YEAR_SAVE = "counter_fraud_year_save", "Counter-fraud team figures saved"
     RISK_CREATE = "risk_create", "Risk added"
     RISK_UPDATE = "risk_update", "Risk changed"
-    RISK_APPETITE_SET = "risk_appetite_set", "Risk appetite set"
+    RISK_APPETITE_SET = "risk_appetite_set", "The council's risk appetite for an area changed"
 
 
 class AuditEvent(models.Model):

@@ -141,7 +141,10 @@ def _shared_details(live: list[Agreement], as_of: datetime.date) -> None:
     """Shared address, trustee and bank details between applicants."""
     first, second, third = live[2].organisation, live[3].organisation, live[4].organisation
     address = first.address or "Unit 4, Mill Lane\nAnytown"
-    Organisation.objects.filter(pk__in=[first.pk, second.pk]).update(address=address, postcode=first.postcode)
+    # The same place, so the same postcode and the ward that postcode is in.
+    Organisation.objects.filter(pk__in=[first.pk, second.pk]).update(address=address, postcode=first.postcode, ward_id=first.ward_id)
+    if first.ward_id:
+        second.wards_served.add(first.ward_id)
     for organisation, names in ((first, "Margaret Okafor; David Lin"), (third, "Margaret Okafor\nSusan Hale")):
         RegisterValue.objects.update_or_create(
             organisation=organisation, source="Charity Commission", field="trustees", defaults={"value": names, "as_of": as_of}
@@ -166,8 +169,9 @@ def _claims(live: list[Agreement]) -> None:
 
 def _twin(twin: Agreement, ctx: DemoContext) -> None:
     """The same purpose funded twice: a planned agreement repeating a live one's purpose."""
-    Agreement.objects.create(
-        reference=f"{twin.reference}-B"[:30],
+    again = Agreement.objects.create(
+        # A reference of the council's usual shape, numbered past the generated ones.
+        reference=f"AGR-{ctx.today.year}-9{twin.reference[-3:]}",
         title=twin.title,
         kind=twin.kind,
         organisation=twin.organisation,
@@ -181,6 +185,11 @@ def _twin(twin: Agreement, ctx: DemoContext) -> None:
         procurement_route=twin.procurement_route,
         status="planned",
     )
+    # It repeats the live one's conditions too, as a copied bid would.
+    for condition in twin.conditions.all():
+        condition.pk = None
+        condition.agreement = again
+        condition.save()
 
 
 def _nudge_register(rng: random.Random, ctx: DemoContext) -> None:

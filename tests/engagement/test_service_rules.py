@@ -64,8 +64,8 @@ SERVICES: dict[str, tuple[Any, tuple[str, ...]]] = {
     "theme_update": (lambda w, a: services.theme_update(acting_user=a, theme=w.theme, name="Premises and rent"), ("officer",)),
     "engagement_create": (lambda w, a: services.engagement_create(acting_user=a, data=_data(w)), ("officer",)),
     "engagement_update": (lambda w, a: services.engagement_update(acting_user=a, engagement=w.engagement, data=_data(w)), ("officer",)),
-    "action_add": (lambda w, a: services.action_add(acting_user=a, engagement=w.engagement, data=_action(w)), ("officer",)),
-    "action_complete": (lambda w, a: services.action_complete(acting_user=a, action=w.action), ("officer",)),
+    "follow_up_action_add": (lambda w, a: services.follow_up_action_add(acting_user=a, engagement=w.engagement, data=_action(w)), ("officer",)),
+    "follow_up_action_complete": (lambda w, a: services.follow_up_action_complete(acting_user=a, action=w.action), ("officer",)),
 }
 
 
@@ -87,9 +87,9 @@ def test_an_officer_gets_through_and_it_is_audited(w, service):
 
 def test_a_councillor_marks_their_own_action_done_but_not_anyone_elses(w):
     councillor = w.users[Role.COUNCILLOR]
-    done = services.action_complete(acting_user=councillor, action=w.councillor_action, note="Spoke to the chair")
+    done = services.follow_up_action_complete(acting_user=councillor, action=w.councillor_action, note="Spoke to the chair")
     assert done.completed_on == timezone.localdate() and done.completed_by == councillor
-    assert_refused(lambda: services.action_complete(acting_user=councillor, action=w.action), WATCHED)
+    assert_refused(lambda: services.follow_up_action_complete(acting_user=councillor, action=w.action), WATCHED)
 
 
 INVALID = [
@@ -135,19 +135,21 @@ ACTION_INVALID = [
 
 @pytest.mark.parametrize(("field", "overrides", "message"), ACTION_INVALID)
 def test_the_action_forms_rules_hold_in_the_service(w, field, overrides, message):
-    assert_invalid(lambda: services.action_add(acting_user=w.officer, engagement=w.engagement, data=_action(w, **overrides)), field, message, WATCHED)
+    assert_invalid(lambda: services.follow_up_action_add(acting_user=w.officer, engagement=w.engagement, data=_action(w, **overrides)), field, message, WATCHED)
 
 
 @pytest.mark.parametrize("role", [Role.VCS, Role.ADMIN, Role.INVESTIGATOR])
 def test_an_action_is_owned_only_by_an_officer_or_councillor(w, role):
     owner = UserFactory(role=role)
-    call = lambda: services.action_add(acting_user=w.officer, engagement=w.engagement, data=_action(w, owner=owner.pk))  # noqa: E731
+    call = lambda: services.follow_up_action_add(acting_user=w.officer, engagement=w.engagement, data=_action(w, owner=owner.pk))  # noqa: E731
     assert_invalid(call, "owner", "Select an officer or councillor from the list", WATCHED)
 
 
 def test_an_action_is_marked_done_once(w):
-    services.action_complete(acting_user=w.officer, action=w.action)
-    assert_invalid(lambda: services.action_complete(acting_user=w.officer, action=w.action), "completion_note", "This action is already marked done", WATCHED)
+    services.follow_up_action_complete(acting_user=w.officer, action=w.action)
+    assert_invalid(
+        lambda: services.follow_up_action_complete(acting_user=w.officer, action=w.action), "completion_note", "This action is already marked done", WATCHED
+    )
 
 
 def test_theme_names_are_unique_whatever_their_capitals(w):

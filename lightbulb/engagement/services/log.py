@@ -173,7 +173,7 @@ def action_checked(data: dict[str, Any]) -> tuple[str, Any, datetime.date]:
 
 
 @transaction.atomic
-def action_add(*, acting_user: Any, engagement: Engagement, data: dict[str, Any]) -> FollowUpAction:
+def follow_up_action_add(*, acting_user: Any, engagement: Engagement, data: dict[str, Any]) -> FollowUpAction:
     """A follow-up action with its owner and due date: it appears on the owner's dashboard and in their deadlines."""
     require(can_manage_engagement, acting_user, engagement, message=ENGAGEMENT_MESSAGE)
     description, owner, due = action_checked(data)
@@ -187,7 +187,7 @@ def action_add(*, acting_user: Any, engagement: Engagement, data: dict[str, Any]
 
 
 @transaction.atomic
-def action_complete(*, acting_user: Any, action: FollowUpAction, note: str = "") -> FollowUpAction:
+def follow_up_action_complete(*, acting_user: Any, action: FollowUpAction, note: str = "") -> FollowUpAction:
     """Mark a follow-up action done, with what was done."""
     require(can_complete_action, acting_user, action, message=ACTION_MESSAGE)
     checks = FieldChecks()

@@ -106,7 +106,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowUpActionForm(request.POST or None, owners=selectors.owner_choices())
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_add(acting_user=request.user, engagement=engagement, data=form.cleaned_data)
+            services.follow_up_action_add(acting_user=request.user, engagement=engagement, data=form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -121,7 +121,7 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompleteActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_complete(acting_user=request.user, action=action, note=form.cleaned_data["completion_note"])
+            services.follow_up_action_complete(acting_user=request.user, action=action, note=form.cleaned_data["completion_note"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:

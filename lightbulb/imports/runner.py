@@ -129,7 +129,10 @@ def _execute_streaming(run: ImportRun, data: bytes | None, path: Path | None, im
     """A source too big to hold in memory: staged row by row outside the transaction, applied inside one."""
     handle = _open(run, data, path)
     try:
-        staged = importer.stage(handle, run, lambda rows_done: None)
+        # Its own transaction (a savepoint when one is open): a file found unreadable halfway through a
+        # COPY rolls the staging back and leaves the connection usable for recording the refusal.
+        with transaction.atomic():
+            staged = importer.stage(handle, run, lambda rows_done: None)
         run.rejected, run.rejected_rows = staged.rejected, staged.rejected_rows
         services.import_run_progress(acting_user=importer.acting_user, run=run, rows_done=staged.rows, rows_total=staged.rows)
         if staged.rows == 0:

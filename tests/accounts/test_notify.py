@@ -65,8 +65,14 @@ def test_a_wrong_key_is_refused_by_notify_and_raises(notify, settings):
 
 
 def _run_worker(capture) -> None:
-    """One pass of `manage.py db_worker`; what its tasks queue after their commits is queued too."""
-    with capture(execute=True):
+    """One pass of `manage.py db_worker`; what its tasks queue after their commits is queued too.
+
+    The worker closes connections it thinks are stale; inside the test's transaction that would end
+    the test's own connection on PostgreSQL, so it is told not to here.
+    """
+    from unittest import mock
+
+    with capture(execute=True), mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
         call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 

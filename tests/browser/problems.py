@@ -23,6 +23,13 @@ FETCH_TYPES = {"fetch", "xhr"}
 NETWORK_ECHO = "Failed to load resource:"
 
 _found: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
+# Paths a test visits expecting the page itself to answer with an error (the service's own 500 page).
+_expected_errors: WeakKeyDictionary[Page, set[str]] = WeakKeyDictionary()
+
+
+def expect_error_page(page: Page, path: str) -> None:
+    """`path` is visited to see the service's own error page: its document's error status is the point, not a problem."""
+    _expected_errors.setdefault(page, set()).add(path)
 
 
 def watch(page: Page) -> None:
@@ -56,6 +63,8 @@ def watch(page: Page) -> None:
         if response.status < 400:
             return
         kind = response.request.resource_type
+        if kind == "document" and urlparse(response.url).path in _expected_errors.get(page, ()):
+            return
         static = urlparse(response.url).path.startswith(settings.STATIC_URL)
         if kind in ASSET_TYPES or kind in FETCH_TYPES or static or response.status >= 500:
             answered_badly.add(response.request)

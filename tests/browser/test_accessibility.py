@@ -20,6 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from lightbulb.core.roles import Role
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import user_for
+from tests.browser.problems import expect_error_page
 from tests.browser.reflow import assert_reflows, keep_screenshots
 from tests.security.routes import ALL, ROUTES
 from tests.security.world import build_world
@@ -142,6 +143,7 @@ def test_failure_pages_have_no_axe_violations(signed_in_page, settings):
     """A forced failure and a bad request, as a person sees them: the service's pages with a way back."""
     settings.ROOT_URLCONF = "tests.core.error_urls"
     page = signed_in_page(None)
+    expect_error_page(page, "/broken/")
     for path, status, heading in (
         ("/broken/", 500, "Sorry, there is a problem with the service"),
         ("/bad-request/", 400, "Sorry, the service could not read that request"),

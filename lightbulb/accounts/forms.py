@@ -15,34 +15,35 @@ class SignInForm(forms.Form):
     password = forms.CharField(label="Password", max_length=256, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
-class TokenForm(forms.Form):
-    code = forms.CharField(
-        label="Code from your authenticator app",
-        help_text="The 6 numbers your app shows now",
+def _six_digit_code_field(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
     )
 
-    def clean_code(self) -> str:
-        code = "".join(self.cleaned_data["code"].split())
-        if not code.isdigit() or len(code) != 6:
-            raise forms.ValidationError("Enter the 6 numbers shown in your authenticator app")
-        return code
 
+class _SixDigitCodeForm(forms.Form):
+    """A one-time code of 6 numbers, spaces allowed; `invalid` says where the numbers come from."""
 
-class EnrolmentCodeForm(forms.Form):
-    code = forms.CharField(
-        label="Code from the e-mail we sent you",
-        help_text="6 numbers",
-        max_length=10,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
-    )
+    invalid = ""
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
         if not code.isdigit() or len(code) != 6:
-            raise forms.ValidationError("Enter the 6 numbers from the e-mail we sent you")
+            raise forms.ValidationError(self.invalid)
         return code
+
+
+class TokenForm(_SixDigitCodeForm):
+    code = _six_digit_code_field("Code from your authenticator app", "The 6 numbers your app shows now")
+    invalid = "Enter the 6 numbers shown in your authenticator app"
+
+
+class EnrolmentCodeForm(_SixDigitCodeForm):
+    code = _six_digit_code_field("Code from the e-mail we sent you", "6 numbers")
+    invalid = "Enter the 6 numbers from the e-mail we sent you"
 
 
 class RecoveryCodeForm(forms.Form):

@@ -85,6 +85,9 @@ class Registry:
     deadlines: dict[str, Callable[..., list[Deadline]]] = field(default_factory=dict)
     # life-cycle name (e.g. "agreement") -> checks a step must pass: callable(obj, to_status) -> list of reasons
     guards: dict[str, list[Callable[[Any, str], list[str]]]] = field(default_factory=dict)
+    # name -> callable(**arguments) -> (file name, bytes, content type): a file the worker attaches to an
+    # organisation's message (core.outbox.MessageAttachment names it)
+    message_attachments: dict[str, Callable[..., tuple[str, bytes, str]]] = field(default_factory=dict)
 
     def add_nav(self, item: NavItem) -> None:
         if all(existing.url_name != item.url_name for existing in self.navigation):

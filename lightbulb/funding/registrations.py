@@ -18,6 +18,7 @@ from lightbulb.funding.selectors import decommissioning as decommissioning_selec
 from lightbulb.funding.selectors import payments as payment_selectors
 from lightbulb.funding.selectors import returns as return_selectors
 from lightbulb.funding.selectors.agreements import funded_organisations, organisation_agreements
+from lightbulb.funding.services.decommissioning import NOTICE_LETTER, notice_letter_attachment
 from lightbulb.funding.services.lifecycle import GUARD_LIFECYCLE
 from lightbulb.funding.services.tiers import advance_payment_guard, due_diligence_guard
 
@@ -42,6 +43,8 @@ def register() -> None:
     registry.organisation_sections["returns_payments"] = panels.organisation_section
     registry.organisation_sections["decommissioning"] = panels.decommissioning_section
     registry.organisation_filters["funded"] = OrganisationFilter(label="Currently funded", apply=funded_organisations)
+    # The worker builds the notice letter it attaches to the notice's e-mail.
+    registry.message_attachments[NOTICE_LETTER] = notice_letter_attachment
 
     registry.dashboard_panels["funding_my_agreements"] = panels.my_agreements_panel
     registry.dashboard_panels["funding_returns"] = panels.returns_panel

@@ -37,6 +37,7 @@ print(json.dumps({
     "dashboard_panels": sorted(registry.dashboard_panels),
     "ward_sections": sorted(registry.ward_sections),
     "ward_columns": sorted(registry.ward_columns),
+    "message_attachments": sorted(registry.message_attachments),
     "url_modules": sorted(name for name in sys.modules if name == "config.urls" or (name.startswith("lightbulb.") and name.endswith(".urls"))),
     "resolvers_built": resolvers_built(),
 }))
@@ -78,6 +79,8 @@ def test_every_registration_is_made_by_django_setup_alone():
     } <= set(found["dashboard_panels"])
     assert "organisations" in found["ward_sections"]
     assert "organisations" in found["ward_columns"]
+    # The worker builds a notice's letter when it sends the notice's e-mail.
+    assert "funding.notice_letter" in found["message_attachments"]
     # Nothing above needed the URLconf: no urls module was imported and no resolver was built.
     assert found["url_modules"] == []
     assert found["resolvers_built"] == 0

@@ -11,8 +11,13 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from lightbulb.core.mail import RETRY_AFTER_MINUTES
 from lightbulb.core.models import OrganisationMessage
 from lightbulb.core.roles import Role
 from lightbulb.funding.models import Decommissioning
@@ -106,9 +111,57 @@ def test_a_query_and_a_held_payment_reach_the_organisation(users, own_organisati
     assert OrganisationMessage.objects.filter(organisation_id=own_organisation.pk, route="members").count() == 2
 
 
-def test_an_smtp_outage_loses_no_message_and_raises_nothing(users, own_organisation, django_capture_on_commit_callbacks):
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=ConnectionRefusedError("SMTP down")):
-        decommissioning = _issue(users, own_organisation, django_capture_on_commit_callbacks)
+class SmtpDown(Exception):
+    pass
+
+
+class FlakySmtpBackend(BaseEmailBackend):
+    """An e-mail backend that raises, as the SMTP backend does when the mail server is down, until it is back."""
+
+    down = True
+
+    def send_messages(self, email_messages):
+        if FlakySmtpBackend.down:
+            raise SmtpDown("Connection refused")
+        mail.outbox.extend(email_messages)
+        return len(email_messages)
+
+
+def _run_worker(capture: Any) -> None:
+    """One pass of `manage.py db_worker`, keeping the test's own connection (see tests/accounts/test_notify.py)."""
+    with capture(execute=True), mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+
+
+def test_an_smtp_outage_loses_no_message_and_the_worker_sends_it_later(users, own_organisation, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "tests.funding.test_messages.FlakySmtpBackend"
+    FlakySmtpBackend.down = True
+    decommissioning = _issue(users, own_organisation, django_capture_on_commit_callbacks)  # no error: the worker sends it
+    message = OrganisationMessage.objects.get(object_id=str(decommissioning.pk))
+    assert message.sent_at is None and not message.failed and mail.outbox == []
+    _run_worker(django_capture_on_commit_callbacks)  # the mail server is down: the send fails and is queued again for later
+    waiting = DBTaskResult.objects.get(task_path="lightbulb.core.outbox.organisation_message_deliver", status="READY")
+    assert waiting.args_kwargs["kwargs"]["attempt"] == 2
+    assert waiting.run_after > timezone.now() + datetime.timedelta(seconds=RETRY_AFTER_MINUTES[0] * 60 - 10)
+    message.refresh_from_db()
+    assert message.sent_at is None and not message.failed and mail.outbox == []
+    # The mail server is back; the time to try again comes.
+    FlakySmtpBackend.down = False
+    DBTaskResult.objects.filter(pk=waiting.pk).update(run_after=timezone.now() - datetime.timedelta(seconds=1))
+    _run_worker(django_capture_on_commit_callbacks)
+    message.refresh_from_db()
+    assert message.sent_at is not None and not message.failed
+    [sent] = mail.outbox
+    assert sent.to == [users[Role.VCS].email]
+    assert sent.attachments[0][0].startswith("notice-") and sent.attachments[0][1].startswith(b"%PDF")
+
+
+def test_after_every_retry_the_message_is_marked_not_sent_for_posting(users, own_organisation, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.funding.test_messages.FlakySmtpBackend"
+    FlakySmtpBackend.down = True
+    # The immediate task backend runs each retry at once: every try fails, and the message is then marked not sent.
+    decommissioning = _issue(users, own_organisation, django_capture_on_commit_callbacks)
     message = OrganisationMessage.objects.get(object_id=str(decommissioning.pk))
     assert message.failed and message.sent_at is None
     assert Decommissioning.objects.filter(pk=decommissioning.pk, stage="notice_issued").exists()

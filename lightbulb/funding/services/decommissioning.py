@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.models import OrganisationMessage
-from lightbulb.core.outbox import organisation_message_send
+from lightbulb.core.outbox import MessageAttachment, organisation_message_send
 from lightbulb.core.rules import allowed, require
 from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
 from lightbulb.funding.pdf import notice_letter_filename, notice_letter_pdf
@@ -39,6 +39,15 @@ ANSWER_FIELDS = (
 )
 
 
+# The notice letter attached to the notice's message, built by the worker (registered in registrations.py).
+NOTICE_LETTER = "funding.notice_letter"
+
+
+def notice_letter_attachment(*, decommissioning_id: int, portal_url: str = "") -> tuple[str, bytes, str]:
+    fresh = Decommissioning.objects.select_related("agreement", "agreement__organisation").get(pk=decommissioning_id)
+    return notice_letter_filename(fresh), notice_letter_pdf(fresh, portal_url=portal_url), "application/pdf"
+
+
 def _send_notice(decommissioning: Decommissioning, acting_user: Any, portal_url: str) -> OrganisationMessage:
     """The notice reaches the organisation's members, else its registered contact; with no e-mail address the officer posts it."""
     agreement = decommissioning.agreement
@@ -53,12 +62,7 @@ def _send_notice(decommissioning: Decommissioning, acting_user: Any, portal_url:
         f"ends on {decommissioning.funding_end_date:%-d %B %Y}.\n\nReasons: {decommissioning.reasons}\n\n"
         f"The notice letter is attached. {how}"
     )
-    decommissioning_id = decommissioning.pk
-
-    def letter() -> tuple[str, bytes, str]:
-        fresh = Decommissioning.objects.select_related("agreement", "agreement__organisation").get(pk=decommissioning_id)
-        return notice_letter_filename(fresh), notice_letter_pdf(fresh, portal_url=portal_url), "application/pdf"
-
+    letter = MessageAttachment(NOTICE_LETTER, {"decommissioning_id": decommissioning.pk, "portal_url": portal_url})
     return organisation_message_send(
         recipients=recipients,
         subject=f"Notice that funding will end: {agreement.reference}",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import io
-import time
 from typing import Any
 
 import qrcode
@@ -23,7 +22,7 @@ from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lightbulb.accounts import selectors, services
+from lightbulb.accounts import enrolment, selectors, services
 from lightbulb.accounts.forms import (
     EnrolmentCodeForm,
     NewPasswordForm,
@@ -104,19 +103,16 @@ def _qr_svg(device: TOTPDevice) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-# How long an e-mailed code or an invitation lets a person set up their first authenticator.
-ENROLMENT_PROOF_SECONDS = 30 * 60
 SHOWN_RECOVERY_CODES = "recovery_codes_to_show"
 
 
 def _proof_record(request: HttpRequest, user: Any) -> None:
     """Note in the session that this person has just proved they hold the account's e-mail address."""
-    request.session["enrolment_proof"] = {"user": user.pk, "until": time.time() + ENROLMENT_PROOF_SECONDS}
+    enrolment.proof_record(request.session, user)
 
 
 def _has_proof(request: HttpRequest, user: Any) -> bool:
-    proof = request.session.get("enrolment_proof") or {}
-    return bool(proof.get("user") == user.pk and proof.get("until", 0) > time.time())
+    return enrolment.proof_held(request.session, user)
 
 
 @signed_in
@@ -200,7 +196,7 @@ def _two_factor_enrol(request: HttpRequest, user: Any) -> HttpResponse:
             add_service_errors(form, error, default_field="code")
         else:
             otp_login(request, device)
-            request.session.pop("enrolment_proof", None)
+            enrolment.proof_spent(request.session)
             request.session[SHOWN_RECOVERY_CODES] = services.recovery_codes_create(acting_user=user, user=user)
             return redirect(reverse("accounts:recovery_codes") + "?next=" + _safe_next(request))
     context: dict[str, Any] = {"form": form, "setting_up": True, "next": _safe_next(request), "demo_code": _demo_code(device)}

@@ -165,3 +165,22 @@ def test_a_callback_with_a_forged_state_signs_nobody_in(idp):
     response = client.get(f"{callback.path}?{forged}")
     assert response.status_code in (302, 400)
     assert signed_in_as(client) is None
+
+
+def test_a_first_sign_in_through_the_identity_provider_sets_up_the_authenticator_without_an_emailed_code(idp, mailoutbox):
+    client = sign_in_through(idp, person())
+    page = client.get("/account/two-factor")
+    assert page.status_code == 200
+    assert "Set up two-factor authentication" in visible_text(page.content)
+    assert mailoutbox == []  # no enrolment code was sent: the identity provider's sign-in is the proof
+
+
+def test_a_password_sign_in_still_needs_the_emailed_code_before_the_first_authenticator(idp, mailoutbox, django_capture_on_commit_callbacks):
+    officer = UserFactory(role=Role.OFFICER, email="pat.officer@anytown.gov.uk")
+    client = Client()
+    client.force_login(officer, backend="lightbulb.accounts.backends.VerifiedEmailBackend")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get("/account/two-factor")
+    assert "Set up two-factor authentication" not in visible_text(page.content)
+    [sent] = mailoutbox
+    assert sent.to == ["pat.officer@anytown.gov.uk"]

@@ -302,3 +302,25 @@ def test_demo_signins_prints_the_address_every_role_and_the_password(db):
     for demo in generator.DEMO_USERS:
         if demo.totp_secret:
             assert demo.totp_secret in text
+    # A new council account is not stuck: the terminal says where its invitation and enrolment code appear.
+    assert "invitation e-mail printed here" in " ".join(text.split())
+    assert "code e-mailed to it, which prints here too" in " ".join(text.split())
+
+
+def test_the_demo_prints_a_new_accounts_enrolment_code_in_the_terminal(db, settings, capsys, tmp_path, django_capture_on_commit_callbacks):
+    """`make run` sends e-mail through the development backend: the code a new officer needs shows on the console."""
+    from lightbulb.accounts import services
+    from lightbulb.accounts.models import AccountToken
+    from tests.factories import UserFactory
+
+    settings.EMAIL_BACKEND = "lightbulb.core.mail.DevelopmentEmailBackend"
+    settings.VAR_DIR = tmp_path
+    officer = UserFactory(role=Role.OFFICER, email="new.officer@anytown.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_code_send(acting_user=officer, user=officer)
+    printed = capsys.readouterr().out
+    assert "E-mail to new.officer@anytown.example: Your code to set up two-factor authentication" in printed
+    code = printed.split("Your code is ", 1)[1].split()[0]
+    assert len(code) == 6 and code.isdigit()
+    assert AccountToken.objects.filter(user=officer, purpose="enrolment_code", used_at__isnull=True).exists()
+    services.enrolment_code_verify(acting_user=officer, user=officer, code=code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -260,6 +261,14 @@ DUPLICATE_NAME_SIMILARITY = env_int("DUPLICATE_NAME_SIMILARITY", 88)
 DAILY_DUTIES_AT = env_str("DAILY_DUTIES_AT", "07:00")
 # The address people use to reach this service, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# The council's Open Contracting Data Standard prefix, registered with the Open Contracting Partnership:
+# "ocds-" and six letters or digits. Every contract notice's ocid begins with it; until the council has
+# one, the stand-in ocds-lghtbl is used (docs/data-standards.md).
+OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-lghtbl").strip()
+if not re.fullmatch(r"ocds-[a-z0-9]{6}", OCDS_OCID_PREFIX):
+    raise ConfigurationError(
+        f"OCDS_OCID_PREFIX must be ocds- and six lower-case letters or digits, as registered with the Open Contracting Partnership, not {OCDS_OCID_PREFIX!r}"
+    )
 # A monitoring return is due this many months after its period ends.
 RETURN_DUE_AFTER_MONTHS = env_int("RETURN_DUE_AFTER_MONTHS", 1)
 

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from lightbulb.api.auth import TokenAuth
 from lightbulb.concerns import selectors as concerns
+from lightbulb.core.registry import registry
 from lightbulb.funding.selectors import publishing
 from lightbulb.funding.selectors.publishing import Publisher, award_date, grant, registration_number
 from lightbulb.organisations import published as register
@@ -215,25 +216,20 @@ class OpenDataFile(Schema):
     url: str
     title: str
     standard: str
+    generated_at: datetime.datetime | None = Field(
+        description="When the file was last generated; null until it first is, and for the directory, which is answered live"
+    )
+    row_count: int | None = Field(description="How many rows (grants, releases, lines) the file held when it was generated; null as for generated_at")
+    out_of_date: bool = Field(description="The records behind the file changed since it was generated; a new copy is being made")
 
-
-# The open-data page lists each file with when it was last made and its row count; the API says where they are.
-OPEN_DATA_FILES = (
-    ("/open-data/360giving/grants.json", "Grants (360Giving JSON)", "360Giving Data Standard 1.4.3"),
-    ("/open-data/360giving/grants.csv", "Grants (360Giving CSV)", "360Giving Data Standard 1.4.3"),
-    ("/open-data/transparency/vcse-grants.csv", "Grants to VCSE organisations", "Local Government Transparency Code 2015"),
-    ("/open-data/transparency/contracts.csv", "Contracts over £5,000", "Local Government Transparency Code 2015"),
-    ("/open-data/transparency/fraud.csv", "Counter-fraud figures", "Local Government Transparency Code 2015"),
-    ("/open-data/ocds/releases.json", "Contract notices", "Open Contracting Data Standard 1.1"),
-    ("/openreferral/", "The services directory", "Open Referral UK"),
-)
 
 opendata_router = Router(tags=["Open data"], auth=TokenAuth("opendata"))
 
 
-@opendata_router.get("/open-data", response={200: list[OpenDataFile], **ERRORS}, summary="Where the published files are")
+@opendata_router.get("/open-data", response={200: list[OpenDataFile], **ERRORS}, summary="The published files, when each was last generated and its row count")
 def open_data_files(request: HttpRequest) -> Any:
-    return [{"url": url, "title": title, "standard": standard} for url, title, standard in OPEN_DATA_FILES]
+    # The open-data module registers its list (the API may not import it: they are one layer).
+    return [item for source in registry.published_files.values() for item in source()]
 
 
 api.add_router("/v1", register_router)

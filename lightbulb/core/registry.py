@@ -85,6 +85,9 @@ class Registry:
     deadlines: dict[str, Callable[..., list[Deadline]]] = field(default_factory=dict)
     # life-cycle name (e.g. "agreement") -> checks a step must pass: callable(obj, to_status) -> list of reasons
     guards: dict[str, list[Callable[[Any, str], list[str]]]] = field(default_factory=dict)
+    # name -> callable() -> list of dicts (url, title, standard, generated_at, row_count, out_of_date): the files
+    # the council publishes as last generated, for the API (open data registers it)
+    published_files: dict[str, Callable[[], list[dict[str, Any]]]] = field(default_factory=dict)
     # name -> callable(**arguments) -> (file name, bytes, content type): a file the worker attaches to an
     # organisation's message (core.outbox.MessageAttachment names it)
     message_attachments: dict[str, Callable[..., tuple[str, bytes, str]]] = field(default_factory=dict)

@@ -5,8 +5,8 @@ Procurement Act 2023 notices carry: the contract's details and value, the suppli
 identifier, the dates, each variation as an amendment, and termination when the contract was
 decommissioned. Written release by release, so memory stays flat.
 
-The `ocid` starts with the council's OCDS prefix (`settings.OCDS_OCID_PREFIX`, registered with the
-Open Contracting Partnership); until one is set, `ocds-lghtbl` stands in.
+The `ocid` starts with the council's OCDS prefix, the setting `OCDS_OCID_PREFIX` (registered with the
+Open Contracting Partnership; the settings refuse one not in the form `ocds-` and six letters or digits).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from lightbulb.funding.selectors.publishing import OGL, Publisher, award_date, r
 from lightbulb.opendata import exclusions
 from lightbulb.opendata.threesixty import _default
 
-DEFAULT_PREFIX = "ocds-lghtbl"
 METHODS = {
     "open_tender": "open",
     "grant_round": "open",
@@ -37,7 +36,7 @@ ENDED = ("decommissioned", "closed")
 
 
 def ocid_prefix() -> str:
-    return str(getattr(settings, "OCDS_OCID_PREFIX", "") or DEFAULT_PREFIX)
+    return str(settings.OCDS_OCID_PREFIX)
 
 
 def _moment(day: datetime.date) -> str:

@@ -1,4 +1,4 @@
-"""What opendata adds: a daily regeneration of the published files, and regeneration when the data behind them changes."""
+"""What opendata adds: a daily regeneration of the published files, regeneration when the data behind them changes, and their list for the API."""
 
 from __future__ import annotations
 
@@ -34,9 +34,10 @@ def _changed(sender: Any, **kwargs: Any) -> None:
 
 
 def register() -> None:
-    from lightbulb.opendata import tasks
+    from lightbulb.opendata import selectors, tasks
 
     registry.daily_duties["open_data_generate"] = tasks.generation_enqueue
+    registry.published_files["opendata"] = selectors.published_file_list
     for label in SOURCES:
         post_save.connect(_changed, sender=label, dispatch_uid=f"opendata-save-{label}")
         post_delete.connect(_changed, sender=label, dispatch_uid=f"opendata-delete-{label}")

@@ -23,6 +23,36 @@ def listings() -> list[Listing]:
     return [Listing(dataset=dataset, record=records.get(dataset.name)) for dataset in DATASETS]
 
 
+def published_file_list() -> list[dict[str, Any]]:
+    """Each file with its address, when it was last generated and how many rows it held then (None until it first is).
+
+    `out_of_date` says the records behind it changed since, and a new copy is on its way. The Open
+    Referral UK directory is answered live, so it has no generated time nor row count.
+    """
+    files = [
+        {
+            "url": f"/open-data/{item.dataset.name}",
+            "title": item.dataset.title,
+            "standard": item.dataset.standard,
+            "generated_at": item.record.generated_at if item.record else None,
+            "row_count": item.record.row_count if item.record else None,
+            "out_of_date": bool(item.record and item.record.stale_since),
+        }
+        for item in listings()
+    ]
+    files.append(
+        {
+            "url": "/openreferral/",
+            "title": "The services directory",
+            "standard": "Open Referral UK",
+            "generated_at": None,
+            "row_count": None,
+            "out_of_date": False,
+        }
+    )
+    return files
+
+
 def published_file(name: str) -> PublishedFile | None:
     """The record of a generated file whose stored copy is still there."""
     record = PublishedFile.objects.filter(name=name).first()

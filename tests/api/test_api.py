@@ -138,3 +138,25 @@ def test_the_issue_form_says_what_is_missing(users):
 
     text = visible_text(sign_in(Client(), users[Role.ADMIN]).post("/api/tokens/", {"name": ""}).content)
     assert "Say who or what the token is for" in text and "Choose what the token may read" in text
+
+
+def test_open_data_gives_each_files_last_generated_time_and_row_count(bearer, published):
+    from lightbulb.opendata import generation
+    from lightbulb.opendata.datasets import dataset_get
+
+    before = {item["url"]: item for item in Client().get("/api/v1/open-data", headers=bearer).json()}
+    assert before["/open-data/360giving/grants.json"]["generated_at"] is None
+    assert before["/open-data/360giving/grants.json"]["row_count"] is None
+    record = generation.file_generate(dataset_get("360giving/grants.json"))
+    generation.file_generate(dataset_get("ocds/releases.json"))
+    after = {item["url"]: item for item in Client().get("/api/v1/open-data", headers=bearer).json()}
+    grants = after["/open-data/360giving/grants.json"]
+    # The two published grants (the planned and archived ones are not), as the file holds them.
+    assert grants["row_count"] == 2
+    assert grants["generated_at"].startswith(record.generated_at.isoformat()[:19])
+    assert grants["out_of_date"] is False
+    assert after["/open-data/ocds/releases.json"]["row_count"] == 2
+    assert after["/open-data/transparency/contracts.csv"]["generated_at"] is None
+    assert after["/openreferral/"]["standard"] == "Open Referral UK"
+    generation.files_mark_stale()
+    assert Client().get("/api/v1/open-data", headers=bearer).json()[0]["out_of_date"] is True

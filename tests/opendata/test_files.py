@@ -147,6 +147,15 @@ def test_the_page_says_when_files_have_not_been_generated_or_the_prefix_is_missi
     assert "list no grants until an administrator records the council's 360Giving prefix" in text
 
 
+def test_the_page_says_plainly_that_land_and_assets_is_not_published_and_links_no_such_file(council):
+    html = Client().get("/open-data/").content.decode()
+    text = visible_text(html)
+    assert "The Code's land and assets file" in text and "land-and-assets.csv" in text
+    assert "is not published here yet" in text and "its assets module has not been built" in text
+    assert 'href="/open-data/transparency/land-and-assets.csv"' not in html
+    assert Client().get("/open-data/transparency/land-and-assets.csv").status_code == 404
+
+
 @pytest.mark.parametrize("url", ["/open-data/360giving/grants.xml", "/open-data/transparency/", "/open-data/../settings.py"])
 def test_unknown_files_are_not_found(url, council):
     assert Client().get(url).status_code == 404

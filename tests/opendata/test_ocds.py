@@ -88,3 +88,26 @@ def test_the_file_is_served_with_caching_headers(contracts):
     assert response.status_code == 200
     assert "max-age=900" in response["Cache-Control"] and response["ETag"]
     assert len(json.loads(b"".join(response.streaming_content))["releases"]) == 2
+
+
+def test_the_ocid_begins_with_the_councils_registered_prefix_and_still_passes_the_review(contracts, settings):
+    settings.OCDS_OCID_PREFIX = "ocds-a1b2c3"
+    package = _package()
+    assert sorted(item["ocid"] for item in package["releases"]) == ["ocds-a1b2c3-CON-2025-0001", "ocds-a1b2c3-CON-2025-0002"]
+    result = ocds_review(package)
+    assert result["validation_errors"] == []
+    assert result["additional_closed_codelist_values"] == {}
+
+
+@pytest.mark.parametrize("prefix", ["lightbulb", "ocds-ABC123", "ocds-toolong1", "ocds-ab c1"])
+def test_a_prefix_not_in_the_registered_form_stops_start_up_naming_the_setting(prefix):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings.test", "OCDS_OCID_PREFIX": prefix}
+    done = subprocess.run([sys.executable, "manage.py", "check"], cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode != 0
+    assert "OCDS_OCID_PREFIX" in done.stderr.strip().splitlines()[-1]

@@ -133,6 +133,13 @@ class AuditAction(models.TextChoices):
     FOLLOW_UP_ACTION_COMPLETE = "follow_up_action_complete", "Follow-up action done"
     FLAG_DISMISS = "flag_dismiss", "Flag dismissed"
     WARD_BOUNDARIES_IMPORT = "ward_boundaries_import", "Ward boundaries loaded from a file"
+    FLAG_THRESHOLDS_UPDATE = "flag_thresholds_update", "The thresholds flags are raised at changed"
+    SURVEY_CREATE = "survey_create", "Survey written"
+    SURVEY_QUESTION_ADD = "survey_question_add", "Question added to a survey"
+    SURVEY_QUESTION_REMOVE = "survey_question_remove", "Question taken off a survey"
+    SURVEY_SEND = "survey_send", "Survey sent to organisations"
+    SURVEY_ANSWER = "survey_answer", "Survey answered"
+    SURVEY_CLOSE = "survey_close", "Survey closed"
     # imports
     IMPORT_RUN_CREATE = "import_run_create", "Import started"
     IMPORT_RUN_FINISH = "import_run_finish", "Import finished"

@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 
 from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
-from lightbulb.engagement.models import EngagementKind, FlagRule
+from lightbulb.engagement.models import EngagementKind, FlagRule, QuestionKind, Survey
+from lightbulb.engagement.selectors.surveys import AUDIENCES
 
 LONG_TEXT = 10_000
+SCALE_WORDS = {1: " (lowest)", 5: " (highest)"}
 
 
 class ThemeForm(forms.Form):
@@ -139,3 +141,130 @@ class DismissFlagForm(forms.Form):
 
 class BoundaryFileForm(forms.Form):
     file = forms.FileField(label="GeoJSON file", error_messages={"required": "Choose a GeoJSON file"})
+
+
+class FlagThresholdsForm(VersionedForm):
+    """Parses the thresholds; their limits are the service's (services/thresholds.py), shown beside the field."""
+
+    dependency_percent = forms.CharField(
+        label="Council funding above this share of an organisation's latest income (%)",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+    )
+    new_organisation_months = forms.CharField(
+        label="Newly registered: registered fewer than this many months before an agreement starts",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+    )
+    large_award = forms.CharField(
+        label="Large award: an agreement worth at least (£)",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
+    )
+    cost_per_person_floor = forms.CharField(
+        label="Numbers out of line: more than one person claimed for every (£) of latest income",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args: Any, defaults: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, default in defaults.items():
+            self.fields[name].help_text = f"Leave empty for the default, {default}."
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name].replace(",", "").replace("£", "").replace("%", "").strip() for name in self.fields if name != "version"}
+
+
+class SurveyForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=300,
+        validators=[no_markup],
+        help_text="For example, State of the sector, spring 2027",
+        error_messages={"required": "Enter a title", "max_length": "Title must be 300 characters or fewer"},
+    )
+    introduction = forms.CharField(
+        label="Introduction",
+        required=False,
+        max_length=LONG_TEXT,
+        validators=[no_markup],
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Optional. Why the council asks and what it will do with the answers.",
+        error_messages={"max_length": "Introduction must be 10,000 characters or fewer"},
+    )
+    opens_on = GovukDateField(label="Opens", help_text="For example, 1 4 2027", error_messages={"required": "Enter the opening date"})
+    closes_on = GovukDateField(label="Closes", help_text="For example, 30 4 2027", error_messages={"required": "Enter the closing date"})
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label="Question",
+        max_length=500,
+        validators=[no_markup],
+        error_messages={"required": "Enter the question", "max_length": "Question must be 500 characters or fewer"},
+    )
+    kind = forms.ChoiceField(
+        label="What kind of answer does it take?",
+        choices=QuestionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of answer the question takes"},
+    )
+    options = forms.CharField(
+        label="Options (for one choice from a list)",
+        required=False,
+        max_length=2_500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One a line, from 2 to 10.",
+        error_messages={"max_length": "Enter from 2 to 10 options, one a line"},
+    )
+
+
+class SendSurveyForm(forms.Form):
+    audience = forms.ChoiceField(
+        label="Who is it for?", choices=AUDIENCES, widget=forms.RadioSelect, error_messages={"required": "Select who the survey is for"}
+    )
+
+
+class _AnswerChoice(forms.ChoiceField):
+    """Radios that take what is sent: the service checks it against the question, in its own words."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+class SurveyAnswerForm(forms.Form):
+    """One field a question, named `question_<id>`: it parses; the service checks each answer against its question."""
+
+    def __init__(self, *args: Any, questions: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number, question in enumerate(questions, start=1):
+            label = f"{number}. {question.text}"
+            if question.kind == QuestionKind.TEXT:
+                field: forms.Field = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=2_000,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    help_text="Optional.",
+                    error_messages={"max_length": "Your answer must be 2,000 characters or fewer"},
+                )
+            elif question.kind == QuestionKind.SCALE:
+                field = _AnswerChoice(
+                    label=label,
+                    required=False,
+                    choices=[(str(n), f"{n}{SCALE_WORDS.get(n, '')}") for n in range(1, 6)],
+                    widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+                )
+            else:
+                field = _AnswerChoice(label=label, required=False, choices=[(option, option) for option in question.options], widget=forms.RadioSelect)
+            self.fields[question.field_name] = field
+
+
+class SurveyFilterForm(FilterForm):
+    search_label = "Title"
+    status = forms.ChoiceField(label="Status", choices=[("", "Any status"), *Survey.Status.choices], required=False)

@@ -173,3 +173,118 @@ class PackBuild(TimeStampedModel):
     @property
     def percent_done(self) -> int:
         return int(self.wards_done * 100 / self.wards_total) if self.wards_total else 0
+
+
+class FlagThresholds(models.Model):
+    """The one row of flag thresholds an administrator keeps; an empty field uses the setting (`FLAG_…`) or its default.
+
+    Changing a threshold recomputes every organisation's flags in the background.
+    """
+
+    dependency_percent = models.PositiveSmallIntegerField("Council funding share of latest income (%)", null=True, blank=True)
+    new_organisation_months = models.PositiveSmallIntegerField("Newly registered: months before the agreement starts", null=True, blank=True)
+    large_award = models.DecimalField("Large award (£)", max_digits=14, decimal_places=2, null=True, blank=True)
+    cost_per_person_floor = models.DecimalField("Least income per person claimed (£)", max_digits=10, decimal_places=2, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
+
+    class Meta:
+        verbose_name_plural = "flag thresholds"
+
+    def __str__(self) -> str:
+        return "Flag thresholds"
+
+
+class QuestionKind(models.TextChoices):
+    SCALE = "scale", "A scale from 1 to 5"
+    CHOICE = "choice", "One choice from a list"
+    TEXT = "text", "Free text"
+
+
+class Survey(TimeStampedModel):
+    """A "state of the sector" survey: questions an officer sends to organisations, answered once by each before it closes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Not sent yet"
+        OPEN = "open", "Sent"
+        CLOSED = "closed", "Closed"
+
+    title = models.CharField(max_length=300)
+    introduction = models.TextField(blank=True)
+    opens_on = models.DateField("Opens")
+    closes_on = models.DateField("Closes")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="survey_closes_after_opens")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyQuestion(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices)
+    # For a choice: the options, in order.
+    options = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def field_name(self) -> str:
+        return f"question_{self.pk}"
+
+
+class SurveyInvitation(models.Model):
+    """A survey sent to one organisation: due until it is answered or the survey closes."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "Waiting for an answer"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed without an answer"
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="survey_invitations")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DUE)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["organisation__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "organisation"], name="survey_invited_once")]
+        indexes = [models.Index(fields=["organisation", "status"], name="survey_invitation_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.survey} to {self.organisation_id}"
+
+
+class SurveyAnswer(TimeStampedModel):
+    """An organisation's answers to a survey: one per organisation, given in the portal or recorded by an officer on its behalf."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="survey_answers")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # True when an officer recorded it for the organisation (by phone, on paper, at a meeting).
+    on_behalf = models.BooleanField(default=False)
+    # {"<question id>": 4 | "an option" | "some text"}
+    answers = models.JSONField(default=dict)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "organisation"], name="survey_one_answer_per_organisation")]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.survey_id} from {self.organisation_id}"

@@ -9,10 +9,19 @@ from django.utils import timezone
 
 from lightbulb.compact.rules import can_read_consultations
 from lightbulb.core.rules import allowed
-from lightbulb.engagement.rules import can_dismiss_flags, can_manage_engagement, can_own_actions, can_read_engagement, can_read_flags, can_read_health
+from lightbulb.engagement.rules import (
+    can_dismiss_flags,
+    can_manage_engagement,
+    can_own_actions,
+    can_read_engagement,
+    can_read_flags,
+    can_read_health,
+    can_use_portal_surveys,
+)
 from lightbulb.engagement.selectors import flags as flag_selectors
 from lightbulb.engagement.selectors import health as health_selectors
 from lightbulb.engagement.selectors import log as log_selectors
+from lightbulb.engagement.selectors import surveys as survey_selectors
 from lightbulb.engagement.selectors import wards as ward_selectors
 from lightbulb.funding.rules import can_read_funding
 from lightbulb.places.rules import can_read_places
@@ -146,3 +155,13 @@ def health_section(organisation: Any, request: HttpRequest) -> dict[str, Any] | 
         "latest": periods[-1].index,
         "previous": periods[-2].index,
     }
+
+
+def surveys_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """A member sees the open surveys their organisations have not answered yet."""
+    if not allowed(can_use_portal_surveys, request.user):
+        return None
+    waiting = survey_selectors.waiting_count(request.user)
+    if not waiting:
+        return None
+    return {"title": "Surveys to answer", "template": "engagement/panel_surveys.html", "order": 15, "count": waiting}

@@ -6,8 +6,16 @@ from lightbulb.core.registry import NavItem, registry
 from lightbulb.core.rules import expose
 from lightbulb.engagement import panels, signals, tasks
 from lightbulb.engagement import rules as engagement_rules
-from lightbulb.engagement.rules import can_read_engagement, can_read_flags, can_read_health
+from lightbulb.engagement.rules import (
+    can_manage_flag_thresholds,
+    can_read_engagement,
+    can_read_flags,
+    can_read_health,
+    can_read_surveys,
+    can_use_portal_surveys,
+)
 from lightbulb.engagement.selectors import log as log_selectors
+from lightbulb.engagement.selectors import surveys as survey_selectors
 
 
 def register() -> None:
@@ -27,4 +35,18 @@ def register() -> None:
         NavItem(label="Relationship health", url_name="engagement:health_sector", permission=can_read_health, order=57, prefix="/engagement/health/")
     )
     registry.organisation_sections["engagement_health"] = panels.health_section
+    registry.add_nav(
+        NavItem(
+            label="Flag thresholds",
+            url_name="engagement:flag_thresholds",
+            permission=can_manage_flag_thresholds,
+            order=90,
+            prefix="/engagement/flags/thresholds",
+        )
+    )
+    registry.add_nav(NavItem(label="Surveys", url_name="engagement:survey_list", permission=can_read_surveys, order=58, prefix="/engagement/surveys/"))
+    registry.add_nav(NavItem(label="Surveys", url_name="engagement:portal_surveys", permission=can_use_portal_surveys, order=58, prefix="/engagement/portal/"))
+    registry.dashboard_panels["engagement_surveys"] = panels.surveys_panel
+    registry.deadlines["survey_answers"] = survey_selectors.survey_deadlines
+    registry.daily_duties["surveys_close"] = tasks.surveys_daily_enqueue
     signals.connect()

@@ -5,7 +5,13 @@ Officers keep the engagement log, its managed list of themes and the flags
 the flags and relationship health; councillors never see the concerns register
 nor volunteers' personal data, and nothing here holds either. The owner of a
 follow-up action (an officer or a councillor) marks it done; so may any officer.
-The daily recompute of flags acts as the system.
+The daily recompute of flags acts as the system. Administrators keep the flag
+thresholds (a setting), not the flags themselves.
+
+Surveys: officers write a "state of the sector" survey, send it, record an answer on an
+organisation's behalf and close it (the daily duty closes those past their closing date, as the
+system); councillors and investigators read the results; a `vcs` member answers for their own
+organisation in the portal.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ from typing import Any
 
 import rules
 
-from lightbulb.core.rules import is_councillor, is_investigator, is_officer, is_system
+from lightbulb.accounts.rules import is_member_of
+from lightbulb.core.rules import is_admin, is_councillor, is_investigator, is_officer, is_system, is_vcs
 
 
 @rules.predicate
@@ -47,3 +54,14 @@ def is_requester(user: Any, build: Any) -> bool:
 can_read_own_pack_build = can_read_packs & is_requester
 # Relationship health is read from the funding record and the engagement log.
 can_read_health = is_officer | is_councillor | is_investigator
+# The thresholds the flags are raised at are a setting: administrators keep them.
+can_manage_flag_thresholds = is_admin
+
+# "State of the sector" surveys
+can_read_surveys = is_officer | is_councillor | is_investigator
+can_manage_surveys = is_officer
+can_close_surveys = is_officer | is_system
+# An officer records an answer on an organisation's behalf; a member answers for their own organisation.
+can_record_survey_answer = is_officer
+can_use_portal_surveys = is_vcs
+can_answer_survey = is_vcs & is_member_of  # (user, organisation)

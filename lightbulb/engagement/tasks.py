@@ -55,3 +55,19 @@ def build_all_packs(build_id: int) -> str:
     build.status, build.finished_at = PackBuild.Status.DONE, timezone.now()
     build.save(update_fields=["file", "status", "finished_at", "updated_at"])
     return str(build.file.name)
+
+
+SURVEYS_ACTOR = SystemActor(label="Survey closing")
+
+
+@task()
+def close_due_surveys() -> int:
+    """Close every survey past its closing date, so nothing stays waiting for an answer."""
+    from lightbulb.engagement.services.surveys import surveys_close_due
+
+    return surveys_close_due(acting_user=SURVEYS_ACTOR)
+
+
+def surveys_daily_enqueue() -> None:
+    """The daily duty: surveys past their closing date are closed by the worker."""
+    close_due_surveys.enqueue()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lightbulb.engagement.views import flags, health, log, wards
+from lightbulb.engagement.views import flags, health, log, surveys, wards
 
 app_name = "engagement"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("themes/<int:pk>/edit", log.theme_edit, name="theme_edit"),
     path("flags/", flags.flag_list, name="flag_list"),
     path("flags/recompute", flags.flags_recompute, name="flags_recompute"),
+    path("flags/thresholds", flags.flag_thresholds, name="flag_thresholds"),
     path("flags/<int:pk>/", flags.flag_detail, name="flag_detail"),
     path("flags/<int:pk>/dismiss", flags.flag_dismiss, name="flag_dismiss"),
     path("wards/<int:pk>/briefing", wards.ward_pack, name="ward_pack"),
@@ -25,4 +26,16 @@ urlpatterns = [
     path("wards/boundaries", wards.boundaries_import, name="boundaries_import"),
     path("health/", health.health_sector, name="health_sector"),
     path("health/organisations/<int:pk>/", health.health_organisation, name="health_organisation"),
+    path("surveys/", surveys.survey_list, name="survey_list"),
+    path("surveys/write", surveys.survey_create, name="survey_create"),
+    path("surveys/<int:pk>/", surveys.survey_detail, name="survey_detail"),
+    path("surveys/<int:pk>/questions/add", surveys.survey_question_add, name="survey_question_add"),
+    path("surveys/questions/<int:pk>/remove", surveys.survey_question_remove, name="survey_question_remove"),
+    path("surveys/<int:pk>/send", surveys.survey_send, name="survey_send"),
+    path("surveys/<int:pk>/close", surveys.survey_close, name="survey_close"),
+    path("surveys/<int:pk>/results", surveys.survey_results, name="survey_results"),
+    path("surveys/<int:pk>/export", surveys.survey_export, name="survey_export"),
+    path("surveys/<int:pk>/organisations/<int:organisation_pk>/record", surveys.survey_record, name="survey_record"),
+    path("portal/surveys/", surveys.portal_surveys, name="portal_surveys"),
+    path("portal/surveys/<int:pk>/<int:organisation_pk>/answer", surveys.portal_survey_answer, name="portal_survey_answer"),
 ]

@@ -38,3 +38,27 @@ class FollowUpActionFactory(DjangoModelFactory):
     description = factory.Sequence(lambda n: f"Write to the groups about hall hire {n}")
     owner = factory.SubFactory(UserFactory, role=Role.OFFICER)
     due_date = datetime.date(2026, 4, 30)
+
+
+class SurveyFactory(DjangoModelFactory):
+    """An open survey (sent, open since last week, closing next month)."""
+
+    class Meta:
+        model = "engagement.Survey"
+
+    title = factory.Sequence(lambda n: f"State of the sector {n}")
+    introduction = "How is the year going for your organisation?"
+    opens_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=7))
+    closes_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    status = "open"
+    created_by = factory.SubFactory(UserFactory, role=Role.OFFICER)
+
+
+class SurveyQuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = "engagement.SurveyQuestion"
+
+    survey = factory.SubFactory(SurveyFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"How confident are you about next year's funding? ({n})")
+    kind = "scale"

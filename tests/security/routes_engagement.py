@@ -29,4 +29,22 @@ ROUTES: dict[str, Route] = {
     "engagement:boundaries_import": Route(only("officer", "admin")),
     "engagement:health_sector": Route(only(*READERS)),
     "engagement:health_organisation": Route(only(*READERS), kwargs=lambda w: {"pk": w.organisation.pk}),
+    # The thresholds flags are raised at are a setting: administrators keep them.
+    "engagement:flag_thresholds": Route(only("admin")),
+    # Surveys: officers write, send and close them and record answers on an organisation's behalf; readers see the results.
+    "engagement:survey_list": Route(only(*READERS)),
+    "engagement:survey_create": Route(only("officer")),
+    "engagement:survey_detail": Route(only(*READERS), kwargs=lambda w: {"pk": w.extra["survey"].pk}),
+    "engagement:survey_question_add": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["draft_survey"].pk}),
+    "engagement:survey_question_remove": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["draft_question"].pk}),
+    "engagement:survey_send": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["survey"].pk}),
+    "engagement:survey_close": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["survey"].pk}),
+    "engagement:survey_results": Route(only(*READERS), kwargs=lambda w: {"pk": w.extra["survey"].pk}),
+    "engagement:survey_export": Route(only(*READERS), kwargs=lambda w: {"pk": w.extra["survey"].pk}),
+    "engagement:survey_record": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["survey"].pk, "organisation_pk": w.organisation.pk}),
+    # A member answers for their own organisation only: a member of another organisation finds no such survey.
+    "engagement:portal_surveys": Route(only("vcs")),
+    "engagement:portal_survey_answer": Route(
+        {**only("vcs"), "vcs_other": 404}, kwargs=lambda w: {"pk": w.extra["survey"].pk, "organisation_pk": w.organisation.pk}
+    ),
 }

@@ -51,3 +51,39 @@ def _pack_objects(world: World) -> None:
 
 
 BUILDERS.append(_pack_objects)
+
+
+def _survey_objects(world: World) -> None:
+    """An open survey sent to the `vcs` user's organisation (answered once), and a draft with a question to take off."""
+    import datetime
+
+    from django.utils import timezone
+
+    from lightbulb.engagement.models import Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion
+
+    today = timezone.localdate()
+    officer = world.users["officer"]
+    survey = Survey.objects.create(
+        title="Matrix state of the sector",
+        introduction="How is the year going?",
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=30),
+        status="open",
+        created_by=officer,
+        sent_at=timezone.now(),
+    )
+    scale = SurveyQuestion.objects.create(survey=survey, order=1, text="How confident are you about next year's funding?", kind="scale")
+    choice = SurveyQuestion.objects.create(survey=survey, order=2, text="What worries you most?", kind="choice", options=["Premises", "Staff", "Demand"])
+    SurveyQuestion.objects.create(survey=survey, order=3, text="Anything else?", kind="text")
+    SurveyInvitation.objects.create(survey=survey, organisation=world.organisation, status="answered", sent_at=timezone.now())
+    SurveyInvitation.objects.create(survey=survey, organisation=world.other_organisation, sent_at=timezone.now())
+    SurveyAnswer.objects.create(
+        survey=survey, organisation=world.organisation, submitted_by=world.users["vcs"], answers={str(scale.pk): 4, str(choice.pk): "Premises"}
+    )
+    draft = Survey.objects.create(title="Matrix draft survey", opens_on=today, closes_on=today + datetime.timedelta(days=30), created_by=officer)
+    world.extra["survey"] = survey
+    world.extra["draft_survey"] = draft
+    world.extra["draft_question"] = SurveyQuestion.objects.create(survey=draft, order=1, text="A question to take off", kind="text")
+
+
+BUILDERS.append(_survey_objects)

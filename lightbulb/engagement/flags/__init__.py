@@ -6,13 +6,17 @@ every organisation. Each finding says in plain words why it was raised, links it
 and carries a fingerprint of that evidence. `engine.py` reconciles findings with the stored
 flags; nothing here writes.
 
-Thresholds are settings (`config/settings`, or the environment through them), with defaults:
+Thresholds are kept by an administrator on the flag thresholds page (`FlagThresholds`, audited,
+checked in `services/thresholds.py`); a threshold left empty there is the setting
+(`config/settings`, or the environment through them), else its default:
 
 - `FLAG_DEPENDENCY_SHARE` (0.5): council funding above this share of latest income;
 - `FLAG_LARGE_AWARD` (£50,000) and `FLAG_NEW_ORGANISATION_MONTHS` (24): a large award to an
   organisation registered this recently before the agreement starts;
 - `FLAG_COST_PER_PERSON_FLOOR` (£5): a return claiming more people than one per £5 of the
   organisation's latest income.
+
+Changing a threshold recomputes every organisation's flags in the background.
 """
 
 from __future__ import annotations
@@ -52,6 +56,40 @@ Rule = Callable[[Scope, datetime.date], list[Finding]]
 
 def setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    dependency_share: Decimal
+    new_organisation_months: int
+    large_award: Decimal
+    cost_per_person_floor: Decimal
+
+
+def default_thresholds() -> Thresholds:
+    """The settings, or their defaults: what applies where the administrator has set nothing."""
+    return Thresholds(
+        dependency_share=Decimal(str(setting("FLAG_DEPENDENCY_SHARE", "0.5"))),
+        new_organisation_months=int(setting("FLAG_NEW_ORGANISATION_MONTHS", 24)),
+        large_award=Decimal(str(setting("FLAG_LARGE_AWARD", "50000"))),
+        cost_per_person_floor=Decimal(str(setting("FLAG_COST_PER_PERSON_FLOOR", "5"))),
+    )
+
+
+def thresholds() -> Thresholds:
+    """The thresholds in force: the administrator's where set, else the settings'."""
+    from lightbulb.engagement.models import FlagThresholds
+
+    defaults = default_thresholds()
+    row = FlagThresholds.objects.order_by("pk").first()
+    if row is None:
+        return defaults
+    return Thresholds(
+        dependency_share=Decimal(row.dependency_percent) / 100 if row.dependency_percent is not None else defaults.dependency_share,
+        new_organisation_months=row.new_organisation_months if row.new_organisation_months is not None else defaults.new_organisation_months,
+        large_award=row.large_award if row.large_award is not None else defaults.large_award,
+        cost_per_person_floor=row.cost_per_person_floor if row.cost_per_person_floor is not None else defaults.cost_per_person_floor,
+    )
 
 
 def money(value: Decimal | float | int) -> str:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from decimal import Decimal
 
-from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, link, money, scoped, setting
+from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, link, money, scoped, thresholds
 from lightbulb.funding.models import Agreement, ReturnFigure
 from lightbulb.organisations.models import Organisation
 
@@ -59,7 +58,7 @@ def find_wards(scope: Scope, today: datetime.date) -> list[Finding]:
 
 
 def find_numbers(scope: Scope, today: datetime.date) -> list[Finding]:
-    floor = Decimal(str(setting("FLAG_COST_PER_PERSON_FLOOR", "5")))
+    floor = thresholds().cost_per_person_floor
     figures = ReturnFigure.objects.filter(
         monitoring_return__status__in=("submitted", "accepted"), monitoring_return__agreement__organisation__latest_income__gt=0, value__gt=0
     )

@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, day, money, organisation_link, scoped, setting
+from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, day, money, organisation_link, scoped, thresholds
 from lightbulb.funding.models import Agreement
 from lightbulb.organisations.models import Organisation
 
@@ -22,7 +22,7 @@ def yearly_value(amount: Decimal, start: datetime.date, end: datetime.date) -> D
 
 
 def find(scope: Scope, today: datetime.date) -> list[Finding]:
-    share = Decimal(str(setting("FLAG_DEPENDENCY_SHARE", "0.5")))
+    share = thresholds().dependency_share
     agreements = scoped(Agreement.objects.filter(status__in=LIVE_STATUSES, start_date__lte=today, end_date__gte=today), scope)
     funding: dict[int, Decimal] = defaultdict(Decimal)
     links: dict[int, list[dict[str, str]]] = defaultdict(list)

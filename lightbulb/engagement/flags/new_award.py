@@ -7,18 +7,17 @@ registered less than `FLAG_NEW_ORGANISATION_MONTHS` (24) months before the agree
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django.db.models import F
 
-from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, day, money, scoped, setting
+from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, day, money, scoped, thresholds
 
 
 def find(scope: Scope, today: datetime.date) -> list[Finding]:
     from lightbulb.funding.models import Agreement
 
-    large = Decimal(str(setting("FLAG_LARGE_AWARD", "50000")))
-    months = int(setting("FLAG_NEW_ORGANISATION_MONTHS", 24))
+    limits = thresholds()
+    large, months = limits.large_award, limits.new_organisation_months
     agreements = Agreement.objects.filter(
         status__in=LIVE_STATUSES, amount__gte=large, organisation__date_registered__isnull=False, organisation__date_registered__lte=F("start_date")
     )

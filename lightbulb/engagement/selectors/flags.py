@@ -54,3 +54,22 @@ def ward_flags(ward_id: int, *, limit: int = 10) -> dict[str, Any]:
     """Open flags of the organisations based in the ward."""
     flags = Flag.objects.filter(Q(organisation__ward_id=ward_id), status=Flag.Status.OPEN).select_related("organisation")
     return {"flags": list(flags.order_by("organisation__name", "rule")[:limit]), "count": flags.count()}
+
+
+def thresholds_page() -> dict[str, Any]:
+    """The administrator's thresholds as set (empty where the default applies), the defaults in words, and those in force."""
+    from lightbulb.engagement.flags import default_thresholds, money, thresholds
+    from lightbulb.engagement.models import FlagThresholds
+
+    row = FlagThresholds.objects.order_by("pk").first()
+    defaults = default_thresholds()
+    fields = ("dependency_percent", "new_organisation_months", "large_award", "cost_per_person_floor")
+    initial: dict[str, Any] = {name: "" if row is None or getattr(row, name) is None else str(getattr(row, name)) for name in fields}
+    initial["version"] = row.version if row else 1
+    in_words = {
+        "dependency_percent": f"{int(defaults.dependency_share * 100)}%",
+        "new_organisation_months": f"{defaults.new_organisation_months} months",
+        "large_award": money(defaults.large_award),
+        "cost_per_person_floor": f"£{defaults.cost_per_person_floor:,.2f}",
+    }
+    return {"initial": initial, "defaults": in_words, "in_force": thresholds()}

@@ -12,10 +12,11 @@ from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params, sort_queryset
 from lightbulb.core.rules import allowed
-from lightbulb.engagement.forms import DismissFlagForm, FlagFilterForm
-from lightbulb.engagement.rules import can_dismiss_flags, can_read_flags, can_recompute_flags
+from lightbulb.engagement.forms import DismissFlagForm, FlagFilterForm, FlagThresholdsForm
+from lightbulb.engagement.rules import can_dismiss_flags, can_manage_flag_thresholds, can_read_flags, can_recompute_flags
 from lightbulb.engagement.selectors import flags as selectors
 from lightbulb.engagement.services import flags as services
+from lightbulb.engagement.services import thresholds as threshold_services
 from lightbulb.engagement.tasks import recompute_flags
 
 
@@ -68,3 +69,19 @@ def flags_recompute(request: HttpRequest) -> HttpResponse:
     recompute_flags.enqueue(None)
     messages.success(request, "Every organisation's flags are being recomputed in the background. Refresh this page in a minute.")
     return redirect("engagement:flag_list")
+
+
+@permission_required(can_manage_flag_thresholds)
+def flag_thresholds(request: HttpRequest) -> HttpResponse:
+    """An administrator sets the thresholds flags are raised at; every organisation's flags are then recomputed."""
+    page = selectors.thresholds_page()
+    form = FlagThresholdsForm(request.POST or None, initial=page["initial"], defaults=page["defaults"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            threshold_services.flag_thresholds_update(acting_user=request.user, data=form.service_data(), expected_version=form.expected_version)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The thresholds are saved. Every organisation's flags are being recomputed in the background.")
+            return redirect("engagement:flag_thresholds")
+    return render(request, "engagement/flag_thresholds.html", {"form": form, "in_force": page["in_force"]})

@@ -61,6 +61,25 @@ class Deadline:
     overdue: bool = False
 
 
+@dataclass(frozen=True)
+class OtherFunding:
+    """Money an organisation has from another funder (a 360Giving grant), for a higher module to cross-reference."""
+
+    pk: int
+    organisation_id: int
+    funder: str
+    title: str
+    description: str
+    amount: Any
+    awarded_on: Any
+    # The dates the funder planned the work for (or, without them, from its award for a year).
+    start: Any
+    end: Any
+    # The page that shows it, named (a route taking `pk`) so a stored flag never holds an address.
+    route: str
+    label: str
+
+
 @dataclass
 class Registry:
     navigation: list[NavItem] = field(default_factory=list)
@@ -91,6 +110,10 @@ class Registry:
     # name -> callable(**arguments) -> (file name, bytes, content type): a file the worker attaches to an
     # organisation's message (core.outbox.MessageAttachment names it)
     message_attachments: dict[str, Callable[..., tuple[str, bytes, str]]] = field(default_factory=dict)
+
+    # name -> callable(organisation_ids: list[int] | None, today: date) -> [OtherFunding]: other funders' money running on
+    # or after `today` (None: every organisation's), registered by the module that holds it (grants)
+    other_funding: dict[str, Callable[..., list[OtherFunding]]] = field(default_factory=dict)
 
     def add_nav(self, item: NavItem) -> None:
         if all(existing.url_name != item.url_name for existing in self.navigation):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import HttpRequest
 
 from lightbulb.core.access import object_for_user
+from lightbulb.core.registry import OtherFunding
 from lightbulb.core.rules import allowed
 from lightbulb.grants.matching import NameIndex
 from lightbulb.grants.models import Grant, MatchStatus
@@ -69,3 +71,55 @@ def organisation_other_funders(organisation: Any, request: HttpRequest) -> dict[
 
 def organisation_for_match(pk: int) -> Organisation | None:
     return Organisation.objects.filter(pk=pk).first()
+
+
+def grants_running(organisation_ids: list[int] | None, today: datetime.date) -> list[OtherFunding]:
+    """Confirmed grants to organisations on the register whose work runs on or after `today`, for cross-referencing (registered as
+    `registry.other_funding["grants"]`). A grant's dates are the funder's planned ones; without an end, its planned duration from
+    the start, else a year from the award."""
+    grants = Grant.objects.filter(match_status=MatchStatus.CONFIRMED, organisation__isnull=False).filter(
+        Q(planned_end_date__gte=today) | Q(planned_end_date__isnull=True, award_date__gte=today - datetime.timedelta(days=3660))
+    )
+    if organisation_ids is not None:
+        grants = grants.filter(organisation_id__in=organisation_ids)
+    rows = grants.values_list(
+        "pk",
+        "organisation_id",
+        "funder__name",
+        "identifier",
+        "title",
+        "description",
+        "amount_awarded",
+        "award_date",
+        "planned_start_date",
+        "planned_end_date",
+        "planned_duration_months",
+    )
+    found = []
+    for pk, organisation_id, funder, identifier, title, description, amount, awarded, start, end, months in rows:
+        start = start or awarded
+        end = end or (_months_after(start, months) if months else awarded + datetime.timedelta(days=365))
+        if end >= today:
+            found.append(
+                OtherFunding(
+                    pk=pk,
+                    organisation_id=organisation_id,
+                    funder=funder,
+                    title=title or identifier,
+                    description=description,
+                    amount=amount,
+                    awarded_on=awarded,
+                    start=start,
+                    end=end,
+                    route="grants:grant_detail",
+                    label=f"{funder}'s grant {identifier}",
+                )
+            )
+    return found
+
+
+def _months_after(day: datetime.date, months: int) -> datetime.date:
+    """The day before the same date `months` later (the last day of a term that many months long)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    following = datetime.date(day.year + year, month + 1, min(day.day, 28))
+    return following - datetime.timedelta(days=1)

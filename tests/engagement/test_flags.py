@@ -303,3 +303,77 @@ def test_one_organisations_shared_details_find_its_partners_without_reading_ever
     assert list(Flag.objects.values_list("organisation__name", "reason")) == [
         ("Alpha Youth", "Shares a trustee, Jane Smith with 1 other applicant: Gamma Arts. Check they are truly separate organisations.")
     ]
+
+
+def _grant(organisation, *, match_status="confirmed", **overrides):
+    from lightbulb.grants.models import Funder, Grant
+
+    funder, _created = Funder.objects.get_or_create(org_id="GB-CHC-1234567", defaults={"name": "Canalside Community Trust"})
+    values = {
+        "identifier": "360G-CCT-0042",
+        "funder": funder,
+        "title": "Weekly community café",
+        "description": "Running a weekly community café for older residents in the church hall.",
+        "amount_awarded": Decimal("8000"),
+        "award_date": datetime.date(2026, 1, 15),
+        "planned_start_date": datetime.date(2026, 2, 1),
+        "planned_end_date": datetime.date(2027, 1, 31),
+        "recipient_name": organisation.name,
+        "organisation": organisation,
+        "match_status": match_status,
+        **overrides,
+    }
+    return Grant.objects.create(**values)
+
+
+def test_another_funders_grant_for_the_same_purpose_at_the_same_time(users):
+    organisation = OrganisationFactory(name="St Anne's Lunch Club")
+    agreement = live(organisation, reference="AGR-2026-0011", purpose="Running a weekly community café")
+    grant = _grant(organisation)
+    refresh(organisation)
+    flag = Flag.objects.get(organisation=organisation, rule="same_purpose")
+    assert flag.reason == (
+        'Agreement AGR-2026-0011 and Canalside Community Trust\'s grant "Weekly community café" (£8,000, awarded 15 January 2026) '
+        "fund the same purpose at the same time (1 February 2026 to 31 December 2026): check the work is not paid for twice."
+    )
+    assert flag.evidence == [
+        {"label": "Agreement AGR-2026-0011", "route": "funding:agreement_detail", "pk": agreement.pk},
+        {"label": "Canalside Community Trust's grant 360G-CCT-0042", "route": "grants:grant_detail", "pk": grant.pk},
+    ]
+
+    def the_grant_ends_before_the_agreement_starts():
+        grant.planned_start_date, grant.planned_end_date = datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+        grant.save()
+
+    the_grant_ends_before_the_agreement_starts()
+    refresh(organisation)
+    assert flag_of(organisation, "same_purpose").status == "resolved"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"match_status": "proposed"},  # not yet confirmed as this organisation's
+        {"title": "Youth football", "description": "Kit and pitch hire for an under-12s team"},  # another purpose
+        {"planned_start_date": datetime.date(2027, 2, 1), "planned_end_date": datetime.date(2028, 1, 31)},  # after the agreement ends
+    ],
+    ids=["unconfirmed", "other-purpose", "other-time"],
+)
+def test_no_flag_for_a_grant_unconfirmed_for_another_purpose_or_another_time(change):
+    organisation = OrganisationFactory()
+    live(organisation, purpose="Running a weekly community café")
+    _grant(organisation, **change)
+    refresh(organisation)
+    assert not Flag.objects.filter(rule="same_purpose").exists()
+
+
+def test_confirming_a_grants_match_recomputes_its_organisations_flags(users, django_capture_on_commit_callbacks):
+    from lightbulb.grants.services import grant_match_confirm
+
+    today = datetime.date.today()
+    organisation = OrganisationFactory()
+    live(organisation, purpose="Running a weekly community café", start_date=today - datetime.timedelta(days=30), end_date=today + datetime.timedelta(days=300))
+    grant = _grant(organisation, match_status="proposed", planned_start_date=today, planned_end_date=today + datetime.timedelta(days=200))
+    with django_capture_on_commit_callbacks(execute=True):
+        grant_match_confirm(acting_user=users[Role.OFFICER], grant=grant)
+    assert Flag.objects.get(organisation=organisation, rule="same_purpose").status == "open"

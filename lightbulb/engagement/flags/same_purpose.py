@@ -1,7 +1,12 @@
-"""The same purpose funded twice: two of an organisation's agreements, running at the same time, for the same purpose.
+"""The same purpose funded twice: two of an organisation's agreements, or one of them and another funder's grant, at the same time.
 
 Agreements that are planned, approved, awarded or running, whose terms overlap and whose purpose
-(or title), compared letters and digits only, is the same. Other funders' grants are not compared yet.
+(or title), compared letters and digits only, is the same.
+
+Other funders' money comes through `registry.other_funding` (the grants module registers confirmed
+360Giving grants there; engagement never reads its tables): a grant whose planned dates overlap an
+agreement's term is the same purpose when, compared letters and digits only, its title or description
+is the agreement's purpose or title, or one holds the other whole (at least 15 letters of it).
 """
 
 from __future__ import annotations
@@ -11,9 +16,13 @@ import re
 import unicodedata
 from collections import defaultdict
 
-from lightbulb.engagement.flags import Finding, Scope, agreement_link, day, scoped
+from lightbulb.core.registry import OtherFunding, registry
+from lightbulb.engagement.flags import Finding, Scope, agreement_link, day, link, money, scoped
 
 ACTIVE = ("planned", "approved", "awarded", "live", "under_review", "extended")
+# A description holding an agreement's purpose whole (or the reverse) counts when the shorter has at least this many letters.
+CONTAINED = 15
+Item = tuple[int, str, str, str, datetime.date, datetime.date]
 
 
 def normalised(text: str) -> str:
@@ -26,23 +35,60 @@ def find(scope: Scope, today: datetime.date) -> list[Finding]:
     from lightbulb.funding.models import Agreement
 
     agreements = scoped(Agreement.objects.filter(status__in=ACTIVE, end_date__gte=today, archived_at__isnull=True), scope)
-    by_organisation: dict[int, list[tuple[int, str, str, str, datetime.date, datetime.date]]] = defaultdict(list)
+    by_organisation: dict[int, list[Item]] = defaultdict(list)
     rows = agreements.order_by("start_date", "pk").values_list("pk", "organisation_id", "reference", "title", "purpose", "start_date", "end_date")
     for pk, organisation_id, reference, title, purpose, start, end in rows:
         by_organisation[organisation_id].append((pk, reference, normalised(title), normalised(purpose), start, end))
     findings = []
     for organisation_id, items in by_organisation.items():
-        for index, first in enumerate(items):
-            for second in items[index + 1 :]:
-                same = (first[3] and first[3] == second[3]) or (first[2] and first[2] == second[2])
-                if not same or second[4] > first[5]:
-                    continue
-                reason = (
-                    f"Agreements {first[1]} and {second[1]} fund the same purpose at the same time "
-                    f"({day(second[4])} to {day(min(first[5], second[5]))}): check the work is not paid for twice."
-                )
-                evidence = [agreement_link(first[0], first[1]), agreement_link(second[0], second[1])]
-                findings.append(
-                    Finding(organisation_id, "same_purpose", reason, evidence, key=f"agreements:{first[0]}-{second[0]}", facts=[first[0], second[0]])
-                )
+        findings.extend(_agreements_twice(organisation_id, items))
+    if by_organisation:
+        findings.extend(_other_funders(by_organisation, None if scope is None else sorted(by_organisation), today))
     return findings
+
+
+def _agreements_twice(organisation_id: int, items: list[Item]) -> list[Finding]:
+    findings = []
+    for index, first in enumerate(items):
+        for second in items[index + 1 :]:
+            same = (first[3] and first[3] == second[3]) or (first[2] and first[2] == second[2])
+            if not same or second[4] > first[5]:
+                continue
+            reason = (
+                f"Agreements {first[1]} and {second[1]} fund the same purpose at the same time "
+                f"({day(second[4])} to {day(min(first[5], second[5]))}): check the work is not paid for twice."
+            )
+            evidence = [agreement_link(first[0], first[1]), agreement_link(second[0], second[1])]
+            findings.append(Finding(organisation_id, "same_purpose", reason, evidence, key=f"agreements:{first[0]}-{second[0]}", facts=[first[0], second[0]]))
+    return findings
+
+
+def alike(first: str, second: str) -> bool:
+    """Two normalised texts say the same: equal, or one holds the other whole and it is long enough to mean something."""
+    if not first or not second:
+        return False
+    shorter, longer = sorted((first, second), key=len)
+    return shorter == longer or (len(shorter) >= CONTAINED and shorter in longer)
+
+
+def _other_funders(by_organisation: dict[int, list[Item]], organisation_ids: list[int] | None, today: datetime.date) -> list[Finding]:
+    """An agreement and another funder's grant to the same organisation, for the same purpose, over the same days."""
+    findings = []
+    for source in registry.other_funding.values():
+        for grant in source(organisation_ids, today):
+            texts = [normalised(grant.title), normalised(grant.description)]
+            for pk, reference, title, purpose, start, end in by_organisation.get(grant.organisation_id, ()):
+                overlapping = grant.start <= end and start <= grant.end
+                if overlapping and any(alike(text, ours) for text in texts for ours in (purpose, title)):
+                    findings.append(_grant_finding(grant, pk, reference, max(start, grant.start), min(end, grant.end)))
+    return findings
+
+
+def _grant_finding(grant: OtherFunding, agreement_pk: int, reference: str, start: datetime.date, end: datetime.date) -> Finding:
+    reason = (
+        f'Agreement {reference} and {grant.funder}\'s grant "{grant.title}" ({money(grant.amount)}, awarded {day(grant.awarded_on)}) '
+        f"fund the same purpose at the same time ({day(start)} to {day(end)}): check the work is not paid for twice."
+    )
+    evidence = [agreement_link(agreement_pk, reference), link(grant.route, grant.pk, grant.label)]
+    key = f"grant:{grant.pk}:agreement:{agreement_pk}"
+    return Finding(grant.organisation_id, "same_purpose", reason, evidence, key=key, facts=[agreement_pk, grant.pk, str(grant.start), str(grant.end)])

@@ -9,6 +9,8 @@ no network. The empty view (/healthz: one `SELECT 1`) is the ceiling the same
 middleware stack allows on this machine in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/run.py [--scale city] [--requests 200]
+
+Then it runs the benchmarks in FOLLOW_ON (open data and the API: `opendata.py`) at the same scale.
 """
 
 from __future__ import annotations
@@ -280,6 +282,22 @@ def background_figures() -> list[tuple[str, str, str]]:
     return [("Duplicate detection", f"{seconds:,.1f} s, {pairs:,} pairs", "≤ 60 s over the whole register (background job)")]
 
 
+# The other benchmarks `make bench` runs after the pages, at the same scale, in the same database.
+FOLLOW_ON = ["opendata.py"]
+
+
+def run_follow_on(base_url: str, args: argparse.Namespace) -> None:
+    import subprocess
+
+    for script in FOLLOW_ON:
+        print(flush=True)
+        command = [sys.executable, str(Path(__file__).resolve().parent / script), "--scale", args.scale, "--seed", str(args.seed)]
+        command += ["--database", args.database, "--requests", str(args.requests)]
+        done = subprocess.run(command, env=os.environ | {"DATABASE_URL": base_url}, check=False)
+        if done.returncode:
+            print(f"{script} failed (exit status {done.returncode})", flush=True)
+
+
 def main() -> None:
     args = parse_args()
     base_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
@@ -304,6 +322,7 @@ def main() -> None:
     client = officer_client()
     results = [measure_safely(client, page, args.requests) for page in PAGES]
     print_table(results, args.scale, figures)
+    run_follow_on(base_url, args)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,6 @@ def organisation_ids_under_investigation() -> set[int]:
     return concerns.organisation_ids_under_investigation()
 
 
-def recipient_is_individual(row: dict[str, Any]) -> bool:
+def recipient_is_individual(row: Any) -> bool:
     """A published row naming a person rather than an organisation: never, as agreements are with organisations."""
     return False

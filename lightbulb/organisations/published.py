@@ -6,13 +6,20 @@ members, nor values read from other registers.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from lightbulb.organisations.models import Organisation
+from lightbulb.places.models import Ward
 
 
 def _register() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(archived_at__isnull=True).select_related("ward").prefetch_related("identifiers", "areas_of_work", "wards_served")
+    # Wards without their boundaries: the API gives only their codes, and a boundary is thousands of points to read.
+    return (
+        Organisation.objects.filter(archived_at__isnull=True)
+        .select_related("ward")
+        .defer("ward__boundary")
+        .prefetch_related("identifiers", "areas_of_work", Prefetch("wards_served", queryset=Ward.objects.only("id", "gss_code")))
+    )
 
 
 def organisations_after(after: int, limit: int) -> list[Organisation]:

@@ -111,3 +111,39 @@ def test_every_csv_column_names_a_field_of_the_schema(published):
         assert parts[0] in titles, column
         if len(parts) == 2:
             assert parts[1] in nested[parents[parts[0]]], column
+
+
+def test_the_set_based_file_makes_the_same_grants_as_the_api(published):
+    """The file's rows are read set-based (no query per grant); each grant is the one the API gives, field for field."""
+    from lightbulb.funding.models import AgreementTransition
+    from lightbulb.funding.selectors import publishing
+    from tests.factories import IdentifierFactory, WardFactory
+
+    charity = published["charity"]
+    # A second registered number of each kind, and a scheme the order does not know: the first in order still names the recipient.
+    IdentifierFactory(organisation=charity, scheme="GB-COH", value="07654321")
+    IdentifierFactory(organisation=charity, scheme="GB-SC", value="SC012345")
+    IdentifierFactory(organisation=published["group"], scheme="XI-EXAMPLE", value="99")
+    published["grant"].wards.add(WardFactory(gss_code="E05000003", name="East"))
+    # Awarded twice (after a step back): the first award counts.
+    AgreementTransition.objects.create(
+        agreement=published["group_grant"], from_status="approved", to_status="awarded", by=published["grant"].accountable_officer
+    )
+    publisher = threesixty.Publisher()
+    expected = [publishing.grant(row, publisher) for row in publishing.published_agreements(kinds=publishing.GRANT_KINDS)]
+    assert [grant["id"] for grant in expected] == ["360G-anytown-AGR-2025-0001", "360G-anytown-AGR-2025-0002"]
+    assert _package()["grants"] == json.loads(json.dumps(expected, default=str))
+    recipient = _package()["grants"][0]["recipientOrganization"][0]
+    assert (recipient["id"], recipient["charityNumber"], recipient["companyNumber"]) == ("GB-CHC-1123456", "1123456", "07654321")
+    assert _package()["grants"][1]["recipientOrganization"][0]["id"] == "XI-EXAMPLE-99"
+
+
+def test_the_file_takes_the_same_queries_however_many_grants(published, django_assert_max_num_queries):
+    from tests.factories import AgreementFactory
+
+    officer = published["grant"].accountable_officer
+    for index in range(30):
+        AgreementFactory(reference=f"AGR-2024-{index:04d}", organisation=published["charity"], status="closed", accountable_officer=officer)
+    # The council, the exclusions, then two queries a batch (the grants with their recipients' numbers and award times; the batch's wards).
+    with django_assert_max_num_queries(6):
+        assert threesixty.write_json(io.StringIO()) == 32

@@ -168,6 +168,8 @@ class AuditAction(models.TextChoices):
     RISK_CREATE = "risk_create", "Risk added"
     RISK_UPDATE = "risk_update", "Risk changed"
     RISK_APPETITE_SET = "risk_appetite_set", "The council's risk appetite for an area changed"
+    # core: a copy of a list taken away as a file
+    EXPORT_REQUEST = "export_request", "List downloaded as a file"
 
 
 class AuditEvent(models.Model):
@@ -271,3 +273,48 @@ class OrganisationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.get_route_display()})"
+
+
+class ExportJob(TimeStampedModel):
+    """A list written to a CSV or XLSX file in the background, for the person who asked to download it.
+
+    `list_name` names an `ExportList` in the registry; `query` keeps the list page's filters and sort
+    as they were, so the file holds what the page showed. The file is cleared after
+    `core.exports.KEEP_FILES_FOR` by a daily duty; the row stays as the record of who took which list.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Writing the file"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    list_name = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    query = models.CharField(max_length=2000, blank=True)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="export_requester_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_format_display()}) requested {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, int(self.rows_done * 100 / self.rows_total)) if self.rows_total else 0

@@ -62,6 +62,27 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class ExportList:
+    """A list page that downloads as CSV or XLSX, written in the background (`core.exports`).
+
+    `rows(request)` is the list page's own selector with the page's filters and sort applied, given a
+    request whose `GET` holds the page's query and whose `user` is the person exporting: the view
+    calls the same function, so the file holds what the page shows. The worker asks `permission`
+    (the list view's predicate) again before it writes a row.
+    """
+
+    title: str
+    filename: str
+    permission: Any
+    # callable(request) -> a queryset (iterated in chunks) or an iterable of rows
+    rows: Callable[[Any], Any]
+    # the columns, or callable() -> the columns when other modules add some (the ward list's figures)
+    columns: Any
+    # the list page, for the way back
+    url_name: str
+
+
+@dataclass(frozen=True)
 class OtherFunding:
     """Money an organisation has from another funder (a 360Giving grant), for a higher module to cross-reference."""
 
@@ -110,6 +131,8 @@ class Registry:
     # name -> callable(**arguments) -> (file name, bytes, content type): a file the worker attaches to an
     # organisation's message (core.outbox.MessageAttachment names it)
     message_attachments: dict[str, Callable[..., tuple[str, bytes, str]]] = field(default_factory=dict)
+    # name -> ExportList: every list page's CSV and XLSX download
+    exports: dict[str, ExportList] = field(default_factory=dict)
 
     # name -> callable(organisation_ids: list[int] | None, today: date) -> [OtherFunding]: other funders' money running on
     # or after `today` (None: every organisation's), registered by the module that holds it (grants)

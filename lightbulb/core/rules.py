@@ -65,6 +65,15 @@ def is_signed_in(user: Any) -> bool:
 needs_two_factor = is_officer | is_investigator | is_admin
 # Officers print the letters for organisations that have no e-mail address, and post them.
 can_print_letters = is_officer
+
+
+@rules.predicate
+def is_export_requester(user: Any, job: Any) -> bool:
+    return job is not None and getattr(user, "pk", None) is not None and job.requested_by_id == user.pk
+
+
+# A list's file is followed and downloaded only by the person who asked for it (core.exports).
+can_follow_own_export = is_export_requester
 # An officer's calendar holds their own records' deadlines, or every record's if they choose.
 can_see_every_deadline = is_officer
 # Everyone who works for the council, whatever their job.

@@ -10,6 +10,11 @@ urlpatterns = [
     path("accessibility", views.accessibility, name="accessibility"),
     path("privacy", views.privacy, name="privacy"),
     path("letters/<int:pk>.pdf", views.message_letter, name="message_letter"),
+    # A list page's CSV or XLSX, written in the background (core.exports).
+    path("downloads/", views.export_start, name="export_start"),
+    path("downloads/<int:pk>/", views.export_detail, name="export_detail"),
+    path("downloads/<int:pk>/progress", views.export_progress, name="export_progress"),
+    path("downloads/<int:pk>/download", views.export_download, name="export_download"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/reset", views.calendar_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from lightbulb.core import deadlines, outbox
+from lightbulb.core import deadlines, exports, outbox
 from lightbulb.core.access import object_for_user, permission_required, public, signed_in
 from lightbulb.core.registry import registry
 from lightbulb.core.roles import role_of
@@ -167,3 +168,53 @@ def message_letter(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(outbox.message_letter_pdf(message), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"letter-{message.pk}.pdf")
     return response
+
+
+@signed_in
+@require_POST
+def export_start(request: HttpRequest) -> HttpResponse:
+    """A list page's download button: queue the file and follow its progress on the job's page."""
+    list_name, query = request.POST.get("list_name", ""), request.POST.get("query", "")
+    try:
+        job = exports.export_request(acting_user=request.user, list_name=list_name, query=query, fmt=request.POST.get("format", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        spec = registry.exports.get(list_name)
+        if spec is None:
+            return redirect("core:home")
+        back = reverse(spec.url_name)
+        return redirect(f"{back}?{exports.export_query(QueryDict(query))}" if query else back)
+    return redirect("core:export_detail", pk=job.pk)
+
+
+def _export_context(job: Any) -> dict[str, Any]:
+    spec = registry.exports.get(job.list_name)
+    back = reverse(spec.url_name) + (f"?{job.query}" if job.query else "") if spec else reverse("core:home")
+    return {"job": job, "back_url": back, "keep_hours": int(exports.KEEP_FILES_FOR.total_seconds() // 3600)}
+
+
+@signed_in
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's page: its progress (refreshing itself while it runs) and, once written, the download."""
+    job = exports.export_job_for_user(pk, request.user)
+    return render(request, "core/export_detail.html", _export_context(job))
+
+
+@signed_in
+def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress part of the job's page, fetched again every two seconds while the file is written."""
+    job = exports.export_job_for_user(pk, request.user)
+    return render(request, "core/_export_progress.html", _export_context(job))
+
+
+@signed_in
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The finished file, to the person who asked for it only; never kept by a browser or proxy cache."""
+    job = exports.export_job_for_user(pk, request.user)
+    if job.status != job.Status.DONE or not job.file:
+        raise Http404("The file is not ready, or has been cleared")
+    name = str(job.file.name).rsplit("/", 1)[-1]
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if job.format == "xlsx" else "text/csv; charset=utf-8"
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    response["Cache-Control"] = "no-store, private"
+    return response  # type: ignore[return-value]

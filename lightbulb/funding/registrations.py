@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lightbulb.core.registry import NavItem, OrganisationFilter, registry
 from lightbulb.core.rules import expose
-from lightbulb.funding import panels
+from lightbulb.funding import exports, panels
 from lightbulb.funding import rules as funding_rules
 from lightbulb.funding.rules import can_manage_tiers, can_read_funding, can_use_portal_notices, can_use_portal_returns
 from lightbulb.funding.selectors import agreements as agreement_selectors
@@ -43,6 +43,7 @@ def register() -> None:
     registry.organisation_sections["returns_payments"] = panels.organisation_section
     registry.organisation_sections["decommissioning"] = panels.decommissioning_section
     registry.organisation_filters["funded"] = OrganisationFilter(label="Currently funded", apply=funded_organisations)
+    exports.register()
     # The worker builds the notice letter it attaches to the notice's e-mail.
     registry.message_attachments[NOTICE_LETTER] = notice_letter_attachment
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
 from typing import Any
 
 from django.contrib import messages
@@ -13,14 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lightbulb.core.access import permission_required
-from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
-from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.registry import registry
 from lightbulb.core.rules import allowed
-from lightbulb.places import selectors, services
-from lightbulb.places.forms import CouncilForm, CouncillorFilterForm, CouncillorForm, LocalityForm, PostcodeLookupForm, WardFilterForm, WardForm
+from lightbulb.places import exports, selectors, services
+from lightbulb.places.forms import CouncilForm, CouncillorForm, LocalityForm, PostcodeLookupForm, WardForm
 from lightbulb.places.rules import can_manage_council_settings, can_manage_places, can_read_places
 
 
@@ -33,34 +31,16 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-WARD_SORTS = {"name": ["name"], "code": ["gss_code"], "locality": ["locality__name", "name"]}
-WARD_COLUMNS = [
-    Column("Ward", lambda w: w.name),
-    Column("GSS code", lambda w: w.gss_code),
-    Column("Locality", lambda w: w.locality.name if w.locality else ""),
-    Column("Councillors", lambda w: "; ".join(f"{c.name} ({c.party})" for c in w.current_councillors)),
-]
-
-
-def _ward_list_columns() -> tuple[list[dict[str, str]], dict[str, list[str]], list[Column]]:
-    """The figures other modules register for the ward list: (for the template, sorts, export columns)."""
-    registered = selectors.ward_columns()
-    shown = [{"name": name, "label": column.label, "attribute": column.attribute} for name, column in registered]
-    sorts = {**WARD_SORTS, **{name: [column.attribute, "name"] for name, column in registered}}
-    exported = [*WARD_COLUMNS, *(Column(column.label, attrgetter(column.attribute)) for _name, column in registered)]
-    return shown, sorts, exported
+def _ward_list_columns() -> list[dict[str, str]]:
+    """The figures other modules register for the ward list, for the template."""
+    return [{"name": name, "label": column.label, "attribute": column.attribute} for name, column in selectors.ward_columns()]
 
 
 @permission_required(can_read_places)
 def ward_list(request: HttpRequest) -> HttpResponse:
-    filters = WardFilterForm(request.GET).filters()
+    wards, sort, filters = exports.ward_rows(request)
     query, locality_id = filters["q"], filters["locality"]
-    columns, sorts, exported = _ward_list_columns()
-    wards, sort = sort_queryset(request, selectors.ward_list(query=query, locality_id=locality_id), sorts, "name")
-    fmt = request.GET.get("format", "")
-    if fmt in EXPORT_FORMATS:
-        # A streamed CSV is still an HTTP response to the browser.
-        return export_response(rows=wards, columns=exported, filename="wards", fmt=fmt)  # type: ignore[return-value]
+    columns = _ward_list_columns()
     page = paginate(request, wards)
     context = {
         "page": page,
@@ -139,27 +119,11 @@ def ward_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render_history(request, obj=ward, title=ward.name, back_url=reverse("places:ward_detail", kwargs={"pk": ward.pk}))
 
 
-COUNCILLOR_SORTS = {"name": ["name"], "ward": ["ward__name", "name"], "party": ["party", "name"], "term_start": ["term_start"], "term_end": ["term_end"]}
-COUNCILLOR_COLUMNS = [
-    Column("Name", lambda c: c.name),
-    Column("Ward", lambda c: c.ward.name),
-    Column("Ward GSS code", lambda c: c.ward.gss_code),
-    Column("Party", lambda c: c.party),
-    Column("Start of term", lambda c: c.term_start),
-    Column("End of term", lambda c: c.term_end),
-    Column("E-mail address", lambda c: c.email),
-]
-
-
 @permission_required(can_read_places)
 def councillor_list(request: HttpRequest) -> HttpResponse:
     parties = selectors.councillor_parties()
-    filters = CouncillorFilterForm(request.GET, parties=parties).filters()
+    councillors, sort, filters = exports.councillor_rows(request, parties)
     party, ward_id, query = filters["party"], filters["ward"], filters["q"]
-    councillors, sort = sort_queryset(request, selectors.councillor_list(party=party, ward_id=ward_id, query=query), COUNCILLOR_SORTS, "name")
-    fmt = request.GET.get("format", "")
-    if fmt in EXPORT_FORMATS:
-        return export_response(rows=councillors, columns=COUNCILLOR_COLUMNS, filename="councillors", fmt=fmt)  # type: ignore[return-value]
     page = paginate(request, councillors)
     today = timezone.localdate()
     rows = [{"councillor": c, "current": selectors.councillor_is_current(c, today)} for c in page]
@@ -222,7 +186,7 @@ def councillor_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(can_read_places)
 def locality_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "places/locality_list.html", {"localities": selectors.locality_list(), "can_write": _can_write(request)})
+    return render(request, "places/locality_list.html", {"localities": exports.locality_rows(request), "can_write": _can_write(request)})
 
 
 @permission_required(can_manage_places)

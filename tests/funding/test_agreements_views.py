@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from lightbulb.core.roles import Role
 from lightbulb.funding.models import Agreement, AgreementStatus, Condition, DueDiligenceRecord
+from tests.exports import csv_text, download_list, xlsx_rows
 from tests.factories import AgreementFactory, ConditionFactory, OrganisationFactory, WardFactory
 from tests.helpers import assert_queries_independent_of_size, visible_text
 
@@ -237,14 +238,14 @@ def test_list_ignores_malformed_filters(officer_client, agreement):
     assert "Riverside café grant" in visible_text(response.content)
 
 
-def test_exports_are_safe_against_formula_injection(officer_client, users):
+def test_exports_are_safe_against_formula_injection(officer_client, users, django_capture_on_commit_callbacks):
     AgreementFactory(title=HOSTILE_FORMULA, organisation=OrganisationFactory(name="@SUM(A1)"))
-    csv_response = officer_client.get(reverse("funding:agreement_list") + "?format=csv")
-    rows = list(csv.reader(io.StringIO(b"".join(csv_response.streaming_content).decode().lstrip("\ufeff"))))
+    _job, content = download_list(officer_client, django_capture_on_commit_callbacks, "agreements")
+    rows = list(csv.reader(io.StringIO(csv_text(content))))
     assert rows[0][:2] == ["Reference", "Title"]
     assert rows[1][1] == "'" + HOSTILE_FORMULA and rows[1][3] == "'@SUM(A1)"
-    xlsx = officer_client.get(reverse("funding:agreement_list") + "?format=xlsx")
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    _job, content = download_list(officer_client, django_capture_on_commit_callbacks, "agreements", fmt="xlsx")
+    sheet = load_workbook(io.BytesIO(content)).active
     assert sheet.cell(row=2, column=2).value == "'" + HOSTILE_FORMULA
     assert sheet.cell(row=2, column=8).value == 12000
 
@@ -274,6 +275,36 @@ def test_spend_page_has_tables_by_year_kind_and_ward(client_for):
     assert "2025 to 2026 £5,000 £30,000 £0 £35,000" in page
     assert "Hilltop £30,000" in page and "No ward recorded £5,000" in page
     assert "99,999" not in page
+
+
+def test_spend_tables_download_as_the_page_shows_them(client_for, django_capture_on_commit_callbacks):
+    ward = WardFactory(name="Hilltop")
+    awarded = AgreementFactory(status="live", amount=Decimal("30000"), start_date="2025-06-01", end_date="2026-05-31", kind="contract")
+    awarded.wards.add(ward)
+    AgreementFactory(status="live", amount=Decimal("5000"), start_date="2026-02-01", end_date="2026-12-31")
+    client = client_for(Role.COUNCILLOR)
+    html = client.get(reverse("funding:spend")).content.decode()
+    assert 'data-export="spend_by_year"' in html and 'data-export="spend_by_ward"' in html
+    _job, content = download_list(client, django_capture_on_commit_callbacks, "spend_by_year", fmt="xlsx")
+    rows = xlsx_rows(content)
+    assert rows[0][0] == "Financial year" and rows[0][-1] == "Total (£)"
+    assert rows[1][0] == "2025 to 2026" and rows[1][-1] == 35000 and sorted(rows[1][1:-1]) == [0, 5000, 30000]
+    _job, content = download_list(client, django_capture_on_commit_callbacks, "spend_by_ward")
+    lines = [line.split(",") for line in csv_text(content).splitlines()]
+    assert lines[0] == ["Ward", "Total value (£)"]
+    assert [(ward, Decimal(total)) for ward, total in lines[1:]] == [("Hilltop", Decimal(30000)), ("No ward recorded", Decimal(5000))]
+
+
+def test_tiers_download_for_administrators(client_for, django_capture_on_commit_callbacks):
+    from tests.factories import ProportionalityTierFactory
+
+    ProportionalityTierFactory(name="Small", min_value=0, max_value=Decimal("5000"), risk_level="low", required_checks=[], advance_payment_allowed=True)
+    _job, content = download_list(client_for(Role.ADMIN), django_capture_on_commit_callbacks, "tiers")
+    lines = csv_text(content).splitlines()
+    assert lines[0].startswith("Name,Lowest value (£),Highest value (£),Risk level,Checks before award")
+    assert "Small,0.00,5000.00,Low,No checks required,12,Yes" in lines[1:]
+    assert any(line.startswith('"Micro grant, high risk",0.00,5000.00,High,Bank details verified; ') for line in lines)  # the tiers set by default
+    assert client_for(Role.OFFICER).post(reverse("core:export_start"), {"list_name": "tiers", "format": "csv"}).status_code == 403
 
 
 def test_organisation_section_and_funded_filter(rf, users, own_organisation, other_organisation, agreement):

@@ -22,6 +22,7 @@ from lightbulb.funding.services.payments import (
     payment_release,
     payments_schedule,
 )
+from tests.exports import csv_text, download_list, xlsx_rows
 from tests.factories import OrganisationFactory
 from tests.funding.factories_returns import PaymentFactory, live_agreement
 from tests.helpers import assert_queries_independent_of_size, visible_text
@@ -185,7 +186,7 @@ def test_readers_see_payments_but_cannot_act(client_for, payment):
 
 @pytest.mark.django_db
 @time_machine.travel(datetime.date(2025, 9, 1), tick=False)
-def test_list_filters_export_and_late_flag(officer_client, users, agreement):
+def test_list_filters_export_and_late_flag(officer_client, users, agreement, django_capture_on_commit_callbacks):
     late = PaymentFactory(agreement=agreement, due_date=datetime.date(2025, 6, 30), milestone="=cmd|' /C calc'!A0")
     payment_record_paid(payment=late, acting_user=users["officer"], paid_on=datetime.date(2025, 8, 15))
     PaymentFactory(agreement=agreement, due_date=datetime.date(2025, 9, 30))
@@ -197,15 +198,15 @@ def test_list_filters_export_and_late_flag(officer_client, users, agreement):
     # The list opens on the payments still to make; the paid one is a tick away, in the download too.
     opening = visible_text(officer_client.get("/funding/payments/").content)
     assert "1 payment still to make, next due first" in opening
-    rows = list(csv.reader(io.StringIO(b"".join(officer_client.get("/funding/payments/?format=csv").streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(csv_text(download_list(officer_client, django_capture_on_commit_callbacks, "payments")[1]))))
     assert len(rows) == 2
-    rows = list(csv.reader(io.StringIO(b"".join(officer_client.get("/funding/payments/?format=csv&finished=on").streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(csv_text(download_list(officer_client, django_capture_on_commit_callbacks, "payments", query="finished=on")[1]))))
     assert len(rows) == 3
     header = rows[0]
     paid_row = next(row for row in rows[1:] if row[header.index("Status")] == "Paid")
     assert paid_row[header.index("Days to pay")] == "46"
     assert paid_row[header.index("Milestone")].startswith("'=")
-    assert officer_client.get("/funding/payments/?format=xlsx").status_code == 200
+    assert len(xlsx_rows(download_list(officer_client, django_capture_on_commit_callbacks, "payments", fmt="xlsx")[1])) == 2
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from lightbulb.core.models import AuditEvent
 from lightbulb.places.models import Council, Councillor, Locality, Ward
+from tests.exports import csv_text, download_list, xlsx_rows
 from tests.factories import CouncilFactory, CouncillorFactory, LocalityFactory, OrganisationFactory, PostcodeFactory, WardFactory
 from tests.helpers import assert_queries_independent_of_size, visible_text
 
@@ -36,13 +37,16 @@ def test_ward_list_query_count_is_independent_of_size(client_for):
     assert_queries_independent_of_size(client, reverse("places:ward_list"), grow)
 
 
-def test_ward_list_exports_csv_and_xlsx_safely(client_for):
+def test_ward_list_exports_csv_and_xlsx_safely(client_for, django_capture_on_commit_callbacks):
     WardFactory(name=FORMULA)
+    WardFactory(name="Abbey")
     client = client_for("officer")
-    csv = b"".join(client.get(reverse("places:ward_list") + "?format=csv").streaming_content).decode()
-    assert "'=cmd" in csv and "GSS code" in csv
-    xlsx = client.get(reverse("places:ward_list") + "?format=xlsx")
-    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    _job, content = download_list(client, django_capture_on_commit_callbacks, "wards", query="q=cmd")
+    csv = csv_text(content)
+    assert "'=cmd" in csv and "GSS code" in csv and "Abbey" not in csv  # the page's search is honoured
+    _job, content = download_list(client, django_capture_on_commit_callbacks, "wards", fmt="xlsx")
+    names = [row[0] for row in xlsx_rows(content)]
+    assert names[0] == "Ward" and "Abbey" in names and "'" + FORMULA in names
 
 
 def test_ward_detail_shows_councillors_organisations_and_registered_sections(client_for):
@@ -82,11 +86,21 @@ def test_councillor_list_filters_and_query_count(client_for):
     )
 
 
-def test_councillor_list_exports(client_for):
+def test_councillor_list_exports(client_for, django_capture_on_commit_callbacks):
     CouncillorFactory(name=FORMULA, party="Green")
-    response = client_for("admin").get(reverse("places:councillor_list") + "?format=csv")
-    body = b"".join(response.streaming_content).decode()
-    assert "Start of term" in body and "'=cmd" in body
+    CouncillorFactory(name="Sam Other", party="Blue")
+    _job, content = download_list(client_for("admin"), django_capture_on_commit_callbacks, "councillors", query="party=Green")
+    body = csv_text(content)
+    assert "Start of term" in body and "'=cmd" in body and "Sam Other" not in body
+
+
+def test_locality_list_exports_its_wards(client_for, django_capture_on_commit_callbacks):
+    locality = LocalityFactory(name="North")
+    WardFactory(name="Abbey", locality=locality)
+    client = client_for("councillor")
+    assert 'data-export="localities"' in client.get(reverse("places:locality_list")).content.decode()
+    _job, content = download_list(client, django_capture_on_commit_callbacks, "localities")
+    assert csv_text(content).splitlines()[:2] == ["Locality,Wards,Number of wards,Description", "North,Abbey,1,"]
 
 
 def _councillor_post(ward_, **overrides):

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from lightbulb.core.access import permission_required
-from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
-from lightbulb.core.lists import paginate, pagination_params, sort_queryset
-from lightbulb.funding.forms.agreements import AgreementFilterForm, AgreementForm, ConditionForm, ConfirmForm, DueDiligenceForm, TransitionForm
+from lightbulb.core.lists import paginate, pagination_params
+from lightbulb.funding import exports
+from lightbulb.funding.forms.agreements import AgreementForm, ConditionForm, ConfirmForm, DueDiligenceForm, TransitionForm
 from lightbulb.funding.lifecycle import next_statuses
 from lightbulb.funding.rules import can_manage_agreements, can_read_funding
 from lightbulb.funding.selectors import agreements as selectors
@@ -23,58 +23,16 @@ from lightbulb.funding.selectors.performance import agreement_performance
 from lightbulb.funding.services import agreements as services
 from lightbulb.funding.services.lifecycle import agreement_transition as transition_service
 
-SORTS = {
-    "reference": ["reference"],
-    "title": ["title"],
-    "organisation": ["organisation__name"],
-    "amount": ["amount"],
-    "start": ["start_date"],
-    "end": ["end_date"],
-    "status": ["status"],
-}
-EXPORT_COLUMNS = [
-    Column("Reference", lambda a: a.reference),
-    Column("Title", lambda a: a.title),
-    Column("Kind", lambda a: a.get_kind_display()),
-    Column("Organisation", lambda a: a.organisation.name),
-    Column("Accountable officer", lambda a: a.accountable_officer.display_name),
-    Column("Department", lambda a: a.department),
-    Column("Budget line", lambda a: a.budget_line),
-    Column("Total value (£)", lambda a: a.amount),
-    Column("Start date", lambda a: a.start_date),
-    Column("End date", lambda a: a.end_date),
-    Column("Procurement route", lambda a: a.get_procurement_route_display()),
-    Column("Risk level", lambda a: a.get_risk_level_display()),
-    Column("Payment basis", lambda a: a.get_payment_basis_display()),
-    Column("Status", lambda a: a.get_status_display()),
-    Column("Recipient is a VCSE", lambda a: a.recipient_is_vcse),
-    Column("Recipient is an SME", lambda a: a.recipient_is_sme),
-    Column("Registration number", lambda a: a.recipient_registration_number),
-]
-
 
 def _int(value: str | None) -> int | None:
     value = (value or "").strip()
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def _filters(request: HttpRequest, choices: dict[str, Any]) -> tuple[selectors.AgreementFilters, bool]:
-    """The list's filters, and whether it shows only the user's own agreements ("mine" overrides the officer chosen)."""
-    values = AgreementFilterForm(request.GET, choices=choices).filters()
-    mine = values.pop("mine")
-    if mine:
-        values["officer"] = request.user.pk
-    return selectors.AgreementFilters(query=values.pop("q"), **values), mine
-
-
 @permission_required(can_read_funding)
 def agreement_list(request: HttpRequest) -> HttpResponse:
     choices = selectors.choices()
-    filters, mine = _filters(request, choices)
-    queryset, sort = sort_queryset(request, selectors.agreement_search(filters), SORTS, "-start")
-    fmt = request.GET.get("format", "")
-    if fmt in EXPORT_FORMATS:
-        return export_response(rows=queryset.iterator(chunk_size=500), columns=EXPORT_COLUMNS, filename="agreements", fmt=fmt)  # type: ignore[return-value]
+    queryset, sort, filters, mine = exports.agreement_rows(request, choices)
     page = paginate(request, queryset)
     return render(
         request,

@@ -14,40 +14,20 @@ from django.views.decorators.http import require_POST
 
 from lightbulb.core import outbox
 from lightbulb.core.access import permission_required
-from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
-from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.rules import allowed
-from lightbulb.funding.forms.payments import MilestoneForm, PaymentClawBackForm, PaymentFilterForm, PaymentHoldForm, PaymentInvoiceForm, PaymentPaidForm
+from lightbulb.funding import exports
+from lightbulb.funding.forms.payments import MilestoneForm, PaymentClawBackForm, PaymentHoldForm, PaymentInvoiceForm, PaymentPaidForm
 from lightbulb.funding.rules import can_manage_payments, can_read_payments
 from lightbulb.funding.selectors import payments as selectors
 from lightbulb.funding.selectors.agreements import get_agreement_for_user
 from lightbulb.funding.services import payments as services
 
-EXPORT_COLUMNS = [
-    Column("Agreement", lambda p: p.agreement.reference),
-    Column("Agreement title", lambda p: p.agreement.title),
-    Column("Organisation", lambda p: p.agreement.organisation.name),
-    Column("Due date", lambda p: p.due_date),
-    Column("Amount", lambda p: p.amount),
-    Column("Paid", lambda p: p.get_basis_display()),
-    Column("Milestone", lambda p: p.milestone),
-    Column("Status", lambda p: p.get_status_display()),
-    Column("Invoice or claim received", lambda p: p.invoice_received_on),
-    Column("Paid on", lambda p: p.paid_on),
-    Column("Days to pay", lambda p: p.pay_days),
-    Column("Amount clawed back", lambda p: p.clawed_back_amount),
-    Column("Reason held or clawed back", lambda p: p.reason),
-]
-
 
 @permission_required(can_read_payments)
 def payment_list(request: HttpRequest) -> HttpResponse:
-    form = PaymentFilterForm(request.GET)
-    payments, sort = sort_queryset(request, selectors.payment_list(selectors.PaymentFilters(**form.filters())), selectors.PAYMENT_SORTS, "due")
-    fmt = request.GET.get("format", "")
-    if fmt in EXPORT_FORMATS:
-        return export_response(rows=payments.iterator(chunk_size=2000), columns=EXPORT_COLUMNS, filename="payments", fmt=fmt)  # type: ignore[return-value]
+    payments, sort, form = exports.payment_rows(request)
     page = paginate(request, payments)
     return render(request, "funding/payments/list.html", {"form": form, "page": page, "pagination": pagination_params(request, page), "sort": sort})
 

@@ -14,38 +14,19 @@ from django.views.decorators.http import require_POST
 
 from lightbulb.core import outbox
 from lightbulb.core.access import permission_required
-from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
-from lightbulb.core.lists import paginate, pagination_params, sort_queryset
-from lightbulb.funding.forms.returns import ReturnFilterForm, ReturnReviewForm, ReturnSubmitForm
+from lightbulb.core.lists import paginate, pagination_params
+from lightbulb.funding import exports
+from lightbulb.funding.forms.returns import ReturnReviewForm, ReturnSubmitForm
 from lightbulb.funding.rules import can_enter_returns, can_read_return_files, can_read_returns, can_review_returns, can_schedule_returns, can_use_portal_returns
 from lightbulb.funding.selectors import returns as selectors
 from lightbulb.funding.selectors.agreements import get_agreement_for_user
 from lightbulb.funding.services import returns as services
 
-EXPORT_COLUMNS = [
-    Column("Agreement", lambda r: r.agreement.reference),
-    Column("Agreement title", lambda r: r.agreement.title),
-    Column("Organisation", lambda r: r.agreement.organisation.name),
-    Column("Accountable officer", lambda r: r.agreement.accountable_officer.display_name),
-    Column("Period start", lambda r: r.period_start),
-    Column("Period end", lambda r: r.period_end),
-    Column("Due date", lambda r: r.due_date),
-    Column("Status", lambda r: r.get_status_display()),
-    Column("Overdue", lambda r: r.is_overdue),
-    Column("Submitted", lambda r: r.submitted_at),
-    Column("Reviewed", lambda r: r.reviewed_at),
-]
-
 
 @permission_required(can_read_returns)
 def return_list(request: HttpRequest) -> HttpResponse:
-    form = ReturnFilterForm(request.GET)
-    filters = selectors.ReturnFilters(**form.filters(), user_id=request.user.pk)
-    returns, sort = sort_queryset(request, selectors.return_list(filters), selectors.RETURN_SORTS, "due")
-    fmt = request.GET.get("format", "")
-    if fmt in EXPORT_FORMATS:
-        return export_response(rows=returns.iterator(chunk_size=2000), columns=EXPORT_COLUMNS, filename="monitoring-returns", fmt=fmt)  # type: ignore[return-value]
+    returns, sort, form = exports.return_rows(request)
     page = paginate(request, returns)
     return render(request, "funding/returns/list.html", {"form": form, "page": page, "pagination": pagination_params(request, page), "sort": sort})
 

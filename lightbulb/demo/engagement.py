@@ -1,9 +1,12 @@
-"""The `seed_engagement` step: ward boundaries, the engagement log with themes and follow-up actions, and flags of every rule.
+"""The `seed_engagement` step: ward boundaries, the engagement log with themes and follow-up actions, surveys and flags of every rule.
 
 Boundaries are plausible, not real: each ward an irregular polygon on a grid around Anytown, so
 ward pages and briefing packs draw a map. Engagements are spread over the last year with themes
 from a managed list; follow-up actions are owned by the demo officer and councillor (some overdue,
-some done). The register is then nudged so that every cross-referencing rule has something to find
+some done). Two "state of the sector" surveys go to the funded organisations and the demo member's:
+last year's, closed with most answers in (those of organisations without a portal member recorded
+by the officer on their behalf), and this year's, open, which the demo member's organisation has
+still to answer. The register is then nudged so that every cross-referencing rule has something to find
 (an income that makes an organisation depend on the council, a charity removed from the register,
 shared addresses, trustees and bank details, a new organisation with a large award, a ward claimed
 without activity, numbers out of line, the same purpose funded twice), flags are computed for
@@ -20,9 +23,21 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from lightbulb.accounts.models import Membership, User
 from lightbulb.core.roles import Role
 from lightbulb.engagement.flags.engine import flags_refresh
-from lightbulb.engagement.models import Engagement, EngagementKind, Flag, FollowUpAction, Theme
+from lightbulb.engagement.models import (
+    Engagement,
+    EngagementKind,
+    Flag,
+    FollowUpAction,
+    QuestionKind,
+    Survey,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyQuestion,
+    Theme,
+)
 from lightbulb.engagement.services.flags import flag_dismiss
 from lightbulb.funding.models import Agreement, MonitoringReturn, ReturnFigure
 from lightbulb.organisations.models import Organisation, RegisterValue
@@ -214,10 +229,91 @@ def _nudge_register(rng: random.Random, ctx: DemoContext) -> None:
         MonitoringReturn.objects.filter(agreement=live[0], status="due").order_by("due_date")[:1].update(due_date=ctx.today - DAY * 14)
 
 
+QUESTIONS = [
+    ("How confident are you that your organisation will still be running in two years?", QuestionKind.SCALE, []),
+    ("How would you rate the council's relationship with the voluntary sector?", QuestionKind.SCALE, []),
+    ("What is your biggest pressure this year?", QuestionKind.CHOICE, ["Rising demand", "Premises costs", "Finding volunteers", "Short-term funding"]),
+    ("Is there anything else the council should know?", QuestionKind.TEXT, []),
+]
+SAID = [
+    "Hall hire has gone up again; we have cut one session a week.",
+    "Three-year funding would let us keep our coordinator.",
+    "More families are coming to us from outside the ward.",
+    "",
+]
+
+
+def _answers(rng: random.Random, questions: list[SurveyQuestion], hopeful: bool) -> dict[str, object]:
+    answers: dict[str, object] = {}
+    for question in questions:
+        if question.kind == QuestionKind.SCALE:
+            answers[str(question.pk)] = rng.choice([3, 4, 4, 5] if hopeful else [1, 2, 2, 3, 4])
+        elif question.kind == QuestionKind.CHOICE:
+            answers[str(question.pk)] = rng.choice(question.options)
+        elif said := rng.choice(SAID):
+            answers[str(question.pk)] = said
+    return answers
+
+
+def _survey(rng: random.Random, ctx: DemoContext, *, year: int, opens: datetime.date, closes: datetime.date, invited: list[Organisation]) -> None:
+    """One "state of the sector" survey sent to `invited`: most answered (some recorded by the officer on their behalf); closed once past."""
+    officer = ctx.users[Role.OFFICER]
+    closed = closes < ctx.today
+    sent_at = datetime.datetime.combine(opens, datetime.time(9), tzinfo=datetime.UTC)
+    survey = Survey.objects.create(
+        title=f"State of the sector {year}",
+        introduction="Once a year the council asks how the voluntary and community sector is doing. Your answers shape the Compact's action plan.",
+        opens_on=opens,
+        closes_on=closes,
+        status=Survey.Status.CLOSED if closed else Survey.Status.OPEN,
+        created_by=officer,
+        sent_at=sent_at,
+        closed_at=datetime.datetime.combine(closes + DAY, datetime.time(6), tzinfo=datetime.UTC) if closed else None,
+    )
+    questions = [
+        SurveyQuestion.objects.create(survey=survey, order=n, text=text, kind=kind, options=options) for n, (text, kind, options) in enumerate(QUESTIONS, 1)
+    ]
+    member = ctx.users.get(Role.VCS)
+    theirs = set(member.memberships.values_list("organisation_id", flat=True)) if member else set()
+    # Each organisation's first portal member, where it has one: they answered in the portal.
+    members: dict[int, User] = {}
+    for membership in Membership.objects.filter(organisation__in=invited).select_related("user").order_by("pk"):
+        members.setdefault(membership.organisation_id, membership.user)
+    for number, organisation in enumerate(invited):
+        # The demo member's organisation still has this year's survey to answer.
+        answered = number % 3 != 2 and not (organisation.pk in theirs and not closed)
+        status = SurveyInvitation.Status.ANSWERED if answered else (SurveyInvitation.Status.CLOSED if closed else SurveyInvitation.Status.DUE)
+        SurveyInvitation.objects.create(survey=survey, organisation=organisation, status=status, sent_at=sent_at)
+        if answered:
+            # Organisations without a portal member answered by phone or on paper: the officer recorded it for them.
+            answerer = members.get(organisation.pk)
+            SurveyAnswer.objects.create(
+                survey=survey,
+                organisation=organisation,
+                submitted_by=answerer or officer,
+                on_behalf=answerer is None,
+                answers=_answers(rng, questions, hopeful=year < ctx.today.year),
+            )
+
+
+def _surveys(rng: random.Random, ctx: DemoContext) -> None:
+    """Last year's survey, closed with its answers, and this year's, open, sent to the funded organisations."""
+    member = ctx.users.get(Role.VCS)
+    theirs = list(Organisation.objects.filter(memberships__user=member)) if member else []
+    funded = list(Organisation.objects.filter(agreements__status__in=LIVE).distinct().order_by("pk")[:30])
+    invited = funded + [organisation for organisation in theirs if organisation not in funded]
+    if not invited:
+        return
+    year = ctx.today.year
+    _survey(rng, ctx, year=year - 1, opens=ctx.today - DAY * 400, closes=ctx.today - DAY * 372, invited=invited[:24])
+    _survey(rng, ctx, year=year, opens=ctx.today - DAY * 10, closes=ctx.today + DAY * 25, invited=invited)
+
+
 def seed_engagement(rng: random.Random, scale: Scale, ctx: DemoContext) -> None:
     _boundaries(rng, ctx)
     themes = [Theme.objects.get_or_create(name=name, defaults={"description": description})[0] for name, description in THEMES]
     _engagements(rng, scale, ctx, themes)
+    _surveys(rng, ctx)
     _nudge_register(rng, ctx)
     flags_refresh(None, ctx.today)
     officer = ctx.users[Role.OFFICER]

@@ -153,6 +153,8 @@ class AuditAction(models.TextChoices):
     SERVICE_UPDATE = "service_update", "Service changed"
     SERVICE_LOCATION_ADD = "service_location_add", "Place added to a service"
     SERVICE_LOCATION_REMOVE = "service_location_remove", "Place removed from a service"
+    SERVICE_SCHEDULE_ADD = "service_schedule_add", "Opening times added to a service"
+    SERVICE_SCHEDULE_REMOVE = "service_schedule_remove", "Opening times removed from a service"
     # api
     API_TOKEN_ISSUE = "api_token_issue", "API token issued"
     API_TOKEN_REVOKE = "api_token_revoke", "API token revoked"

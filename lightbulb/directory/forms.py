@@ -8,7 +8,16 @@ from django import forms
 
 from lightbulb.core.forms import VersionedForm, no_markup
 from lightbulb.directory import selectors
-from lightbulb.directory.services import AGE_ORDER_MESSAGE
+from lightbulb.directory.services import (
+    AGE_ORDER_MESSAGE,
+    CLOSES_REQUIRED,
+    DAYS_INVALID,
+    DAYS_REQUIRED,
+    OPENS_REQUIRED,
+    TIME_INVALID,
+    TIME_ORDER_MESSAGE,
+    clock_time,
+)
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
 
 
@@ -94,11 +103,75 @@ class LocationForm(forms.Form):
     city = forms.CharField(label="Town or city", max_length=100, validators=[no_markup], error_messages={"required": "Enter the town or city"})
     postcode = forms.CharField(label="Postcode", max_length=10, widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}))
 
+    latitude = forms.CharField(
+        label="Latitude (optional)",
+        required=False,
+        max_length=20,
+        help_text="Where the place is on a map, in decimal degrees, for example 52.486243. A search by distance finds only places that have both",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
+    )
+    longitude = forms.CharField(
+        label="Longitude (optional)",
+        required=False,
+        max_length=20,
+        help_text="For example -1.890401",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
+    )
+
     def clean_postcode(self) -> str:
         postcode = self.cleaned_data["postcode"]
         if not is_valid_postcode(postcode):
             raise forms.ValidationError("Enter a real postcode, like AT1 1AA")
         return normalise_postcode(postcode)
+
+
+class ScheduleForm(forms.Form):
+    """When the service runs; the times' form and order are the service's rules, shown beside the field."""
+
+    days = forms.MultipleChoiceField(
+        label="Which days?",
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The same times on each day you choose",
+        error_messages={"required": DAYS_REQUIRED, "invalid_choice": DAYS_INVALID},
+    )
+    opens_at = forms.CharField(
+        label="Opens at",
+        max_length=5,
+        help_text="On the 24-hour clock, for example 09:30",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={"required": OPENS_REQUIRED},
+    )
+    closes_at = forms.CharField(
+        label="Closes at",
+        max_length=5,
+        help_text="For example 17:00",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={"required": CLOSES_REQUIRED},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = selectors.weekday_choices()  # type: ignore[attr-defined]
+
+    def clean_opens_at(self) -> str:
+        return self._clock("opens_at")
+
+    def clean_closes_at(self) -> str:
+        return self._clock("closes_at")
+
+    def _clock(self, field: str) -> str:
+        value = self.cleaned_data[field]
+        if clock_time(value) is None:
+            raise forms.ValidationError(TIME_INVALID)
+        return str(value)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        opens, closes = clock_time(cleaned.get("opens_at")), clock_time(cleaned.get("closes_at"))
+        if opens is not None and closes is not None and closes <= opens:
+            self.add_error("closes_at", TIME_ORDER_MESSAGE)
+        return cleaned
 
 
 class RemoveForm(forms.Form):

@@ -100,6 +100,43 @@ class Service(ArchivableModel):
         return self.name
 
 
+class Weekday(models.IntegerChoices):
+    # ISO 8601's numbering; published as iCalendar's two-letter days (see DAY_CODES).
+    MONDAY = 1, "Monday"
+    TUESDAY = 2, "Tuesday"
+    WEDNESDAY = 3, "Wednesday"
+    THURSDAY = 4, "Thursday"
+    FRIDAY = 5, "Friday"
+    SATURDAY = 6, "Saturday"
+    SUNDAY = 7, "Sunday"
+
+
+# iCalendar's (RFC 5545) day codes, which Open Referral's schedules use.
+DAY_CODES = {1: "MO", 2: "TU", 3: "WE", 4: "TH", 5: "FR", 6: "SA", 7: "SU"}
+
+
+class ServiceSchedule(TimeStampedModel):
+    """When a service runs: every week on one day, from one time to another (Open Referral's schedule), in UK local time."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="schedules")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens_at = models.TimeField()
+    closes_at = models.TimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["weekday", "opens_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="schedule_closes_after_opening"),
+            models.CheckConstraint(condition=models.Q(weekday__gte=1, weekday__lte=7), name="schedule_weekday_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M} to {self.closes_at:%H:%M}"
+
+
 class ServiceLocation(TimeStampedModel):
     """Where a service is delivered: a place with an address (Open Referral's location and service-at-location)."""
 
@@ -111,11 +148,22 @@ class ServiceLocation(TimeStampedModel):
     address_1 = models.CharField("Address", max_length=300)
     city = models.CharField("Town or city", max_length=100)
     postcode = models.CharField(max_length=8)
+    # The place on a map (WGS84 decimal degrees), when the organisation gives it: a search by distance
+    # ("proximity") finds only places that have one.
+    latitude = models.DecimalField(max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="location_position_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True) | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_position_whole",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -7,6 +7,9 @@ dissolved, removed or merged), nor an archived service.
 
 from __future__ import annotations
 
+import datetime
+import math
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -16,12 +19,15 @@ from django.http import HttpRequest
 from lightbulb.accounts.models import Membership
 from lightbulb.core.access import object_for_user
 from lightbulb.core.rules import allowed, is_vcs
-from lightbulb.directory.models import Service, ServiceLocation, ServiceStatus, Taxonomy, TaxonomyTerm
+from lightbulb.directory.models import DAY_CODES, Service, ServiceLocation, ServiceSchedule, ServiceStatus, Taxonomy, TaxonomyTerm, Weekday
 from lightbulb.directory.rules import can_manage_service, can_read_service, is_member_for_service
 from lightbulb.organisations.models import Organisation, OrganisationStatus
 from lightbulb.places.models import Ward
 
 ENDED = (OrganisationStatus.DISSOLVED, OrganisationStatus.REMOVED, OrganisationStatus.MERGED)
+EARTH_RADIUS_METRES = 6_371_008.8
+# A degree of latitude, near enough everywhere (the box is widened for longitude by the latitude's cosine).
+METRES_PER_DEGREE = 111_320.0
 
 
 def _services() -> QuerySet[Service]:
@@ -47,13 +53,22 @@ def member_organisations(user: Any) -> QuerySet[Organisation]:
 
 
 def service_get_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Service:
-    service = _services().prefetch_related("terms__taxonomy", "wards", "locations").filter(pk=pk).first()
+    service = _services().prefetch_related("terms__taxonomy", "wards", "locations", "schedules").filter(pk=pk).first()
     return object_for_user(service, request.user, read=can_read_service, write=can_manage_service if write else None, what="service")
 
 
 def location_get_for_user(request: HttpRequest, service: Service, pk: int) -> ServiceLocation:
     location = ServiceLocation.objects.filter(service=service, pk=pk).select_related("service").first()
     return object_for_user(location, request.user, read=can_read_service, write=can_manage_service, what="place")
+
+
+def schedule_get_for_user(request: HttpRequest, service: Service, pk: int) -> ServiceSchedule:
+    schedule = ServiceSchedule.objects.filter(service=service, pk=pk).select_related("service").first()
+    return object_for_user(schedule, request.user, read=can_read_service, write=can_manage_service, what="opening times")
+
+
+def weekday_choices() -> list[tuple[str, str]]:
+    return [(str(value), str(label)) for value, label in Weekday.choices]
 
 
 def organisation_for_describing(request: HttpRequest, pk: int) -> Organisation:
@@ -103,17 +118,54 @@ def published_services() -> QuerySet[Service]:
             Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy", "parent").order_by("name")),
             Prefetch("wards", queryset=Ward.objects.order_by("name")),
             Prefetch("locations", queryset=ServiceLocation.objects.order_by("name", "id")),
+            Prefetch("schedules", queryset=ServiceSchedule.objects.order_by("weekday", "opens_at", "id")),
             "organisation__identifiers",
         )
         .order_by("name", "id")
     )
 
 
+def day_code(weekday: int) -> str:
+    """A day of the week as iCalendar's two letters (MO … SU), as Open Referral's schedules give it."""
+    return DAY_CODES[weekday]
+
+
+def weekday_from_code(code: str) -> int | None:
+    """MO … SU (or the day's English name, any case) as ISO's 1 … 7; None when it is neither."""
+    text = code.strip().upper()
+    for number, two in DAY_CODES.items():
+        if text in (two, Weekday(number).label.upper()):
+            return number
+    return None
+
+
+def _running(services: QuerySet[Service], day: int | None, start_time: datetime.time | None, end_time: datetime.time | None) -> QuerySet[Service]:
+    """Services with opening times that meet all three at once: on `day`, opening at or after `start_time`, closing by `end_time`."""
+    if day is None and start_time is None and end_time is None:
+        return services
+    schedules = ServiceSchedule.objects.all()
+    if day is not None:
+        schedules = schedules.filter(weekday=day)
+    if start_time is not None:
+        schedules = schedules.filter(opens_at__gte=start_time)
+    if end_time is not None:
+        schedules = schedules.filter(closes_at__lte=end_time)
+    return services.filter(pk__in=schedules.values("service_id"))
+
+
 def published_services_filtered(
-    *, search: str = "", taxonomy_term: UUID | None = None, taxonomy: UUID | None = None, minimum_age: float | None = None, maximum_age: float | None = None
+    *,
+    search: str = "",
+    taxonomy_term: UUID | None = None,
+    taxonomy: UUID | None = None,
+    minimum_age: float | None = None,
+    maximum_age: float | None = None,
+    day: int | None = None,
+    start_time: datetime.time | None = None,
+    end_time: datetime.time | None = None,
 ) -> QuerySet[Service]:
     """The published services a directory user asked for (Open Referral UK's filters)."""
-    services = published_services()
+    services = _running(published_services(), day, start_time, end_time)
     if search:
         services = services.filter(Q(name__icontains=search) | Q(description__icontains=search) | Q(organisation__name__icontains=search))
     if taxonomy_term is not None:
@@ -131,11 +183,41 @@ def published_service(uuid: UUID) -> Service | None:
     return published_services().filter(uuid=uuid).first()
 
 
-def published_locations(*, services: QuerySet[Service], postcode_ward_id: int | None = None) -> QuerySet[ServiceLocation]:
-    """Each place a published service is delivered at; near a postcode: places in its ward or services serving it."""
+def _within(locations: QuerySet[ServiceLocation], near: tuple[float, float, float]) -> QuerySet[ServiceLocation]:
+    """Places within `metres` of (latitude, longitude): a box the index narrows to, then the distance over the Earth's surface."""
+    latitude, longitude, metres = near
+    degrees_latitude = metres / METRES_PER_DEGREE
+    degrees_longitude = metres / (METRES_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
+    box = locations.filter(
+        latitude__gte=Decimal(f"{latitude - degrees_latitude:.6f}"),
+        latitude__lte=Decimal(f"{latitude + degrees_latitude:.6f}"),
+        longitude__gte=Decimal(f"{longitude - degrees_longitude:.6f}"),
+        longitude__lte=Decimal(f"{longitude + degrees_longitude:.6f}"),
+    )
+    inside = [
+        pk
+        for pk, lat, lon in box.values_list("pk", "latitude", "longitude")
+        if lat is not None and lon is not None and distance_metres(latitude, longitude, float(lat), float(lon)) <= metres
+    ]
+    return locations.filter(pk__in=inside)
+
+
+def distance_metres(latitude: float, longitude: float, other_latitude: float, other_longitude: float) -> float:
+    """The great-circle distance between two points in WGS84 degrees (haversine, on a sphere of the Earth's mean radius)."""
+    phi, other_phi = math.radians(latitude), math.radians(other_latitude)
+    half_chord = math.sin((other_phi - phi) / 2) ** 2 + math.cos(phi) * math.cos(other_phi) * math.sin(math.radians(other_longitude - longitude) / 2) ** 2
+    return 2 * EARTH_RADIUS_METRES * math.asin(min(1.0, math.sqrt(half_chord)))
+
+
+def published_locations(
+    *, services: QuerySet[Service], postcode_ward_id: int | None = None, near: tuple[float, float, float] | None = None
+) -> QuerySet[ServiceLocation]:
+    """Each place a published service is delivered at; near a postcode: places of services serving its ward; `near`: within a distance of a point."""
     locations = ServiceLocation.objects.filter(service__in=services.values("pk")).select_related("service__organisation")
     if postcode_ward_id is not None:
         locations = locations.filter(Q(service__wards__pk=postcode_ward_id)).distinct()
+    if near is not None:
+        locations = _within(locations, near)
     return locations.order_by("service__name", "name", "id")
 
 

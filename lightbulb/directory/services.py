@@ -5,6 +5,9 @@ The same rules hold whoever calls: the portal form, the officer's form, a comman
 
 from __future__ import annotations
 
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -14,7 +17,7 @@ from lightbulb.core.audit import audit_event_record, diff, snapshot
 from lightbulb.core.checks import REQUIRED, FieldChecks, as_text
 from lightbulb.core.locking import lock_for_edit, version_advance
 from lightbulb.core.rules import require
-from lightbulb.directory.models import Service, ServiceLocation, ServiceStatus, TaxonomyTerm
+from lightbulb.directory.models import Service, ServiceLocation, ServiceSchedule, ServiceStatus, TaxonomyTerm, Weekday
 from lightbulb.directory.rules import can_manage_service
 from lightbulb.places.models import Ward
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
@@ -36,7 +39,20 @@ SERVICE_FIELDS = [
     "wards",
     "publish",
 ]
-LOCATION_FIELDS = ["name", "address_1", "city", "postcode"]
+LOCATION_FIELDS = ["name", "address_1", "city", "postcode", "latitude", "longitude"]
+# Great Britain and Northern Ireland with their islands, in WGS84 decimal degrees.
+LATITUDES = (Decimal("49.8"), Decimal("60.9"))
+LONGITUDES = (Decimal("-8.7"), Decimal("1.8"))
+LATITUDE_MESSAGE = "Enter the latitude in decimal degrees, between 49.8 and 60.9, like 52.486243"
+LONGITUDE_MESSAGE = "Enter the longitude in decimal degrees, between -8.7 and 1.8, like -1.890401"
+POSITION_WHOLE_MESSAGE = "Enter both the latitude and the longitude, or neither"
+DAYS_REQUIRED = "Choose at least one day"
+DAYS_INVALID = "Choose days from the list"
+TIME_INVALID = "Enter a time on the 24-hour clock, like 09:30"
+OPENS_REQUIRED = "Enter the time it opens, like 09:30"
+CLOSES_REQUIRED = "Enter the time it closes, like 17:00"
+TIME_ORDER_MESSAGE = "The closing time must be after the opening time"
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 AGE_MESSAGE = "Enter an age from 0 to 120"
 AGE_ORDER_MESSAGE = "The oldest age must be the same as or more than the youngest"
 
@@ -146,7 +162,21 @@ def service_update(*, acting_user: Any, service: Service, expected_version: int 
     return service
 
 
-def location_values(data: dict[str, Any]) -> dict[str, str]:
+def _degrees(checks: FieldChecks, field: str, value: Any, limits: tuple[Decimal, Decimal], message: str) -> Decimal | None:
+    if value is None or as_text(value) == "":
+        return None
+    try:
+        number = Decimal(as_text(value))
+    except InvalidOperation:
+        checks.add(field, message)
+        return None
+    if isinstance(value, bool) or not number.is_finite() or not limits[0] <= number <= limits[1]:
+        checks.add(field, message)
+        return None
+    return number.quantize(Decimal("0.000001"))
+
+
+def location_values(data: dict[str, Any]) -> dict[str, Any]:
     """LocationForm's rules."""
     checks = FieldChecks()
     values = {
@@ -161,8 +191,12 @@ def location_values(data: dict[str, Any]) -> dict[str, str]:
         checks.add("postcode", "Enter a real postcode, like AT1 1AA")
     else:
         values["postcode"] = normalise_postcode(values["postcode"])
+    latitude = _degrees(checks, "latitude", data.get("latitude"), LATITUDES, LATITUDE_MESSAGE)
+    longitude = _degrees(checks, "longitude", data.get("longitude"), LONGITUDES, LONGITUDE_MESSAGE)
+    if not checks.failed("latitude") and not checks.failed("longitude") and (latitude is None) != (longitude is None):
+        checks.add("longitude" if longitude is None else "latitude", POSITION_WHOLE_MESSAGE)
     checks.raise_if_any()
-    return values
+    return values | {"latitude": latitude, "longitude": longitude}
 
 
 @transaction.atomic
@@ -179,7 +213,12 @@ def service_location_add(*, acting_user: Any, service: Service, **data: Any) -> 
         actor=acting_user,
         action="service_location_add",
         obj=service,
-        changes={"location": [None, f"{location.name}, {location.postcode}"]},
+        changes={
+            "location": [
+                None,
+                f"{location.name}, {location.postcode}" + (f" ({location.latitude}, {location.longitude})" if location.latitude is not None else ""),
+            ]
+        },
         summary=f"{location.name} added to {service.name}",
         organisation_id=service.organisation_id,
     )
@@ -201,5 +240,90 @@ def service_location_remove(*, acting_user: Any, location: ServiceLocation) -> N
         obj=service,
         changes={"location": [label, None]},
         summary=f"{label} removed from {service.name}",
+        organisation_id=service.organisation_id,
+    )
+
+
+def clock_time(value: Any) -> datetime.time | None:
+    """A time on the 24-hour clock ("09:30", "9.30") to the minute; None when it is not one (the form and the service share this)."""
+    if isinstance(value, datetime.time):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    match = _TIME.match(as_text(value))
+    return datetime.time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _time(checks: FieldChecks, field: str, value: Any, required: str) -> datetime.time | None:
+    if value is None or as_text(value) == "":
+        checks.add(field, required)
+        return None
+    found = clock_time(value)
+    if found is None:
+        checks.add(field, TIME_INVALID)
+    return found
+
+
+def schedule_values(data: dict[str, Any]) -> dict[str, Any]:
+    """ScheduleForm's rules: one or more days of the week, and an opening time before the closing time."""
+    checks = FieldChecks()
+    raw_days = data.get("days")
+    days: list[int] = []
+    if raw_days in (None, "", []):
+        checks.add("days", DAYS_REQUIRED)
+    elif isinstance(raw_days, str | bytes) or not isinstance(raw_days, list | tuple | set):
+        checks.add("days", DAYS_INVALID)
+    else:
+        for day in raw_days:
+            if isinstance(day, bool) or as_text(day) not in {str(value) for value in Weekday.values}:
+                checks.add("days", DAYS_INVALID)
+                break
+            days.append(int(as_text(day)))
+    opens_at = _time(checks, "opens_at", data.get("opens_at"), OPENS_REQUIRED)
+    closes_at = _time(checks, "closes_at", data.get("closes_at"), CLOSES_REQUIRED)
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
+        checks.add("closes_at", TIME_ORDER_MESSAGE)
+    checks.raise_if_any()
+    return {"days": sorted(set(days)), "opens_at": opens_at, "closes_at": closes_at}
+
+
+@transaction.atomic
+def service_schedule_add(*, acting_user: Any, service: Service, **data: Any) -> list[ServiceSchedule]:
+    """Record when the service runs: on each day chosen, from the opening to the closing time."""
+    require(can_manage_service, acting_user, service, message=MANAGE_MESSAGE)
+    lock_for_edit(service, None)
+    values = schedule_values(data)
+    added = []
+    for day in values["days"]:
+        schedule = ServiceSchedule(service=service, weekday=day, opens_at=values["opens_at"], closes_at=values["closes_at"])
+        schedule.full_clean()
+        schedule.save()
+        added.append(schedule)
+    version_advance(service)
+    labels = [str(schedule) for schedule in added]
+    audit_event_record(
+        actor=acting_user,
+        action="service_schedule_add",
+        obj=service,
+        changes={"opening times": [None, labels]},
+        summary=f"Opening times added to {service.name}: {'; '.join(labels)}",
+        organisation_id=service.organisation_id,
+    )
+    return added
+
+
+@transaction.atomic
+def service_schedule_remove(*, acting_user: Any, schedule: ServiceSchedule) -> None:
+    """Remove opening times the service no longer keeps."""
+    service = schedule.service
+    require(can_manage_service, acting_user, service, message=MANAGE_MESSAGE)
+    lock_for_edit(service, None)
+    label = str(schedule)
+    schedule.delete()
+    version_advance(service)
+    audit_event_record(
+        actor=acting_user,
+        action="service_schedule_remove",
+        obj=service,
+        changes={"opening times": [label, None]},
+        summary=f"Opening times removed from {service.name}: {label}",
         organisation_id=service.organisation_id,
     )

@@ -11,4 +11,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("services/<int:pk>/edit", views.service_edit, name="service_edit"),
     path("services/<int:pk>/places/new", views.location_add, name="location_add"),
     path("services/<int:pk>/places/<int:location_pk>/remove", views.location_remove, name="location_remove"),
+    path("services/<int:pk>/times/new", views.schedule_add, name="schedule_add"),
+    path("services/<int:pk>/times/<int:schedule_pk>/remove", views.schedule_remove, name="schedule_remove"),
 ]

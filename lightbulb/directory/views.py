@@ -19,7 +19,7 @@ from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.rules import allowed
 from lightbulb.directory import selectors, services
-from lightbulb.directory.forms import LocationForm, ServiceForm
+from lightbulb.directory.forms import LocationForm, ScheduleForm, ServiceForm
 from lightbulb.directory.rules import can_describe_services, can_manage_service, can_read_directory
 
 
@@ -105,4 +105,31 @@ def location_remove(request: HttpRequest, pk: int, location_pk: int) -> HttpResp
     location = selectors.location_get_for_user(request, service, location_pk)
     services.service_location_remove(acting_user=request.user, location=location)
     messages.success(request, f"{location.name} has been removed.")
+    return redirect("directory:service_detail", pk=service.pk)
+
+
+@permission_required(can_describe_services)
+def schedule_add(request: HttpRequest, pk: int) -> HttpResponse:
+    service = selectors.service_get_for_user(request, pk, write=True)
+    form = ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_schedule_add(acting_user=request.user, service=service, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The opening times have been added.")
+            return redirect("directory:service_detail", pk=service.pk)
+    back = reverse("directory:service_detail", kwargs={"pk": service.pk})
+    return render(request, "directory/form.html", {"form": form, "title": f"When {service.name} runs", "back_url": back, "submit_label": "Add"})
+
+
+@permission_required(can_describe_services)
+@require_POST
+def schedule_remove(request: HttpRequest, pk: int, schedule_pk: int) -> HttpResponse:
+    service = selectors.service_get_for_user(request, pk, write=True)
+    schedule = selectors.schedule_get_for_user(request, service, schedule_pk)
+    label = str(schedule)
+    services.service_schedule_remove(acting_user=request.user, schedule=schedule)
+    messages.success(request, f"{label} has been removed.")
     return redirect("directory:service_detail", pk=service.pk)

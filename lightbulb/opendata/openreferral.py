@@ -9,11 +9,14 @@ Empty optional fields are left out, as the profile's schemas allow no null.
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from django.conf import settings
+
+from lightbulb.directory.selectors import day_code
 
 PROFILE_URL = "https://github.com/openreferral/uk-profile"
 OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json"
@@ -91,7 +94,25 @@ def location(place: Any) -> dict[str, Any]:
         "country": "GB",
         "address_type": "physical",
     }
-    return {"id": location_id, "location_type": "physical", "name": place.name, "addresses": [address]}
+    data: dict[str, Any] = {"id": location_id, "location_type": "physical", "name": place.name}
+    if place.latitude is not None and place.longitude is not None:
+        data["latitude"], data["longitude"] = float(place.latitude), float(place.longitude)
+    data["addresses"] = [address]
+    return data
+
+
+def schedule(item: Any, service_id: str) -> dict[str, Any]:
+    """Opening times as a weekly RFC 5545 rule, in UK local time as the organisation gave them."""
+    opens, closes = item.opens_at.strftime("%H:%M"), item.closes_at.strftime("%H:%M")
+    return {
+        "id": str(item.uuid),
+        "service_id": service_id,
+        "freq": "WEEKLY",
+        "byday": day_code(item.weekday),
+        "opens_at": opens,
+        "closes_at": closes,
+        "description": f"{item.get_weekday_display()}s, {opens} to {closes}",
+    }
 
 
 def service_at_location(place: Any, *, with_service: bool = False) -> dict[str, Any]:
@@ -120,6 +141,7 @@ def service_full(service: Any) -> dict[str, Any]:
         }
         for ward in service.wards.all()
     ]
+    data["schedules"] = [schedule(item, service_id) for item in service.schedules.all()]
     data["service_at_locations"] = [
         {"id": str(place.link_uuid), "service_id": service_id, "location_id": str(place.uuid), "location": location(place)} for place in service.locations.all()
     ]
@@ -173,6 +195,25 @@ def page(queryset: Any, *, page_number: int, per_page: int, item: Any) -> dict[s
         "empty": not contents,
         "contents": contents,
     }
+
+
+def boundary_centre(boundary: Any) -> tuple[float, float] | None:
+    """(latitude, longitude) of the centre of a GeoJSON Polygon or MultiPolygon in WGS84: the area-weighted centroid of its outer rings."""
+    if not isinstance(boundary, dict) or boundary.get("type") not in ("Polygon", "MultiPolygon"):
+        return None
+    polygons = [boundary.get("coordinates")] if boundary["type"] == "Polygon" else boundary.get("coordinates")
+    total = x_sum = y_sum = 0.0
+    for polygon in polygons or []:
+        ring = polygon[0] if polygon else []
+        for start, end in itertools.pairwise(ring):
+            (x1, y1), (x2, y2) = start[:2], end[:2]
+            cross = x1 * y2 - x2 * y1
+            total += cross
+            x_sum += (x1 + x2) * cross
+            y_sum += (y1 + y2) * cross
+    if total == 0:
+        return None
+    return y_sum / (3 * total), x_sum / (3 * total)
 
 
 def parse_uuid(raw: str | None) -> UUID | None:

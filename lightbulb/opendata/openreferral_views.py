@@ -1,13 +1,17 @@
 """Open Referral UK's read API at /openreferral/: public, JSON, paged as the profile's openapi.json describes.
 
-Filters the profile lists and Lightbulb holds: `search`, `taxonomy_term_id`, `taxonomy_id`,
-`minimum_age`, `maximum_age`, and for places `postcode` (services serving the postcode's ward).
-Lightbulb holds no opening times nor map positions, so `day`, `start_time`, `end_time` and
-`proximity` narrow nothing.
+Filters the profile lists: `search`, `taxonomy_term_id`, `taxonomy_id`, `minimum_age`,
+`maximum_age`, and from the services' opening times `day` (MO … SU, or the day's name),
+`start_time` (opening at or after) and `end_time` (closing by), which one and the same opening
+must meet together; for places also `postcode` (services serving the postcode's ward) and
+`proximity` (metres from the postcode's centre, or from Lightbulb's own `latitude` and
+`longitude` parameters), which finds places whose position was given.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any
 from uuid import UUID
 
@@ -63,7 +67,56 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
             filters[name] = _number(request, name)
         except ValueError as error:
             raise ValueError(f"{name} must be a number") from error
+    raw_day = request.GET.get("day", "").strip()
+    if raw_day:
+        filters["day"] = directory.weekday_from_code(raw_day)
+        if filters["day"] is None:
+            raise ValueError("day must be a day of the week: MO, TU, WE, TH, FR, SA or SU (or its name, like Monday)")
+    for name in ("start_time", "end_time"):
+        filters[name] = _time(request, name)
     return filters
+
+
+# HH:MM or HH:MM:SS on the 24-hour clock, with an optional Z or offset (the times are UK local time, as organisations give them).
+TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+
+
+def _time(request: HttpRequest, name: str) -> datetime.time | None:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    match = TIME.match(raw)
+    if not match:
+        raise ValueError(f"{name} must be a time on the 24-hour clock, like 09:30")
+    return datetime.time(int(match.group(1)), int(match.group(2)))
+
+
+MAX_PROXIMITY = 1_000_000  # metres: the whole of Great Britain from anywhere in it
+
+
+def _near(request: HttpRequest, postcode_ward: Any) -> tuple[float, float, float] | None:
+    """(latitude, longitude, metres) for the proximity filter; ValueError saying what is missing or wrong."""
+    raw = request.GET.get("proximity", "").strip()
+    if not raw:
+        return None
+    try:
+        metres = float(raw)
+    except ValueError as error:
+        raise ValueError("proximity must be a distance in metres") from error
+    if not 0 < metres <= MAX_PROXIMITY:
+        raise ValueError(f"proximity must be a distance in metres, more than 0 and at most {MAX_PROXIMITY:,}")
+    try:
+        latitude, longitude = _number(request, "latitude"), _number(request, "longitude")
+    except ValueError as error:
+        raise ValueError("latitude and longitude must be numbers in decimal degrees") from error
+    if latitude is not None and longitude is not None:
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValueError("latitude must be from -90 to 90 and longitude from -180 to 180")
+        return latitude, longitude, metres
+    centre = openreferral.boundary_centre(postcode_ward.boundary) if postcode_ward is not None else None
+    if centre is None:
+        raise ValueError("proximity needs a point: a postcode in a ward whose boundary is loaded, or latitude and longitude")
+    return centre[0], centre[1], metres
 
 
 def _key(raw: str) -> UUID | None:
@@ -104,15 +157,14 @@ def service(request: HttpRequest, id: str) -> JsonResponse:
     return _json(openreferral.service_full(found)) if found else _not_found("service")
 
 
-def _postcode_ward(request: HttpRequest) -> tuple[bool, int | None]:
-    """(asked, ward id) for the postcode filter; ValueError when the postcode is not one."""
+def _postcode_ward(request: HttpRequest) -> tuple[bool, Any]:
+    """(asked, ward) for the postcode filter; ValueError when the postcode is not one."""
     raw = request.GET.get("postcode", "").strip()
     if not raw:
         return False, None
     if not is_valid_postcode(raw):
         raise ValueError("postcode must be a UK postcode, like AT1 1AA")
-    ward = ward_for_postcode(normalise_postcode(raw))
-    return True, ward.pk if ward else None
+    return True, ward_for_postcode(normalise_postcode(raw))
 
 
 @public
@@ -121,13 +173,18 @@ def service_at_locations(request: HttpRequest) -> JsonResponse:
     try:
         page_number, per_page = _paging(request)
         filters = _filters(request)
-        asked, ward_id = _postcode_ward(request)
+        asked, ward = _postcode_ward(request)
+        near = _near(request, ward)
     except ValueError as error:
         return _bad(str(error))
     services_queryset = directory.published_services_filtered(**filters)
-    if asked and ward_id is None:
-        services_queryset = services_queryset.none()
-    queryset = directory.published_locations(services=services_queryset, postcode_ward_id=ward_id)
+    if near is not None:
+        # Within a distance of the point: the postcode gave the point, not a ward to serve.
+        queryset = directory.published_locations(services=services_queryset, near=near)
+    else:
+        if asked and ward is None:
+            services_queryset = services_queryset.none()
+        queryset = directory.published_locations(services=services_queryset, postcode_ward_id=ward.pk if ward else None)
 
     def item(place: Any) -> dict[str, Any]:
         return openreferral.service_at_location(place, with_service=True)

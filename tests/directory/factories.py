@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -28,6 +30,16 @@ class ServiceLocationFactory(DjangoModelFactory):
     address_1 = "1 High Street"
     city = "Anytown"
     postcode = "AT1 1AA"
+
+
+class ServiceScheduleFactory(DjangoModelFactory):
+    class Meta:
+        model = "directory.ServiceSchedule"
+
+    service = factory.SubFactory(ServiceFactory)
+    weekday = 2
+    opens_at = datetime.time(12, 0)
+    closes_at = datetime.time(14, 0)
 
 
 def term(code: str = "food"):

@@ -16,19 +16,20 @@ from lightbulb.core.checks import REQUIRED
 from lightbulb.core.locking import StaleEdit
 from lightbulb.core.roles import Role
 from lightbulb.directory import services
-from lightbulb.directory.forms import LocationForm, ServiceForm
-from lightbulb.directory.models import Service, ServiceLocation
-from tests.directory.factories import ServiceFactory, ServiceLocationFactory, term
+from lightbulb.directory.forms import LocationForm, ScheduleForm, ServiceForm
+from lightbulb.directory.models import Service, ServiceLocation, ServiceSchedule
+from tests.directory.factories import ServiceFactory, ServiceLocationFactory, ServiceScheduleFactory, term
 from tests.factories import WardFactory
 from tests.service_rules import assert_invalid, assert_refused, cases, identity
 
 pytestmark = pytest.mark.django_db
 
-WATCHED = [Service, ServiceLocation, Service.terms.through, Service.wards.through]
+WATCHED = [Service, ServiceLocation, ServiceSchedule, Service.terms.through, Service.wards.through]
 ALLOWED = ("officer", "vcs")
 NO_TAGS = "Enter text without HTML tags (remove anything between < and >)"
 GOOD = {"name": "Lunch club", "description": "A hot meal on Tuesdays", "status": "active"}
 GOOD_PLACE = {"name": "St Mary's hall", "address_1": "2 Church Lane", "city": "Anytown", "postcode": "at1 1aa"}
+GOOD_TIMES = {"days": ["2", "4"], "opens_at": "09:30", "closes_at": "12:00"}
 
 
 @pytest.fixture
@@ -40,6 +41,7 @@ def w(users, own_organisation, other_organisation):
         organisation=own_organisation,
         service=service,
         location=ServiceLocationFactory(service=service),
+        schedule=ServiceScheduleFactory(service=service),
         officer=users[Role.OFFICER],
         member=users[Role.VCS],
     )
@@ -50,6 +52,8 @@ SERVICES: dict[str, tuple[Any, tuple[str, ...]]] = {
     "service_update": (lambda w, a: services.service_update(acting_user=a, service=w.service, **GOOD), ALLOWED),
     "service_location_add": (lambda w, a: services.service_location_add(acting_user=a, service=w.service, **GOOD_PLACE), ALLOWED),
     "service_location_remove": (lambda w, a: services.service_location_remove(acting_user=a, location=w.location), ALLOWED),
+    "service_schedule_add": (lambda w, a: services.service_schedule_add(acting_user=a, service=w.service, **GOOD_TIMES), ALLOWED),
+    "service_schedule_remove": (lambda w, a: services.service_schedule_remove(acting_user=a, schedule=w.schedule), ALLOWED),
 }
 
 
@@ -159,3 +163,70 @@ def test_a_service_changed_since_the_form_opened_is_not_overwritten(w):
 def test_postcodes_are_stored_as_people_read_them(w):
     place = services.service_location_add(acting_user=w.member, service=w.service, **GOOD_PLACE)
     assert place.postcode == "AT1 1AA"
+
+
+POSITION_RULES = [
+    ({"latitude": "52.5"}, "longitude", services.POSITION_WHOLE_MESSAGE),
+    ({"longitude": "-1.9"}, "latitude", services.POSITION_WHOLE_MESSAGE),
+    ({"latitude": "48.1", "longitude": "-1.9"}, "latitude", services.LATITUDE_MESSAGE),
+    ({"latitude": "52.5", "longitude": "13.4"}, "longitude", services.LONGITUDE_MESSAGE),
+    ({"latitude": "north", "longitude": "-1.9"}, "latitude", services.LATITUDE_MESSAGE),
+    ({"latitude": "NaN", "longitude": "-1.9"}, "latitude", services.LATITUDE_MESSAGE),
+    ({"latitude": "52.5", "longitude": "Infinity"}, "longitude", services.LONGITUDE_MESSAGE),
+    ({"latitude": True, "longitude": "-1.9"}, "latitude", services.LATITUDE_MESSAGE),
+]
+
+
+@pytest.mark.parametrize(("position", "field", "message"), POSITION_RULES)
+def test_a_place_on_the_map_needs_both_degrees_within_the_uk(w, position, field, message):
+    values = {**GOOD_PLACE, **position}
+    assert_invalid(lambda: services.service_location_add(acting_user=w.member, service=w.service, **values), field, message, WATCHED)
+    if not isinstance(position.get("latitude"), bool):
+        form = LocationForm(values)
+        assert form.is_valid(), form.errors  # the form parses; the service's rule is shown beside the field
+
+
+def test_a_place_keeps_its_position_to_six_places(w):
+    place = services.service_location_add(acting_user=w.member, service=w.service, **GOOD_PLACE, latitude=" 52.4862431 ", longitude="-1.890401")
+    place.refresh_from_db()
+    assert (str(place.latitude), str(place.longitude)) == ("52.486243", "-1.890401")
+
+
+TIME_RULES = [
+    ({"days": []}, "days", services.DAYS_REQUIRED),
+    ({"days": ["8"]}, "days", services.DAYS_INVALID),
+    ({"days": "2"}, "days", services.DAYS_INVALID),
+    ({"days": [True]}, "days", services.DAYS_INVALID),
+    ({"opens_at": ""}, "opens_at", services.OPENS_REQUIRED),
+    ({"closes_at": ""}, "closes_at", services.CLOSES_REQUIRED),
+    ({"opens_at": "9am"}, "opens_at", services.TIME_INVALID),
+    ({"opens_at": "24:00"}, "opens_at", services.TIME_INVALID),
+    ({"closes_at": "<b>5</b>"}, "closes_at", services.TIME_INVALID),
+    ({"opens_at": "12:00", "closes_at": "12:00"}, "closes_at", services.TIME_ORDER_MESSAGE),
+    ({"opens_at": "14:00", "closes_at": "09:00"}, "closes_at", services.TIME_ORDER_MESSAGE),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "message"), TIME_RULES)
+def test_opening_times_need_days_and_an_opening_before_the_closing(w, change, field, message):
+    values = {**GOOD_TIMES, **change}
+    assert_invalid(lambda: services.service_schedule_add(acting_user=w.officer, service=w.service, **values), field, message, WATCHED)
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [({"days": []}, "days", services.DAYS_REQUIRED), ({"days": ["9"]}, "days", services.DAYS_INVALID)])
+def test_the_times_form_refuses_the_days_the_service_refuses(change, field, message):
+    form = ScheduleForm({**GOOD_TIMES, **change})
+    assert not form.is_valid()
+    assert form.errors[field] == [message]
+
+
+def test_opening_times_are_added_for_each_day_chosen_and_audited(w):
+    from lightbulb.core.models import AuditEvent
+
+    added = services.service_schedule_add(acting_user=w.member, service=w.service, days=["4", "2", "2"], opens_at="9.30", closes_at="12:00")
+    assert [(item.weekday, item.opens_at.isoformat(), item.closes_at.isoformat()) for item in added] == [
+        (2, "09:30:00", "12:00:00"),
+        (4, "09:30:00", "12:00:00"),
+    ]
+    event = AuditEvent.objects.filter(action="service_schedule_add").get()
+    assert "Tuesday 09:30 to 12:00" in event.summary and "Thursday 09:30 to 12:00" in event.summary

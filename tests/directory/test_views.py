@@ -124,3 +124,40 @@ def test_the_list_searches_by_service_or_organisation(users, service):
 def test_the_organisation_page_lists_its_services(users, service, own_organisation):
     text = visible_text(client(users, Role.OFFICER).get(f"/organisations/{own_organisation.pk}/").content)
     assert "Services in the directory" in text and "Tuesday lunch club : not published" in text
+
+
+def test_opening_times_are_added_and_removed(users, service):
+    member = client(users, Role.VCS)
+    form = visible_text(member.get(f"/directory/services/{service.pk}/times/new").content)
+    assert "Which days?" in form and "Opens at" in form and "Closes at" in form
+    response = member.post(f"/directory/services/{service.pk}/times/new", {"days": ["2", "5"], "opens_at": "09:30", "closes_at": "12:00"}, follow=True)
+    text = visible_text(response.content)
+    assert "The opening times have been added" in text
+    assert "Tuesday 09:30 to 12:00" in text and "Friday 09:30 to 12:00" in text
+    tuesday = service.schedules.get(weekday=2)
+    response = member.post(f"/directory/services/{service.pk}/times/{tuesday.pk}/remove", follow=True)
+    assert "Tuesday 09:30 to 12:00 has been removed" in visible_text(response.content)
+    assert list(service.schedules.values_list("weekday", flat=True)) == [5]
+
+
+def test_bad_opening_times_are_refused_beside_the_field(users, service):
+    response = client(users, Role.OFFICER).post(f"/directory/services/{service.pk}/times/new", {"opens_at": "14:00", "closes_at": "9am"})
+    text = visible_text(response.content)
+    assert "Choose at least one day" in text and "Enter a time on the 24-hour clock, like 09:30" in text
+    response = client(users, Role.OFFICER).post(f"/directory/services/{service.pk}/times/new", {"days": ["1"], "opens_at": "14:00", "closes_at": "09:00"})
+    assert "The closing time must be after the opening time" in visible_text(response.content)
+    assert not service.schedules.exists()
+
+
+def test_a_place_is_put_on_the_map_with_its_position(users, service):
+    response = client(users, Role.VCS).post(
+        f"/directory/services/{service.pk}/places/new",
+        {"name": "Library", "address_1": "3 Book Street", "city": "Anytown", "postcode": "AT1 1AA", "latitude": "52.486243", "longitude": "200"},
+    )
+    assert "Enter the longitude in decimal degrees" in visible_text(response.content)
+    response = client(users, Role.VCS).post(
+        f"/directory/services/{service.pk}/places/new",
+        {"name": "Library", "address_1": "3 Book Street", "city": "Anytown", "postcode": "AT1 1AA", "latitude": "52.486243", "longitude": "-1.890401"},
+        follow=True,
+    )
+    assert "On the map at 52.486243, -1.890401" in visible_text(response.content)

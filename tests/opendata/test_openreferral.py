@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 import uuid
 
@@ -9,16 +10,19 @@ import pytest
 from django.test import Client
 
 from lightbulb.directory.models import Taxonomy
-from tests.directory.factories import ServiceFactory, ServiceLocationFactory, term
+from tests.directory.factories import ServiceFactory, ServiceLocationFactory, ServiceScheduleFactory, term
 from tests.factories import IdentifierFactory, OrganisationFactory, PostcodeFactory, WardFactory
 from tests.opendata.conftest import Draft202012Validator, format_checker, oruk_errors, oruk_openapi, oruk_validator
 
 pytestmark = pytest.mark.django_db
 
+NORTH_SQUARE = [[-1.50, 52.60], [-1.48, 52.60], [-1.48, 52.61], [-1.50, 52.61], [-1.50, 52.60]]
+
 
 @pytest.fixture
 def directory(db):
-    north = WardFactory(gss_code="E05000011", name="North")
+    # A ward about 1.4 km by 1.1 km; its centre is (52.605, -1.49).
+    north = WardFactory(gss_code="E05000011", name="North", boundary={"type": "MultiPolygon", "coordinates": [[NORTH_SQUARE]]})
     PostcodeFactory(postcode="AT2 2BB", ward=north)
     charity = OrganisationFactory(name="Riverside Food Bank", description="Food for anyone who needs it", website="https://riverside.example.org")
     IdentifierFactory(organisation=charity, scheme="GB-CHC", value="1123456")
@@ -27,10 +31,13 @@ def directory(db):
     )
     pantry.terms.add(term("food"))
     pantry.wards.add(north)
-    ServiceLocationFactory(service=pantry, name="St Mary's hall", postcode="AT2 2BB")
+    ServiceLocationFactory(service=pantry, name="St Mary's hall", postcode="AT2 2BB", latitude="52.606000", longitude="-1.491000")
+    ServiceScheduleFactory(service=pantry, weekday=2, opens_at=datetime.time(10, 0), closes_at=datetime.time(12, 0))
     youth = ServiceFactory(organisation=OrganisationFactory(name="Youth Matters"), name="Youth club", minimum_age=11, maximum_age=18)
     youth.terms.add(term("children-families"))
-    ServiceLocationFactory(service=youth, name="Youth centre")
+    # About 17 km north-east of the pantry's hall.
+    ServiceLocationFactory(service=youth, name="Youth centre", latitude="52.700000", longitude="-1.300000")
+    ServiceScheduleFactory(service=youth, weekday=5, opens_at=datetime.time(18, 0), closes_at=datetime.time(21, 0))
     hidden = ServiceFactory(name="Unpublished counselling", publish=False)
     ServiceLocationFactory(service=hidden)
     ended = ServiceFactory(name="Dissolved group's club", organisation=OrganisationFactory(status="dissolved"))
@@ -206,3 +213,122 @@ def test_a_list_of_services_takes_the_same_queries_however_many(directory, djang
         ServiceLocationFactory(service=service)
     with django_assert_max_num_queries(12):
         get("/openreferral/services", per_page=50)
+
+
+def names(page: dict) -> list[str]:
+    return [item["name"] for item in page["contents"]]
+
+
+def place_names(page: dict) -> list[str]:
+    return [item["location"]["name"] for item in page["contents"]]
+
+
+def test_a_full_service_gives_its_opening_times_as_weekly_rules_and_validates(directory):
+    data = get(f"/openreferral/services/{directory['pantry'].uuid}")
+    assert oruk_errors(oruk_validator("compiled/service.json"), data) == []
+    [schedule] = data["schedules"]
+    assert {key: schedule[key] for key in ("service_id", "freq", "byday", "opens_at", "closes_at")} == {
+        "service_id": data["id"],
+        "freq": "WEEKLY",
+        "byday": "TU",
+        "opens_at": "10:00",
+        "closes_at": "12:00",
+    }
+    uuid.UUID(schedule["id"])
+    place = data["service_at_locations"][0]["location"]
+    assert (place["latitude"], place["longitude"]) == (52.606, -1.491)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"day": "TU"}, ["Community pantry"]),
+        ({"day": "friday"}, ["Youth club"]),
+        ({"day": "SU"}, []),
+        ({"start_time": "17:00"}, ["Youth club"]),
+        ({"start_time": "10:00"}, ["Community pantry", "Youth club"]),
+        ({"end_time": "13:00"}, ["Community pantry"]),
+        ({"end_time": "21:00:00Z"}, ["Community pantry", "Youth club"]),
+        # One and the same opening must meet every filter: the pantry opens on Tuesdays, but not after 5pm.
+        ({"day": "TU", "start_time": "17:00"}, []),
+        ({"day": "FR", "start_time": "17:00", "end_time": "22:00"}, ["Youth club"]),
+        ({"day": "FR", "end_time": "20:00"}, []),
+    ],
+)
+def test_day_and_time_filters_keep_only_services_open_then(directory, params, expected):
+    assert names(get("/openreferral/services", **params)) == expected
+    assert sorted({item["service"]["name"] for item in get("/openreferral/service_at_locations", **params)["contents"]}) == expected
+
+
+def test_a_service_without_opening_times_is_left_out_of_a_day_search(directory):
+    ServiceFactory(name="Advice line")
+    assert "Advice line" in names(get("/openreferral/services"))
+    assert "Advice line" not in names(get("/openreferral/services", day="MO")) + names(get("/openreferral/services", start_time="00:00"))
+
+
+def test_proximity_from_a_postcode_keeps_the_places_near_its_centre(directory):
+    # The hall is about 140 m from the centre of the postcode's ward; the youth centre about 17 km.
+    assert place_names(get("/openreferral/service_at_locations", postcode="AT2 2BB", proximity="500")) == ["St Mary's hall"]
+    assert place_names(get("/openreferral/service_at_locations", postcode="AT2 2BB", proximity="100")) == []
+    assert place_names(get("/openreferral/service_at_locations", postcode="AT2 2BB", proximity="20000")) == ["St Mary's hall", "Youth centre"]
+
+
+def test_proximity_from_a_latitude_and_longitude(directory):
+    near_youth = {"latitude": "52.701", "longitude": "-1.301", "proximity": "1000"}
+    assert place_names(get("/openreferral/service_at_locations", **near_youth)) == ["Youth centre"]
+    # A place with no position given is never near anything.
+    ServiceLocationFactory(service=directory["youth"], name="Outreach van")
+    assert place_names(get("/openreferral/service_at_locations", **{**near_youth, "proximity": "1000000"})) == ["St Mary's hall", "Youth centre"]
+    page = get("/openreferral/service_at_locations", **near_youth)
+    assert_page_agrees(page, per_page=50)
+    assert oruk_errors(oruk_validator("compiled/service_at_location_list.json"), page["contents"][0]) == []
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "params"),
+    [
+        ("services", {"day": "funday"}),
+        ("services", {"start_time": "25:00"}),
+        ("services", {"end_time": "noon"}),
+        ("service_at_locations", {"day": "1"}),
+        ("service_at_locations", {"postcode": "AT2 2BB", "proximity": "-5"}),
+        ("service_at_locations", {"postcode": "AT2 2BB", "proximity": "near"}),
+        ("service_at_locations", {"postcode": "AT2 2BB", "proximity": "nan"}),
+        ("service_at_locations", {"postcode": "AT2 2BB", "proximity": "2000000"}),
+        ("service_at_locations", {"proximity": "500"}),
+        ("service_at_locations", {"proximity": "500", "latitude": "95", "longitude": "0"}),
+        ("service_at_locations", {"proximity": "500", "latitude": "north", "longitude": "0"}),
+        ("service_at_locations", {"proximity": "500", "postcode": "ZZ9 9ZZ"}),
+    ],
+)
+def test_bad_time_and_distance_filters_are_refused_with_a_reason(directory, endpoint, params):
+    response = Client().get(f"/openreferral/{endpoint}", params)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+def test_every_filter_the_profile_lists_for_services_is_understood(directory):
+    """Each parameter openapi.json lists for /services and /service_at_locations is read: a bad value of each is refused."""
+    openapi = oruk_openapi()
+    listed = {
+        path: {parameter["$ref"].rpartition("/")[2] for parameter in openapi["paths"][path]["get"]["parameters"]}
+        for path in ("/services", "/service_at_locations")
+    }
+    assert listed["/services"] == {
+        "search",
+        "page",
+        "per_page",
+        "taxonomy_term_id",
+        "taxonomy_id",
+        "minimum_age",
+        "maximum_age",
+        "start_time",
+        "end_time",
+        "day",
+    }
+    assert listed["/service_at_locations"] == listed["/services"] | {"postcode", "proximity"}
+    bad = {"page": "x", "per_page": "x", "taxonomy_term_id": "x", "taxonomy_id": "x", "minimum_age": "x", "maximum_age": "x"}
+    bad |= {"start_time": "x", "end_time": "x", "day": "x", "postcode": "x", "proximity": "x"}
+    for path, parameters in listed.items():
+        for name in parameters - {"search"}:
+            assert Client().get(f"/openreferral{path}", {name: bad[name]}).status_code == 400, (path, name)

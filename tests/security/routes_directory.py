@@ -23,4 +23,9 @@ ROUTES: dict[str, Route] = {
         {**only("officer", "vcs", ok=405), "anon": LOGIN},
         kwargs=lambda w: {"pk": w.extra["directory_service"].pk, "location_pk": w.extra["directory_location"].pk},
     ),
+    "directory:schedule_add": Route({**only("officer", "vcs"), "vcs_other": 404}, kwargs=_service),
+    "directory:schedule_remove": Route(
+        {**only("officer", "vcs", ok=405), "anon": LOGIN},
+        kwargs=lambda w: {"pk": w.extra["directory_service"].pk, "schedule_pk": w.extra["directory_schedule"].pk},
+    ),
 }

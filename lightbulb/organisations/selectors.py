@@ -159,11 +159,6 @@ def organisation_sections(organisation: Organisation, request: HttpRequest) -> l
     return sorted(sections, key=lambda section: section.get("order", 100))
 
 
-def organisation_export_rows(queryset: QuerySet[Organisation]) -> Any:
-    """Every row of a filtered list, streamed in chunks with what the export's columns need."""
-    return queryset.prefetch_related("areas_of_work", "wards_served").iterator(chunk_size=2000)
-
-
 def ward_list() -> QuerySet[Ward]:
     return Ward.objects.order_by("name")
 

@@ -11,12 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from lightbulb.core.access import permission_required
-from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
-from lightbulb.core.lists import Sort, paginate, pagination_params, sort_queryset
+from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.pickers import picker_response
-from lightbulb.organisations import selectors, services
+from lightbulb.organisations import exports, selectors, services
 from lightbulb.organisations.forms import (
     ArchiveForm,
     AreaOfWorkForm,
@@ -25,28 +24,9 @@ from lightbulb.organisations.forms import (
     EraseForm,
     IdentifierForm,
     MergeForm,
-    OrganisationFilterForm,
     OrganisationForm,
 )
 from lightbulb.organisations.rules import can_erase_contact, can_manage_register, can_merge_organisations, can_read_register
-
-EXPORT_COLUMNS = [
-    Column("Name", lambda o: o.name),
-    Column("Other names", lambda o: "; ".join(line.strip() for line in o.other_names.splitlines() if line.strip())),
-    Column("Identifiers", lambda o: "; ".join(identifier.org_id for identifier in o.identifiers.all())),
-    Column("Legal form", lambda o: o.get_legal_form_display()),
-    Column("Status", lambda o: o.get_status_display()),
-    Column("Address", lambda o: ", ".join(line.strip() for line in o.address.splitlines() if line.strip())),
-    Column("Postcode", lambda o: o.postcode),
-    Column("Ward", lambda o: o.ward.name if o.ward else ""),
-    Column("Wards served", lambda o: "; ".join(ward.name for ward in o.wards_served.all())),
-    Column("Areas of work", lambda o: "; ".join(area.name for area in o.areas_of_work.all())),
-    Column("Website", lambda o: o.website),
-    Column("E-mail", lambda o: o.email),
-    Column("Telephone", lambda o: o.phone),
-    Column("Date registered", lambda o: o.date_registered),
-    Column("Archived", lambda o: o.archived_at),
-]
 
 
 def _detail(pk: int) -> HttpResponse:
@@ -55,18 +35,7 @@ def _detail(pk: int) -> HttpResponse:
 
 @permission_required(can_read_register)
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    form = OrganisationFilterForm(request.GET)
-    filters = selectors.OrganisationFilters(**form.filters())
-    organisations = selectors.organisation_search(filters)
-    if filters.q and not request.GET.get("sort"):
-        # A search lists the best match first until the reader sorts by a column.
-        sort = Sort(key="", descending=False, order_by=[])
-    else:
-        organisations, sort = sort_queryset(request, organisations, selectors.LIST_SORTS, "name")
-    fmt = request.GET.get("format", "")
-    if fmt in EXPORT_FORMATS:
-        # A streamed CSV is still an HTTP response to the browser.
-        return export_response(rows=selectors.organisation_export_rows(organisations), columns=EXPORT_COLUMNS, filename="organisations", fmt=fmt)  # type: ignore[return-value]
+    organisations, sort, form = exports.organisation_rows(request)
     page = paginate(request, organisations)
     return render(
         request,
@@ -258,7 +227,7 @@ def contact_erase(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespons
 
 @permission_required(can_merge_organisations)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.duplicate_candidates())
+    page = paginate(request, selectors.duplicate_candidates())  # the list `duplicates` downloads (organisations/exports.py)
     return render(request, "organisations/duplicates.html", {"page": page, "pairs": page.object_list, "pagination": pagination_params(request, page)})
 
 

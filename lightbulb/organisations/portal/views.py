@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,16 +13,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lightbulb.core.access import permission_required
-from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
-from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.lists import paginate, pagination_params
+from lightbulb.organisations import exports
 from lightbulb.organisations.portal import selectors, services
 from lightbulb.organisations.portal.forms import (
     ClaimDecisionForm,
-    ClaimFilterForm,
     ClaimForm,
     ClaimSearchForm,
-    ProfileChangeFilterForm,
     ProfileForm,
     ProposalForm,
 )
@@ -167,31 +165,10 @@ def portal_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- officers -------------------------------------------------------------------------------
 
-CLAIM_SORTS = {"received": ["created_at"], "claimant": ["user__full_name"], "status": ["status"]}
-CLAIM_COLUMNS = [
-    Column("Received", lambda claim: claim.created_at),
-    Column("Claimant", lambda claim: claim.user.display_name),
-    Column("Claimant e-mail", lambda claim: claim.user.email),
-    Column("Organisation", lambda claim: claim.organisation.name if claim.organisation else claim.proposed_name),
-    Column("New organisation proposed", lambda claim: claim.organisation_id is None),
-    Column("Role in the organisation", lambda claim: claim.role_in_organisation),
-    Column("Status", lambda claim: claim.get_status_display()),
-    Column("Decided by", lambda claim: claim.decided_by.display_name if claim.decided_by else ""),
-    Column("Decided at", lambda claim: claim.decided_at),
-    Column("Reason", lambda claim: claim.decision_reason),
-]
-
 
 @permission_required(can_verify_claims)
 def claims_list(request: HttpRequest) -> HttpResponse:
-    status = ClaimFilterForm(request.GET).filters()["status"]
-    claims, sort = sort_queryset(request, selectors.claim_list(status=status), CLAIM_SORTS, "received")
-    # Waiting claims stay on top whatever the sort.
-    claims = claims.order_by("pending_rank", *sort.order_by)
-    export = request.GET.get("format", "")
-    if export in EXPORT_FORMATS:
-        # A streamed CSV is not an HttpResponse subclass, though it answers the request just the same.
-        return cast(HttpResponse, export_response(rows=claims.iterator(chunk_size=500), columns=CLAIM_COLUMNS, filename="organisation-claims", fmt=export))
+    claims, sort, status = exports.claim_rows(request)
     page = paginate(request, claims)
     context = {"page": page, "pagination": pagination_params(request, page), "status": status, "statuses": selectors.CLAIM_STATUSES, "sort": sort}
     return render(request, "organisations/portal/claims_list.html", context)
@@ -240,25 +217,9 @@ def claims_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "organisations/portal/claim_decide.html", {**_claim_context(claim), "form": form})
 
 
-PROFILE_CHANGE_COLUMNS = [
-    Column("Changed at", lambda change: change.created_at),
-    Column("Organisation", lambda change: change.organisation.name),
-    Column("Changed by", lambda change: change.changed_by.display_name),
-    Column("What changed", lambda change: "; ".join(f"{field}: {values[0]!s} → {values[1]!s}" for field, values in change.changes.items())),
-    Column("Reviewed by", lambda change: change.reviewed_by.display_name if change.reviewed_by else ""),
-    Column("Reviewed at", lambda change: change.reviewed_at),
-]
-
-
 @permission_required(can_review_profile_changes)
 def profile_changes(request: HttpRequest) -> HttpResponse:
-    reviewed = ProfileChangeFilterForm(request.GET).filters()["reviewed"]
-    changes = selectors.profile_change_list(reviewed=reviewed)
-    export = request.GET.get("format", "")
-    if export in EXPORT_FORMATS:
-        return cast(
-            HttpResponse, export_response(rows=changes.iterator(chunk_size=500), columns=PROFILE_CHANGE_COLUMNS, filename="profile-changes", fmt=export)
-        )
+    changes, reviewed = exports.profile_change_rows(request)
     page = paginate(request, changes)
     return render(request, "organisations/portal/profile_changes.html", {"page": page, "pagination": pagination_params(request, page), "reviewed": reviewed})
 

@@ -9,6 +9,7 @@ from lightbulb.accounts.models import Membership
 from lightbulb.core.roles import Role
 from lightbulb.organisations.models import Organisation, OrganisationClaim, ProfileChange
 from tests.conftest import sign_in
+from tests.exports import csv_text, download_list, xlsx_rows
 from tests.factories import IdentifierFactory, MembershipFactory, OrganisationClaimFactory, OrganisationFactory, ProfileChangeFactory, UserFactory
 from tests.helpers import assert_queries_independent_of_size, visible_text
 
@@ -198,13 +199,19 @@ def test_claims_list_puts_waiting_claims_first_and_filters_by_status(officer_cli
     assert "1 claim," in text and "Decided Group" in text and "Waiting Group" not in text
 
 
-def test_claims_list_exports_safely(officer_client):
+def test_claims_list_exports_safely(officer_client, django_capture_on_commit_callbacks):
     OrganisationClaimFactory(role_in_organisation="=cmd|' /C calc'!A0")
-    response = officer_client.get(reverse("organisations:claims_list"), {"format": "csv"})
-    body = b"".join(response.streaming_content).decode()
-    assert "'=cmd|' /C calc'!A0" in body
-    xlsx = officer_client.get(reverse("organisations:claims_list"), {"format": "xlsx"})
-    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    OrganisationClaimFactory(role_in_organisation="Treasurer", status="rejected")
+    _job, content = download_list(officer_client, django_capture_on_commit_callbacks, "claims", query="status=pending")
+    body = csv_text(content)
+    assert "'=cmd|' /C calc'!A0" in body and "Treasurer" not in body
+    _job, content = download_list(officer_client, django_capture_on_commit_callbacks, "claims", fmt="xlsx")
+    assert len(xlsx_rows(content)) == 3
+
+
+def test_profile_changes_download(officer_client, django_capture_on_commit_callbacks):
+    _job, content = download_list(officer_client, django_capture_on_commit_callbacks, "profile_changes")
+    assert csv_text(content).splitlines()[0] == "Changed at,Organisation,Changed by,What changed,Reviewed by,Reviewed at"
 
 
 def test_claims_list_query_count_does_not_grow(officer_client):

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.signals import user_logged_in
 
-from lightbulb.accounts import panels
+from lightbulb.accounts import exports, panels
 from lightbulb.accounts import rules as accounts_rules
 from lightbulb.accounts.enrolment import identity_provider_signed_in
 from lightbulb.accounts.rules import can_manage_users
@@ -12,6 +12,7 @@ from lightbulb.core.rules import expose
 
 def register() -> None:
     expose("accounts", accounts_rules)
+    exports.register()
     # A sign-in through the council's identity provider is the fresh proof that enrols a first authenticator.
     user_logged_in.connect(identity_provider_signed_in, dispatch_uid="accounts.identity_provider_proof")
     registry.dashboard_panels["accounts_waiting"] = panels.accounts_panel

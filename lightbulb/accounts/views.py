@@ -22,7 +22,7 @@ from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lightbulb.accounts import enrolment, selectors, services
+from lightbulb.accounts import enrolment, exports, selectors, services
 from lightbulb.accounts.forms import (
     EnrolmentCodeForm,
     NewPasswordForm,
@@ -32,7 +32,6 @@ from lightbulb.accounts.forms import (
     SignInForm,
     SignUpForm,
     TokenForm,
-    UserFilterForm,
     UserForm,
 )
 from lightbulb.accounts.protection import client_ip, rate_limit_exceeded
@@ -326,9 +325,9 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @permission_required(can_manage_users)
 def user_list(request: HttpRequest) -> HttpResponse:
-    filters = UserFilterForm(request.GET).filters()
+    users, filters = exports.user_rows(request)
     query, role = filters["q"], filters["role"]
-    page = paginate(request, selectors.user_list(query=query, role=role))
+    page = paginate(request, users)
     return render(
         request, "accounts/user_list.html", {"page": page, "pagination": pagination_params(request, page), "query": query, "role": role, "roles": Role.choices}
     )

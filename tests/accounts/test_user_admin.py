@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.core import mail
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -9,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from lightbulb.accounts.models import User
 from lightbulb.core.models import AuditEvent
 from lightbulb.core.roles import Role
+from tests.exports import csv_text, download_list, xlsx_rows
 from tests.factories import UserFactory
 from tests.helpers import assert_queries_independent_of_size, visible_text
 
@@ -20,6 +24,20 @@ def test_admin_lists_and_filters_users(client_for, users):
     text = visible_text(client.get("/account/users/?role=councillor").content)
     assert users[Role.COUNCILLOR].display_name in text
     assert users[Role.OFFICER].display_name not in text
+
+
+def test_admin_downloads_the_filtered_users(client_for, users, django_capture_on_commit_callbacks):
+    UserFactory(role=Role.STAFF, full_name="=Formula Person", email="formula@example.org")
+    client = client_for(Role.ADMIN)
+    _job, content = download_list(client, django_capture_on_commit_callbacks, "users", query="role=staff")
+    rows = list(csv.reader(io.StringIO(csv_text(content))))
+    assert rows[0][:3] == ["Name", "E-mail address", "Role"]
+    assert {row[1] for row in rows[1:]} == {users[Role.STAFF].email, "formula@example.org"}
+    assert ["'=Formula Person", "formula@example.org", "Council staff"] in [row[:3] for row in rows]
+    _job, content = download_list(client, django_capture_on_commit_callbacks, "users", fmt="xlsx")
+    assert len(xlsx_rows(content)) == 1 + User.objects.count()
+    # The list of accounts is the administrators' alone.
+    assert client_for(Role.OFFICER).post("/downloads/", {"list_name": "users", "format": "csv"}).status_code == 403
 
 
 def test_admin_creates_a_user_who_gets_an_invitation(client_for, django_capture_on_commit_callbacks):

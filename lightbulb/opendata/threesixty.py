@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from django.utils import timezone
 
-from lightbulb.core.exports import cell
+from lightbulb.core.exports import FORMULA_PREFIXES, cell
 from lightbulb.funding.selectors import publishing
 from lightbulb.funding.selectors.publishing import OGL, Publisher, award_date, grant, json_number, recipient_org_id
 from lightbulb.opendata import exclusions
@@ -203,7 +203,8 @@ def csv_row(data: dict[str, Any], locations: int) -> list[Any]:
     for index in range(max(locations, 1)):
         place = places[index] if index < len(places) else {}
         values.extend(place.get(key, "") for _, key in LOCATION_FIELDS)
-    return [cell(value) for value in values]
+    # Most values are text: made safe here directly; anything else as every export does.
+    return [("'" + value if value.startswith(FORMULA_PREFIXES) else value) if value.__class__ is str else cell(value) for value in values]
 
 
 def write_csv(out: TextIO) -> int:

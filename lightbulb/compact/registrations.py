@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lightbulb.compact import exports
 from lightbulb.compact import rules as compact_rules
 from lightbulb.compact.rules import can_manage_compact, can_read_compact, can_read_consultations, can_use_portal_consultations
 from lightbulb.compact.selectors import compact_enabled
@@ -18,6 +19,7 @@ def _compact_in_menu(user: Any) -> bool:
 
 def register() -> None:
     expose("compact", compact_rules)
+    exports.register()
     registry.add_nav(NavItem(label="Compact", url_name="compact:compact", permission=can_read_compact, order=60, prefix="/compact/", visible=_compact_in_menu))
     registry.add_nav(
         NavItem(label="Consultations", url_name="compact:consultation_list", permission=can_read_consultations, order=61, prefix="/compact/consultations/")

@@ -10,13 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lightbulb.compact import selectors, services
-from lightbulb.compact.forms import CommitmentForm, CompactForm, ConsultationFilterForm, ConsultationForm, InviteForm, ResponseForm, SummaryForm
+from lightbulb.compact import exports, selectors, services
+from lightbulb.compact.forms import CommitmentForm, CompactForm, ConsultationForm, InviteForm, ResponseForm, SummaryForm
 from lightbulb.compact.rules import can_manage_compact, can_manage_consultations, can_read_compact, can_read_consultations, can_use_portal_consultations
 from lightbulb.core.access import permission_required, public
-from lightbulb.core.exports import Column, export_response
 from lightbulb.core.forms import add_service_errors
-from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.rules import allowed
 
 
@@ -101,31 +100,10 @@ def commitment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "compact/commitment_remove.html", {"commitment": commitment})
 
 
-CONSULTATION_SORTS = {"title": ["title"], "start": ["start_date"], "end": ["end_date"], "responses": ["response_count"]}
-CONSULTATION_COLUMNS = [
-    Column("Title", lambda item: item.title),
-    Column("Opening date", lambda item: item.start_date),
-    Column("Closing date", lambda item: item.end_date),
-    Column("Weeks", lambda item: round(item.weeks, 1)),
-    Column("Reason for a shorter consultation", lambda item: item.short_reason),
-    Column("Organisations invited", lambda item: item.invited_count),
-    Column("Responses", lambda item: item.response_count),
-    Column("Summary published", lambda item: item.summary_published_on),
-]
-
-
 @permission_required(can_read_consultations)
 def consultation_list(request: HttpRequest) -> HttpResponse:
-    queryset = selectors.consultation_list()
-    status = ConsultationFilterForm(request.GET).filters()["status"]
+    queryset, sort, status = exports.consultation_rows(request)
     today = timezone.localdate()
-    if status == "open":
-        queryset = queryset.filter(start_date__lte=today, end_date__gte=today)
-    elif status == "closed":
-        queryset = queryset.filter(end_date__lt=today)
-    queryset, sort = sort_queryset(request, queryset, CONSULTATION_SORTS, "-start")
-    if request.GET.get("format") in ("csv", "xlsx"):
-        return export_response(rows=queryset, columns=CONSULTATION_COLUMNS, filename="consultations", fmt=request.GET["format"])  # type: ignore[return-value]
     page = paginate(request, queryset)
     context = {
         "page": page,

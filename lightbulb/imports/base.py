@@ -92,8 +92,11 @@ class Importer:
     def apply(self, rows: list[dict[str, Any]], run: Any) -> ApplyResult:
         raise NotImplementedError
 
-    def stage(self, handle: Any, run: Any, progress: Any) -> Any:
-        """A streaming source: check every row and stage the good ones; returns rows, rejected and rejected_rows."""
+    def stage(self, handle: Any, run: Any, progress: Any, position: Any = None) -> Any:
+        """A streaming source: check every row and stage the good ones; returns rows, rejected and rejected_rows.
+
+        It calls `progress(rows read, share of the file read)` as it goes; `position()` gives that share.
+        """
         raise NotImplementedError
 
     def apply_staged(self, run: Any) -> ApplyResult:

@@ -40,6 +40,8 @@ class ImportRun(models.Model):
     log = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When its worker last said it was alive (started, or reported progress); the sweep reads it.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -108,6 +110,78 @@ class CharityRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registered_charity_number} {self.charity_name}"
+
+
+class CharityAnnualReturn(models.Model):
+    """A row of the register extract's annual return history: one financial year a charity reported, as published."""
+
+    registered_charity_number = models.IntegerField()
+    fin_period_start_date = models.DateField(null=True, blank=True)
+    fin_period_end_date = models.DateField(null=True, blank=True)
+    ar_cycle_reference = models.CharField(max_length=20, blank=True)
+    reporting_due_date = models.DateField(null=True, blank=True)
+    date_annual_return_received = models.DateField(null=True, blank=True)
+    date_accounts_received = models.DateField(null=True, blank=True)
+    total_gross_income = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    total_gross_expenditure = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    accounts_qualified = models.BooleanField(null=True, blank=True)
+    suppression_ind = models.BooleanField(null=True, blank=True)
+    suppression_type = models.CharField(max_length=100, blank=True)
+    date_of_extract = models.DateField(null=True, blank=True)
+    # The hash of every published value but date_of_extract: the row's identity from one month to the next.
+    row_hash = models.CharField(max_length=32, db_index=True)
+    import_run_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["registered_charity_number", "-fin_period_end_date"], name="charity_return_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.registered_charity_number} {self.fin_period_end_date}"
+
+
+class CharityAreaOfOperation(models.Model):
+    """A row of the register extract's area of operation table: a place a charity says it works in, as published."""
+
+    registered_charity_number = models.IntegerField()
+    linked_charity_number = models.IntegerField(default=0)
+    geographic_area_type = models.CharField(max_length=50, blank=True)
+    geographic_area_description = models.CharField(max_length=200, blank=True)
+    parent_geographic_area_type = models.CharField(max_length=50, blank=True)
+    parent_geographic_area_description = models.CharField(max_length=200, blank=True)
+    welsh_ind = models.BooleanField(null=True, blank=True)
+    date_of_extract = models.DateField(null=True, blank=True)
+    row_hash = models.CharField(max_length=32, db_index=True)
+    import_run_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["registered_charity_number"], name="charity_area_number_idx"),
+            models.Index(fields=["geographic_area_description"], name="charity_area_description_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registered_charity_number} {self.geographic_area_description}"
+
+
+class CharityTrustee(models.Model):
+    """A row of the register extract's trustee table: a charity's trustee, by name, as published."""
+
+    registered_charity_number = models.IntegerField()
+    linked_charity_number = models.IntegerField(default=0)
+    trustee_id = models.IntegerField(null=True, blank=True)
+    trustee_name = models.CharField(max_length=300)
+    trustee_is_chair = models.BooleanField(null=True, blank=True)
+    individual_or_organisation = models.CharField(max_length=10, blank=True)
+    trustee_date_of_appointment = models.DateField(null=True, blank=True)
+    date_of_extract = models.DateField(null=True, blank=True)
+    row_hash = models.CharField(max_length=32, db_index=True)
+    import_run_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["registered_charity_number"], name="charity_trustee_number_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.registered_charity_number} {self.trustee_name}"
 
 
 class SupplierRecord(models.Model):

@@ -15,6 +15,7 @@ import csv
 import datetime
 import hashlib
 import io
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,6 +50,10 @@ _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _TRUE = {True, "true", "True", "TRUE", "1", "t", "yes", "Yes", "Y"}
 _FALSE = {False, "false", "False", "FALSE", "0", "f", "no", "No", "N"}
 REJECTED_KEPT = 1000
+# progress(rows read so far, share of the file read so far), checked every PROGRESS_ROWS rows
+Progress = Callable[[int, float], None]
+PROGRESS_ROWS = 1000
+PROGRESS_SECONDS = 0.5
 CHANGES_KEPT = 1000
 
 
@@ -246,15 +251,17 @@ def _reject(staged: Staged, number: int, reason: str, row: dict[str, Any]) -> No
         staged.rejected_rows.append({"row": number, "reason": reason, "data": data})
 
 
-def _lines(rows: Iterable[dict[str, Any]], staged: Staged, progress: Callable[[int], None]) -> Iterator[str]:
+def _lines(rows: Iterable[dict[str, Any]], staged: Staged, progress: Progress, position: Callable[[], float]) -> Iterator[str]:
     seen: set[int] = set()
+    shown = time.monotonic()
     for number, row in enumerate(rows, start=1):
         try:
             yield staged_line(row, seen)
         except RowError as error:
             _reject(staged, number, str(error), row)
-        if number % 50_000 == 0:
-            progress(number)
+        if number % PROGRESS_ROWS == 0 and time.monotonic() - shown >= PROGRESS_SECONDS:
+            progress(number, position())
+            shown = time.monotonic()
         staged.rows = number
 
 
@@ -300,14 +307,23 @@ def _unescape(value: str) -> str:
     return value.replace("\\t", "\t").replace("\\n", "\n").replace("\\r", "\r").replace("\\\\", "\\")
 
 
-def stage(rows: Iterable[dict[str, Any]], progress: Callable[[int], None]) -> Staged:
-    """Check every row and write the good ones to the staging table (kept for `upsert`)."""
+def _nowhere() -> float:
+    return 0.0
+
+
+def stage(rows: Iterable[dict[str, Any]], progress: Progress, position: Callable[[], float] = _nowhere) -> Staged:
+    """Check every row and write the good ones to the staging table (kept for `upsert`).
+
+    `progress(rows read, share of the file read)` is called at most twice a second while the file is read.
+    """
     staged = Staged()
     with connection.cursor() as cursor:
         _create_stage(cursor)
-        lines = _lines(rows, staged, progress)
+        lines = _lines(rows, staged, progress, position)
         if connection.vendor == "postgresql":
             _copy_postgres(cursor.cursor, lines)
+            # The planner's row counts for the one set-based statement that follows.
+            cursor.execute(f"ANALYZE {STAGE}")
         else:
             _insert_portable(cursor, lines)
     return staged
@@ -366,6 +382,9 @@ def upsert(run_id: int | None) -> Upserted:
     """Add new charities and update changed ones in one statement each; an unchanged extract writes nothing."""
     result = Upserted()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One import of the register at a time (reads go on): the counts below stay true until the writes.
+            cursor.execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute(
             f"SELECT COUNT(*) FILTER (WHERE t.id IS NULL), COUNT(*) FILTER (WHERE t.row_hash <> s.row_hash) FROM {STAGE} s LEFT JOIN {TABLE} t ON {_KEY}"
             if connection.vendor == "postgresql"
@@ -377,13 +396,15 @@ def upsert(run_id: int | None) -> Upserted:
         result.created, result.updated, result.unchanged = created, updated, total - created - updated
         if updated:
             result.changes = _changes(cursor)
-        if created or updated:
+        if created:
             columns = ", ".join(COLUMNS)
-            assignments = ", ".join(f"{name} = excluded.{name}" for name in COLUMNS if name not in ("registered_charity_number", "linked_charity_number"))
+            # Plain INSERT of the new charities (no ON CONFLICT: the table is locked, so none can appear meanwhile).
             cursor.execute(
-                f"INSERT INTO {TABLE} ({columns}, import_run_id) SELECT {columns}, %s FROM {STAGE} WHERE true "
-                f"ON CONFLICT (registered_charity_number, linked_charity_number) DO UPDATE SET {assignments}, import_run_id = excluded.import_run_id "
-                f"WHERE {TABLE}.row_hash <> excluded.row_hash",
+                f"INSERT INTO {TABLE} ({columns}, import_run_id) SELECT {', '.join(f's.{name}' for name in COLUMNS)}, %s FROM {STAGE} s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} t WHERE {_KEY})",
                 [run_id],
             )
+        if updated:
+            assignments = ", ".join(f"{name} = s.{name}" for name in COLUMNS if name not in ("registered_charity_number", "linked_charity_number"))
+            cursor.execute(f"UPDATE {TABLE} AS t SET {assignments}, import_run_id = %s FROM {STAGE} s WHERE {_KEY} AND t.row_hash <> s.row_hash", [run_id])
     return result

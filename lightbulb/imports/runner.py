@@ -125,14 +125,25 @@ def _open(run: ImportRun, data: bytes | None, path: Path | None) -> IO[bytes]:
     return run.upload.open("rb")
 
 
+def _position(handle: IO[bytes]) -> Any:
+    """The share of the file read so far, for the progress bar."""
+    try:
+        size = handle.seek(0, io.SEEK_END)
+        handle.seek(0)
+    except (OSError, ValueError):
+        return lambda: 0.0
+    return lambda: min(1.0, handle.tell() / size) if size else 0.0
+
+
 def _execute_streaming(run: ImportRun, data: bytes | None, path: Path | None, importer: Importer) -> None:
     """A source too big to hold in memory: staged row by row outside the transaction, applied inside one."""
     handle = _open(run, data, path)
+    progress = services.LiveProgress(acting_user=importer.acting_user, run=run)
     try:
         # Its own transaction (a savepoint when one is open): a file found unreadable halfway through a
         # COPY rolls the staging back and leaves the connection usable for recording the refusal.
         with transaction.atomic():
-            staged = importer.stage(handle, run, lambda rows_done: None)
+            staged = importer.stage(handle, run, progress, _position(handle))
         run.rejected, run.rejected_rows = staged.rejected, staged.rejected_rows
         services.import_run_progress(acting_user=importer.acting_user, run=run, rows_done=staged.rows, rows_total=staged.rows)
         if staged.rows == 0:
@@ -152,6 +163,7 @@ def _execute_streaming(run: ImportRun, data: bytes | None, path: Path | None, im
         run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
         run.changes = result.changes[:CHANGES_KEPT]
     finally:
+        progress.close()
         handle.close()
         importer.cleanup()
 

@@ -6,11 +6,12 @@ line as a `SystemActor`; the runner then acts as whoever started it.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record
@@ -18,6 +19,7 @@ from lightbulb.core.checks import FieldChecks
 from lightbulb.core.rules import require
 from lightbulb.imports.limits import DEFAULT_MAX_BYTES, max_bytes, max_bytes_for, too_big_message
 from lightbulb.imports.models import ColumnMapping, ImportRun
+from lightbulb.imports.normalise import Notes
 from lightbulb.imports.rules import can_run_imports
 from lightbulb.imports.sources import get_source
 
@@ -67,14 +69,20 @@ def import_run_create(
     strict: bool = False,
     start: bool = True,
     map_columns: bool = False,
+    mapping: dict[str, str] | None = None,
+    headers: list[str] | None = None,
 ) -> ImportRun:
     """Record a run of `source` over an uploaded file and, with `start`, queue it for the background worker.
 
     With `map_columns` the run waits for a person to confirm which column holds what (`import_run_map`).
+    A `mapping` given at once (the command line's --column) is checked against the file's `headers` as
+    the column-mapping page checks it, and remembered for the source's next file the same way.
     """
     require(can_run_imports, acting_user, message=IMPORTS_MESSAGE)
     _check_file(source=source, filename=filename, upload=upload, start=start)
     run = ImportRun(source=source, filename=filename[:300], started_by=_user_or_none(acting_user), dry_run=dry_run, strict=strict)
+    if mapping:
+        _given_mapping(acting_user, run, headers or [], mapping)
     if map_columns:
         run.status = ImportRun.Status.MAPPING
     if upload is not None:
@@ -90,6 +98,23 @@ def import_run_create(
     if start and not map_columns:
         _enqueue(run)
     return run
+
+
+def _given_mapping(acting_user: Any, run: ImportRun, headers: list[str], mapping: dict[str, str]) -> None:
+    """ColumnMappingForm's rules for a mapping given with the file; the columns it does not name are found by their headings."""
+    source = get_source(run.source)
+    unknown = sorted(set(mapping) - set(source.columns)) if source else []
+    if unknown:
+        fields = ", ".join(sorted(source.columns)) if source else ""
+        raise ValidationError({"mapping": f"{run.source} has no column called {', '.join(unknown)}; its columns are {fields}"})
+    given = {key: heading.strip() for key, heading in mapping.items()}
+    suggested = source(acting_user=acting_user, notes=Notes()).suggest_mapping(headers) if source else {}
+    chosen = {**{key: heading for key, heading in suggested.items() if heading not in given.values()}, **given}
+    errors = _mapping_errors(run, headers, chosen)
+    if errors:
+        raise ValidationError(errors)
+    run.headers, run.mapping = [header[:200] for header in headers[:200]], chosen
+    ColumnMapping.objects.update_or_create(source=run.source, defaults={"mapping": chosen, "updated_by": _user_or_none(acting_user)})
 
 
 def _enqueue(run: ImportRun) -> None:
@@ -153,10 +178,96 @@ def import_run_progress(*, acting_user: Any, run: ImportRun, rows_done: int, row
     ImportRun.objects.filter(pk=run.pk).update(**fields)
 
 
+class LiveProgress:
+    """Progress written on a database connection of its own, so the bar moves while the import's own
+    connection is busy (streaming a file into `COPY`) or inside its transaction.
+
+    Each call is a progress report: `progress(rows read, share of the file read)`; the rows the whole
+    file holds are estimated from the share. On SQLite (one writer at a time) it writes on the
+    import's own connection instead.
+    """
+
+    def __init__(self, *, acting_user: Any, run: ImportRun) -> None:
+        require(can_run_imports, acting_user, run, message=IMPORTS_MESSAGE)
+        self.run = run
+        self.side: Any = None
+
+    def __call__(self, rows_done: int, share: float) -> None:
+        total = max(rows_done, round(rows_done / share)) if share > 0 else 0
+        self.run.rows_done, self.run.rows_total = rows_done, total
+        values: list[Any] = [rows_done, total, timezone.now(), self.run.pk]
+        sql = f"UPDATE {ImportRun._meta.db_table} SET rows_done = %s, rows_total = %s, heartbeat_at = %s WHERE id = %s"  # noqa: S608 -- the model's own table
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(sql, values)
+            return
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.side.cursor() as cursor:
+            cursor.execute(sql, values)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
+# Session-level advisory lock a run holds on PostgreSQL while its process lives (the first key is the imports app's).
+RUN_LOCK_KEY = 7_160_901
+# Elsewhere a run silent this long (no progress, no heartbeat) is taken to have lost its worker.
+ABANDONED_AFTER_MINUTES = 30
+# The runs this process holds the lock of.
+_held: set[int] = set()
+ABANDONED_SUMMARY = "The import stopped before it finished (its worker was stopped or restarted). Nothing was changed: run it again."
+
+
 def import_run_mark_running(*, acting_user: Any, run: ImportRun) -> None:
+    """The run has a worker: on PostgreSQL it holds the run's lock until it finishes or its process dies."""
     require(can_run_imports, acting_user, run, message=IMPORTS_MESSAGE)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RUN_LOCK_KEY, run.pk])
+        _held.add(run.pk)
     run.status = ImportRun.Status.RUNNING
-    run.save(update_fields=["status"])
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["status", "heartbeat_at"])
+
+
+def _release(run: ImportRun) -> None:
+    if run.pk in _held:
+        _held.discard(run.pk)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_KEY, run.pk])
+
+
+def _abandoned(run: ImportRun) -> bool:
+    """Whether the run's worker is gone: on PostgreSQL nobody holds its lock; elsewhere it has been silent too long."""
+    if run.pk in _held:
+        return False
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LOCK_KEY, run.pk])
+            free = bool(cursor.fetchone()[0])
+            if free:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK_KEY, run.pk])
+        return free
+    silent_since = run.heartbeat_at or run.created_at
+    return silent_since < timezone.now() - datetime.timedelta(minutes=ABANDONED_AFTER_MINUTES)
+
+
+def import_runs_sweep(*, acting_user: Any) -> int:
+    """Runs left 'running' by a worker that was killed or restarted are marked failed (their transaction
+    rolled back with the process, so nothing they did is kept). Returns how many were marked."""
+    require(can_run_imports, acting_user, message=IMPORTS_MESSAGE)
+    marked = 0
+    for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING).order_by("pk"):
+        if not _abandoned(run):
+            continue
+        run.created = run.updated = run.unchanged = 0
+        run.changes, run.log = [], ABANDONED_SUMMARY
+        import_run_finish(acting_user=acting_user, run=run, succeeded=False, summary=ABANDONED_SUMMARY)
+        marked += 1
+    return marked
 
 
 @transaction.atomic
@@ -167,6 +278,7 @@ def import_run_finish(*, acting_user: Any, run: ImportRun, succeeded: bool, summ
     run.finished_at = timezone.now()
     run.full_clean(exclude=["upload"])
     run.save()
+    transaction.on_commit(lambda: _release(run))
     audit_event_record(
         actor=acting_user,
         action="import_run_finish",

@@ -59,6 +59,8 @@ SERVICES: dict[str, tuple[Any, tuple[str, ...]]] = {
         ),
         RUNNERS,
     ),
+    "LiveProgress": (lambda w, a: services.LiveProgress(acting_user=a, run=w.run)(2, 0.5), RUNNERS),
+    "import_runs_sweep": (lambda w, a: services.import_runs_sweep(acting_user=a), RUNNERS),
 }
 
 

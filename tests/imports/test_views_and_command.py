@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from lightbulb.imports.models import ImportRun
 from lightbulb.places.models import Postcode
+from tests.factories import WardFactory
 from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,25 @@ def test_a_workbook_with_a_notes_sheet_first_offers_the_data_sheets_headings(cli
     page = officer.get(f"/imports/{run.pk}/columns").content.decode()
     assert "Your file has 5 columns." in visible_text(page)
     assert '<option value="Funding Org:Identifier" selected>' in page
+
+
+def test_import_file_command_takes_the_columns_from_the_command_line(tmp_path, capsys):
+    from lightbulb.imports.models import ColumnMapping, ImportRun
+
+    path = tmp_path / "lookup.csv"
+    path.write_text("Where,Area code,Area\nAT1 1AA,E05000001,Riverside\n")
+    WardFactory(gss_code="E05000001")
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("import_file", "ons-postcodes", str(path))
+    assert "The file has no column for postcode" in capsys.readouterr().out
+    call_command("import_file", "ons-postcodes", str(path), "--column", "Where=postcode", "--column", "Area code=ward_code")
+    assert "The column 'Where' was read as postcode" in capsys.readouterr().out
+    assert Postcode.objects.get().ward.gss_code == "E05000001"
+    assert ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED).get().mapping["postcode"] == "Where"
+    assert ColumnMapping.objects.get(source="ons-postcodes").mapping["ward_code"] == "Area code"
+    with pytest.raises(CommandError, match="ons-postcodes has no column called town"):
+        call_command("import_file", "ons-postcodes", str(path), "--column", "Where=town")
+    with pytest.raises(CommandError, match="Choose a column from the file for the postcode"):
+        call_command("import_file", "ons-postcodes", str(path), "--column", "Missing=postcode")
+    with pytest.raises(CommandError, match="should read HEADING=FIELD"):
+        call_command("import_file", "ons-postcodes", str(path), "--column", "postcode")

@@ -105,6 +105,12 @@ SERVICES: dict[str, tuple[Any, tuple[str, ...]]] = {
         ),
         ("system", "officer"),
     ),
+    "register_values_record_many": (
+        lambda w, a: services.register_values_record_many(
+            acting_user=a, source="Charity Commission", items=[(w.organisation, {"website": "https://food.example"}, TODAY)]
+        ),
+        ("system", "officer"),
+    ),
     "identifier_add": (lambda w, a: services.identifier_add(acting_user=a, organisation=w.organisation, raw="GB-CHC-1199999"), ("officer",)),
     "identifier_remove": (lambda w, a: services.identifier_remove(acting_user=a, identifier=w.identifier), ("officer",)),
     "contact_create": (lambda w, a: services.contact_create(acting_user=a, organisation=w.organisation, **CONTACT), ("officer",)),

@@ -13,19 +13,26 @@ counted and kept as reference. Removed charities and linked subsidiaries (a non-
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 from typing import IO, Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from lightbulb.core.rules import SystemActor, allowed, is_officer
+from lightbulb.engagement.tasks import flags_recompute_later
 from lightbulb.imports import register_load
 from lightbulb.imports.base import ApplyResult, Column, Importer
-from lightbulb.imports.models import CharityRecord
+from lightbulb.imports.models import CharityAreaOfOperation, CharityRecord
 from lightbulb.organisations import services as organisation_services
+from lightbulb.places.selectors import council_get
 
 SOURCE = "Charity Commission register"
+LICENCE = "Charity Commission for England and Wales register data, Open Government Licence v3.0"
+# Organisations enriched per call of the organisations service.
+ENRICH_CHUNK = 2000
 # Register values kept beside the council's own; the first few fill the organisation's own fields where no person typed them.
 STATUS_FIELDS = (
     "charity_registration_status",
@@ -58,6 +65,59 @@ def _organisation_values(record: CharityRecord) -> dict[str, Any]:
     return values
 
 
+def _chunks(records: Iterator[CharityRecord], size: int) -> Iterator[list[CharityRecord]]:
+    chunk: list[CharityRecord] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def register_holders() -> dict[int, int]:
+    """The live organisations on the register holding a charity number: {charity number: organisation id}."""
+    identifier_model, organisation_model, _postcode_model = _reads()
+    live = organisation_model.objects.filter(archived_at__isnull=True).exclude(status="merged").values("pk")
+    return {
+        int(value): organisation_id
+        for value, organisation_id in identifier_model.objects.filter(scheme="GB-CHC", organisation_id__in=live).values_list("value", "organisation_id")
+        if value.isdigit()
+    }
+
+
+# Words that name the kind of council, not the place ("Leeds City Council", "London Borough of Camden").
+_COUNCIL_WORDS = frozenset({"council", "borough", "city", "district", "metropolitan", "county", "of", "the", "royal", "london"})
+
+
+def place_key(text: str) -> str:
+    """A local authority's name as the register and the council might both write it: 'Anytown Borough Council' → 'anytown'."""
+    return " ".join(word for word in re.findall(r"[a-z]+", text.lower()) if word not in _COUNCIL_WORDS)
+
+
+def operating_here() -> Any:
+    """Charity numbers whose area of operation (the register's table) names the council's own local authority."""
+    council = council_get()
+    key = place_key(council.name) if council else ""
+    if not key:
+        return CharityAreaOfOperation.objects.none().values("registered_charity_number")
+    local = CharityAreaOfOperation.objects.filter(geographic_area_type__iexact="local authority")
+    names = [name for name in local.values_list("geographic_area_description", flat=True).distinct() if place_key(name) == key]
+    return local.filter(geographic_area_description__in=names).values("registered_charity_number")
+
+
+def charities_in_area(records: Any, holders: dict[int, int]) -> Any:
+    """Registered main charities, not on the register yet, in the council's area: by their postcode, or by their area of operation."""
+    _identifier_model, _organisation_model, postcode_model = _reads()
+    here = Q(charity_contact_postcode__in=postcode_model.objects.values("postcode")) | Q(registered_charity_number__in=operating_here())
+    return (
+        records.filter(linked_charity_number=0, charity_registration_status__iexact="registered")
+        .filter(here)
+        .exclude(registered_charity_number__in=list(holders))
+    )
+
+
 def _reads() -> tuple[Any, Any, Any]:
     """The models the enrichment reads (reads only: every write goes through the organisations services)."""
     return apps.get_model("organisations", "OrganisationIdentifier"), apps.get_model("organisations", "Organisation"), apps.get_model("places", "Postcode")
@@ -67,7 +127,7 @@ class CharityRegister(Importer):
     name = "charity-register"
     label = "Charity Commission register extract (charity table)"
     source_label = SOURCE
-    licence = "Charity Commission for England and Wales register data, Open Government Licence v3.0"
+    licence = LICENCE
     description = (
         "The register extract's charity table: publicextract.charity.json, or the tab-separated publicextract.charity.txt. "
         "Charities already on the register are updated; registered charities in the council's area are added when an officer runs it."
@@ -85,8 +145,8 @@ class CharityRegister(Importer):
         self.notes.once("The file was read as the register's tab-separated text extract")
         return register_load.text_rows(handle)
 
-    def stage(self, handle: IO[bytes], run: Any, progress: Any) -> register_load.Staged:
-        return register_load.stage(self.stream_rows(handle), progress)
+    def stage(self, handle: IO[bytes], run: Any, progress: Any, position: Any = None) -> register_load.Staged:
+        return register_load.stage(self.stream_rows(handle), progress, position or (lambda: 0.0))
 
     def cleanup(self) -> None:
         register_load.drop_stage()
@@ -102,28 +162,40 @@ class CharityRegister(Importer):
 
     def _enrich(self, run_id: int | None) -> None:
         """Only the charities this run added or changed that the council has, or that are in its area, are touched."""
-        identifier_model, organisation_model, postcode_model = _reads()
+        _identifier_model, organisation_model, _postcode_model = _reads()
         touched = CharityRecord.objects.filter(linked_charity_number=0)
         if run_id:
             touched = touched.filter(import_run_id=run_id)
-        live = organisation_model.objects.filter(archived_at__isnull=True).exclude(status="merged").values("pk")
-        holders = {
-            int(value): organisation_id
-            for value, organisation_id in identifier_model.objects.filter(scheme="GB-CHC", organisation_id__in=live).values_list("value", "organisation_id")
-            if value.isdigit()
-        }
-        area = list(postcode_model.objects.values_list("postcode", flat=True)[:1_000_000])
+        holders = register_holders()
         system = SystemActor(label=f"{SOURCE} import")
+        changed: list[int] = []
         linked = added = 0
-        for record in touched.filter(registered_charity_number__in=list(holders)).iterator(chunk_size=2000):
-            self._record_values(system, organisation_model.objects.get(pk=holders[record.registered_charity_number]), record)
-            linked += 1
-        in_area = touched.filter(charity_registration_status__iexact="registered", charity_contact_postcode__in=area).exclude(
-            registered_charity_number__in=list(holders)
-        )
-        for record in in_area.iterator(chunk_size=2000):
-            added += self._add(record)
-        self._note(linked, added)
+        held = touched.filter(registered_charity_number__in=list(holders)).order_by("pk")
+        for chunk in _chunks(held.iterator(chunk_size=ENRICH_CHUNK), ENRICH_CHUNK):
+            changed += self._record_many(system, organisation_model, holders, chunk)
+            linked += len(chunk)
+        for record in charities_in_area(touched, holders).iterator(chunk_size=2000):
+            added += self.add_in_area(record)
+        if changed:
+            flags_recompute_later(changed)
+        self.note_outcome(linked, added)
+
+    def _record_many(self, actor: Any, organisation_model: Any, holders: dict[int, int], records: list[CharityRecord]) -> list[int]:
+        """The register's values for a chunk of charities the council has, through one call of the organisations service."""
+        organisations = organisation_model.objects.in_bulk([holders[record.registered_charity_number] for record in records])
+        today = datetime.date.today()
+        items = [
+            (organisations[holders[record.registered_charity_number]], _organisation_values(record), record.date_of_extract or today) for record in records
+        ]
+        changed = organisation_services.register_values_record_many(acting_user=actor, source=SOURCE, items=items)
+        relinked = []
+        for record in records:
+            organisation_id = holders[record.registered_charity_number]
+            if record.organisation_id != organisation_id:
+                record.organisation_id = organisation_id
+                relinked.append(record)
+        CharityRecord.objects.bulk_update(relinked, ["organisation_id"], batch_size=2000)
+        return changed
 
     def _record_values(self, actor: Any, organisation: Any, record: CharityRecord) -> None:
         as_of = record.date_of_extract or datetime.date.today()
@@ -133,7 +205,7 @@ class CharityRegister(Importer):
         if record.organisation_id != organisation.pk:
             CharityRecord.objects.filter(pk=record.pk).update(organisation_id=organisation.pk)
 
-    def _add(self, record: CharityRecord) -> int:
+    def add_in_area(self, record: CharityRecord) -> int:
         """A registered charity in the council's area joins the register, when an officer runs the import."""
         if not allowed(is_officer, self.acting_user):
             self.waiting = getattr(self, "waiting", 0) + 1
@@ -149,7 +221,7 @@ class CharityRegister(Importer):
         self._record_values(SystemActor(label=f"{SOURCE} import"), organisation, record)
         return 1
 
-    def _note(self, linked: int, added: int) -> None:
+    def note_outcome(self, linked: int, added: int) -> None:
         if linked:
             self.notes.once(f"{linked:,} organisations on the register were updated from the register extract (values a person typed were kept)")
         if added:

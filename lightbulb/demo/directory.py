@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -83,13 +83,14 @@ def _plans(rnd: random.Random, ctx: DemoContext) -> list[tuple[Service, list[str
     return plans
 
 
-def _place(rnd: random.Random, service: Service, ctx: DemoContext) -> ServiceLocation | None:
-    """Serve the organisation's own ward and a neighbour, delivered at a hall in its ward."""
+def _place(rnd: random.Random, service: Service, ctx: DemoContext, served: list[Any]) -> ServiceLocation | None:
+    """Serve the organisation's own ward and a neighbour (rows added to `served`), delivered at a hall in its ward."""
     wards = ctx.wards
     home = getattr(service.organisation, "ward", None) or (rnd.choice(wards) if wards else None)
     if home is None:
         return None
-    service.wards.set({home, rnd.choice(wards) if wards else home})
+    ward_ids = sorted({home.pk, rnd.choice(wards).pk if wards else home.pk})
+    served += [Service.wards.through(service_id=service.pk, ward_id=ward_id) for ward_id in ward_ids]
     return ServiceLocation(
         service=service,
         name=f"{home.name} {rnd.choice(PLACES)}",
@@ -103,10 +104,15 @@ def seed_directory(rnd: random.Random, scale: Scale, ctx: DemoContext) -> None:
     terms = {term.code: term for term in TaxonomyTerm.objects.all()}
     plans = _plans(rnd, ctx)
     Service.objects.bulk_create([service for service, _kinds in plans])
-    places = []
+    places: list[ServiceLocation] = []
+    # The services' kinds and wards go in as through rows in bulk: one write per table, not two per service.
+    classified: list[Any] = []
+    served: list[Any] = []
     for service, kinds in plans:
-        service.terms.set([terms[code] for code in kinds if code in terms])
-        place = _place(rnd, service, ctx)
+        classified += [Service.terms.through(service_id=service.pk, taxonomyterm_id=terms[code].pk) for code in dict.fromkeys(kinds) if code in terms]
+        place = _place(rnd, service, ctx, served)
         if place is not None:
             places.append(place)
+    Service.terms.through.objects.bulk_create(classified)
+    Service.wards.through.objects.bulk_create(served)
     ServiceLocation.objects.bulk_create(places)

@@ -8,9 +8,11 @@ import datetime
 import random
 
 import pytest
+from django.db import IntegrityError, connection
 from django.db.models import Count
 
 from lightbulb.demo import generator
+from lightbulb.demo.generator import bulk
 from lightbulb.demo.generator.bulk import bulk_insert
 from lightbulb.demo.generator.national import seed_national_funding
 from lightbulb.funding.models import Agreement, MonitoringReturn, Payment
@@ -76,3 +78,28 @@ def test_bulk_insert_fills_ids_defaults_and_keys_like_bulk_create():
     assert stored == [(f"Bulk {n}", "active", 1, f"bulk {n}") for n in range(5)]
     # The sequence moved on past the block: the next ordinary save gets a new id.
     assert Organisation.objects.create(name="After").pk > rows[-1].pk
+
+
+def _indexes_and_foreign_keys() -> set[tuple[str, str]]:
+    tables = bulk._tables(generator.BULK_LOADED)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = ANY(%s::regclass[])", [tables])
+        found = set(cursor.fetchall())
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])", [tables])
+        return found | set(cursor.fetchall())
+
+
+@pytest.mark.postgres
+def test_the_load_puts_back_every_index_and_foreign_key_and_checks_them():
+    if connection.vendor != "postgresql":
+        pytest.skip("the bulk load takes indexes and foreign keys off on PostgreSQL only")
+    before = _indexes_and_foreign_keys()
+    assert any("gin_trgm_ops" in definition for _name, definition in before)  # register search's trigram index is among them
+    generator.generate(SMALL_NATIONAL, 7, today=TODAY, steps=STEPS)
+    assert _indexes_and_foreign_keys() == before
+    # The foreign keys are checked again when put back: a row pointing nowhere fails the load.
+    wipe()
+    broken = [*STEPS, lambda rng, scale, ctx: Payment.objects.filter(pk=Payment.objects.order_by("pk").values("pk")[:1]).update(agreement_id=10**9)]
+    broken[-1].__name__ = "break_a_payment"  # type: ignore[attr-defined]
+    with pytest.raises(IntegrityError):
+        generator.generate(SMALL_NATIONAL, 7, today=TODAY, steps=broken)

@@ -7,9 +7,11 @@ draws from its own `random.Random` seeded with the seed and the step's name, so
 a step added later (assets, concerns…) does not change what the earlier steps
 produce.
 
-Rows are written straight through the ORM in batches (`bulk_create`): the demo
-is data the council never typed, so it carries no audit events, and the
-national scale (400,000 organisations) must keep memory flat. Every row is
+Rows are written in batches, with `COPY` on PostgreSQL (`bulk.py`) and `bulk_create`
+elsewhere: the demo is data the council never typed, so it carries no audit events,
+and the national scale (400,000 organisations) must keep memory flat. The tables that
+take millions of rows (`BULK_LOADED`) are loaded with their secondary indexes and
+foreign keys off, built and checked once at the end (`bulk.loading`), then analysed. Every row is
 still consistent: name keys filled, each organisation's ward taken from its
 postcode, identifiers valid.
 
@@ -24,6 +26,7 @@ import datetime
 import random
 
 from django.db import transaction
+from django.db.models import Model
 
 from lightbulb.demo import words
 from lightbulb.demo.commissioning import seed_agreements, seed_decommissioning, seed_messages, seed_returns_and_payments, seed_variations
@@ -31,6 +34,7 @@ from lightbulb.demo.concerns import seed_concerns
 from lightbulb.demo.consultations import seed_compact
 from lightbulb.demo.directory import seed_directory
 from lightbulb.demo.engagement import seed_engagement
+from lightbulb.demo.generator import bulk
 from lightbulb.demo.generator.context import (
     COUNCIL_GRANT_PREFIX,
     COUNCIL_GSS_CODE,
@@ -48,6 +52,9 @@ from lightbulb.demo.generator.organisations import seed_areas_of_work, seed_orga
 from lightbulb.demo.generator.places import demo_council_exists, postcode_at, seed_places, ward_names
 from lightbulb.demo.generator.users import DEMO_PASSWORD, DEMO_USERS, DemoUser, demo_vcs_organisation, seed_claims, seed_users, totp_key_hex
 from lightbulb.demo.imports import seed_imports
+from lightbulb.funding.models import Agreement, MonitoringReturn, Payment
+from lightbulb.grants.models import Grant
+from lightbulb.organisations.models import Contact, Organisation, OrganisationIdentifier
 
 __all__ = [
     "COUNCIL_GRANT_PREFIX",
@@ -72,6 +79,10 @@ __all__ = [
     "ward_names",
     "words",
 ]
+
+# The tables that take millions of rows at national scale: loaded with their secondary indexes and
+# foreign keys off, which are put back (each checked by one query) and analysed at the end.
+BULK_LOADED: list[type[Model]] = [Organisation, OrganisationIdentifier, Contact, Agreement, MonitoringReturn, Payment, Grant]
 
 # The order matters: each step reads what the ones before it left in the context.
 STEPS: list[Step] = [
@@ -102,7 +113,7 @@ def generate(scale: Scale | str, seed: int, *, today: datetime.date | None = Non
     """Build the demo council in one transaction. `today` anchors dates (the real date by default)."""
     chosen = SCALES[scale] if isinstance(scale, str) else scale
     ctx = DemoContext(scale=chosen, seed=seed, today=today or datetime.date.today())
-    with transaction.atomic():
+    with transaction.atomic(), bulk.loading(BULK_LOADED):
         for step in steps or STEPS:
             # Each step has its own stream, so adding a step never changes the others' output.
             step(random.Random(f"{seed}:{step.__name__}"), chosen, ctx)

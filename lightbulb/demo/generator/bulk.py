@@ -11,10 +11,12 @@ callers fill derived columns (such as organisations' search keys) themselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.utils import timezone
 
 SQLITE_BATCH = 2000
@@ -38,12 +40,14 @@ def _copy(model: type[models.Model], objects: Sequence[models.Model]) -> None:
     fields = list(opts.concrete_fields)
     first = reserve_ids(model, len(objects))
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
-    with connection.cursor() as cursor, cursor.copy(f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN") as copy:
+    # The connection itself, not the per-thread proxy: looked up once, not once per value.
+    wrapper = connections[connection.alias]
+    with wrapper.cursor() as cursor, cursor.copy(f"COPY {wrapper.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN") as copy:
         for offset, obj in enumerate(objects):
             obj.pk = first + offset
-            copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
+            copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), wrapper) for field in fields])
             obj._state.adding = False
-            obj._state.db = connection.alias
+            obj._state.db = wrapper.alias
 
 
 def _constant(field: Any) -> Any:
@@ -92,3 +96,90 @@ def bulk_insert(objects: Sequence[Any]) -> list[Any]:
         return model.objects.bulk_create(objects, batch_size=SQLITE_BATCH)
     _copy(model, objects)
     return list(objects)
+
+
+@dataclasses.dataclass
+class _Deferred:
+    """What `loading` took off the tables for the load: (table, name, definition) of each index and foreign key."""
+
+    indexes: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    foreign_keys: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+
+
+def _tables(models_: Sequence[type[models.Model]]) -> list[str]:
+    tables: list[str] = []
+    for model in models_:
+        tables.append(model._meta.db_table)
+        tables += [field.remote_field.through._meta.db_table for field in model._meta.local_many_to_many if field.remote_field.through._meta.auto_created]
+    return list(dict.fromkeys(tables))
+
+
+def _take_off(tables: list[str]) -> _Deferred:
+    """Drop the tables' secondary indexes and foreign keys.
+
+    Kept: primary keys, indexes behind a unique or other constraint, and partial indexes (small, and a
+    partial index's condition, printed and read back, may no longer be the one the planner matches queries with).
+    """
+    deferred = _Deferred()
+    with connection.cursor() as cursor:
+        # Checks still pending from rows written earlier in the transaction run now: a table with pending checks cannot be altered.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(
+            """
+            SELECT index.indexrelid::regclass::text, pg_get_indexdef(index.indexrelid)
+            FROM pg_index index
+            WHERE index.indrelid = ANY(%s::regclass[]) AND NOT index.indisprimary AND index.indpred IS NULL
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint constraint_ WHERE constraint_.conindid = index.indexrelid)
+            ORDER BY 1
+            """,
+            [tables],
+        )
+        deferred.indexes = [(name, definition) for name, definition in cursor.fetchall()]
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2
+            """,
+            [tables],
+        )
+        deferred.foreign_keys = list(cursor.fetchall())
+        for table, name, _definition in deferred.foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        for name, _definition in deferred.indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    return deferred
+
+
+def _put_back(deferred: _Deferred, tables: list[str]) -> None:
+    """Build the indexes again from the loaded rows, check each foreign key with one query, and refresh the planner's statistics."""
+    with connection.cursor() as cursor:
+        # Any row-by-row checks still pending from other tables run now, so the tables can be altered.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in deferred.indexes:
+            cursor.execute(definition)
+        for table, name, definition in deferred.foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+
+
+@contextmanager
+def loading(models_: Sequence[type[models.Model]]) -> Iterator[None]:
+    """Load many rows into these models' tables (and their many-to-many tables) with their indexes and foreign keys off.
+
+    On PostgreSQL, inside the caller's transaction and before anything is written to those tables:
+    the secondary indexes are dropped and built again once from the loaded rows (a GIN trigram index
+    grows far faster built once than row by row), and each foreign key is dropped and added again,
+    which checks every row with one join instead of a trigger per row at commit. The unique
+    constraints stay, so a duplicate still fails the load. Elsewhere it does nothing.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = _tables(models_)
+    deferred = _take_off(tables)
+    yield
+    _put_back(deferred, tables)

@@ -106,16 +106,19 @@ def spend_by_year_columns() -> list[Column]:
     return [Column("Financial year", lambda row: row["year"]), *kinds, Column("Total (£)", lambda row: row["total"])]
 
 
-def agreement_rows(request: HttpRequest, choices: dict[str, Any] | None = None) -> tuple[QuerySet[Any], Sort, agreement_selectors.AgreementFilters, bool]:
-    """The agreements the list shows, and whether it shows only the user's own ("mine" overrides the officer chosen)."""
+def agreement_rows(
+    request: HttpRequest, choices: dict[str, Any] | None = None
+) -> tuple[QuerySet[Any], Sort, agreement_selectors.AgreementFilters, bool, AgreementFilterForm]:
+    """The agreements the list shows, whether it shows only the user's own ("mine" overrides the officer chosen), and the filter form."""
     choices = agreement_selectors.choices() if choices is None else choices
-    values = AgreementFilterForm(request.GET, choices=choices).filters()
+    form = AgreementFilterForm(request.GET, choices=choices)
+    values = form.filters()
     mine = values.pop("mine")
     if mine:
         values["officer"] = request.user.pk
     filters = agreement_selectors.AgreementFilters(query=values.pop("q"), **values)
     queryset, sort = sort_queryset(request, agreement_selectors.agreement_search(filters), AGREEMENT_SORTS, "-start")
-    return queryset, sort, filters, mine
+    return queryset, sort, filters, mine, form
 
 
 def return_rows(request: HttpRequest) -> tuple[QuerySet[Any], Sort, ReturnFilterForm]:

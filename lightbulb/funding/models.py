@@ -132,6 +132,11 @@ class Agreement(ArchivableModel):
             models.Index(fields=["status", "end_date"], name="agreement_status_end_idx"),
             # An organisation's agreements, newest first.
             models.Index(fields=["organisation", "-start_date"], name="agreement_org_idx"),
+            # The list's sorts read in index order (either way), so a page of a million rows is the next 50 keys, not a sort:
+            # newest first by default, by end date (and the latest end date the year filter starts from), by value within a status.
+            models.Index(fields=["start_date", "id"], name="agreement_start_idx"),
+            models.Index(fields=["end_date", "id"], name="agreement_end_idx"),
+            models.Index(fields=["status", "amount", "id"], name="agreement_status_amount_idx"),
         ]
 
     def __str__(self) -> str:
@@ -244,6 +249,12 @@ class MonitoringReturn(TimeStampedModel):
         indexes = [
             # Returns due and overdue across the council.
             models.Index(fields=["status", "due_date"], name="return_status_due_idx"),
+            # The returns list's default: those still to come in, soonest due first (the finished ones are most of the table).
+            models.Index(
+                fields=["due_date", "id"],
+                name="return_open_due_idx",
+                condition=~models.Q(status__in=["accepted", "withdrawn"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -303,7 +314,15 @@ class Payment(TimeStampedModel):
 
     class Meta:
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["status", "due_date"], name="payment_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="payment_status_due_idx"),
+            # The payments list's default: those still to pay, soonest due first (the paid ones are most of the table).
+            models.Index(
+                fields=["due_date", "id"],
+                name="payment_open_due_idx",
+                condition=~models.Q(status__in=["paid", "cancelled", "clawed_back"]),
+            ),
+        ]
 
     @property
     def days_to_pay(self) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -329,3 +330,22 @@ def test_organisation_section_and_funded_filter(rf, users, own_organisation, oth
 def test_navigation_shows_agreements_to_readers_only(client_for, agreement):
     assert "Agreements" in visible_text(client_for(Role.COUNCILLOR).get(reverse("core:home")).content)
     assert "Agreements" not in visible_text(client_for(Role.STAFF).get(reverse("core:home")).content)
+
+
+def test_list_ward_filter_is_a_picker_that_works_without_javascript(officer_client, agreement):
+    north, northfield = WardFactory(name="North Moor"), WardFactory(name="Northfield")
+    WardFactory.create_batch(5)
+    agreement.wards.set([north])
+    AgreementFactory(title="Allotment contract").wards.set([northfield])
+    url = reverse("funding:agreement_list")
+    page = officer_client.get(url).content.decode()
+    # A text box that asks the ward search, never a list of every ward.
+    assert 'name="ward"' in page and f'data-picker="{reverse("organisations:ward_pick")}"' in page
+    assert not re.search(r'<select[^>]*name="ward"', page)
+    # The ward's name typed and sent: its agreements alone.
+    chosen = visible_text(officer_client.get(url + "?ward=North+Moor").content)
+    assert "1 agreement " in chosen and "Riverside café grant" in chosen
+    # A name two wards share is offered back as a choice; a ward's number (as the old links send it) is taken as it is.
+    ambiguous = visible_text(officer_client.get(url + "?ward=north").content)
+    assert "More than one ward matches what you typed: choose one" in ambiguous and "Northfield" in ambiguous
+    assert "Allotment contract" in visible_text(officer_client.get(url + f"?ward={northfield.pk}").content)

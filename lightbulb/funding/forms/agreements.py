@@ -15,7 +15,7 @@ from lightbulb.funding.models import AgreementKind, AgreementStatus, Condition, 
 from lightbulb.funding.selectors.agreements import agreement_by_reference, officer_choices, ward_choices
 from lightbulb.funding.selectors.tiers import tier_frequency_hint
 from lightbulb.organisations.models import Organisation
-from lightbulb.organisations.selectors import picker_label, picker_search
+from lightbulb.organisations.selectors import picker_label, picker_search, ward_picker_label, ward_picker_search
 
 # Above this a figure is almost certainly a typing slip (a council's whole VCS budget is far smaller).
 ABSURD_AMOUNT = Decimal("100000000")
@@ -278,7 +278,17 @@ class AgreementFilterForm(FilterForm):
     kind = forms.ChoiceField(label="Kind", error_messages={"invalid_choice": "Choose a kind from the list"})
     status = forms.ChoiceField(label="Status", error_messages={"invalid_choice": "Choose a status from the list"})
     officer = _id_choice("Accountable officer")
-    ward = _id_choice("Ward")
+    # A picker, not a list: a national council has thousands of wards.
+    ward = PickerField(
+        label="Ward",
+        queryset=ward_choices(),
+        source="organisations:ward_pick",
+        search=ward_picker_search,
+        record_label=ward_picker_label,
+        what="ward",
+        help_text="Type the ward's name, or leave empty for any ward",
+        error_messages={"invalid_choice": "Choose a ward from the list of suggestions: none matches what you typed"},
+    )
     year = _id_choice("Running in financial year")
     # Set by the link from an organisation's page, not chosen in the form.
     organisation = forms.IntegerField(min_value=1, max_value=10**12, widget=forms.HiddenInput)
@@ -288,7 +298,6 @@ class AgreementFilterForm(FilterForm):
         "kind": ("kinds", "Any kind"),
         "status": ("statuses", "Any status"),
         "officer": ("officers", "Any officer"),
-        "ward": ("wards", "Any ward"),
         "year": ("years", "Any year"),
     }
 

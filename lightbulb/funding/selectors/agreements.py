@@ -202,7 +202,6 @@ def choices() -> dict[str, Any]:
         "kinds": AgreementKind.choices,
         "statuses": [("funded", "Currently funded"), *AgreementStatus.choices],
         "officers": [(user.pk, user.display_name) for user in officer_choices()],
-        "wards": [(ward.pk, ward.name) for ward in ward_choices()],
         "years": [(year, financial_year_label(year)) for year in year_choices()],
         "routes": ProcurementRoute.choices,
         "risks": RiskLevel.choices,

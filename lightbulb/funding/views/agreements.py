@@ -32,7 +32,7 @@ def _int(value: str | None) -> int | None:
 @permission_required(can_read_funding)
 def agreement_list(request: HttpRequest) -> HttpResponse:
     choices = selectors.choices()
-    queryset, sort, filters, mine = exports.agreement_rows(request, choices)
+    queryset, sort, filters, mine, form = exports.agreement_rows(request, choices)
     page = paginate(request, queryset)
     return render(
         request,
@@ -41,6 +41,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "pagination": pagination_params(request, page),
             "filters": filters,
+            "form": form,
             "mine": mine,
             "sort": sort,
             "choices": choices,

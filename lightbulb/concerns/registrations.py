@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lightbulb.concerns import panels, tasks
+from lightbulb.concerns import exports, panels, tasks
 from lightbulb.concerns import rules as concern_rules
 from lightbulb.concerns.rules import (
     can_manage_concern_settings,
@@ -18,6 +18,7 @@ from lightbulb.core.rules import expose
 
 def register() -> None:
     expose("concerns", concern_rules)
+    exports.register()
     for item in (
         NavItem(label="Concerns", url_name="concerns:list", permission=can_read_concerns, order=20, prefix="/concerns/"),
         NavItem(

@@ -23,7 +23,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     area = request.GET.get("area", "")
     risks = list(selectors.risk_list(area=area))
     context = {
-        "risks": selectors.risk_rows(risks),
+        "risks": selectors.risk_rows(risks),  # the rows `risks` downloads (concerns/exports.py)
         "heat_map": selectors.heat_map(risks),
         "areas": selectors.appetite_rows(),
         "area": area if area in dict(selectors.area_choices()) else "",

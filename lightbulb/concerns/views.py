@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from lightbulb.accounts.protection import client_ip, rate_limit_exceeded
-from lightbulb.concerns import selectors, services
+from lightbulb.concerns import exports, selectors, services
 from lightbulb.concerns.chain import access_log_verify, settings_row
 from lightbulb.concerns.forms import (
     CloseForm,
-    ConcernFilterForm,
     CounterFraudYearForm,
     EvidenceForm,
     FindOrganisationForm,
@@ -124,9 +123,8 @@ def public_status(request: HttpRequest) -> HttpResponse:
 
 @permission_required(can_read_concerns)
 def concern_list(request: HttpRequest) -> HttpResponse:
-    filter_form = ConcernFilterForm(request.GET)
-    filters = filter_form.filters()
-    page = paginate(request, selectors.concern_list(status=filters["status"], query=filters["q"]))
+    concerns, filter_form = exports.concern_rows(request)
+    page = paginate(request, concerns)
     services.access_log_list_viewed(acting_user=request.user)
     context = {"filter_form": filter_form, "page": page, "pagination": pagination_params(request, page), "today": timezone.localdate()}
     return render(request, "concerns/list.html", context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lightbulb.core.registry import NavItem, registry
 from lightbulb.core.rules import expose
+from lightbulb.grants import exports
 from lightbulb.grants import rules as grants_rules
 from lightbulb.grants.rules import can_read_grants
 from lightbulb.grants.selectors import grants_running, organisation_other_funders
@@ -11,6 +12,7 @@ from lightbulb.grants.selectors import grants_running, organisation_other_funder
 
 def register() -> None:
     expose("grants", grants_rules)
+    exports.register()
     registry.organisation_sections["other_funders"] = organisation_other_funders
     # Cross-referencing (engagement's "same purpose funded twice") reads confirmed grants through this.
     registry.other_funding["grants"] = grants_running

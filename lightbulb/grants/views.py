@@ -11,23 +11,17 @@ from django.views.decorators.http import require_POST
 from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params
-from lightbulb.grants import selectors, services
+from lightbulb.grants import exports, selectors, services
 from lightbulb.grants.forms import ChooseOrganisationForm, MatchForm
 from lightbulb.grants.rules import can_read_grants, can_review_grant_matches
 
-STATUS_LABELS = {
-    "": "All grants",
-    "proposed": "Waiting for an officer",
-    "confirmed": "Linked to an organisation",
-    "unmatched": "Not matched",
-    "rejected": "Rejected proposals",
-}
+STATUS_LABELS = exports.STATUS_LABELS
 
 
 @permission_required(can_read_grants)
 def grant_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "") if request.GET.get("status", "") in STATUS_LABELS else ""
-    page = paginate(request, selectors.grant_list(status=status))
+    grants, status = exports.grant_rows(request)
+    page = paginate(request, grants)
     return render(
         request,
         "grants/list.html",

@@ -89,3 +89,15 @@ def test_councillors_read_but_do_not_review(client_for, grants):
 def test_the_list_filters_by_match(client_for, grants):
     text = visible_text(client_for(Role.OFFICER).get("/grants/?status=proposed").content)
     assert "1 grant" in text and "Van" in text and "Kitchen refit" not in text
+
+
+def test_the_list_downloads_with_its_filter(client_for, grants, django_capture_on_commit_callbacks):
+    from tests.exports import csv_text, download_list, xlsx_rows
+
+    client = client_for(Role.COUNCILLOR)
+    _job, content = download_list(client, django_capture_on_commit_callbacks, "grants", query="status=proposed")
+    lines = csv_text(content).splitlines()
+    assert lines[0].startswith("360Giving identifier,Title,Funder,Amount awarded")
+    assert len(lines) == 2 and lines[1].startswith("360G-W-2,Van,Wolfson Foundation,9000")
+    _job, content = download_list(client, django_capture_on_commit_callbacks, "grants", fmt="xlsx")
+    assert [row[0] for row in xlsx_rows(content)[1:]] == ["360G-W-1", "360G-W-2"]

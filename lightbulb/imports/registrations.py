@@ -2,7 +2,7 @@
 
 from lightbulb.core.registry import NavItem, registry
 from lightbulb.core.rules import expose
-from lightbulb.imports import panels, sources, tasks
+from lightbulb.imports import exports, panels, sources, tasks
 from lightbulb.imports import rules as imports_rules
 from lightbulb.imports.rules import can_run_imports
 from lightbulb.imports.sources.charity_register import CharityRegister
@@ -15,6 +15,7 @@ from lightbulb.imports.sources.wards import WardList
 
 def register() -> None:
     expose("imports", imports_rules)
+    exports.register()
     for importer in (
         PostcodeLookup,
         WardList,

@@ -14,7 +14,7 @@ from lightbulb.core.access import permission_required
 from lightbulb.core.exports import Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params
-from lightbulb.imports import selectors, services
+from lightbulb.imports import exports, selectors, services
 from lightbulb.imports.forms import ColumnMappingForm, UploadForm
 from lightbulb.imports.normalise import UnreadableFile
 from lightbulb.imports.rules import can_run_imports
@@ -23,7 +23,7 @@ from lightbulb.imports.sources import SOURCES, get_source
 
 @permission_required(can_run_imports)
 def run_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.import_run_list())
+    page = paginate(request, exports.run_rows(request))
     labels = {name: importer.label for name, importer in SOURCES.items()}
     return render(request, "imports/run_list.html", {"page": page, "pagination": pagination_params(request, page), "labels": labels})
 

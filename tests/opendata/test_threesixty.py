@@ -147,3 +147,18 @@ def test_the_file_takes_the_same_queries_however_many_grants(published, django_a
     # The council, the exclusions, then two queries a batch (the grants with their recipients' numbers and award times; the batch's wards).
     with django_assert_max_num_queries(6):
         assert threesixty.write_json(io.StringIO()) == 32
+
+
+def test_recipients_numbers_kept_between_batches_are_bounded_and_still_right(published, monkeypatch):
+    from lightbulb.funding.selectors import publishing
+    from tests.factories import AgreementFactory
+
+    officer = published["grant"].accountable_officer
+    for index, organisation in enumerate([published["group"], published["charity"], published["group"]]):
+        AgreementFactory(reference=f"AGR-2024-{index:04d}", organisation=organisation, status="closed", accountable_officer=officer)
+    whole = list(publishing.published_grant_rows())
+    # One grant a batch, and room for one organisation's numbers: kept, dropped and read again as the batches go.
+    monkeypatch.setattr(publishing, "NUMBERS_KEPT", 1)
+    assert list(publishing.published_grant_rows(batch_size=1)) == whole
+    # The charity's grant, the group's, then the group's, the charity's and the group's again (the group has no registered number).
+    assert [row[13] for row in whole] == ["GB-CHC-1123456", None, None, "GB-CHC-1123456", None]

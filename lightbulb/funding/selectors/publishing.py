@@ -193,6 +193,8 @@ GRANT_ROW_FIELDS = (
     "awarded_at",
 )
 GRANT_BATCH_SIZE = 5000
+# How many organisations' registered numbers a file keeps at once (about 15 MB).
+NUMBERS_KEPT = 100_000
 
 
 def _scheme_rank() -> Case:
@@ -201,7 +203,7 @@ def _scheme_rank() -> Case:
     return Case(*whens, default=Value(len(SCHEME_ORDER)), output_field=IntegerField())
 
 
-def _recipient_numbers(organisation_ids: Collection[int]) -> dict[int, tuple[str, str | None, str | None]]:
+def _recipient_numbers(organisation_ids: Collection[int]) -> dict[int, tuple[str | None, str | None, str | None]]:
     """Each organisation's Org-ID (its first registered number in SCHEME_ORDER), charity number and company number, in one query."""
     rows = (
         OrganisationIdentifier.objects.filter(organisation_id__in=list(organisation_ids))
@@ -209,7 +211,7 @@ def _recipient_numbers(organisation_ids: Collection[int]) -> dict[int, tuple[str
         .order_by("organisation_id", "rank", "value")
         .values_list("organisation_id", "scheme", "value")
     )
-    found: dict[int, tuple[str, str | None, str | None]] = {}
+    found: dict[int, tuple[str | None, str | None, str | None]] = {}
     for organisation_id, scheme, value in rows:
         org_id, charity, company = found.get(organisation_id) or (f"{scheme}-{value}", None, None)
         if charity is None and scheme in CHARITY_SCHEMES:
@@ -234,20 +236,28 @@ def published_grant_rows(*, exclude_organisation_ids: Collection[int] = (), batc
     """Every published grant as a tuple of GRANT_ROW_FIELDS and its wards, oldest first, in three queries a batch.
 
     The award time comes with the grant (one index look-up in the same query); the recipients'
-    registered numbers come once per organisation of the batch, and the batch's wards in one query
-    over its range of keys. No query per grant, and only one batch in memory at a time.
+    registered numbers come in one query for the organisations the batch names that earlier batches
+    did not, and the batch's wards in one query over its range of keys. No query per grant, and only
+    one batch (and a bounded set of organisations' numbers) in memory at a time.
     """
     awarded = AgreementTransition.objects.filter(agreement_id=OuterRef("pk"), to_status=AgreementStatus.AWARDED).order_by("at").values("at")[:1]
     fields = [field for field in GRANT_ROW_FIELDS if field not in ("recipient_org_id", "charity_number", "company_number", "awarded_at")]
     rows = _published(GRANT_KINDS, exclude_organisation_ids).annotate(awarded_at=Subquery(awarded)).order_by("pk").values_list(*fields, "awarded_at")
     nothing: tuple[None, None, None] = (None, None, None)
+    # Recipients' numbers are kept from batch to batch (an organisation has many grants), up to a bound that keeps memory flat.
+    numbers: dict[int, tuple[str | None, str | None, str | None]] = {}
     last = 0
     while True:
         batch = list(rows.filter(pk__gt=last)[:batch_size])
         if not batch:
             return
         last = batch[-1][0]
-        numbers = _recipient_numbers({row[9] for row in batch})
+        missing = {row[9] for row in batch} - numbers.keys()
+        if len(numbers) + len(missing) > NUMBERS_KEPT:
+            numbers.clear()
+            missing = {row[9] for row in batch}
+        if missing:
+            numbers.update(dict.fromkeys(missing, nothing) | _recipient_numbers(missing))
         wards = _batch_wards(batch[0][0], last)
         for row in batch:
             yield (*row[:13], *numbers.get(row[9], nothing), row[13], wards.get(row[0], ()))

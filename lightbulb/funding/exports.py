@@ -19,8 +19,9 @@ from lightbulb.funding.forms.agreements import AgreementFilterForm
 from lightbulb.funding.forms.payments import PaymentFilterForm
 from lightbulb.funding.forms.returns import ReturnFilterForm
 from lightbulb.funding.models import AgreementKind
-from lightbulb.funding.rules import can_manage_tiers, can_read_funding, can_read_payments, can_read_returns
+from lightbulb.funding.rules import can_manage_tiers, can_read_funding, can_read_payments, can_read_returns, can_use_portal_notices
 from lightbulb.funding.selectors import agreements as agreement_selectors
+from lightbulb.funding.selectors import decommissioning as decommissioning_selectors
 from lightbulb.funding.selectors import payments as payment_selectors
 from lightbulb.funding.selectors import returns as return_selectors
 from lightbulb.funding.selectors import tiers as tier_selectors
@@ -90,6 +91,15 @@ TIER_COLUMNS = [
     Column("Monitoring every (months)", lambda t: t.monitoring_every_months),
     Column("Payment in advance allowed", lambda t: t.advance_payment_allowed),
 ]
+NOTICE_COLUMNS = [
+    Column("Agreement", lambda d: d.agreement.reference),
+    Column("Agreement title", lambda d: d.agreement.title),
+    Column("Organisation", lambda d: d.agreement.organisation.name),
+    Column("Notice given", lambda d: d.notice_date),
+    Column("Funding ends", lambda d: d.funding_end_date),
+    Column("Respond by", lambda d: d.response_due_date),
+    Column("Responded", lambda d: bool(d.organisation_response)),
+]
 SPEND_BY_WARD_COLUMNS = [Column("Ward", lambda row: row["ward"]), Column("Total value (£)", lambda row: row["total"])]
 
 
@@ -154,6 +164,15 @@ def register() -> None:
         ),
         "spend_by_ward": ExportList(
             "Spend by ward", "spend-by-ward", can_read_funding, lambda r: agreement_selectors.spend_by_ward(), SPEND_BY_WARD_COLUMNS, "funding:spend"
+        ),
+        # A member's own organisations' notices that funding will end.
+        "portal_notices": ExportList(
+            "Funding notices",
+            "funding-notices",
+            can_use_portal_notices,
+            lambda r: decommissioning_selectors.notices_for_member(r.user),
+            NOTICE_COLUMNS,
+            "funding:portal_notices",
         ),
     }
     registry.exports.update(lists)

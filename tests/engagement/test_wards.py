@@ -162,3 +162,22 @@ def test_only_officers_administrators_and_imports_load_boundaries(users, other_o
 def test_only_readers_of_the_funding_record_ask_for_every_wards_pack(users, other_organisation, who):
     outsider = other_organisation.memberships.get().user
     assert_refused(lambda: packs_build_all(acting_user=identity(who, users, outsider)), [PackBuild])
+
+
+def test_work_in_a_ward_is_what_names_it_or_names_no_ward_from_an_organisation_based_there(ward):
+    from lightbulb.engagement.selectors.wards import ward_active_organisations, ward_money
+
+    today = timezone.localdate()
+    elsewhere = WardFactory(name="Hilltop")
+    based_here = OrganisationFactory(name="Riverside Rowing Club", ward=ward)
+    based_elsewhere = OrganisationFactory(name="Hilltop Hall", ward=elsewhere)
+    terms = {"status": "live", "kind": "contract", "start_date": today - datetime.timedelta(days=10), "end_date": today + datetime.timedelta(days=100)}
+    # Naming this ward (and another): counted once, though its organisation is based elsewhere.
+    AgreementFactory(organisation=based_elsewhere, amount=Decimal("1000"), **terms).wards.set([ward, elsewhere])
+    # Based here but naming another ward only: work elsewhere.
+    AgreementFactory(organisation=based_here, amount=Decimal("700"), **terms).wards.set([elsewhere])
+    money = ward_money(ward.pk)
+    assert money["total"] == Decimal("13500")  # the fixture's 12,500 grant (no ward named, organisation based here) and the 1,000 contract
+    active = ward_active_organisations(ward.pk)
+    assert [organisation.name for organisation in active["funded"]] == ["Hilltop Hall", "Riverside Food Bank"] and active["funded_count"] == 2
+    assert ward_money(elsewhere.pk)["total"] == Decimal("1700")

@@ -282,18 +282,21 @@ def _survey(rng: random.Random, ctx: DemoContext, *, year: int, opens: datetime.
     for number, organisation in enumerate(invited):
         # The demo member's organisation still has this year's survey to answer.
         answered = number % 3 != 2 and not (organisation.pk in theirs and not closed)
-        status = SurveyInvitation.Status.ANSWERED if answered else (SurveyInvitation.Status.CLOSED if closed else SurveyInvitation.Status.DUE)
-        SurveyInvitation.objects.create(survey=survey, organisation=organisation, status=status, sent_at=sent_at)
-        if answered:
-            # Organisations without a portal member answered by phone or on paper: the officer recorded it for them.
-            answerer = members.get(organisation.pk)
-            SurveyAnswer.objects.create(
-                survey=survey,
-                organisation=organisation,
-                submitted_by=answerer or officer,
-                on_behalf=answerer is None,
-                answers=_answers(rng, questions, hopeful=year < ctx.today.year),
-            )
+        _invite(rng, survey, questions, organisation, answered=answered, answerer=members.get(organisation.pk) or officer, hopeful=year < ctx.today.year)
+
+
+def _invite(
+    rng: random.Random, survey: Survey, questions: list[SurveyQuestion], organisation: Organisation, *, answered: bool, answerer: User, hopeful: bool
+) -> None:
+    """The survey sent to one organisation and, when it answered, its answer: in the portal by its member, or recorded by the
+    officer on its behalf (by phone or on paper) when it has none."""
+    closed = survey.status == Survey.Status.CLOSED
+    status = SurveyInvitation.Status.ANSWERED if answered else (SurveyInvitation.Status.CLOSED if closed else SurveyInvitation.Status.DUE)
+    SurveyInvitation.objects.create(survey=survey, organisation=organisation, status=status, sent_at=survey.sent_at or survey.created_at)
+    if answered:
+        on_behalf = answerer.role != Role.VCS
+        answers = _answers(rng, questions, hopeful=hopeful)
+        SurveyAnswer.objects.create(survey=survey, organisation=organisation, submitted_by=answerer, on_behalf=on_behalf, answers=answers)
 
 
 def _surveys(rng: random.Random, ctx: DemoContext) -> None:

@@ -67,9 +67,14 @@ def flag_figures() -> None:
     counts = flags_refresh(None)
     full = time.perf_counter() - started
     show("All flags recomputed", f"{full:,.1f} s ({counts['raised']:,} raised, {counts['changed']:,} changed, {counts['resolved']:,} resolved)", "≤ 60 s")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     organisation = run.busiest_organisation()
-    one, one_worst = timed(lambda: flags_refresh({organisation}), 20)
-    show("One organisation's flags", f"median {one:.1f} ms, worst {one_worst:.1f} ms", "≤ 50 ms")
+    with CaptureQueriesContext(connection) as captured:
+        flags_refresh({organisation})
+    one, one_worst = timed(lambda: flags_refresh({organisation}), 50)
+    show("One organisation's flags", f"median {one:.1f} ms, worst {one_worst:.1f} ms, {len(captured.captured_queries)} queries (the busiest)", "≤ 50 ms")
 
 
 def pdf_figures() -> None:

@@ -10,7 +10,8 @@ middleware stack allows on this machine in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/run.py [--scale city] [--requests 200]
 
-Then it runs the benchmarks in FOLLOW_ON (open data and the API: `opendata.py`) at the same scale.
+Then it runs the benchmarks in FOLLOW_ON (open data and the API: `opendata.py`; listening and
+cross-referencing, with one organisation's flags: `engagement.py`) at the same scale.
 """
 
 from __future__ import annotations
@@ -283,7 +284,7 @@ def background_figures() -> list[tuple[str, str, str]]:
 
 
 # The other benchmarks `make bench` runs after the pages, at the same scale, in the same database.
-FOLLOW_ON = ["opendata.py"]
+FOLLOW_ON = ["opendata.py", "engagement.py"]
 
 
 def run_follow_on(base_url: str, args: argparse.Namespace) -> None:

@@ -377,3 +377,23 @@ def test_confirming_a_grants_match_recomputes_its_organisations_flags(users, dja
     with django_capture_on_commit_callbacks(execute=True):
         grant_match_confirm(acting_user=users[Role.OFFICER], grant=grant)
     assert Flag.objects.get(organisation=organisation, rule="same_purpose").status == "open"
+
+
+def test_one_organisations_flags_take_the_same_few_queries_however_much_it_has():
+    """Recomputing one organisation's flags (after its records change) is set-based: a fixed handful of queries, whether it
+    has one agreement or thirty, and no transaction at all when nothing changed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small, large = OrganisationFactory(latest_income=Decimal("1000000")), OrganisationFactory(latest_income=Decimal("1000000"))
+    live(small)
+    for number in range(30):
+        live(large, purpose=f"Purpose {number}", title=f"Grant {number}")
+    counts = []
+    for organisation in (small, large):
+        refresh(organisation)
+        with CaptureQueriesContext(connection) as captured:
+            refresh(organisation)
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1] <= 13, counts
+    assert not any(query["sql"].startswith(("SAVEPOINT", "BEGIN")) for query in captured.captured_queries)

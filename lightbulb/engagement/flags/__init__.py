@@ -1,8 +1,10 @@
 """Cross-referencing: each rule of PRODUCT.md §2.5 is one small module here.
 
-A rule is a function `find(organisation_ids, today) -> list[Finding]`: set-based (a few
-queries whatever the number of organisations), scoped to `organisation_ids` or, with None,
-every organisation. Each finding says in plain words why it was raised, links its evidence
+A rule is a function `find(organisation_ids, today) -> list[Finding]`: set-based (one or two
+queries whatever the number of organisations or of their agreements, the organisation's own
+fields joined to its agreements rather than read apart), scoped to `organisation_ids` or, with
+None, every organisation. One organisation's flags, recomputed after its records change, take
+13 queries in all (`benchmarks/engagement.py` times them; the target is 50 ms). Each finding says in plain words why it was raised, links its evidence
 and carries a fingerprint of that evidence. `engine.py` reconciles findings with the stored
 flags; nothing here writes.
 
@@ -24,7 +26,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -76,10 +80,27 @@ def default_thresholds() -> Thresholds:
     )
 
 
+# The thresholds read once for a whole recompute (`engine.flags_find` sets it), rather than once for each rule.
+_IN_FORCE: ContextVar[Thresholds | None] = ContextVar("flag_thresholds_in_force", default=None)
+
+
+@contextmanager
+def thresholds_fixed() -> Iterator[Thresholds]:
+    """Within the block every rule reads the same thresholds, read once."""
+    token = _IN_FORCE.set(thresholds())
+    try:
+        yield _IN_FORCE.get() or default_thresholds()
+    finally:
+        _IN_FORCE.reset(token)
+
+
 def thresholds() -> Thresholds:
     """The thresholds in force: the administrator's where set, else the settings'."""
     from lightbulb.engagement.models import FlagThresholds
 
+    fixed = _IN_FORCE.get()
+    if fixed is not None:
+        return fixed
     defaults = default_thresholds()
     row = FlagThresholds.objects.order_by("pk").first()
     if row is None:

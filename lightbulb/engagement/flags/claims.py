@@ -13,6 +13,8 @@ import datetime
 import re
 from collections import defaultdict
 
+from django.db.models import Exists, F, OuterRef, Q
+
 from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, link, money, scoped, thresholds
 from lightbulb.funding.models import Agreement, ReturnFigure
 from lightbulb.organisations.models import Organisation
@@ -20,28 +22,19 @@ from lightbulb.organisations.models import Organisation
 PEOPLE_UNITS = re.compile(r"people|person|participant|beneficiar|user|client|member|volunteer|resident|famil|child|young", re.I)
 
 
-def _activity(organisation_ids: list[int]) -> dict[int, set[int]]:
-    """The wards each organisation is based in or serves."""
-    activity: dict[int, set[int]] = defaultdict(set)
-    for pk, ward_id in Organisation.objects.filter(pk__in=organisation_ids, ward__isnull=False).values_list("pk", "ward_id"):
-        activity[pk].add(ward_id)
-    served = Organisation.wards_served.through.objects.filter(organisation_id__in=organisation_ids)
-    for organisation_id, ward_id in served.values_list("organisation_id", "ward_id"):
-        activity[organisation_id].add(ward_id)
-    return activity
-
-
 def find_wards(scope: Scope, today: datetime.date) -> list[Finding]:
     through = Agreement.wards.through.objects.filter(agreement__status__in=LIVE_STATUSES, agreement__end_date__gte=today)
     through = scoped(through, scope, "agreement__organisation_id")
+    # The organisation's recorded activity in the agreement's ward: based there, or serving it (asked in the same query).
+    serves = Organisation.wards_served.through.objects.filter(organisation_id=OuterRef("agreement__organisation_id"), ward_id=OuterRef("ward_id"))
+    active_there = Q(agreement__organisation__ward_id=F("ward_id")) | Q(Exists(serves))
     claimed: dict[tuple[int, int, str], list[tuple[int, str]]] = defaultdict(list)
-    rows = through.values_list("agreement__organisation_id", "agreement_id", "agreement__reference", "ward_id", "ward__name")
+    rows = through.exclude(active_there).values_list("agreement__organisation_id", "agreement_id", "agreement__reference", "ward_id", "ward__name")
     for organisation_id, agreement_id, reference, ward_id, ward_name in rows:
         claimed[(organisation_id, agreement_id, reference)].append((ward_id, ward_name))
-    activity = _activity(sorted({organisation_id for organisation_id, _a, _r in claimed}))
     findings = []
     for (organisation_id, agreement_id, reference), wards in claimed.items():
-        outside = sorted((name, pk) for pk, name in wards if pk not in activity[organisation_id])
+        outside = sorted((name, pk) for pk, name in wards)
         if not outside:
             continue
         names = ", ".join(name for name, _pk in outside)

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, day, money, organisation_link, scoped, thresholds
 from lightbulb.funding.models import Agreement
-from lightbulb.organisations.models import Organisation
 
 
 def yearly_value(amount: Decimal, start: datetime.date, end: datetime.date) -> Decimal:
@@ -23,17 +22,31 @@ def yearly_value(amount: Decimal, start: datetime.date, end: datetime.date) -> D
 
 def find(scope: Scope, today: datetime.date) -> list[Finding]:
     share = thresholds().dependency_share
-    agreements = scoped(Agreement.objects.filter(status__in=LIVE_STATUSES, start_date__lte=today, end_date__gte=today), scope)
+    agreements = scoped(
+        Agreement.objects.filter(status__in=LIVE_STATUSES, start_date__lte=today, end_date__gte=today, organisation__latest_income__gt=0), scope
+    )
     funding: dict[int, Decimal] = defaultdict(Decimal)
     links: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for pk, organisation_id, reference, amount, start, end in agreements.values_list("pk", "organisation_id", "reference", "amount", "start_date", "end_date"):
+    incomes: dict[int, tuple[str, Decimal, datetime.date | None]] = {}
+    # The organisation's income comes in the same query, joined: one round trip whatever the scope.
+    rows = agreements.values_list(
+        "pk",
+        "organisation_id",
+        "reference",
+        "amount",
+        "start_date",
+        "end_date",
+        "organisation__name",
+        "organisation__latest_income",
+        "organisation__latest_income_year_end",
+    )
+    for pk, organisation_id, reference, amount, start, end, name, income, year_end in rows:
         funding[organisation_id] += yearly_value(amount, start, end)
         links[organisation_id].append(agreement_link(pk, reference))
-    incomes = Organisation.objects.filter(pk__in=list(funding), latest_income__gt=0).values_list("pk", "name", "latest_income", "latest_income_year_end")
+        incomes[organisation_id] = (name, income, year_end)
     findings = []
-    for pk, name, income, year_end in incomes:
+    for pk, (name, income, year_end) in incomes.items():
         yearly = funding[pk]
-        assert income is not None  # filtered above
         if yearly <= income * share:
             continue
         percent = round(yearly * 100 / income)

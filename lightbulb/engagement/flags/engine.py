@@ -3,8 +3,9 @@
 A finding with no flag raises one. An open flag takes the finding's current words and evidence.
 A dismissed flag stays dismissed while its evidence is what the officer saw (the fingerprint
 stored on dismissal); different evidence raises it again. A resolved flag whose evidence is back
-is raised again. A flag in scope that no rule finds any more is resolved. All of it in bulk: a
-handful of queries per rule, whatever the number of organisations.
+is raised again. A flag in scope that no rule finds any more is resolved. All of it in bulk: one
+or two queries per rule, whatever the number of organisations; the thresholds are read once for
+the whole run, and a transaction is opened only when there is something to write.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from lightbulb.engagement.flags import Finding, Rule, Scope, claims, dependency, new_award, overdue, register, same_purpose, shared
+from lightbulb.engagement.flags import Finding, Rule, Scope, claims, dependency, new_award, overdue, register, same_purpose, shared, thresholds_fixed
 from lightbulb.engagement.models import Flag
 
 RULES: dict[str, Rule] = {
@@ -35,8 +36,9 @@ BATCH = 2_000
 def flags_find(scope: Scope = None, today: datetime.date | None = None) -> list[Finding]:
     today = today or timezone.localdate()
     found: list[Finding] = []
-    for rule in RULES.values():
-        found.extend(rule(scope, today))
+    with thresholds_fixed():
+        for rule in RULES.values():
+            found.extend(rule(scope, today))
     return found
 
 
@@ -57,13 +59,19 @@ def _apply(flag: Flag, finding: Finding, now: datetime.datetime) -> bool:
 
 
 def _existing(scope: Scope) -> dict[tuple[int, str, str], Flag]:
-    flags = Flag.objects.all() if scope is None else Flag.objects.filter(organisation_id__in=list(scope))
-    return {(flag.organisation_id, flag.rule, flag.key): flag for flag in flags.iterator(chunk_size=BATCH)}
+    if scope is None:  # every flag, read in chunks
+        flags: Any = Flag.objects.all().iterator(chunk_size=BATCH)
+    else:  # a few organisations' flags: one plain query, no server-side cursor to open and close
+        flags = Flag.objects.filter(organisation_id__in=list(scope))
+    return {(flag.organisation_id, flag.rule, flag.key): flag for flag in flags}
 
 
-@transaction.atomic
 def flags_reconcile(findings: Iterable[Finding], scope: Scope = None) -> dict[str, int]:
-    """Store the findings as flags for the organisations in `scope` (None: every organisation)."""
+    """Store the findings as flags for the organisations in `scope` (None: every organisation).
+
+    The stored flags are read first; a transaction is opened only when something is to be written, so
+    recomputing an organisation whose flags have not changed costs one query.
+    """
     now = timezone.now()
     existing = _existing(scope)
     new: list[Flag] = []
@@ -93,11 +101,17 @@ def flags_reconcile(findings: Iterable[Finding], scope: Scope = None) -> dict[st
     gone = [flag for identity, flag in existing.items() if identity not in seen and flag.status != Flag.Status.RESOLVED]
     for flag in gone:
         flag.status, flag.resolved_at, flag.updated_at = Flag.Status.RESOLVED, now, now
+    if new or changed or gone:
+        _write(new, [*changed, *gone])
+    return {"raised": len(new), "changed": len(changed), "resolved": len(gone)}
+
+
+@transaction.atomic
+def _write(new: list[Flag], changed: list[Flag]) -> None:
     # Two recomputes of one organisation at once both find its new flag: the second insert is skipped.
     Flag.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
     fields = ["reason", "evidence", "fingerprint", "status", "raised_at", "updated_at", "resolved_at", "times_raised_again"]
-    Flag.objects.bulk_update([*changed, *gone], fields, batch_size=BATCH)
-    return {"raised": len(new), "changed": len(changed), "resolved": len(gone)}
+    Flag.objects.bulk_update(changed, fields, batch_size=BATCH)
 
 
 def flags_refresh(scope: Scope = None, today: datetime.date | None = None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, scoped
 from lightbulb.funding.models import Agreement
-from lightbulb.organisations.models import Organisation, OrganisationStatus, RegisterValue
+from lightbulb.organisations.models import OrganisationStatus, RegisterValue
 
 STATUS_FIELDS = ("register_status", "charity_status", "company_status")
 STATUS_WORDS = ("removed", "dissolved", "administration", "liquidation", "insolvency")
@@ -34,17 +34,22 @@ def problem_of(field: str, value: str, source: str) -> str | None:
     return None
 
 
-def find(scope: Scope, today: datetime.date) -> list[Finding]:
+def _live(scope: Scope, today: datetime.date) -> tuple[dict[int, list[tuple[int, str]]], dict[int, list[str]]]:
+    """Each organisation's live agreements and, read with them in one query, its status on the register when that is a problem."""
     live = scoped(Agreement.objects.filter(status__in=LIVE_STATUSES, end_date__gte=today), scope)
     agreements: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for pk, organisation_id, reference in live.values_list("pk", "organisation_id", "reference"):
+    problems: dict[int, list[str]] = defaultdict(list)
+    for pk, organisation_id, reference, status in live.values_list("pk", "organisation_id", "reference", "organisation__status"):
         agreements[organisation_id].append((pk, reference))
+        if status in (OrganisationStatus.DISSOLVED, OrganisationStatus.REMOVED) and organisation_id not in problems:
+            problems[organisation_id].append(f"the register records it as {OrganisationStatus(status).label.lower()}")
+    return agreements, problems
+
+
+def find(scope: Scope, today: datetime.date) -> list[Finding]:
+    agreements, problems = _live(scope, today)
     if not agreements:
         return []
-    problems: dict[int, list[str]] = defaultdict(list)
-    statuses = Organisation.objects.filter(pk__in=list(agreements), status__in=(OrganisationStatus.DISSOLVED, OrganisationStatus.REMOVED))
-    for pk, status in statuses.values_list("pk", "status"):
-        problems[pk].append(f"the register records it as {OrganisationStatus(status).label.lower()}")
     values = RegisterValue.objects.filter(organisation_id__in=list(agreements), field__in=(*STATUS_FIELDS, *OVERDUE_FIELDS)).order_by("field", "source")
     for organisation_id, field, value, source in values.values_list("organisation_id", "field", "value", "source"):
         problem = problem_of(field, value, source)

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
 from lightbulb.engagement.flags import Finding, Scope, organisation_link
 from lightbulb.funding.models import Agreement
@@ -32,21 +32,37 @@ def normalised(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def _applicants(among: Any = None) -> dict[int, str]:
-    applicants = Organisation.objects.filter(pk__in=Agreement.objects.values("organisation_id"), archived_at__isnull=True).exclude(
-        status=OrganisationStatus.MERGED
-    )
-    if among is not None:
-        applicants = applicants.filter(pk__in=among)
-    return dict(applicants.values_list("pk", "name"))
+Row = tuple[str, str, str]  # name, address, postcode
 
 
-def _candidates(scope: Collection[int]) -> dict[int, str]:
+def _applicants() -> Any:
+    """Organisations with at least one agreement, not archived nor merged away."""
+    with_agreement = Exists(Agreement.objects.filter(organisation_id=OuterRef("pk")))
+    return Organisation.objects.filter(with_agreement, archived_at__isnull=True).exclude(status=OrganisationStatus.MERGED)
+
+
+def _rows(applicants: Any) -> tuple[dict[int, Row], list[tuple[int, str, str]]]:
+    """Each applicant's name, address and postcode, and its trustees and bank details from the register, in one query."""
+    held = FilteredRelation("register_values", condition=Q(register_values__field__in=("trustees", "bank_account")) & ~Q(register_values__value=""))
+    rows: dict[int, Row] = {}
+    register = []
+    for pk, name, address, postcode, field, value in applicants.annotate(held=held).values_list(
+        "pk", "name", "address", "postcode", "held__field", "held__value"
+    ):
+        rows[pk] = (name, address, postcode)
+        if field:
+            register.append((pk, field, value))
+    return rows, register
+
+
+def _candidates(scope: Collection[int]) -> tuple[dict[int, Row], list[tuple[int, str, str]]]:
     """For a few organisations: they and the applicants that could share a detail with them (same postcode,
-    a register value naming one of their trustees, any recorded bank details), found through indexes."""
-    own = _values(_applicants(list(scope)))
-    postcodes = Organisation.objects.filter(pk__in=list(scope)).exclude(postcode="").values_list("postcode", flat=True)
-    among = Q(postcode__in=list(postcodes)) | Q(pk__in=list(scope))
+    a register value naming one of their trustees, any recorded bank details), found through indexes in two queries."""
+    rows, register = _rows(_applicants().filter(pk__in=list(scope)))
+    if not rows:
+        return {}, []
+    own = _values(rows, register)
+    among = Q(postcode__in=sorted({postcode for _name, _address, postcode in rows.values() if postcode}))
     trustees = [written for kind, _pk, _value, written in own if kind == "trustee"]
     if trustees:
         named = Q()
@@ -55,17 +71,19 @@ def _candidates(scope: Collection[int]) -> dict[int, str]:
         among |= Q(pk__in=RegisterValue.objects.filter(named, field="trustees").values("organisation_id"))
     if any(kind == "bank" for kind, *_rest in own):
         among |= Q(pk__in=RegisterValue.objects.filter(field="bank_account").values("organisation_id"))
-    return _applicants(Organisation.objects.filter(among).values("pk"))
+    others, their_register = _rows(_applicants().filter(among).exclude(pk__in=list(rows)))
+    return rows | others, register + their_register
 
 
-def _values(names: dict[int, str]) -> list[tuple[str, int, str, str]]:
+def _values(rows: dict[int, Row], register: list[tuple[int, str, str]]) -> list[tuple[str, int, str, str]]:
     """(kind, organisation, normalised value, value as written) for every applicant."""
     values = []
-    for pk, address, postcode in Organisation.objects.filter(pk__in=list(names)).exclude(address="").values_list("pk", "address", "postcode"):
+    for pk, (_name, address, postcode) in rows.items():
+        if not address:
+            continue
         written = ", ".join(line.strip() for line in address.splitlines() if line.strip()) + (f", {postcode}" if postcode else "")
         values.append(("address", pk, normalised(address + postcode), written))
-    registered = RegisterValue.objects.filter(organisation_id__in=list(names), field__in=("trustees", "bank_account")).exclude(value="")
-    for organisation_id, field, value in registered.values_list("organisation_id", "field", "value"):
+    for organisation_id, field, value in register:
         if field == "bank_account":
             values.append(("bank", organisation_id, normalised(value), "the same bank account"))
             continue
@@ -76,10 +94,14 @@ def _values(names: dict[int, str]) -> list[tuple[str, int, str, str]]:
 
 
 def find(scope: Scope, today: datetime.date) -> list[Finding]:
-    names = _applicants() if scope is None else _candidates(scope)
+    if scope is None:
+        rows, register = _rows(_applicants())
+    else:
+        rows, register = _candidates(scope)
+    names = {pk: row[0] for pk, row in rows.items()}
     holders: dict[tuple[str, str], set[int]] = defaultdict(set)
     written: dict[tuple[str, str], str] = {}
-    for kind, organisation_id, value, as_written in _values(names):
+    for kind, organisation_id, value, as_written in _values(rows, register):
         if len(value) >= 4:
             holders[(kind, value)].add(organisation_id)
             written.setdefault((kind, value), as_written)

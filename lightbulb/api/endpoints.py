@@ -85,22 +85,6 @@ class OrganisationPage(Schema):
     next_cursor: str | None
 
 
-def _organisation(organisation: Any) -> dict[str, Any]:
-    return {
-        "id": organisation.pk,
-        "name": organisation.name,
-        "legal_form": organisation.legal_form,
-        "status": organisation.status,
-        "is_vcse": organisation.is_vcse,
-        "postcode": organisation.postcode,
-        "ward_code": organisation.ward.gss_code if organisation.ward else None,
-        "identifiers": [identifier.org_id for identifier in organisation.identifiers.all()],
-        "website": organisation.website,
-        "areas_of_work": [area.name for area in organisation.areas_of_work.all()],
-        "wards_served": [ward.gss_code for ward in organisation.wards_served.all()],
-    }
-
-
 register_router = Router(tags=["Register"], auth=TokenAuth("register"))
 
 
@@ -109,7 +93,7 @@ def organisation_list(request: HttpRequest, paging: Query[Paging]) -> Any:
     rows = register.organisations_after(_after(paging.cursor), paging.limit + 1)
     page = rows[: paging.limit]
     more = len(rows) > paging.limit
-    return {"items": [_organisation(row) for row in page], "next_cursor": _cursor(page[-1].pk) if more and page else None}
+    return {"items": page, "next_cursor": _cursor(page[-1]["id"]) if more and page else None}
 
 
 @register_router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS}, summary="One organisation")
@@ -117,7 +101,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> Any:
     organisation = register.organisation_get(organisation_id) if 0 < organisation_id < 2**63 else None
     if organisation is None:
         raise HttpError(404, "No such organisation")
-    return _organisation(organisation)
+    return organisation
 
 
 # --- agreements and grants ----------------------------------------------------------------------

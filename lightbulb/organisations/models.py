@@ -6,8 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from simple_history.models import HistoricalRecords
 
+from lightbulb.core.lists import name_sort_key
 from lightbulb.core.locking import version_field
 from lightbulb.core.models import ArchivableModel, TimeStampedModel
 from lightbulb.organisations.normalise import name_key, search_key
@@ -101,6 +103,10 @@ class Organisation(ArchivableModel):
             models.Index(fields=["status", "name"], name="org_status_name_idx"),
             models.Index(fields=["legal_form", "name"], name="org_form_name_idx"),
             models.Index(fields=["ward", "name"], name="org_ward_name_idx"),
+            # The register's default order, the name as a person files it (`core.lists.name_sort_key`: case and a
+            # leading article ignored), and the most recently updated first: a page is the next 50 keys, not a sort.
+            models.Index(name_sort_key("name"), F("id"), name="org_name_sort_idx"),
+            models.Index(fields=["updated_at", "id"], name="org_updated_idx"),
         ]
 
     def __str__(self) -> str:

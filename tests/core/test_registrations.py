@@ -38,6 +38,7 @@ print(json.dumps({
     "ward_sections": sorted(registry.ward_sections),
     "ward_columns": sorted(registry.ward_columns),
     "message_attachments": sorted(registry.message_attachments),
+    "published_files": sorted(registry.published_files),
     "url_modules": sorted(name for name in sys.modules if name == "config.urls" or (name.startswith("lightbulb.") and name.endswith(".urls"))),
     "resolvers_built": resolvers_built(),
 }))
@@ -61,6 +62,8 @@ def test_every_registration_is_made_by_django_setup_alone():
     assert "clear_expired_sessions" in found["daily_duties"]
     # Open data's files are generated again every morning, besides after each change.
     assert "open_data_generate" in found["daily_duties"]
+    # ... and list themselves for the API, which may not import open data.
+    assert found["published_files"] == ["opendata"]
     assert {
         # core's own
         "deadlines",

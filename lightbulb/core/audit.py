@@ -17,7 +17,7 @@ from django.db import models
 from lightbulb.core.models import AuditAction, AuditEvent
 from lightbulb.core.rules import SystemActor
 
-__all__ = ["AuditAction", "audit_event_record", "audit_events_for", "diff", "snapshot"]
+__all__ = ["AuditAction", "audit_event_record", "audit_events_for", "audit_events_record_many", "diff", "snapshot"]
 
 
 def _plain(value: Any) -> Any:
@@ -43,6 +43,19 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
 
 
+def _actor(actor: Any) -> tuple[Any, str]:
+    """The signed-in user who acted (or None) and the label the trail shows."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = ""
+    if user is not None:
+        label = getattr(user, "display_name", "") or str(user)
+    elif isinstance(actor, SystemActor):
+        label = actor.label
+    elif actor is not None and isinstance(actor, str):
+        label = actor
+    return user, label
+
+
 def audit_event_record(
     *,
     actor: Any,
@@ -55,14 +68,7 @@ def audit_event_record(
     """Record that `actor` did `action` to `obj`; `action` must be one of `AuditAction`."""
     if action not in AuditAction.values:
         raise ValueError(f"{action!r} is not an audit action: add it to AuditAction, named after the service that writes it")
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = ""
-    if user is not None:
-        label = getattr(user, "display_name", "") or str(user)
-    elif isinstance(actor, SystemActor):
-        label = actor.label
-    elif actor is not None and isinstance(actor, str):
-        label = actor
+    user, label = _actor(actor)
     return AuditEvent.objects.create(
         actor=user,
         actor_label=label or "System",
@@ -74,6 +80,28 @@ def audit_event_record(
         changes=changes or {},
         organisation_id=organisation_id,
     )
+
+
+def audit_events_record_many(*, actor: Any, action: AuditAction | str, entries: Iterable[tuple[models.Model, dict[str, Any], str, int | None]]) -> int:
+    """`audit_event_record` for many objects at once (a bulk service): one entry per (object, changes, summary, organisation id), one statement."""
+    if action not in AuditAction.values:
+        raise ValueError(f"{action!r} is not an audit action: add it to AuditAction, named after the service that writes it")
+    user, label = _actor(actor)
+    events = [
+        AuditEvent(
+            actor=user,
+            actor_label=label or "System",
+            action=AuditAction(action),
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:300],
+            summary=summary[:500],
+            changes=changes or {},
+            organisation_id=organisation_id,
+        )
+        for obj, changes, summary, organisation_id in entries
+    ]
+    return len(AuditEvent.objects.bulk_create(events, batch_size=1000))
 
 
 def audit_events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:

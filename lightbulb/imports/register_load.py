@@ -66,6 +66,8 @@ class Staged:
     rows: int = 0
     rejected: int = 0
     rejected_rows: list[dict[str, Any]] = field(default_factory=list)
+    # The table was empty, so the rows went straight into it by COPY (there was nothing to compare them with).
+    direct: bool = False
 
 
 def _date(value: Any, name: str) -> str:
@@ -265,9 +267,9 @@ def _lines(rows: Iterable[dict[str, Any]], staged: Staged, progress: Progress, p
         staged.rows = number
 
 
-def _copy_postgres(cursor: Any, lines: Iterator[str]) -> None:
+def _copy_postgres(cursor: Any, lines: Iterable[str], table: str = STAGE, columns: tuple[str, ...] = COLUMNS) -> None:
     buffer: list[str] = []
-    with cursor.copy(f"COPY {STAGE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for line in lines:
             buffer.append(line)
             if len(buffer) >= 5000:
@@ -275,6 +277,15 @@ def _copy_postgres(cursor: Any, lines: Iterator[str]) -> None:
                 buffer.clear()
         if buffer:
             copy.write("\n".join(buffer) + "\n")
+
+
+def _empty_and_locked(cursor: Any) -> bool:
+    """On PostgreSQL, inside the run's transaction: lock the table against another import of the register, and say whether it is empty."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return False
+    cursor.execute(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE")
+    cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {TABLE})")
+    return bool(cursor.fetchone()[0])
 
 
 def _insert_portable(cursor: Any, lines: Iterator[str]) -> None:
@@ -311,15 +322,23 @@ def _nowhere() -> float:
     return 0.0
 
 
-def stage(rows: Iterable[dict[str, Any]], progress: Progress, position: Callable[[], float] = _nowhere) -> Staged:
+def stage(rows: Iterable[dict[str, Any]], progress: Progress, position: Callable[[], float] = _nowhere, run_id: int | None = None) -> Staged:
     """Check every row and write the good ones to the staging table (kept for `upsert`).
 
-    `progress(rows read, share of the file read)` is called at most twice a second while the file is read.
+    `progress(rows read, share of the file read)` is called at most twice a second while the file is
+    read. The first extract loaded into an empty table on PostgreSQL goes straight into it by `COPY`
+    (checked and deduplicated here first, so nothing there can conflict); the run's transaction still
+    holds it all until it commits.
     """
     staged = Staged()
     with connection.cursor() as cursor:
-        _create_stage(cursor)
         lines = _lines(rows, staged, progress, position)
+        if _empty_and_locked(cursor):
+            staged.direct = True
+            suffix = "\t" + (NULL if run_id is None else str(run_id))
+            _copy_postgres(cursor.cursor, (line + suffix for line in lines), TABLE, (*COLUMNS, "import_run_id"))
+            return staged
+        _create_stage(cursor)
         if connection.vendor == "postgresql":
             _copy_postgres(cursor.cursor, lines)
             # The planner's row counts for the one set-based statement that follows.

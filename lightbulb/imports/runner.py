@@ -136,36 +136,36 @@ def _position(handle: IO[bytes]) -> Any:
 
 
 def _execute_streaming(run: ImportRun, data: bytes | None, path: Path | None, importer: Importer) -> None:
-    """A source too big to hold in memory: staged row by row outside the transaction, applied inside one."""
+    """A source too big to hold in memory: staged row by row, then applied, in one transaction.
+
+    The progress bar is written on a connection of its own, so it moves while the file is read; a
+    refusal (an unreadable file, strict mode), a dry run, a crash or a killed worker rolls it all back.
+    """
     handle = _open(run, data, path)
     progress = services.LiveProgress(acting_user=importer.acting_user, run=run)
+    result = ApplyResult()
     try:
-        # Its own transaction (a savepoint when one is open): a file found unreadable halfway through a
-        # COPY rolls the staging back and leaves the connection usable for recording the refusal.
         with transaction.atomic():
             staged = importer.stage(handle, run, progress, _position(handle))
-        run.rejected, run.rejected_rows = staged.rejected, staged.rejected_rows
-        services.import_run_progress(acting_user=importer.acting_user, run=run, rows_done=staged.rows, rows_total=staged.rows)
-        if staged.rows == 0:
-            raise _Refused("The file holds no rows of data.")
-        if run.strict and run.rejected:
-            raise _Refused(
-                f"Strict mode: {run.rejected:,} row{'' if run.rejected == 1 else 's'} could not be used, so the whole file was refused. Nothing was changed."
-            )
-        result = ApplyResult()
-        try:
-            with transaction.atomic():
-                result = importer.apply_staged(run)
-                if run.dry_run:
-                    raise _DryRunRollback
-        except _DryRunRollback:
-            pass
-        run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
-        run.changes = result.changes[:CHANGES_KEPT]
+            run.rejected, run.rejected_rows = staged.rejected, staged.rejected_rows
+            progress(staged.rows, 1.0)
+            if staged.rows == 0:
+                raise _Refused("The file holds no rows of data.")
+            if run.strict and run.rejected:
+                raise _Refused(
+                    f"Strict mode: {run.rejected:,} row{'' if run.rejected == 1 else 's'} could not be used, so the whole file was refused. Nothing was changed."
+                )
+            result = importer.apply_staged(run)
+            if run.dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
     finally:
         progress.close()
         handle.close()
         importer.cleanup()
+    run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
+    run.changes = result.changes[:CHANGES_KEPT]
 
 
 def _execute(run: ImportRun, data: bytes | None, importer: Importer, path: Path | None = None) -> None:

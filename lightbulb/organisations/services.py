@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from lightbulb.accounts.models import Membership
-from lightbulb.core.audit import _plain, audit_event_record, diff, snapshot
+from lightbulb.core.audit import _plain, audit_event_record, audit_events_record_many, diff, snapshot
 from lightbulb.core.checks import FieldChecks, as_text
 from lightbulb.core.locking import lock_for_edit, version_advance
 from lightbulb.core.models import AuditEvent
@@ -32,7 +32,7 @@ from lightbulb.organisations.models import (
 )
 from lightbulb.organisations.normalise import is_valid_postcode, name_key, normalise_postcode, search_key
 from lightbulb.organisations.rules import can_erase_contact, can_manage_register, can_merge_organisations, can_record_register_values
-from lightbulb.places.models import Ward
+from lightbulb.places.models import Postcode, Ward
 from lightbulb.places.selectors import ward_for_postcode
 
 # Fields a person may type on an organisation; an import never overwrites them once typed.
@@ -373,7 +373,13 @@ def _register_rows(source: str, items: list[tuple[Organisation, dict[str, Any], 
     return added, changed, touched
 
 
-def _register_delta(organisation: Organisation, values: dict[str, Any]) -> dict[str, list[Any]]:
+def _wards_by_postcode(items: list[tuple[Organisation, dict[str, Any], datetime.date]]) -> dict[str, Ward]:
+    """The ward of each postcode the register gives, found in one query (as `ward_for_postcode` finds one)."""
+    postcodes = {normalise_postcode(str(values["postcode"])) for _organisation, values, _as_of in items if values.get("postcode")}
+    return {row.postcode: row.ward for row in Postcode.objects.select_related("ward").filter(postcode__in=postcodes)}
+
+
+def _register_delta(organisation: Organisation, values: dict[str, Any], wards: dict[str, Ward]) -> dict[str, list[Any]]:
     """What the register's values change on the organisation itself (never a field a person typed)."""
     delta: dict[str, list[Any]] = {}
     for field, value in values.items():
@@ -381,7 +387,7 @@ def _register_delta(organisation: Organisation, values: dict[str, Any]) -> dict[
         if changed is not None:
             delta[field] = list(changed)
     if "postcode" in delta:
-        organisation.ward = ward_for_postcode(organisation.postcode)
+        organisation.ward = wards.get(organisation.postcode) if is_valid_postcode(organisation.postcode) else None
     if "name" in delta:
         organisation.name_key, organisation.search_key = name_key(organisation.name), search_key(organisation.name, organisation.other_names)
     if delta:
@@ -409,24 +415,20 @@ def register_values_record_many(*, acting_user: Any, source: str, items: list[tu
         bulk_update_with_history(changed, RegisterValue, ["value", "as_of", "retrieved_at"], batch_size=1000)
     saved: list[Organisation] = []
     fields: set[str] = set()
+    entries: list[tuple[Organisation, dict[str, Any], str, int | None]] = []
+    wards = _wards_by_postcode(items)
     for organisation, values, as_of in items:
-        delta = _register_delta(organisation, values)
+        delta = _register_delta(organisation, values, wards)
         if not delta:
             continue
         organisation.updated_at = timezone.now()
         organisation.version += 1
         saved.append(organisation)
         fields |= set(delta) | ({"ward"} if "postcode" in delta else set()) | ({"name_key", "search_key"} if "name" in delta else set())
-        audit_event_record(
-            actor=acting_user,
-            action="register_values_record",
-            obj=organisation,
-            changes=delta,
-            summary=f"Updated from {source} (as of {as_of.isoformat()})",
-            organisation_id=organisation.pk,
-        )
+        entries.append((organisation, delta, f"Updated from {source} (as of {as_of.isoformat()})", organisation.pk))
     if saved:
         bulk_update_with_history(saved, Organisation, sorted(fields | {"updated_at", "version"}), batch_size=500)
+        audit_events_record_many(actor=acting_user, action="register_values_record", entries=entries)
     return sorted(touched | {organisation.pk for organisation in saved})
 
 

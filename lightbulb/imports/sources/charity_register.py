@@ -146,13 +146,19 @@ class CharityRegister(Importer):
         return register_load.text_rows(handle)
 
     def stage(self, handle: IO[bytes], run: Any, progress: Any, position: Any = None) -> register_load.Staged:
-        return register_load.stage(self.stream_rows(handle), progress, position or (lambda: 0.0))
+        self.staged = register_load.stage(self.stream_rows(handle), progress, position or (lambda: 0.0), getattr(run, "pk", None))
+        return self.staged
 
     def cleanup(self) -> None:
         register_load.drop_stage()
 
     def apply_staged(self, run: Any) -> ApplyResult:
-        done = register_load.upsert(getattr(run, "pk", None))
+        staged = getattr(self, "staged", None)
+        if staged is not None and staged.direct:
+            # The first extract, loaded straight into the empty table: every row it kept is new.
+            done = register_load.Upserted(created=staged.rows - staged.rejected)
+        else:
+            done = register_load.upsert(getattr(run, "pk", None))
         result = ApplyResult(created=done.created, updated=done.updated, unchanged=done.unchanged, changes=done.changes)
         if done.created or done.updated:
             self._enrich(getattr(run, "pk", None))

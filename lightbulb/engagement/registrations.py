@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lightbulb.core.registry import NavItem, registry
 from lightbulb.core.rules import expose
-from lightbulb.engagement import panels, signals, tasks
+from lightbulb.engagement import exports, panels, signals, tasks
 from lightbulb.engagement import rules as engagement_rules
 from lightbulb.engagement.rules import (
     can_manage_flag_thresholds,
@@ -20,6 +20,7 @@ from lightbulb.engagement.selectors import surveys as survey_selectors
 
 def register() -> None:
     expose("engagement", engagement_rules)
+    exports.register()
     registry.add_nav(NavItem(label="Engagement", url_name="engagement:engagement_list", permission=can_read_engagement, order=55, prefix="/engagement/"))
     registry.dashboard_panels["engagement_actions"] = panels.actions_panel
     registry.deadlines["follow_up_actions"] = log_selectors.action_deadlines

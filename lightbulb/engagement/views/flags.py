@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
-from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.rules import allowed
-from lightbulb.engagement.forms import DismissFlagForm, FlagFilterForm, FlagThresholdsForm
+from lightbulb.engagement import exports
+from lightbulb.engagement.forms import DismissFlagForm, FlagThresholdsForm
 from lightbulb.engagement.rules import can_dismiss_flags, can_manage_flag_thresholds, can_read_flags, can_recompute_flags
 from lightbulb.engagement.selectors import flags as selectors
 from lightbulb.engagement.services import flags as services
@@ -22,11 +23,7 @@ from lightbulb.engagement.tasks import recompute_flags
 
 @permission_required(can_read_flags)
 def flag_list(request: HttpRequest) -> HttpResponse:
-    filter_form = FlagFilterForm(request.GET)
-    filters = filter_form.filters()
-    status = filters["status"] or "open"
-    flags = selectors.flag_list(q=filters["q"], rule=filters["rule"], status="" if status == "all" else status)
-    flags, sort = sort_queryset(request, flags, selectors.FLAG_SORTS, "-raised")
+    flags, sort, filter_form = exports.flag_rows(request)
     page = paginate(request, flags)
     context = {
         "page": page,

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from lightbulb.core.access import permission_required
 from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
-from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.outbox import messages_context
 from lightbulb.core.rules import allowed
-from lightbulb.engagement.forms import QuestionForm, SendSurveyForm, SurveyAnswerForm, SurveyFilterForm, SurveyForm
+from lightbulb.engagement import exports
+from lightbulb.engagement.forms import QuestionForm, SendSurveyForm, SurveyAnswerForm, SurveyForm
 from lightbulb.engagement.rules import can_manage_surveys, can_read_surveys, can_record_survey_answer, can_use_portal_surveys
 from lightbulb.engagement.selectors import surveys as selectors
 from lightbulb.engagement.services import surveys as services
@@ -29,9 +30,7 @@ def _posted(request: HttpRequest) -> Any:
 
 @permission_required(can_read_surveys)
 def survey_list(request: HttpRequest) -> HttpResponse:
-    filter_form = SurveyFilterForm(request.GET)
-    filters = filter_form.filters()
-    surveys, sort = sort_queryset(request, selectors.survey_list(q=filters["q"], status=filters["status"]), selectors.SURVEY_SORTS, "-opens")
+    surveys, sort, filter_form = exports.survey_rows(request)
     page = paginate(request, surveys)
     context = {
         "page": page,

@@ -1,0 +1,92 @@
+"""Engagement's lists, shared by each page and its CSV or XLSX download (core.exports): the flags, the
+sector's relationship health by quarter, the surveys, and a member's open surveys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from lightbulb.core.exports import Column
+from lightbulb.core.lists import Sort, sort_queryset
+from lightbulb.core.registry import ExportList, registry
+from lightbulb.engagement.forms import FlagFilterForm, SurveyFilterForm
+from lightbulb.engagement.rules import can_read_flags, can_read_health, can_read_surveys, can_use_portal_surveys
+from lightbulb.engagement.selectors import flags as flag_selectors
+from lightbulb.engagement.selectors import health as health_selectors
+from lightbulb.engagement.selectors import surveys as survey_selectors
+
+FLAG_COLUMNS = [
+    Column("Organisation", lambda flag: flag.organisation.name),
+    Column("Flag", lambda flag: flag.get_rule_display()),
+    Column("Why", lambda flag: flag.reason),
+    Column("Status", lambda flag: flag.get_status_display()),
+    Column("Raised", lambda flag: flag.raised_at),
+    Column("Resolved", lambda flag: flag.resolved_at),
+]
+SURVEY_COLUMNS = [
+    Column("Title", lambda survey: survey.title),
+    Column("Status", lambda survey: survey.get_status_display()),
+    Column("Opens", lambda survey: survey.opens_on),
+    Column("Closes", lambda survey: survey.closes_on),
+    Column("Organisations asked", lambda survey: survey.invited),
+    Column("Answered", lambda survey: survey.answered),
+]
+PORTAL_SURVEY_COLUMNS = [
+    Column("Survey", lambda row: row["survey"].title),
+    Column("Organisation", lambda row: row["organisation"].name),
+    Column("Closes", lambda row: row["survey"].closes_on),
+    Column("Answered", lambda row: row["invitation"].status == "answered"),
+]
+
+
+def _measure(key: str) -> Any:
+    return lambda quarter: quarter.scores.get(key)
+
+
+def health_columns() -> list[Column]:
+    """The quarter, the index and each measure (0 to 100, empty where there was nothing to measure), as the page shows them."""
+    measures = [Column(label, _measure(key)) for key, label in health_selectors.MEASURES]
+    return [Column("Quarter", lambda q: q.label), Column("Index", lambda q: q.index), *measures, Column("Average days to pay", lambda q: q.average_days)]
+
+
+def flag_rows(request: HttpRequest) -> tuple[QuerySet[Any], Sort, FlagFilterForm]:
+    filter_form = FlagFilterForm(request.GET)
+    filters = filter_form.filters()
+    status = filters["status"] or "open"
+    flags = flag_selectors.flag_list(q=filters["q"], rule=filters["rule"], status="" if status == "all" else status)
+    flags, sort = sort_queryset(request, flags, flag_selectors.FLAG_SORTS, "-raised")
+    return flags, sort, filter_form
+
+
+def survey_rows(request: HttpRequest) -> tuple[QuerySet[Any], Sort, SurveyFilterForm]:
+    filter_form = SurveyFilterForm(request.GET)
+    filters = filter_form.filters()
+    surveys, sort = sort_queryset(request, survey_selectors.survey_list(q=filters["q"], status=filters["status"]), survey_selectors.SURVEY_SORTS, "-opens")
+    return surveys, sort, filter_form
+
+
+def register() -> None:
+    registry.exports.update(
+        {
+            "flags": ExportList("Flags", "flags", can_read_flags, lambda r: flag_rows(r)[0], FLAG_COLUMNS, "engagement:flag_list"),
+            "health_sector": ExportList(
+                "Relationship health",
+                "relationship-health",
+                can_read_health,
+                lambda r: health_selectors.health(None),
+                health_columns,
+                "engagement:health_sector",
+            ),
+            "surveys": ExportList("Surveys", "surveys", can_read_surveys, lambda r: survey_rows(r)[0], SURVEY_COLUMNS, "engagement:survey_list"),
+            "portal_surveys": ExportList(
+                "Open surveys to answer",
+                "surveys-to-answer",
+                can_use_portal_surveys,
+                lambda r: survey_selectors.portal_surveys(r.user),
+                PORTAL_SURVEY_COLUMNS,
+                "engagement:portal_surveys",
+            ),
+        }
+    )

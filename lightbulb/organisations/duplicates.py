@@ -10,9 +10,10 @@ an officer waits. It runs as a daily duty (`tasks.py`) and with `manage.py find_
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from lightbulb.organisations.models import DuplicateCandidate
+from lightbulb.organisations.models import DuplicateCandidate, Organisation
 from lightbulb.organisations.selectors import duplicate_pair_reasons
 
 BATCH = 5000
@@ -26,4 +27,13 @@ def duplicate_candidates_refresh() -> int:
     with transaction.atomic():
         DuplicateCandidate.objects.all().delete()
         DuplicateCandidate.objects.bulk_create(rows, batch_size=BATCH)
+        candidate_names_fill()
     return len(rows)
+
+
+def candidate_names_fill() -> None:
+    """Copy each stored pair's two names from the register in one statement (the review page's order)."""
+    DuplicateCandidate.objects.update(
+        first_name=Subquery(Organisation.objects.filter(pk=OuterRef("first_id")).values("name")[:1]),
+        second_name=Subquery(Organisation.objects.filter(pk=OuterRef("second_id")).values("name")[:1]),
+    )

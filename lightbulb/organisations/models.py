@@ -107,6 +107,8 @@ class Organisation(ArchivableModel):
             # leading article ignored), and the most recently updated first: a page is the next 50 keys, not a sort.
             models.Index(name_sort_key("name"), F("id"), name="org_name_sort_idx"),
             models.Index(fields=["updated_at", "id"], name="org_updated_idx"),
+            # The few records archived or merged away, which stored duplicate pairs leave out when read.
+            models.Index(fields=["id"], name="org_gone_idx", condition=models.Q(archived_at__isnull=False) | models.Q(status="merged")),
         ]
 
     def __str__(self) -> str:
@@ -216,10 +218,17 @@ class DuplicateCandidate(models.Model):
     second = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     reasons = models.JSONField(default=list)
     found_at = models.DateTimeField()
+    # The two records' names when the pair was found: the review page's order, read from an index rather than
+    # by joining both records of every pair (a record renamed since moves at the next check; pages show the name now).
+    first_name = models.CharField(max_length=300, default="")
+    second_name = models.CharField(max_length=300, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="duplicate_candidate_once")]
-        indexes = [models.Index(fields=["second"], name="duplicate_candidate_second_idx")]
+        indexes = [
+            models.Index(fields=["second"], name="duplicate_candidate_second_idx"),
+            models.Index(fields=["first_name", "second_name", "first", "second"], name="duplicate_candidate_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Records {self.first_id} and {self.second_id} may be one organisation"

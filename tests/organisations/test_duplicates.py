@@ -9,6 +9,7 @@ from lightbulb.core.registry import registry
 from lightbulb.core.roles import Role
 from lightbulb.organisations import selectors, services, tasks
 from lightbulb.organisations.duplicates import duplicate_candidates_refresh
+from lightbulb.organisations.models import Organisation
 from tests.factories import IdentifierFactory, OrganisationFactory
 from tests.helpers import visible_text
 
@@ -132,3 +133,17 @@ def test_the_review_page_pages_through_thousands_of_pairs(officer_client):
     text = visible_text(officer_client.get("/organisations/duplicates/").content)
     assert f"{found:,} possible duplicates" in text
     assert "Next" in text
+
+
+def test_stored_pairs_keep_both_names_in_order_and_leave_out_records_gone_since(users):
+    zebra = [OrganisationFactory(name="Zebra Crossing Club", postcode="AT1 1AA") for _ in range(2)]
+    abbey = [OrganisationFactory(name="Abbey Pantry", postcode="AT2 2AA") for _ in range(2)]
+    mill = [OrganisationFactory(name="Mill Lane Allotments", postcode="AT3 3AA") for _ in range(2)]
+    assert duplicate_candidates_refresh() == 3
+    listed = [(pair.first_name, pair.second_name) for pair in selectors.duplicate_candidates()]
+    assert listed == [("Abbey Pantry", "Abbey Pantry"), ("Mill Lane Allotments", "Mill Lane Allotments"), ("Zebra Crossing Club", "Zebra Crossing Club")]
+    # A record archived or merged away after the check: its pair is no longer offered (nor counted).
+    services.organisation_archive(acting_user=users[Role.OFFICER], organisation=mill[1], reason="Closed")
+    Organisation.objects.filter(pk=zebra[0].pk).update(status="merged")
+    assert [pair.first_id for pair in selectors.duplicate_candidates()] == [abbey[0].pk]
+    assert selectors.duplicate_count() == 1

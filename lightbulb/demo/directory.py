@@ -2,7 +2,8 @@
 
 A share of the sample organisations describe one to three services each, classified from the
 taxonomy Lightbulb ships, serving their own ward and a neighbour, delivered at a hall or centre
-with an address; most agreed to publish them, some have not. The demo `vcs` user's organisation has
+with an address (and a position near its ward's centre, once the ward has a boundary), running
+once or twice a week; most agreed to publish them, some have not. The demo `vcs` user's organisation has
 a published service and a draft it has not agreed to publish yet.
 """
 
@@ -10,12 +11,15 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from lightbulb.directory.models import Service, ServiceLocation, ServiceStatus, TaxonomyTerm
+from lightbulb.directory.models import Service, ServiceLocation, ServiceSchedule, ServiceStatus, TaxonomyTerm
+from lightbulb.opendata.openreferral import boundary_centre
 from lightbulb.organisations.models import Organisation
+from lightbulb.places.models import Ward
 
 if TYPE_CHECKING:
     from lightbulb.demo.generator.context import DemoContext, Scale
@@ -83,7 +87,28 @@ def _plans(rnd: random.Random, ctx: DemoContext) -> list[tuple[Service, list[str
     return plans
 
 
-def _place(rnd: random.Random, service: Service, ctx: DemoContext, served: list[Any]) -> ServiceLocation | None:
+# Sessions a service may run: (opens, closes).
+SESSIONS = [(datetime.time(9, 30), datetime.time(12, 0)), (datetime.time(13, 0), datetime.time(15, 30)), (datetime.time(18, 0), datetime.time(20, 0))]
+
+
+def _schedules(service: Service) -> list[ServiceSchedule]:
+    """One or two weekly sessions, drawn from the service's own seed so the other steps' draws are unchanged."""
+    own = random.Random(f"{service.organisation.name}|{service.name}")
+    opens, closes = own.choice(SESSIONS)
+    days = sorted(own.sample(range(1, 7), own.choice([1, 1, 2])))
+    return [ServiceSchedule(service=service, weekday=day, opens_at=opens, closes_at=closes) for day in days]
+
+
+def _position(place: ServiceLocation, centre: tuple[float, float] | None) -> ServiceLocation:
+    """Within a few hundred metres of the ward's centre, from the place's own seed."""
+    if centre is not None:
+        own = random.Random(f"{place.name}|{place.address_1}")
+        place.latitude = Decimal(f"{centre[0] + own.uniform(-0.003, 0.003):.6f}")
+        place.longitude = Decimal(f"{centre[1] + own.uniform(-0.005, 0.005):.6f}")
+    return place
+
+
+def _place(rnd: random.Random, service: Service, ctx: DemoContext, served: list[Any], centres: dict[int, Any]) -> ServiceLocation | None:
     """Serve the organisation's own ward and a neighbour (rows added to `served`), delivered at a hall in its ward."""
     wards = ctx.wards
     home = getattr(service.organisation, "ward", None) or (rnd.choice(wards) if wards else None)
@@ -91,13 +116,14 @@ def _place(rnd: random.Random, service: Service, ctx: DemoContext, served: list[
         return None
     ward_ids = sorted({home.pk, rnd.choice(wards).pk if wards else home.pk})
     served += [Service.wards.through(service_id=service.pk, ward_id=ward_id) for ward_id in ward_ids]
-    return ServiceLocation(
+    place = ServiceLocation(
         service=service,
         name=f"{home.name} {rnd.choice(PLACES)}",
         address_1=f"{rnd.randint(1, 120)} {rnd.choice(STREETS)}",
         city="Anytown",
         postcode=rnd.choice(ctx.ward_postcodes.get(home.pk) or ["AT1 1AA"]),
     )
+    return _position(place, centres.get(home.pk))
 
 
 def seed_directory(rnd: random.Random, scale: Scale, ctx: DemoContext) -> None:
@@ -108,11 +134,15 @@ def seed_directory(rnd: random.Random, scale: Scale, ctx: DemoContext) -> None:
     # The services' kinds and wards go in as through rows in bulk: one write per table, not two per service.
     classified: list[Any] = []
     served: list[Any] = []
+    schedules: list[ServiceSchedule] = []
+    centres = {pk: boundary_centre(boundary) for pk, boundary in Ward.objects.exclude(boundary=None).values_list("pk", "boundary")}
     for service, kinds in plans:
         classified += [Service.terms.through(service_id=service.pk, taxonomyterm_id=terms[code].pk) for code in dict.fromkeys(kinds) if code in terms]
-        place = _place(rnd, service, ctx, served)
+        place = _place(rnd, service, ctx, served, centres)
         if place is not None:
             places.append(place)
+        schedules += _schedules(service)
     Service.terms.through.objects.bulk_create(classified)
     Service.wards.through.objects.bulk_create(served)
     ServiceLocation.objects.bulk_create(places)
+    ServiceSchedule.objects.bulk_create(schedules)

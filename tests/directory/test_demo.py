@@ -51,3 +51,20 @@ def test_the_demo_councils_grants_validate_as_360giving(tiny):
     package = json.loads(out.getvalue())
     assert count > 0
     assert [f"{list(error.absolute_path)}: {error.message}" for error in threesixty_validator().iter_errors(package)] == []
+
+
+def test_the_demo_services_have_opening_times_and_places_on_the_map_that_the_filters_find(tiny):
+    from lightbulb.directory.models import ServiceLocation, ServiceSchedule
+
+    assert ServiceSchedule.objects.count() >= Service.objects.count()
+    placed = ServiceLocation.objects.exclude(latitude=None)
+    assert placed.exists()
+    published = Client().get("/openreferral/services", {"per_page": 500}).json()["total_items"]
+    by_day = [Client().get("/openreferral/services", {"day": day, "per_page": 500}).json()["total_items"] for day in ("MO", "TU", "WE", "TH", "FR", "SA")]
+    # Each day finds some services and leaves others out.
+    assert max(by_day) > 0
+    assert max(by_day) < published
+    place = placed.filter(service__publish=True).first()
+    near = {"latitude": str(place.latitude), "longitude": str(place.longitude), "proximity": "50"}
+    found = Client().get("/openreferral/service_at_locations", near).json()["contents"]
+    assert str(place.link_uuid) in [item["id"] for item in found]

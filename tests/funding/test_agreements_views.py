@@ -349,3 +349,17 @@ def test_list_ward_filter_is_a_picker_that_works_without_javascript(officer_clie
     ambiguous = visible_text(officer_client.get(url + "?ward=north").content)
     assert "More than one ward matches what you typed: choose one" in ambiguous and "Northfield" in ambiguous
     assert "Allotment contract" in visible_text(officer_client.get(url + f"?ward={northfield.pk}").content)
+
+
+def test_a_busy_organisations_page_shows_its_most_recent_agreements_and_links_to_them_all(officer_client, own_organisation, agreement):
+    from lightbulb.funding.selectors.agreements import ORGANISATION_AGREEMENTS_SHOWN
+
+    for year in range(ORGANISATION_AGREEMENTS_SHOWN + 2):
+        AgreementFactory(organisation=own_organisation, title=f"Grant of {1990 + year}", start_date=f"{1990 + year}-04-01", end_date=f"{1990 + year}-09-30")
+    total = ORGANISATION_AGREEMENTS_SHOWN + 3
+    page = visible_text(officer_client.get(reverse("organisations:detail", kwargs={"pk": own_organisation.pk})).content)
+    assert f"The {ORGANISATION_AGREEMENTS_SHOWN} most recent of {total} agreements." in page
+    assert f"See all {total} agreements with this organisation" in page
+    assert "Riverside café grant" in page and "Grant of 1993" in page and "Grant of 1992" not in page
+    listed = visible_text(officer_client.get(reverse("funding:agreement_list") + f"?organisation={own_organisation.pk}").content)
+    assert f"{total} agreements" in listed

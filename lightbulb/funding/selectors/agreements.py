@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -241,22 +241,25 @@ def spend_by_ward() -> list[dict[str, Any]]:
     return sorted(result, key=lambda row: (row["ward"] == "No ward recorded", row["ward"]))
 
 
+ORGANISATION_AGREEMENTS_SHOWN = 25
+
+
 def organisation_agreements(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
     """The Agreements section of an organisation's page: council readers see all; members see their own."""
     council_reader = allowed(can_read_funding, request.user)
     if not council_reader and not allowed(is_member_of, request.user, organisation):
         return None
-    agreements = list(
-        Agreement.objects.filter(organisation=organisation)
-        .select_related("accountable_officer")
-        .prefetch_related(Prefetch("wards", queryset=Ward.objects.order_by("name")))
-        .order_by("-start_date", "reference")
-    )
+    # The most recent only: a busy organisation holds hundreds; the agreement list filtered to it has them all.
+    held = Agreement.objects.filter(organisation=organisation)
+    agreements = list(held.order_by("-start_date", "reference")[:ORGANISATION_AGREEMENTS_SHOWN])
+    count = len(agreements) if len(agreements) < ORGANISATION_AGREEMENTS_SHOWN else held.count()
     return {
         "title": "Agreements",
         "template": "funding/agreements/organisation_section.html",
         "order": 20,
         "agreements": agreements,
+        "count": count,
+        "organisation_id": organisation.pk,
         "linked": council_reader,
     }
 

@@ -95,8 +95,9 @@ test-browser: setup system-deps ## Browser and accessibility tests (Playwright +
 test: setup system-deps lint types imports-check test-sqlite test-postgres test-deployment test-browser ## Every check: lint, types, contracts, SQLite, PostgreSQL, deployment, browser
 	@echo "All checks passed."
 
-bench: setup postgres ## Seed the city scale on PostgreSQL and print p95 page times (BENCH_ARGS="--scale national" for more)
+bench: setup postgres ## Page times at city scale (BENCH_ARGS="--scale national"), then the register extract import beside COPY (REGISTER_ARGS="--rows 100000")
 	DATABASE_URL=$(PG_URL) $(PY) benchmarks/run.py $(BENCH_ARGS)
+	DATABASE_URL=$(PG_URL) $(PY) benchmarks/charity_register.py $(REGISTER_ARGS)
 
 load: setup postgres ## Mixed load (locust, 50 users) on gunicorn and the worker at city scale, beside the empty view (LOAD_ARGS="--soak" for 10 minutes)
 	DATABASE_URL=$(PG_URL) $(PY) benchmarks/load.py $(LOAD_ARGS)

@@ -9,7 +9,8 @@ otherwise), then measures in one run:
 1. the ceiling: `COPY` of the same rows, from tab-separated text, into a table of the same shape;
 2. the import end to end (`manage.py import_file charity-register`: parse, check, stage, upsert,
    enrich the organisations already on the register), in its own process for its peak memory;
-3. the next month's extract with nothing changed but `date_of_extract`: it must write nothing.
+3. the next month's extract with nothing changed but `date_of_extract`: it must write nothing;
+4. the month after, with one charity in fifty reporting a new income: staged, compared and updated.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/charity_register.py [--rows 400000]
 """
@@ -167,20 +168,25 @@ def write_files(rows: list[dict[str, object]], directory: Path, name: str) -> tu
     return path, tsv
 
 
-def timed_import(url: str, path: Path) -> tuple[float, float, str]:
-    """Seconds, peak memory (MB) and the summary line of `manage.py import_file`, in its own process."""
+def timed_import(url: str, path: Path) -> tuple[float, float, str, float]:
+    """Seconds, peak memory (MB), the summary line of `manage.py import_file` and the CPU seconds its own process used, in its own process."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    # The peak is the process's own high-water mark (VmHWM): ru_maxrss would also count the memory of this
+    # process (which holds the generated rows) that the child inherited when it was forked.
     code = (
-        "import resource, sys, time, django; django.setup();"
+        "import re, sys, time, django; django.setup();"
         "from django.core.management import call_command;"
-        "started = time.perf_counter(); call_command('import_file', 'charity-register', sys.argv[1]); elapsed = time.perf_counter() - started;"
-        "print(f'BENCH {elapsed:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}')"
+        "started, cpu = time.perf_counter(), time.process_time();"
+        "call_command('import_file', 'charity-register', sys.argv[1]);"
+        "elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu;"
+        "peak = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) / 1024;"
+        "print(f'BENCH {elapsed:.3f} {peak:.1f} {cpu:.3f}')"
     )
     done = subprocess.run([sys.executable, "-c", code, str(path)], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     bench = next(line for line in done.stdout.splitlines() if line.startswith("BENCH "))
-    _, seconds, memory = bench.split()
+    _, seconds, memory, cpu = bench.split()
     summary = done.stdout.splitlines()[0]
-    return float(seconds), float(memory), summary
+    return float(seconds), float(memory), summary, float(cpu)
 
 
 def seed_register(url: str, linked: int, rows: list[dict[str, object]]) -> None:
@@ -214,24 +220,36 @@ def main() -> None:
         first, tsv = write_files(rows, Path(directory), "november")
         next_month = [{**row, "date_of_extract": "2026-12-01T00:00:00"} for row in rows]
         second, _ = write_files(next_month, Path(directory), "december")
-        del next_month
+        # The month after: one charity in fifty reports a new income (through the staging table and its update).
+        changed = [
+            {**row, "date_of_extract": "2027-01-01T00:00:00", "latest_income": (row["latest_income"] or 0) + 1} if index % 50 == 0 else row
+            for index, row in enumerate(next_month)
+        ]
+        third, _ = write_files(changed, Path(directory), "january")
+        del next_month, changed
         seed_register(url, args.linked, rows)
         count = len(rows)
+        size = first.stat().st_size
         del rows
         ceiling = copy_ceiling(url, tsv, count)
-        seconds, memory, summary = timed_import(url, first)
-        again, again_memory, again_summary = timed_import(url, second)
+        seconds, memory, summary, cpu = timed_import(url, first)
+        again, again_memory, again_summary, again_cpu = timed_import(url, second)
+        moved, moved_memory, moved_summary, moved_cpu = timed_import(url, third)
     rate = count / seconds
-    print(f"Charity register extract: {count:,} rows ({first.stat().st_size if first.exists() else 0} bytes), {args.linked} organisations on the register")
-    print(f"{'Measure':<44}{'rows/s':>12}{'seconds':>10}{'peak MB':>10}")
-    print(f"{'COPY from TSV (ceiling)':<44}{ceiling:>12,.0f}{count / ceiling:>10.1f}{'':>10}")
-    print(f"{'Import end to end (JSON)':<44}{rate:>12,.0f}{seconds:>10.1f}{memory:>10.0f}")
-    print(f"{'Unchanged re-import (next month)':<44}{count / again:>12,.0f}{again:>10.1f}{again_memory:>10.0f}")
+    print(f"Charity register extract: {count:,} rows ({size / 1024 / 1024:,.0f} MB of JSON), {args.linked} organisations on the register")
+    # CPU s: what the importing process itself used (parsing and checking in Python); the database's work is not in it.
+    print(f"{'Measure':<44}{'rows/s':>12}{'× COPY':>9}{'seconds':>10}{'CPU s':>8}{'peak MB':>10}")
+    print(f"{'COPY from TSV (ceiling)':<44}{ceiling:>12,.0f}{1:>9.2f}{count / ceiling:>10.1f}{'':>8}{'':>10}")
+    print(f"{'Import end to end (JSON)':<44}{rate:>12,.0f}{rate / ceiling:>9.2f}{seconds:>10.1f}{cpu:>8.1f}{memory:>10.0f}")
+    print(f"{'Unchanged re-import (next month)':<44}{count / again:>12,.0f}{count / again / ceiling:>9.2f}{again:>10.1f}{again_cpu:>8.1f}{again_memory:>10.0f}")
+    print(f"{'The month after (2% changed)':<44}{count / moved:>12,.0f}{count / moved / ceiling:>9.2f}{moved:>10.1f}{moved_cpu:>8.1f}{moved_memory:>10.0f}")
     print(
-        f"Import ÷ COPY: {rate / ceiling:.2f} (target ≥ 0.3); import ≥ 40,000 rows/s: {'yes' if rate >= 40_000 else 'no'}; unchanged ≥ 100,000 rows/s: {'yes' if count / again >= 100_000 else 'no'}"
+        f"Targets: import ≥ 0.3 × COPY: {'yes' if rate / ceiling >= 0.3 else 'no'}; ≥ 40,000 rows/s: {'yes' if rate >= 40_000 else 'no'}; "
+        f"unchanged ≥ 100,000 rows/s: {'yes' if count / again >= 100_000 else 'no'}; peak ≤ 300 MB: {'yes' if max(memory, again_memory, moved_memory) <= 300 else 'no'}"
     )
     print(f"First run: {summary}")
     print(f"Next month: {again_summary}")
+    print(f"The month after: {moved_summary}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -35,6 +35,7 @@ from lightbulb.organisations.models import (
     OrganisationStatus,
 )
 from lightbulb.organisations.rules import can_manage_register, can_read_contacts, can_read_organisation
+from lightbulb.places import selectors as place_selectors
 from lightbulb.places.models import Ward
 
 # Sort keys of the register list: `?sort=name` or `?sort=-name`.
@@ -139,14 +140,9 @@ def picker_label(organisation: Organisation) -> str:
     return f"{organisation.name}, {organisation.postcode}" if organisation.postcode else organisation.name
 
 
-def ward_picker_search(wards: QuerySet[Ward], text: str) -> QuerySet[Ward]:
-    """Wards by name (any part of it, names starting with the text first) or GSS code."""
-    starts = Case(When(name__istartswith=text, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return wards.filter(Q(name__icontains=text) | Q(gss_code__iexact=text.strip())).annotate(starts=starts).order_by("starts", "name", "pk")
-
-
-def ward_picker_label(ward: Ward) -> str:
-    return f"{ward.name} ({ward.gss_code})" if ward.gss_code else ward.name
+# The ward pickers' search and label are the places module's (the councillor list's ward filter uses them too).
+ward_picker_search = place_selectors.ward_search
+ward_picker_label = place_selectors.ward_label
 
 
 def organisation_sections(organisation: Organisation, request: HttpRequest) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
+from lightbulb.core.pickers import PickerField
 from lightbulb.places import selectors
 from lightbulb.places.models import Locality, Ward
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
@@ -163,8 +164,16 @@ class WardFilterForm(FilterForm):
 class CouncillorFilterForm(FilterForm):
     search_label = "Name"
     party = forms.ChoiceField(label="Party", error_messages={"invalid_choice": "Choose a party from the list"})
-    ward = forms.ModelChoiceField(
-        label="Ward", queryset=Ward.objects.order_by("name"), empty_label="Any ward", error_messages={"invalid_choice": "Choose a ward from the list"}
+    # A picker, not a list: a national council has thousands of wards (the register's ward search answers it).
+    ward = PickerField(
+        label="Ward",
+        queryset=Ward.objects.order_by("name"),
+        source="organisations:ward_pick",
+        search=selectors.ward_search,
+        record_label=selectors.ward_label,
+        what="ward",
+        help_text="Type the ward's name, or leave empty for any ward",
+        error_messages={"invalid_choice": "Choose a ward from the list of suggestions: none matches what you typed"},
     )
 
     def __init__(self, *args: Any, parties: list[str], **kwargs: Any) -> None:

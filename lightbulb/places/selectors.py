@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -56,6 +56,17 @@ def ward_get(pk: int) -> Ward:
 
 def ward_choices() -> QuerySet[Ward]:
     return Ward.objects.order_by("name")
+
+
+def ward_search(wards: QuerySet[Ward], text: str) -> QuerySet[Ward]:
+    """Wards by name (any part of it, names starting with the text first) or GSS code: the ward pickers' search."""
+    starts = Case(When(name__istartswith=text, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return wards.filter(Q(name__icontains=text) | Q(gss_code__iexact=text.strip())).annotate(starts=starts).order_by("starts", "name", "pk")
+
+
+def ward_label(ward: Ward) -> str:
+    """How a ward picker names a ward: its name and GSS code."""
+    return f"{ward.name} ({ward.gss_code})" if ward.gss_code else ward.name
 
 
 def ward_codes() -> dict[str, int]:

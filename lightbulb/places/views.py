@@ -18,7 +18,7 @@ from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.registry import registry
 from lightbulb.core.rules import allowed
 from lightbulb.places import exports, selectors, services
-from lightbulb.places.forms import CouncilForm, CouncillorForm, LocalityForm, PostcodeLookupForm, WardForm
+from lightbulb.places.forms import CouncilForm, CouncillorFilterForm, CouncillorForm, LocalityForm, PostcodeLookupForm, WardForm
 from lightbulb.places.rules import can_manage_council_settings, can_manage_places, can_read_places
 
 
@@ -134,7 +134,8 @@ def councillor_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "parties": parties,
         "party": party,
-        "wards": selectors.ward_choices(),
+        # The filter form drawn again for its ward picker (the rows come from the same values above).
+        "form": CouncillorFilterForm(request.GET, parties=parties),
         "ward_id": ward_id,
         "query": query,
         "can_write": _can_write(request),

@@ -86,6 +86,22 @@ def test_councillor_list_filters_and_query_count(client_for):
     )
 
 
+def test_councillor_list_ward_filter_is_a_picker_that_works_without_javascript(client_for):
+    north, northfield = WardFactory(name="North Moor"), WardFactory(name="Northfield")
+    CouncillorFactory(name="Pat Jones", ward=north)
+    CouncillorFactory(name="Sam Smith", ward=northfield)
+    client = client_for("councillor")
+    url = reverse("places:councillor_list")
+    page = client.get(url).content.decode()
+    assert f'data-picker="{reverse("organisations:ward_pick")}"' in page and "<select" not in page.split('name="party"')[1]
+    chosen = visible_text(client.get(url + "?ward=North+Moor").content)
+    assert "1 councillor" in chosen and "Pat Jones" in chosen and "Sam Smith" not in chosen
+    ambiguous = visible_text(client.get(url + "?ward=north").content)
+    assert "More than one ward matches what you typed: choose one" in ambiguous
+    # A ward's number, as links from the ward page send it, is taken as it is.
+    assert "Sam Smith" in visible_text(client.get(url + f"?ward={northfield.pk}").content)
+
+
 def test_councillor_list_exports(client_for, django_capture_on_commit_callbacks):
     CouncillorFactory(name=FORMULA, party="Green")
     CouncillorFactory(name="Sam Other", party="Blue")

@@ -110,7 +110,10 @@ def _tables(models_: Sequence[type[models.Model]]) -> list[str]:
     tables: list[str] = []
     for model in models_:
         tables.append(model._meta.db_table)
-        tables += [field.remote_field.through._meta.db_table for field in model._meta.local_many_to_many if field.remote_field.through._meta.auto_created]
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            if through is not None and through._meta.auto_created:
+                tables.append(through._meta.db_table)
     return list(dict.fromkeys(tables))
 
 

@@ -33,6 +33,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
@@ -139,6 +140,16 @@ def export_query(params: QueryDict | dict[str, Any]) -> str:
     return urlencode(sorted(kept), doseq=True)
 
 
+def list_url(list_name: str, query: str) -> str:
+    """The page a download was taken from, with its filters, for the way back (the home page for a list no longer registered)."""
+    spec = registry.exports.get(list_name)
+    if spec is None:
+        return reverse("core:home")
+    if spec.back_url is not None:
+        return spec.back_url(QueryDict(query))
+    return reverse(spec.url_name) + (f"?{query}" if query else "")
+
+
 def list_request(user: Any, query: str) -> HttpRequest:
     """A request as the list page would see it: its query string, signed in as `user` (the worker has no request)."""
     request = HttpRequest()
@@ -168,8 +179,8 @@ def export_request(*, acting_user: Any, list_name: str, query: str, fmt: str) ->
     return job
 
 
-def _columns(spec: ExportList) -> list[Column]:
-    return list(spec.columns() if callable(spec.columns) else spec.columns)
+def _columns(spec: ExportList, request: HttpRequest) -> list[Column]:
+    return list(spec.columns(request) if callable(spec.columns) else spec.columns)
 
 
 def _rows(spec: ExportList, request: HttpRequest) -> tuple[Iterator[Any], int | None]:
@@ -244,12 +255,14 @@ def export_write(job_id: int) -> str:
     try:
         with tempfile.TemporaryDirectory(prefix="lightbulb-export-") as folder:
             path = Path(folder) / name
-            rows, total = _rows(spec, list_request(job.requested_by, job.query))
+            request = list_request(job.requested_by, job.query)
+            rows, total = _rows(spec, request)
+            columns = _columns(spec, request)
             progress = _Progress(job_id, total)
             if job.format == ExportJob.Format.XLSX:
-                xlsx_write(progress.count(rows), _columns(spec), spec.title, path)
+                xlsx_write(progress.count(rows), columns, spec.title, path)
             else:
-                csv_write(progress.count(rows), _columns(spec), path)
+                csv_write(progress.count(rows), columns, path)
             with path.open("rb") as handle:
                 job.file.save(name, File(handle), save=False)
     except Exception as error:  # the page says it failed; the worker's log has the details

@@ -76,10 +76,13 @@ class ExportList:
     permission: Any
     # callable(request) -> a queryset (iterated in chunks) or an iterable of rows
     rows: Callable[[Any], Any]
-    # the columns, or callable() -> the columns when other modules add some (the ward list's figures)
+    # the columns, or callable(request) -> the columns when they vary (the ward list's figures from other
+    # modules, a survey's questions)
     columns: Any
     # the list page, for the way back
     url_name: str
+    # callable(the download's query) -> the address to go back to, for a list on a record's page (a survey's answers)
+    back_url: Callable[[Any], str] | None = None
 
 
 @dataclass(frozen=True)

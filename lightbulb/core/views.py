@@ -179,17 +179,12 @@ def export_start(request: HttpRequest) -> HttpResponse:
         job = exports.export_request(acting_user=request.user, list_name=list_name, query=query, fmt=request.POST.get("format", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        spec = registry.exports.get(list_name)
-        if spec is None:
-            return redirect("core:home")
-        back = reverse(spec.url_name)
-        return redirect(f"{back}?{exports.export_query(QueryDict(query))}" if query else back)
+        return redirect(exports.list_url(list_name, exports.export_query(QueryDict(query))))
     return redirect("core:export_detail", pk=job.pk)
 
 
 def _export_context(job: Any) -> dict[str, Any]:
-    spec = registry.exports.get(job.list_name)
-    back = reverse(spec.url_name) + (f"?{job.query}" if job.query else "") if spec else reverse("core:home")
+    back = exports.list_url(job.list_name, job.query)
     return {"job": job, "back_url": back, "keep_hours": int(exports.KEEP_FILES_FOR.total_seconds() // 3600)}
 
 

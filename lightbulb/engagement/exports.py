@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 
 from lightbulb.core.exports import Column
 from lightbulb.core.lists import Sort, sort_queryset
@@ -41,11 +42,42 @@ PORTAL_SURVEY_COLUMNS = [
 ]
 
 
+def _survey(request: HttpRequest) -> Any:
+    """The survey a download of answers names (`survey=<pk>`), if the user may read it; else 404."""
+    pk = request.GET.get("survey", "")
+    return survey_selectors.survey_for_user(int(pk) if pk.isdigit() and len(pk) < 12 else 0, request.user)
+
+
+def _answer_to(key: str) -> Any:
+    return lambda answer: answer.answers.get(key, "")
+
+
+def survey_answer_columns(request: HttpRequest) -> list[Column]:
+    """Who answered and when, then one column per question, numbered as the survey asks them."""
+    columns = [
+        Column("Organisation", lambda answer: answer.organisation.name),
+        Column("Answered", lambda answer: answer.updated_at),
+        Column("Recorded by an officer on its behalf", lambda answer: answer.on_behalf),
+    ]
+    for number, question in enumerate(survey_selectors.questions(_survey(request)), start=1):
+        columns.append(Column(f"{number}. {question.text}", _answer_to(str(question.pk))))
+    return columns
+
+
+def survey_answer_rows(request: HttpRequest) -> QuerySet[Any]:
+    return survey_selectors.export_rows(_survey(request))
+
+
+def _survey_results_url(query: Any) -> str:
+    pk = query.get("survey", "")
+    return reverse("engagement:survey_results", kwargs={"pk": int(pk)}) if pk.isdigit() and len(pk) < 12 else reverse("engagement:survey_list")
+
+
 def _measure(key: str) -> Any:
     return lambda quarter: quarter.scores.get(key)
 
 
-def health_columns() -> list[Column]:
+def health_columns(request: HttpRequest | None = None) -> list[Column]:
     """The quarter, the index and each measure (0 to 100, empty where there was nothing to measure), as the page shows them."""
     measures = [Column(label, _measure(key)) for key, label in health_selectors.MEASURES]
     return [Column("Quarter", lambda q: q.label), Column("Index", lambda q: q.index), *measures, Column("Average days to pay", lambda q: q.average_days)]
@@ -80,6 +112,16 @@ def register() -> None:
                 "engagement:health_sector",
             ),
             "surveys": ExportList("Surveys", "surveys", can_read_surveys, lambda r: survey_rows(r)[0], SURVEY_COLUMNS, "engagement:survey_list"),
+            # One survey's answers, from its page and its results (the query names the survey).
+            "survey_answers": ExportList(
+                "Survey answers",
+                "survey-answers",
+                can_read_surveys,
+                survey_answer_rows,
+                survey_answer_columns,
+                "engagement:survey_list",
+                back_url=_survey_results_url,
+            ),
             "portal_surveys": ExportList(
                 "Open surveys to answer",
                 "surveys-to-answer",

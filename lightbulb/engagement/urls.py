@@ -34,7 +34,6 @@ urlpatterns = [
     path("surveys/<int:pk>/send", surveys.survey_send, name="survey_send"),
     path("surveys/<int:pk>/close", surveys.survey_close, name="survey_close"),
     path("surveys/<int:pk>/results", surveys.survey_results, name="survey_results"),
-    path("surveys/<int:pk>/export", surveys.survey_export, name="survey_export"),
     path("surveys/<int:pk>/organisations/<int:organisation_pk>/record", surveys.survey_record, name="survey_record"),
     path("portal/surveys/", surveys.portal_surveys, name="portal_surveys"),
     path("portal/surveys/<int:pk>/<int:organisation_pk>/answer", surveys.portal_survey_answer, name="portal_survey_answer"),

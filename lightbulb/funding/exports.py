@@ -110,7 +110,7 @@ def _kind_value(index: int) -> Callable[[dict[str, Any]], Any]:
     return value
 
 
-def spend_by_year_columns() -> list[Column]:
+def spend_by_year_columns(request: HttpRequest | None = None) -> list[Column]:
     """The financial year, one column per kind of agreement, and the year's total, as the page shows them."""
     kinds = [Column(f"{label} (£)", _kind_value(index)) for index, (_kind, label) in enumerate(AgreementKind.choices)]
     return [Column("Financial year", lambda row: row["year"]), *kinds, Column("Total (£)", lambda row: row["total"])]

@@ -49,7 +49,7 @@ def ward_sorts() -> dict[str, list[str]]:
     return {**WARD_SORTS, **{name: [column.attribute, "name"] for name, column in selectors.ward_columns()}}
 
 
-def ward_export_columns() -> list[Column]:
+def ward_export_columns(request: HttpRequest | None = None) -> list[Column]:
     return [*WARD_COLUMNS, *(Column(column.label, attrgetter(column.attribute)) for _name, column in selectors.ward_columns())]
 
 

@@ -11,13 +11,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from lightbulb.core.models import AuditEvent, OrganisationMessage
+from lightbulb.core.models import AuditEvent, ExportJob, OrganisationMessage
 from lightbulb.core.registry import registry
 from lightbulb.core.roles import Role
 from lightbulb.engagement.models import Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion
 from lightbulb.engagement.selectors import surveys as selectors
 from lightbulb.engagement.services import surveys as services
 from tests.engagement.factories import SurveyFactory, SurveyQuestionFactory
+from tests.exports import csv_text, download_list
 from tests.factories import AgreementFactory, ContactFactory, OrganisationFactory
 from tests.helpers import visible_text
 from tests.service_rules import assert_invalid, assert_refused, cases, identity
@@ -244,7 +245,7 @@ def test_the_daily_duty_closes_surveys_past_their_closing_date(w):
     assert SurveyInvitation.objects.get(survey=w.survey).status == "closed"
 
 
-def test_results_count_each_answer_and_the_export_lists_them(w, client_for):
+def test_results_count_each_answer_and_the_export_lists_them(w, client_for, django_capture_on_commit_callbacks):
     second = OrganisationFactory(name="Apple Tree Centre")
     SurveyInvitation.objects.create(survey=w.survey, organisation=second, sent_at=timezone.now())
     services.survey_answer(acting_user=w.member, survey=w.survey, organisation=w.organisation, answers=_answers(w))
@@ -258,11 +259,17 @@ def test_results_count_each_answer_and_the_export_lists_them(w, client_for):
     page = visible_text(client.get(reverse("engagement:survey_results", kwargs={"pk": w.survey.pk})).content)
     assert "2 of 1 organisation" not in page and "2 of 2 organisations answered" in page
     assert "the average is 3 out of 5" in page
-    export = client.get(reverse("engagement:survey_export", kwargs={"pk": w.survey.pk}) + "?format=csv")
-    lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert 'data-export="survey_answers"' in client.get(reverse("engagement:survey_results", kwargs={"pk": w.survey.pk})).content.decode()
+    job, content = download_list(client, django_capture_on_commit_callbacks, "survey_answers", query=f"survey={w.survey.pk}")
+    lines = csv_text(content).splitlines()
     assert lines[0].startswith("Organisation,Answered,Recorded by an officer on its behalf,1. How confident")
     assert lines[1].startswith("Apple Tree Centre,") and ",Yes,2,Staff," in lines[1]
     assert lines[2].startswith("Riverside Food Bank,") and lines[2].endswith(",No,4,Staff,Rent has gone up.")
+    # The job's page leads back to the survey's results; a survey that is not there writes no file.
+    assert reverse("engagement:survey_results", kwargs={"pk": w.survey.pk}) in client.get(reverse("core:export_detail", kwargs={"pk": job.pk})).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("core:export_start"), {"list_name": "survey_answers", "query": "survey=999999", "format": "csv"})
+    assert ExportJob.objects.order_by("-pk").first().status == "failed"
 
 
 def test_a_member_answers_in_the_portal(w, client_for):

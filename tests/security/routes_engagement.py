@@ -40,7 +40,6 @@ ROUTES: dict[str, Route] = {
     "engagement:survey_send": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["survey"].pk}),
     "engagement:survey_close": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["survey"].pk}),
     "engagement:survey_results": Route(only(*READERS), kwargs=lambda w: {"pk": w.extra["survey"].pk}),
-    "engagement:survey_export": Route(only(*READERS), kwargs=lambda w: {"pk": w.extra["survey"].pk}),
     "engagement:survey_record": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["survey"].pk, "organisation_pk": w.organisation.pk}),
     # A member answers for their own organisation only: a member of another organisation finds no such survey.
     "engagement:portal_surveys": Route(only("vcs")),

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lightbulb.core.access import permission_required
-from lightbulb.core.exports import EXPORT_FORMATS, Column, export_response
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.outbox import messages_context
@@ -146,25 +145,6 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = selectors.survey_for_user(pk, request.user)
     context = {"survey": survey, "results": selectors.results(survey), "counts": selectors.invitation_counts(survey)}
     return render(request, "engagement/survey_results.html", context)
-
-
-def _answer_to(key: str) -> Callable[[Any], Any]:
-    return lambda answer: answer.answers.get(key, "")
-
-
-@permission_required(can_read_surveys)
-def survey_export(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = selectors.survey_for_user(pk, request.user)
-    fmt = request.GET.get("format", "csv")
-    columns = [
-        Column("Organisation", lambda answer: answer.organisation.name),
-        Column("Answered", lambda answer: answer.updated_at),
-        Column("Recorded by an officer on its behalf", lambda answer: answer.on_behalf),
-    ]
-    for number, question in enumerate(selectors.questions(survey), start=1):
-        columns.append(Column(f"{number}. {question.text}", _answer_to(str(question.pk))))
-    rows = selectors.export_rows(survey).iterator()
-    return export_response(rows=rows, columns=columns, filename="survey-answers", fmt=fmt if fmt in EXPORT_FORMATS else "csv")  # type: ignore[return-value]
 
 
 def _answer_page(request: HttpRequest, pk: int, organisation_pk: int, *, done: str, back: Callable[[Any], HttpResponse]) -> HttpResponse:

@@ -170,8 +170,8 @@ def import_run_map(*, acting_user: Any, run: ImportRun, headers: list[str], mapp
 def import_run_progress(*, acting_user: Any, run: ImportRun, rows_done: int, rows_total: int | None = None) -> None:
     """Record progress at once, outside any transaction, so the progress bar can show it."""
     require(can_run_imports, acting_user, run, message=IMPORTS_MESSAGE)
-    run.rows_done = rows_done
-    fields: dict[str, Any] = {"rows_done": rows_done}
+    run.rows_done, run.heartbeat_at = rows_done, timezone.now()
+    fields: dict[str, Any] = {"rows_done": rows_done, "heartbeat_at": run.heartbeat_at}
     if rows_total is not None:
         run.rows_total = rows_total
         fields["rows_total"] = rows_total

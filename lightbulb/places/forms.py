@@ -59,11 +59,6 @@ class CouncilForm(forms.Form):
         return prefix
 
 
-class WardChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.gss_code})"
-
-
 class WardForm(VersionedForm):
     name = forms.CharField(label="Ward name", max_length=200, validators=[no_markup])
     gss_code = forms.CharField(
@@ -88,8 +83,16 @@ class WardForm(VersionedForm):
 
 class CouncillorForm(VersionedForm):
     name = forms.CharField(label="Full name", max_length=200, validators=[no_markup])
-    ward = WardChoiceField(
-        label="Ward", queryset=Ward.objects.none(), empty_label="Choose a ward", error_messages={"invalid_choice": "Choose a ward from the list"}
+    # A picker, not a list: a national council has thousands of wards.
+    ward = PickerField(
+        label="Ward",
+        queryset=Ward.objects.none(),
+        source="organisations:ward_pick",
+        search=selectors.ward_search,
+        record_label=selectors.ward_label,
+        what="ward",
+        help_text="Type the ward's name or its GSS code and choose from the suggestions",
+        error_messages={"invalid_choice": "Choose a ward from the list"},
     )
     party = forms.CharField(label="Party", max_length=100, validators=[no_markup], help_text="For example Independent")
     email = forms.EmailField(label="E-mail address", max_length=254, required=False)

@@ -143,6 +143,19 @@ def test_councillor_create(client_for):
     assert Councillor.objects.get().term_start == datetime.date(2024, 5, 2)
 
 
+def test_councillor_ward_is_a_picker_chosen_by_name_without_javascript(client_for):
+    WardFactory(name="North Moor"), WardFactory(name="Northfield")
+    client = client_for("officer")
+    page = client.get(reverse("places:councillor_create")).content.decode()
+    assert f'data-picker="{reverse("organisations:ward_pick")}"' in page and "<select" not in page
+    # Two wards match: offered back as a choice; the exact one chosen: saved.
+    assert "More than one ward matches what you typed: choose one" in visible_text(
+        client.post(reverse("places:councillor_create"), _councillor_post(WardFactory(name="Elsewhere"), ward="north")).content
+    )
+    client.post(reverse("places:councillor_create"), _councillor_post(WardFactory(name="Elsewhere 2"), ward="North Moor"))
+    assert Councillor.objects.get().ward.name == "North Moor"
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

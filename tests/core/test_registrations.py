@@ -38,6 +38,7 @@ print(json.dumps({
     "ward_sections": sorted(registry.ward_sections),
     "ward_columns": sorted(registry.ward_columns),
     "message_attachments": sorted(registry.message_attachments),
+    "exports": sorted(registry.exports),
     "published_files": sorted(registry.published_files),
     "url_modules": sorted(name for name in sys.modules if name == "config.urls" or (name.startswith("lightbulb.") and name.endswith(".urls"))),
     "resolvers_built": resolvers_built(),
@@ -84,6 +85,11 @@ def test_every_registration_is_made_by_django_setup_alone():
     assert "organisations" in found["ward_columns"]
     # The worker builds a notice's letter when it sends the notice's e-mail.
     assert "funding.notice_letter" in found["message_attachments"]
+    # The worker writes every list's download, so it must know every list without the URLconf.
+    assert {"wards", "localities", "organisations", "duplicates", "areas_of_work", "users", "import_runs", "tiers", "spend_by_year", "spend_by_ward"} <= set(
+        found["exports"]
+    )
+    assert "exports_clear" in found["daily_duties"]
     # Nothing above needed the URLconf: no urls module was imported and no resolver was built.
     assert found["url_modules"] == []
     assert found["resolvers_built"] == 0

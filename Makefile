@@ -90,7 +90,7 @@ test-deployment: setup postgres ## docs/deployment.md run as written, on a fresh
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -m deployment -n 2 -q tests/deployment
 
 test-browser: setup system-deps ## Browser and accessibility tests (Playwright + Chromium + axe)
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser -q -p no:xdist tests/browser
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -m browser -q -n 2 tests/browser
 
 test: setup system-deps lint types imports-check test-sqlite test-postgres test-deployment test-browser ## Every check: lint, types, contracts, SQLite, PostgreSQL, deployment, browser
 	@echo "All checks passed."

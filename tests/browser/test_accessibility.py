@@ -48,32 +48,73 @@ def first_role_with_page(name: str) -> str | None:
     return next((who for who in ALL if expect.get(who) == 200), None)
 
 
-@pytest.mark.parametrize("name", ROUTE_NAMES)
-def test_every_page_has_no_axe_violations(name, signed_in_page):
+def _batches(names: list[str], size: int = 12) -> dict[str, list[str]]:
+    """The routes in batches of up to `size`, each within one URL namespace, named after it.
+
+    A batch shares one World: building it takes longer than checking a page, and the sweep only
+    reads (GET), so a page sees the same objects whichever batch it is in.
+    """
+    by_namespace: dict[str, list[str]] = {}
+    for name in names:
+        by_namespace.setdefault(name.split(":")[0] if ":" in name else "root", []).append(name)
+    batches = {}
+    for namespace, members in by_namespace.items():
+        for start in range(0, len(members), size):
+            batches[f"{namespace}-{start // size + 1}"] = members[start : start + size]
+    return batches
+
+
+BATCHES = _batches(ROUTE_NAMES)
+
+
+def _check_page(name: str, world, page_for) -> str | None:
+    """Visit one route as the first role the matrix lets see it; None when checked, else why it was not a page."""
     if name not in ROUTES:
-        pytest.fail(f"{name} has no row in tests/security/routes.py, so the sweep cannot tell who may see it", pytrace=False)
+        raise AssertionError(f"{name} has no row in tests/security/routes.py, so the sweep cannot tell who may see it")
     who = first_role_with_page(name)
     if who is None:
-        pytest.skip(f"{name} never answers 200 to a GET (expected outcomes: {sorted(set(map(str, ROUTES[name].expect.values())))})")
-    world = build_world()
+        return f"never answers 200 to a GET (expected outcomes: {sorted(set(map(str, ROUTES[name].expect.values())))})"
     route = ROUTES[name]
     url = reverse(name, kwargs=route.kwargs(world) or None) + route.query
-    page = signed_in_page(None if who == "anon" else world.users[who])
+    page = page_for(who)
     try:
         response = page.goto(url)
     except PlaywrightError as error:
         if "Download is starting" in str(error):
-            pytest.skip(f"{name} answers with a file to download, not a page")
+            return "answers with a file to download, not a page"
         raise
     assert response is not None
-    assert response.status == 200, f"{name} ({url}) as {who} answered {response.status}; the permission matrix expects 200"
+    assert response.status == 200, f"{url} as {who} answered {response.status}; the permission matrix expects 200"
     if "text/html" not in response.headers.get("content-type", ""):
-        pytest.skip(f"{name} answers {response.headers.get('content-type')}, not a page")
+        return f"answers {response.headers.get('content-type')}, not a page"
     # htmx partials are HTML without a document around them: their markup is still checked.
     fragment = "<html" not in response.text()[:2000].lower()
     assert_accessible(page, f"{name} ({url}) as {who}", fragment=fragment)
     if not fragment:
         assert_reflows(page, f"{name} ({url}) as {who}")
+    return None
+
+
+@pytest.mark.parametrize("batch", list(BATCHES))
+def test_every_page_has_no_axe_violations(batch, signed_in_page):
+    """Every route in the batch: each page in a browser context of its own, signed in as its role."""
+    world = build_world()
+    failures, notes = [], []  # notes: routes that are not pages (files, redirects), said in -rA output
+    for name in BATCHES[batch]:
+        try:
+            note = _check_page(name, world, lambda who: signed_in_page(None if who == "anon" else world.users[who]))
+        except (AssertionError, PlaywrightError) as error:
+            failures.append(f"{name}: {error}")
+            continue
+        if note:
+            notes.append(f"{name}: {note}")
+    print("\n".join(notes))
+    assert not failures, f"{len(failures)} of {len(BATCHES[batch])} pages failed the gate:\n" + "\n".join(failures)
+
+
+def test_the_sweep_covers_every_route_once():
+    swept = [name for names in BATCHES.values() for name in names]
+    assert sorted(swept) == ROUTE_NAMES
 
 
 @pytest.mark.parametrize("role", [role.value for role in Role])

@@ -184,6 +184,14 @@ def is_open(survey: Survey, today: datetime.date | None = None) -> bool:
     return survey.status == Survey.Status.OPEN and survey.opens_on <= today <= survey.closes_on
 
 
+def _scale_number(value: Any) -> int | None:
+    """A whole number as given, or in the plain digits the scale's radios send (str.isdigit() also takes "²" or "①", which int() refuses)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _answer_value(checks: FieldChecks, question: SurveyQuestion, value: Any) -> Any:
     """One answer checked against its question: a whole number from 1 to 5, one of the options, or text."""
     field = question.field_name
@@ -194,7 +202,7 @@ def _answer_value(checks: FieldChecks, question: SurveyQuestion, value: Any) -> 
         return None
     if question.kind == QuestionKind.CHOICE:
         return checks.choice(field, value, question.options, invalid="Choose one of the answers listed")
-    number = value if isinstance(value, int) and not isinstance(value, bool) else (int(value) if isinstance(value, str) and value.strip().isdigit() else None)
+    number = _scale_number(value)
     if number is None or not 1 <= number <= 5:
         checks.add(field, "Choose a number from 1 to 5")
         return None

@@ -138,6 +138,11 @@ ANSWER_INVALID = [
     ("scale", {"scale": ""}, "Choose a number from 1 to 5"),
     ("scale", {"scale": "6"}, "Choose a number from 1 to 5"),
     ("scale", {"scale": "-1"}, "Choose a number from 1 to 5"),
+    # Characters str.isdigit() calls digits, which int() refuses or reads as a number the radios never send.
+    ("scale", {"scale": "²"}, "Choose a number from 1 to 5"),
+    ("scale", {"scale": "①"}, "Choose a number from 1 to 5"),
+    ("scale", {"scale": "３"}, "Choose a number from 1 to 5"),
+    ("scale", {"scale": "4.0"}, "Choose a number from 1 to 5"),
     ("choice", {"choice": ""}, "Choose an answer"),
     ("choice", {"choice": "Weather"}, "Choose one of the answers listed"),
     ("text", {"text": "x" * 2_001}, "Your answer must be 2,000 characters or fewer"),

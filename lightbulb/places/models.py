@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from lightbulb.core.lists import name_sort_key
 from lightbulb.core.locking import version_field
 from lightbulb.core.models import TimeStampedModel
 
@@ -57,6 +58,9 @@ class Ward(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
+        # The ward list's default order, the name as a person files it (`core.lists.name_sort_key`): a page is
+        # the next 50 keys, not a sort of every ward (9,000 at national scale).
+        indexes = [models.Index(name_sort_key("name"), models.F("id"), name="ward_name_sort_idx")]
 
     def __str__(self) -> str:
         return self.name

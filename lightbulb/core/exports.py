@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import datetime
 import decimal
-import io
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -32,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpRequest, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -86,32 +85,15 @@ def _csv_rows(rows: Iterable[Any], columns: list[Column]) -> Iterator[str]:
         yield writer.writerow([cell(column.value(row)) for column in columns])
 
 
-def _xlsx_bytes(rows: Iterable[Any], columns: list[Column], title: str) -> bytes:
-    from openpyxl import Workbook
+def export_response(*, rows: Iterable[Any], columns: list[Column], filename: str, fmt: str = "csv") -> StreamingHttpResponse:
+    """A CSV streamed straight to the browser, for rows a record already holds (an import's rejected rows).
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Export")
-    sheet.append([column.heading for column in columns])
-    for row in rows:
-        values = []
-        for column in columns:
-            value = cell(column.value(row))
-            values.append(float(value) if isinstance(value, decimal.Decimal) else value)
-        sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def export_response(*, rows: Iterable[Any], columns: list[Column], filename: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    A list is never downloaded this way: its file is written by the worker (`export_request`), and an
+    XLSX workbook is only ever written there, to a file, never built in a request's memory.
+    """
+    if fmt != "csv":
+        raise ValueError("Only a CSV streams straight to the browser: a list's XLSX is written in the background (export_request)")
     stamp = timezone.localdate().isoformat()
-    if fmt == "xlsx":
-        response = HttpResponse(
-            _xlsx_bytes(rows, columns, filename),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
-        return response
     streaming = StreamingHttpResponse(_csv_rows(rows, columns), content_type="text/csv; charset=utf-8")
     streaming["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
     return streaming

@@ -241,3 +241,12 @@ def test_old_files_are_cleared_by_the_daily_duty(test_list, users, client_for, d
     client = client_for(Role.OFFICER)
     assert client.get(reverse("core:export_download", kwargs={"pk": old.pk})).status_code == 404
     assert "The file has been deleted." in visible_text(client.get(reverse("core:export_detail", kwargs={"pk": old.pk})).content)
+
+
+def test_a_records_own_rows_stream_as_csv_and_never_as_a_workbook_in_memory():
+    from lightbulb.core.exports import export_response
+
+    response = export_response(rows=[Row("=cmd", 1)], columns=[Column("Name", lambda row: row.name)], filename="rows")
+    assert csv_text(b"".join(response.streaming_content)).splitlines() == ["Name", "'=cmd"]
+    with pytest.raises(ValueError, match="written in the background"):
+        export_response(rows=[], columns=[], filename="rows", fmt="xlsx")

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -285,12 +286,22 @@ def schedule_values(data: dict[str, Any]) -> dict[str, Any]:
     return {"days": sorted(set(days)), "opens_at": opens_at, "closes_at": closes_at}
 
 
+def _schedule_not_recorded(service: Service, values: dict[str, Any]) -> None:
+    """The same opening on a day that has it (the Add button pressed twice) is refused: it would be published twice."""
+    found = service.schedules.filter(weekday__in=values["days"], opens_at=values["opens_at"], closes_at=values["closes_at"]).order_by("weekday")
+    days = [Weekday(schedule.weekday).label for schedule in found]
+    if days:
+        times = f"{values['opens_at']:%H:%M} to {values['closes_at']:%H:%M}"
+        raise ValidationError({"days": f"{' and '.join(days)} already {'opens' if len(days) == 1 else 'open'} from {times}"})
+
+
 @transaction.atomic
 def service_schedule_add(*, acting_user: Any, service: Service, **data: Any) -> list[ServiceSchedule]:
     """Record when the service runs: on each day chosen, from the opening to the closing time."""
     require(can_manage_service, acting_user, service, message=MANAGE_MESSAGE)
     lock_for_edit(service, None)
     values = schedule_values(data)
+    _schedule_not_recorded(service, values)
     added = []
     for day in values["days"]:
         schedule = ServiceSchedule(service=service, weekday=day, opens_at=values["opens_at"], closes_at=values["closes_at"])

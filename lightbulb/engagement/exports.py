@@ -12,12 +12,27 @@ from django.urls import reverse
 from lightbulb.core.exports import Column
 from lightbulb.core.lists import Sort, sort_queryset
 from lightbulb.core.registry import ExportList, registry
-from lightbulb.engagement.forms import FlagFilterForm, SurveyFilterForm
-from lightbulb.engagement.rules import can_read_flags, can_read_health, can_read_surveys, can_use_portal_surveys
+from lightbulb.engagement.forms import EngagementFilterForm, FlagFilterForm, SurveyFilterForm
+from lightbulb.engagement.rules import can_manage_themes, can_read_engagement, can_read_flags, can_read_health, can_read_surveys, can_use_portal_surveys
 from lightbulb.engagement.selectors import flags as flag_selectors
 from lightbulb.engagement.selectors import health as health_selectors
+from lightbulb.engagement.selectors import log as log_selectors
 from lightbulb.engagement.selectors import surveys as survey_selectors
 
+ENGAGEMENT_COLUMNS = [
+    Column("Date", lambda item: item.held_on),
+    Column("Engagement", lambda item: item.title),
+    Column("Kind", lambda item: item.get_kind_display()),
+    Column("Ward", lambda item: item.ward.name if item.ward else ""),
+    Column("Organisations", lambda item: item.organisation_count),
+    Column("Themes", lambda item: "; ".join(theme.name for theme in item.themes.all())),
+]
+THEME_COLUMNS = [
+    Column("Theme", lambda theme: theme.name),
+    Column("Description", lambda theme: theme.description),
+    Column("Retired", lambda theme: theme.retired),
+    Column("Engagements", lambda theme: theme.use_count),
+]
 FLAG_COLUMNS = [
     Column("Organisation", lambda flag: flag.organisation.name),
     Column("Flag", lambda flag: flag.get_rule_display()),
@@ -83,6 +98,14 @@ def health_columns(request: HttpRequest | None = None) -> list[Column]:
     return [Column("Quarter", lambda q: q.label), Column("Index", lambda q: q.index), *measures, Column("Average days to pay", lambda q: q.average_days)]
 
 
+def engagement_rows(request: HttpRequest) -> tuple[QuerySet[Any], Sort, EngagementFilterForm]:
+    filter_form = EngagementFilterForm(request.GET, themes=log_selectors.theme_choices())
+    filters = filter_form.filters()
+    engagements = log_selectors.engagement_list(q=filters["q"], kind=filters["kind"], theme_id=filters["theme"])
+    engagements, sort = sort_queryset(request, engagements, log_selectors.ENGAGEMENT_SORTS, "-date")
+    return engagements, sort, filter_form
+
+
 def flag_rows(request: HttpRequest) -> tuple[QuerySet[Any], Sort, FlagFilterForm]:
     filter_form = FlagFilterForm(request.GET)
     filters = filter_form.filters()
@@ -102,6 +125,10 @@ def survey_rows(request: HttpRequest) -> tuple[QuerySet[Any], Sort, SurveyFilter
 def register() -> None:
     registry.exports.update(
         {
+            "engagements": ExportList(
+                "Engagement log", "engagements", can_read_engagement, lambda r: engagement_rows(r)[0], ENGAGEMENT_COLUMNS, "engagement:engagement_list"
+            ),
+            "themes": ExportList("Themes", "themes", can_manage_themes, lambda r: log_selectors.theme_list(), THEME_COLUMNS, "engagement:theme_list"),
             "flags": ExportList("Flags", "flags", can_read_flags, lambda r: flag_rows(r)[0], FLAG_COLUMNS, "engagement:flag_list"),
             "health_sector": ExportList(
                 "Relationship health",

@@ -55,3 +55,21 @@ def test_surveys_and_a_members_open_surveys_download(users, own_organisation, ot
     outsider = sign_in(Client(), other_organisation.memberships.get().user)
     _job, content = download_list(outsider, django_capture_on_commit_callbacks, "portal_surveys")
     assert csv_text(content).splitlines() == ["Survey,Organisation,Closes,Answered"]
+
+
+def test_the_engagement_log_and_its_themes_download(client_for, django_capture_on_commit_callbacks):
+    from tests.engagement.factories import EngagementFactory, ThemeFactory
+
+    premises = ThemeFactory(name="Premises")
+    forum = EngagementFactory(title="Spring forum", kind="meeting", notes="Private notes")
+    forum.themes.add(premises)
+    EngagementFactory(title="Visit to the lunch club", kind="visit")
+    client = client_for(Role.COUNCILLOR)
+    _job, content = download_list(client, django_capture_on_commit_callbacks, "engagements", query="q=spring")
+    text = csv_text(content)
+    assert text.splitlines() == ["Date,Engagement,Kind,Ward,Organisations,Themes", "2026-03-02,Spring forum,Meeting,,0,Premises"]
+    assert "Private notes" not in text
+    _job, content = download_list(client_for(Role.OFFICER), django_capture_on_commit_callbacks, "themes", fmt="xlsx")
+    assert ["Premises", None, "No", 1] in xlsx_rows(content)  # an empty cell reads back as None
+    # Themes are officers' to keep.
+    assert client.post(reverse("core:export_start"), {"list_name": "themes", "format": "csv"}).status_code == 403

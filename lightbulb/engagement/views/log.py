@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
-from lightbulb.core.lists import paginate, pagination_params, sort_queryset
+from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.rules import allowed
-from lightbulb.engagement.forms import CompleteActionForm, EngagementFilterForm, EngagementForm, FollowUpActionForm, ThemeEditForm, ThemeForm
+from lightbulb.engagement import exports
+from lightbulb.engagement.forms import CompleteActionForm, EngagementForm, FollowUpActionForm, ThemeEditForm, ThemeForm
 from lightbulb.engagement.rules import can_complete_action, can_manage_engagement, can_manage_themes, can_own_actions, can_read_engagement
 from lightbulb.engagement.selectors import log as selectors
 from lightbulb.engagement.services import log as services
@@ -22,11 +23,7 @@ from lightbulb.engagement.services import log as services
 
 @permission_required(can_read_engagement)
 def engagement_list(request: HttpRequest) -> HttpResponse:
-    themes = selectors.theme_choices()
-    filter_form = EngagementFilterForm(request.GET, themes=themes)
-    filters = filter_form.filters()
-    engagements = selectors.engagement_list(q=filters["q"], kind=filters["kind"], theme_id=filters["theme"])
-    engagements, sort = sort_queryset(request, engagements, selectors.ENGAGEMENT_SORTS, "-date")
+    engagements, sort, filter_form = exports.engagement_rows(request)
     page = paginate(request, engagements)
     context = {
         "page": page,

@@ -76,9 +76,16 @@ def _enqueue_later(*, to: list[str], subject: str, body: str, attempt: int, dela
     task.enqueue(to=to, subject=subject, body=body, attempt=attempt)
 
 
+def one_line(subject: str) -> str:
+    """A subject on one line: a header may not hold a line break, so one in a title people typed would make
+    every try of the message fail."""
+    return " ".join(subject.split())
+
+
 def email_enqueue(*, to: Sequence[str], subject: str, body: str) -> None:
     """Hand a message to the worker once the current transaction commits, one task per recipient: a request
     never waits on, nor fails with, the mail server or GOV.UK Notify, and a retry never repeats a delivered copy."""
+    subject = one_line(subject)
     for recipient in to:
         transaction.on_commit(functools.partial(email_send.enqueue, to=[recipient], subject=subject, body=body))
 

@@ -31,7 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
-from lightbulb.core.mail import RETRY_AFTER_MINUTES
+from lightbulb.core.mail import RETRY_AFTER_MINUTES, one_line
 from lightbulb.core.models import OrganisationMessage
 from lightbulb.core.registry import registry
 
@@ -102,7 +102,7 @@ def organisation_message_send(
         address=recipients.address,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        subject=subject[:300],
+        subject=one_line(subject)[:300],
         body=body,
         route=recipients.route,
         recipients=list(recipients.emails),

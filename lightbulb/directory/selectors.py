@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Expression, FloatField, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 from django.http import HttpRequest
 
 from lightbulb.accounts.models import Membership
@@ -194,19 +195,18 @@ def _within(locations: QuerySet[ServiceLocation], near: tuple[float, float, floa
         longitude__gte=Decimal(f"{longitude - degrees_longitude:.6f}"),
         longitude__lte=Decimal(f"{longitude + degrees_longitude:.6f}"),
     )
-    inside = [
-        pk
-        for pk, lat, lon in box.values_list("pk", "latitude", "longitude")
-        if lat is not None and lon is not None and distance_metres(latitude, longitude, float(lat), float(lon)) <= metres
-    ]
-    return locations.filter(pk__in=inside)
+    return box.annotate(distance=_distance_expression(latitude, longitude)).filter(distance__lte=metres)
 
 
-def distance_metres(latitude: float, longitude: float, other_latitude: float, other_longitude: float) -> float:
-    """The great-circle distance between two points in WGS84 degrees (haversine, on a sphere of the Earth's mean radius)."""
-    phi, other_phi = math.radians(latitude), math.radians(other_latitude)
-    half_chord = math.sin((other_phi - phi) / 2) ** 2 + math.cos(phi) * math.cos(other_phi) * math.sin(math.radians(other_longitude - longitude) / 2) ** 2
-    return 2 * EARTH_RADIUS_METRES * math.asin(min(1.0, math.sqrt(half_chord)))
+def _distance_expression(latitude: float, longitude: float) -> Expression:
+    """The great-circle distance in metres from (latitude, longitude) to each row's position (haversine, on a
+    sphere of the Earth's mean radius), worked out by the database: the places in range never come back to
+    Python, however wide the search."""
+    phi, lam = math.radians(latitude), math.radians(longitude)
+    row_phi = Radians(Cast("latitude", FloatField()))
+    row_lam = Radians(Cast("longitude", FloatField()))
+    half_chord = Power(Sin((row_phi - Value(phi)) / 2), 2) + Value(math.cos(phi)) * Cos(row_phi) * Power(Sin((row_lam - Value(lam)) / 2), 2)
+    return Value(2 * EARTH_RADIUS_METRES) * ASin(Sqrt(Least(Value(1.0), half_chord, output_field=FloatField())))
 
 
 def published_locations(

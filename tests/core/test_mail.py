@@ -19,3 +19,12 @@ def test_short_messages_print_and_every_message_is_saved(tmp_path, capsys, setti
     assert "x" * 100 not in out
     saved = "".join(path.read_text() for path in (tmp_path / "mail").iterdir())
     assert "Use this link" in saved and "Your deadlines" in saved
+
+
+def test_a_subject_with_a_line_break_is_sent_on_one_line(db, mailoutbox, django_capture_on_commit_callbacks):
+    """A header may not hold a line break: a title typed with one (a survey's, say) would fail every try."""
+    from lightbulb.core.mail import email_enqueue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email_enqueue(to=["amina@example.org"], subject="Survey: State of\r\nthe sector", body="Please answer.")
+    assert [message.subject for message in mailoutbox] == ["Survey: State of the sector"]

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -35,6 +36,7 @@ from django.http import HttpRequest, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from lightbulb.core.access import object_for_user
 from lightbulb.core.audit import audit_event_record
@@ -107,11 +109,14 @@ CHUNK_SIZE = 2000
 # The list page's parameters that do not choose rows.
 NOT_FILTERS = ("page", "format", "list_name", "query")
 QUERY_MAX = 2000
+# Each download is a full pass over its list on the shared worker: one person waits for a few at most.
+MAX_WAITING_PER_PERSON = 5
 
 UNKNOWN_LIST = "This list cannot be downloaded."
 CHOOSE_FORMAT = "Choose CSV or Excel (XLSX)"
 QUERY_TOO_LONG = "The list's filters are too long to download: narrow them first."
 NOT_ALLOWED = "You may not download this list."
+TOO_MANY_WAITING = f"You already have {MAX_WAITING_PER_PERSON} downloads being written: wait for one to finish, then ask again."
 NO_LONGER_ALLOWED = "You may no longer download this list, so the file was not written."
 
 
@@ -154,6 +159,11 @@ def export_request(*, acting_user: Any, list_name: str, query: str, fmt: str) ->
     if len(query) > QUERY_MAX:
         raise ValidationError({"query": QUERY_TOO_LONG})
     with transaction.atomic():
+        # The user's row is locked so two requests at once count each other's jobs.
+        get_user_model().objects.select_for_update().filter(pk=acting_user.pk).first()
+        waiting = ExportJob.objects.filter(requested_by=acting_user, status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)).count()
+        if waiting >= MAX_WAITING_PER_PERSON:
+            raise ValidationError({"list_name": TOO_MANY_WAITING})
         job = ExportJob.objects.create(requested_by=acting_user, list_name=list_name, title=spec.title, query=query, format=fmt)
         audit_event_record(actor=acting_user, action="export_request", obj=job, summary=f"{spec.title} downloaded as {job.get_format_display()}")
         job_id = job.pk
@@ -198,6 +208,10 @@ def csv_write(rows: Iterable[Any], columns: list[Column], path: Path) -> None:
 
 def _xlsx_value(value: Any) -> Any:
     value = cell(value)
+    if isinstance(value, str):
+        # Control characters (a vertical tab pasted into an answer) are not allowed in a workbook's XML:
+        # openpyxl refuses them, which would stop the whole file. The CSV keeps them as they were.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return float(value) if isinstance(value, decimal.Decimal) else value
 
 
@@ -207,7 +221,7 @@ def xlsx_write(rows: Iterable[Any], columns: list[Column], title: str, path: Pat
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "Export")
-    sheet.append([column.heading for column in columns])
+    sheet.append([_xlsx_value(column.heading) for column in columns])
     for row in rows:
         sheet.append([_xlsx_value(column.value(row)) for column in columns])
     workbook.save(str(path))

@@ -62,11 +62,15 @@ class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]  # the stub
         "choose": "More than one %(what)s matches what you typed: choose one",
     }
 
-    def __init__(self, *, queryset: QuerySet[Any], source: str, search: Search, record_label: Label, what: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *, queryset: QuerySet[Any], source: str, search: Search, record_label: Label, what: str, number_is_record: bool = False, **kwargs: Any
+    ) -> None:
+        """`number_is_record`: a number on its own is the record's (a link's `?ward=12`), never searched for:
+        for records nobody names by digits alone, as wards (their codes start with a letter)."""
         # Resolved when the page is drawn: forms are defined before the URLs are loaded.
         kwargs.setdefault("widget", PickerInput(reverse_lazy(source)))
         super().__init__(queryset=queryset, **kwargs)
-        self.search, self.record_label, self.what = search, record_label, what
+        self.search, self.record_label, self.what, self.number_is_record = search, record_label, what, number_is_record
 
     @property
     def records(self) -> QuerySet[Any]:
@@ -91,8 +95,8 @@ class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]  # the stub
         if not text:
             return None
         chosen = _CHOSEN.search(text)
-        if chosen:
-            record = self.records.filter(pk=int(chosen.group(1) or chosen.group(2))).first()
+        if chosen or (self.number_is_record and text.isdigit() and len(text) < 12):
+            record = self.records.filter(pk=int(chosen.group(1) or chosen.group(2)) if chosen else int(text)).first()
             if record is not None:
                 return record
         found = list(self.search(self.records, text)[: CHOICES_SHOWN + 1])

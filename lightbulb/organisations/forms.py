@@ -46,6 +46,7 @@ class OrganisationFilterForm(FilterForm):
         search=ward_picker_search,
         record_label=ward_picker_label,
         what="ward",
+        number_is_record=True,
         help_text="Type the ward's name, or leave empty for any ward",
         error_messages={"invalid_choice": "Choose a ward from the list of suggestions: none matches what you typed"},
     )

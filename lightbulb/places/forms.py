@@ -91,6 +91,7 @@ class CouncillorForm(VersionedForm):
         search=selectors.ward_search,
         record_label=selectors.ward_label,
         what="ward",
+        number_is_record=True,
         help_text="Type the ward's name or its GSS code and choose from the suggestions",
         error_messages={"invalid_choice": "Choose a ward from the list"},
     )
@@ -175,6 +176,7 @@ class CouncillorFilterForm(FilterForm):
         search=selectors.ward_search,
         record_label=selectors.ward_label,
         what="ward",
+        number_is_record=True,
         help_text="Type the ward's name, or leave empty for any ward",
         error_messages={"invalid_choice": "Choose a ward from the list of suggestions: none matches what you typed"},
     )

@@ -238,7 +238,11 @@ class _AnswerChoice(forms.ChoiceField):
 
 
 class SurveyAnswerForm(forms.Form):
-    """One field a question, named `question_<id>`: it parses; the service checks each answer against its question."""
+    """One field a question, named `question_<id>`: it parses; the service checks each answer against its question.
+
+    `version`: the organisation's answer's version when the form was drawn, 0 when it had none (see `survey_answer`)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args: Any, questions: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

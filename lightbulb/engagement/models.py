@@ -279,6 +279,8 @@ class SurveyAnswer(TimeStampedModel):
     on_behalf = models.BooleanField(default=False)
     # {"<question id>": 4 | "an option" | "some text"}
     answers = models.JSONField(default=dict)
+    # A member and an officer may both answer for the organisation: a form drawn before the other's answer is refused.
+    version = version_field()
 
     history = HistoricalRecords()
 

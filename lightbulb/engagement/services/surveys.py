@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.checks import FieldChecks
+from lightbulb.core.locking import lock_for_edit, version_advance
 from lightbulb.core.outbox import organisation_message_send
 from lightbulb.core.rules import allowed, require
 from lightbulb.engagement.models import QuestionKind, Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion
@@ -230,8 +231,19 @@ def _answering_rights(acting_user: Any, organisation: Organisation) -> bool:
 
 
 @transaction.atomic
-def survey_answer(*, acting_user: Any, survey: Survey, organisation: Organisation, answers: dict[str, Any], today: datetime.date | None = None) -> SurveyAnswer:
-    """One answer per organisation, which it (or an officer on its behalf) may change until the survey closes."""
+def survey_answer(
+    *,
+    acting_user: Any,
+    survey: Survey,
+    organisation: Organisation,
+    answers: dict[str, Any],
+    today: datetime.date | None = None,
+    expected_version: int | None = None,
+) -> SurveyAnswer:
+    """One answer per organisation, which it (or an officer on its behalf) may change until the survey closes.
+
+    `expected_version` is the answer's version when the form was drawn, 0 when there was no answer yet: a
+    form drawn before someone else's answer was saved is refused (StaleEdit) rather than overwriting it."""
     on_behalf = _answering_rights(acting_user, organisation)
     invitation = SurveyInvitation.objects.select_for_update().filter(survey=survey, organisation=organisation).first()
     if invitation is None:
@@ -241,13 +253,17 @@ def survey_answer(*, acting_user: Any, survey: Survey, organisation: Organisatio
         opening = survey.status == Survey.Status.OPEN and (today or timezone.localdate()) < survey.opens_on
         raise ValidationError(f"This survey opens on {survey.opens_on:%-d %B %Y}" if opening else CLOSED_MESSAGE)
     cleaned = answers_checked(survey, answers)
-    answer = SurveyAnswer.objects.select_for_update().filter(survey=survey, organisation=organisation).first()
+    answer = SurveyAnswer.objects.filter(survey=survey, organisation=organisation).first()
     before = answer.answers if answer else {}
     if answer is None:
         answer = SurveyAnswer(survey=survey, organisation=organisation, submitted_by=acting_user)
+    else:
+        lock_for_edit(answer, expected_version, {"answers": cleaned})
     answer.answers, answer.submitted_by, answer.on_behalf = cleaned, acting_user, on_behalf
     answer.full_clean()
     answer.save()
+    if before:
+        version_advance(answer)
     if invitation.status != SurveyInvitation.Status.ANSWERED:
         invitation.status = SurveyInvitation.Status.ANSWERED
         invitation.save(update_fields=["status"])

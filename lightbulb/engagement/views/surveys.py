@@ -151,10 +151,13 @@ def _answer_page(request: HttpRequest, pk: int, organisation_pk: int, *, done: s
     survey, organisation, existing = selectors.survey_to_answer(request, pk, organisation_pk)
     questions = selectors.questions(survey)
     initial = {f"question_{key}": str(value) for key, value in (existing.answers if existing else {}).items()}
+    initial["version"] = existing.version if existing else 0
     form = SurveyAnswerForm(_posted(request), initial=initial, questions=questions)
     if request.method == "POST" and form.is_valid():
+        answers = dict(form.cleaned_data)
+        expected_version = answers.pop("version", None)
         try:
-            services.survey_answer(acting_user=request.user, survey=survey, organisation=organisation, answers=form.cleaned_data)
+            services.survey_answer(acting_user=request.user, survey=survey, organisation=organisation, answers=answers, expected_version=expected_version)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -94,11 +94,9 @@ class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]  # the stub
         text = str(value or "").strip()
         if not text:
             return None
-        chosen = _CHOSEN.search(text)
-        if chosen or (self.number_is_record and text.isdigit() and len(text) < 12):
-            record = self.records.filter(pk=int(chosen.group(1) or chosen.group(2)) if chosen else int(text)).first()
-            if record is not None:
-                return record
+        record = self._exact(text)
+        if record is not None:
+            return record
         found = list(self.search(self.records, text)[: CHOICES_SHOWN + 1])
         if len(found) == 1:
             return found[0]
@@ -111,6 +109,15 @@ class PickerField(forms.ModelChoiceField):  # type: ignore[type-arg]  # the stub
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"what": self.what})
         self._offer(found[:CHOICES_SHOWN])
         raise ValidationError(self.error_messages["choose"], code="choose", params={"what": self.what})
+
+    def _exact(self, text: str) -> Any:
+        """The record a suggestion's "(#12)" names, or a number on its own names when `number_is_record`; None otherwise."""
+        chosen = _CHOSEN.search(text)
+        if chosen:
+            return self.records.filter(pk=int(chosen.group(1) or chosen.group(2))).first()
+        if self.number_is_record and text.isdigit() and len(text) < 12:
+            return self.records.filter(pk=int(text)).first()
+        return None
 
     def _offer(self, found: list[Any]) -> None:
         """Show the matches as radios this time (the form is re-rendered with the error)."""

@@ -150,7 +150,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
 def _answer_page(request: HttpRequest, pk: int, organisation_pk: int, *, done: str, back: Callable[[Any], HttpResponse]) -> HttpResponse:
     survey, organisation, existing = selectors.survey_to_answer(request, pk, organisation_pk)
     questions = selectors.questions(survey)
-    initial = {f"question_{key}": str(value) for key, value in (existing.answers if existing else {}).items()}
+    initial: dict[str, Any] = {f"question_{key}": str(value) for key, value in (existing.answers if existing else {}).items()}
     initial["version"] = existing.version if existing else 0
     form = SurveyAnswerForm(_posted(request), initial=initial, questions=questions)
     if request.method == "POST" and form.is_valid():

@@ -82,14 +82,10 @@ def officer_client(client_for) -> Client:
     return client_for(Role.OFFICER)
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Within each module, the tests that use data kept for the whole module (a `*_for_module`
     fixture, see tests.helpers.kept_for_the_module) run after the module's other tests, which
-    build their own data and must not find it there.
-
-    It runs before pytest-django's own (stable) ordering, which then still puts the transactional
-    tests last: their flush empties every table, the rows the migrations seed included."""
+    build their own data and must not find it there."""
     first_seen: dict[str, int] = {}
     for index, item in enumerate(items):
         first_seen.setdefault(item.nodeid.split("::")[0], index)

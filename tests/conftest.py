@@ -80,18 +80,3 @@ def client_for(users) -> Callable[[str | None], Client]:
 @pytest.fixture
 def officer_client(client_for) -> Client:
     return client_for(Role.OFFICER)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Within each module, the tests that use data kept for the whole module (a `*_for_module`
-    fixture, see tests.helpers.kept_for_the_module) run after the module's other tests, which
-    build their own data and must not find it there."""
-    first_seen: dict[str, int] = {}
-    for index, item in enumerate(items):
-        first_seen.setdefault(item.nodeid.split("::")[0], index)
-
-    def order(item: pytest.Item) -> tuple[int, bool]:
-        kept = any(name.endswith("_for_module") for name in getattr(item, "fixturenames", ()))
-        return first_seen[item.nodeid.split("::")[0]], kept
-
-    items.sort(key=order)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -35,20 +34,3 @@ def assert_queries_independent_of_size(client: Client, url: str, grow: Callable[
     grow()
     after = count_queries(client, url)
     assert before == after, f"{url}: {before} queries at the small size, {after} at the larger size"
-
-
-T = TypeVar("T")
-
-
-def kept_for_the_module(django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
-    """For a module-scoped fixture: data built once for all of a module's tests.
-
-    It is built inside a transaction rolled back when the module ends; each test (through the
-    `db` fixture) runs in a savepoint inside it, so what one test changes is undone before the
-    next, as with data built per test, and nothing reaches the other modules.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        try:
-            yield build()
-        finally:
-            transaction.set_rollback(True)

@@ -13,21 +13,15 @@ from lightbulb.concerns.services import concern_status_for_reporter
 from lightbulb.demo import generator
 from lightbulb.demo.concerns import DEMO_FOLLOW_UP_CODE
 from lightbulb.funding.models import Decommissioning, Payment
-from tests.helpers import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 20)
 
 
-@pytest.fixture(scope="module")
-def tiny_for_module(django_db_setup, django_db_blocker):
-    yield from kept_for_the_module(django_db_blocker, lambda: generator.generate("tiny", 7, today=TODAY))
-
-
 @pytest.fixture
-def tiny(db, tiny_for_module):
-    return tiny_for_module
+def tiny():
+    return generator.generate("tiny", 7, today=TODAY)
 
 
 def test_the_demo_has_concerns_acting_on_real_agreements(tiny):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
@@ -20,20 +19,15 @@ from lightbulb.funding.models import Agreement, AgreementStatus, Condition, Deco
 from lightbulb.funding.selectors.returns import overdue_q
 from lightbulb.funding.selectors.tiers import check_expires_on, tier_for
 from tests.conftest import sign_in
-from tests.helpers import kept_for_the_module, visible_text
+from tests.helpers import visible_text
 
 TODAY = datetime.date(2026, 6, 1)
 OFFICER = "officer@anytown.example"
 
 
-@pytest.fixture(scope="module")
-def tiny_for_module(django_db_setup, django_db_blocker) -> Iterator[generator.DemoContext]:
-    yield from kept_for_the_module(django_db_blocker, lambda: generator.generate("tiny", 7, today=TODAY))
-
-
 @pytest.fixture
-def tiny(db, tiny_for_module) -> generator.DemoContext:
-    return tiny_for_module
+def tiny(db) -> generator.DemoContext:
+    return generator.generate("tiny", 7, today=TODAY)
 
 
 def test_every_agreement_status_appears(tiny):

@@ -4,7 +4,6 @@ returns entered by officers, a held payment with its message, letters to post, a
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -18,7 +17,6 @@ from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
 from lightbulb.funding.selectors.returns import overdue_q
 from lightbulb.funding.services.returns import add_months
 from lightbulb.organisations.models import Organisation
-from tests.helpers import kept_for_the_module
 
 TODAY = datetime.date(2026, 6, 1)
 RS = MonitoringReturn.Status
@@ -26,14 +24,9 @@ PS = Payment.Status
 ENDED = (AgreementStatus.DECOMMISSIONED, AgreementStatus.CLOSED)
 
 
-@pytest.fixture(scope="module")
-def demo_for_module(django_db_setup, django_db_blocker) -> Iterator[generator.DemoContext]:
-    yield from kept_for_the_module(django_db_blocker, lambda: generator.generate("tiny", 7, today=TODAY))
-
-
 @pytest.fixture
-def demo(db, demo_for_module) -> generator.DemoContext:
-    return demo_for_module
+def demo(db) -> generator.DemoContext:
+    return generator.generate("tiny", 7, today=TODAY)
 
 
 def _committed(agreement: Agreement) -> Decimal:

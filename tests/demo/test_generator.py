@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import io
 import random
-from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
@@ -34,7 +33,6 @@ from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import AreaOfWork, Contact, Organisation, OrganisationClaim, OrganisationIdentifier
 from lightbulb.organisations.services import name_key
 from lightbulb.places.models import Council, Councillor, Locality, Postcode, Ward
-from tests.helpers import kept_for_the_module
 
 TODAY = datetime.date(2026, 6, 1)
 DEMO_EMAILS = {
@@ -132,14 +130,9 @@ def generated_organisations():
 REGISTER_ADDED_CHARITY = "1199001"
 
 
-@pytest.fixture(scope="module")
-def tiny_for_module(django_db_setup, django_db_blocker) -> Iterator[generator.DemoContext]:
-    yield from kept_for_the_module(django_db_blocker, lambda: generator.generate("tiny", 7, today=TODAY))
-
-
 @pytest.fixture
-def tiny(db, tiny_for_module) -> generator.DemoContext:
-    return tiny_for_module
+def tiny(db) -> generator.DemoContext:
+    return generator.generate("tiny", 7, today=TODAY)
 
 
 @pytest.mark.django_db

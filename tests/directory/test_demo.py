@@ -12,20 +12,14 @@ from django.test import Client
 from lightbulb.demo import generator
 from lightbulb.directory.models import Service
 from lightbulb.opendata import threesixty
-from tests.helpers import kept_for_the_module
 from tests.opendata.conftest import oruk_errors, oruk_validator, threesixty_validator
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def tiny_for_module(django_db_setup, django_db_blocker):
-    yield from kept_for_the_module(django_db_blocker, lambda: generator.generate("tiny", 7, today=datetime.date(2026, 11, 20)))
-
-
 @pytest.fixture
-def tiny(db, tiny_for_module):
-    return tiny_for_module
+def tiny(db):
+    return generator.generate("tiny", 7, today=datetime.date(2026, 11, 20))
 
 
 def test_the_demo_describes_services_and_publishes_most(tiny):

@@ -95,8 +95,6 @@ from django.conf import settings
 from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
-from django.core.management import call_command
-call_command("migrate", verbosity=0, run_syncdb=True)
 client = Client()
 missing = client.get("/no-such-page/")
 css = client.get("/static/dist/main.css")

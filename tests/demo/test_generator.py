@@ -9,7 +9,6 @@ import random
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -137,12 +136,7 @@ def tiny(db) -> generator.DemoContext:
 
 
 @pytest.mark.django_db
-def test_the_same_seed_gives_the_same_council_and_another_seed_a_different_one(request):
-    if connection.vendor == "postgresql":
-        # Known fault, being looked into: on PostgreSQL, once a process has generated a council before (an earlier
-        # test on the same worker), the register extract's enrichment of a few charities (legal form, income) differs
-        # between two generations in that process. A first generation in a fresh process is the same each time.
-        request.applymarker(pytest.mark.xfail(reason="register enrichment differs after an earlier generation in the same PostgreSQL process", strict=False))
+def test_the_same_seed_gives_the_same_council_and_another_seed_a_different_one():
     generator.generate("tiny", 7, today=TODAY)
     first = snapshot()
     wipe()

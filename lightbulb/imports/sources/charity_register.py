@@ -77,14 +77,18 @@ def _chunks(records: Iterator[CharityRecord], size: int) -> Iterator[list[Charit
 
 
 def register_holders() -> dict[int, int]:
-    """The live organisations on the register holding a charity number: {charity number: organisation id}."""
+    """The live organisations on the register holding a charity number: {charity number: organisation id}.
+
+    Where two records hold the same number (a duplicate not yet merged), the one made first holds it, so
+    the same register gives the same result whatever order the database returns rows in."""
     identifier_model, organisation_model, _postcode_model = _reads()
     live = organisation_model.objects.filter(archived_at__isnull=True).exclude(status="merged").values("pk")
-    return {
-        int(value): organisation_id
-        for value, organisation_id in identifier_model.objects.filter(scheme="GB-CHC", organisation_id__in=live).values_list("value", "organisation_id")
-        if value.isdigit()
-    }
+    holders: dict[int, int] = {}
+    held = identifier_model.objects.filter(scheme="GB-CHC", organisation_id__in=live).order_by("value", "organisation_id")
+    for value, organisation_id in held.values_list("value", "organisation_id"):
+        if value.isdigit():
+            holders.setdefault(int(value), organisation_id)
+    return holders
 
 
 # Words that name the kind of council, not the place ("Leeds City Council", "London Borough of Camden").

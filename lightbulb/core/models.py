@@ -135,6 +135,7 @@ class AuditAction(models.TextChoices):
     WARD_BOUNDARIES_IMPORT = "ward_boundaries_import", "Ward boundaries loaded from a file"
     FLAG_THRESHOLDS_UPDATE = "flag_thresholds_update", "The thresholds flags are raised at changed"
     SURVEY_CREATE = "survey_create", "Survey written"
+    SURVEY_UPDATE = "survey_update", "Survey's title, introduction or dates changed"
     SURVEY_QUESTION_ADD = "survey_question_add", "Question added to a survey"
     SURVEY_QUESTION_REMOVE = "survey_question_remove", "Question taken off a survey"
     SURVEY_SEND = "survey_send", "Survey sent to organisations"

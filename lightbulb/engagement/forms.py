@@ -180,7 +180,9 @@ class FlagThresholdsForm(VersionedForm):
         return {name: self.cleaned_data[name].replace(",", "").replace("£", "").replace("%", "").strip() for name in self.fields if name != "version"}
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(VersionedForm):
+    """A survey's title, introduction and dates: written, then changed until it closes (the version is blank when writing it)."""
+
     title = forms.CharField(
         label="Title",
         max_length=300,

@@ -217,6 +217,8 @@ class Survey(TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Two officers may change its title and dates at once: a form drawn before the other's save is refused.
+    version = version_field()
 
     history = HistoricalRecords()
 

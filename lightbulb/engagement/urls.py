@@ -29,6 +29,7 @@ urlpatterns = [
     path("surveys/", surveys.survey_list, name="survey_list"),
     path("surveys/write", surveys.survey_create, name="survey_create"),
     path("surveys/<int:pk>/", surveys.survey_detail, name="survey_detail"),
+    path("surveys/<int:pk>/edit", surveys.survey_edit, name="survey_edit"),
     path("surveys/<int:pk>/questions/add", surveys.survey_question_add, name="survey_question_add"),
     path("surveys/questions/<int:pk>/remove", surveys.survey_question_remove, name="survey_question_remove"),
     path("surveys/<int:pk>/send", surveys.survey_send, name="survey_send"),

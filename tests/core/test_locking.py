@@ -21,10 +21,12 @@ from lightbulb.core.forms import VersionedForm, add_service_errors, error_summar
 from lightbulb.core.locking import StaleEdit, lock_for_edit, stale_edit_message, version_advance
 from lightbulb.core.models import AuditEvent
 from lightbulb.core.roles import Role
+from lightbulb.engagement.services import surveys as engagement_surveys
 from lightbulb.funding.services import agreements as funding_services
 from lightbulb.organisations import services as organisation_services
 from lightbulb.places import services as places_services
 from lightbulb.places.models import Ward
+from tests.engagement.factories import SurveyFactory
 from tests.factories import (
     AgreementFactory,
     ConditionFactory,
@@ -210,6 +212,12 @@ def _consultation(officer: Any) -> tuple[Any, Callable[[int], Any]]:
     )
 
 
+def _survey(officer: Any) -> tuple[Any, Callable[[int], Any]]:
+    survey = SurveyFactory(title="State of the sector")
+    data = {"title": "Changed", "introduction": survey.introduction, "opens_on": survey.opens_on, "closes_on": survey.closes_on}
+    return survey, lambda version: engagement_surveys.survey_update(acting_user=officer, survey=survey, data=data, expected_version=version)
+
+
 RECORDS = {
     "ward": _ward,
     "locality": _locality,
@@ -219,6 +227,7 @@ RECORDS = {
     "agreement": _agreement,
     "condition": _condition,
     "consultation": _consultation,
+    "survey": _survey,
 }
 
 

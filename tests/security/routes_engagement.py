@@ -35,6 +35,7 @@ ROUTES: dict[str, Route] = {
     "engagement:survey_list": Route(only(*READERS)),
     "engagement:survey_create": Route(only("officer")),
     "engagement:survey_detail": Route(only(*READERS), kwargs=lambda w: {"pk": w.extra["survey"].pk}),
+    "engagement:survey_edit": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["survey"].pk}),
     "engagement:survey_question_add": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["draft_survey"].pk}),
     "engagement:survey_question_remove": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["draft_question"].pk}),
     "engagement:survey_send": Route(only("officer", ok=405), kwargs=lambda w: {"pk": w.extra["survey"].pk}),

@@ -7,6 +7,12 @@ its registered contact, else a letter the officer posts). An invited organisatio
 in the portal or through an officer who records it on its behalf, and may change its answer
 until the survey closes. Closing it (the officer, or the daily duty once the closing date has
 passed) winds it down: no invitation stays waiting for an answer.
+
+Its title, introduction and dates may change until it closes (`survey_update`), under the same
+rules as when it was written; its questions only until it is sent. Once answers have come in, the
+opening date stays on or before the day the first one did (the survey was open then), and a closing
+date that is changed must be today or later, so it never falls before an answer already given.
+Organisations already sent it are not told again: the portal shows the new dates.
 """
 
 from __future__ import annotations
@@ -17,11 +23,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
 
-from lightbulb.core.audit import audit_event_record
+from lightbulb.core.audit import audit_event_record, diff, snapshot
 from lightbulb.core.checks import FieldChecks
 from lightbulb.core.locking import lock_for_edit, version_advance
 from lightbulb.core.outbox import organisation_message_send
@@ -38,10 +44,13 @@ ANSWER_TEXT = 2_000
 MAX_QUESTIONS = 30
 MAX_OPTIONS = 10
 CLOSED_MESSAGE = "This survey is closed, so it can no longer take answers"
+SURVEY_FIELDS = ["title", "introduction", "opens_on", "closes_on"]
 
 
-def survey_checked(data: dict[str, Any]) -> dict[str, Any]:
-    """SurveyForm's rules: a title, an introduction without markup, and opening and closing dates in order."""
+def survey_checked(data: dict[str, Any], current: Survey | None = None) -> dict[str, Any]:
+    """SurveyForm's rules: a title, an introduction without markup, and opening and closing dates in order.
+
+    A closing date must be today or later; when changing a survey (`current`), one left as it was may be past."""
     checks = FieldChecks()
     values: dict[str, Any] = {
         "title": checks.text("title", data.get("title"), required="Enter a title", max_length=300, too_long="Title must be 300 characters or fewer"),
@@ -51,7 +60,7 @@ def survey_checked(data: dict[str, Any]) -> dict[str, Any]:
     }
     if values["opens_on"] and values["closes_on"] and values["closes_on"] < values["opens_on"]:
         checks.add("closes_on", "The closing date must be on or after the opening date")
-    elif values["closes_on"] and values["closes_on"] < timezone.localdate():
+    elif values["closes_on"] and values["closes_on"] < timezone.localdate() and (current is None or values["closes_on"] != current.closes_on):
         checks.add("closes_on", "The closing date must be today or later")
     checks.raise_if_any()
     return values
@@ -65,6 +74,40 @@ def survey_create(*, acting_user: Any, data: dict[str, Any]) -> Survey:
     survey.full_clean()
     survey.save()
     audit_event_record(actor=acting_user, action="survey_create", obj=survey, summary=f"Survey written: {survey.title}")
+    return survey
+
+
+def _changeable(survey: Survey, values: dict[str, Any]) -> None:
+    """What may still change: nothing once it closes; once answered, the opening date stays on or before the first answer."""
+    if survey.status == Survey.Status.CLOSED:
+        raise ValidationError("This survey is closed: its title and dates can no longer change")
+    first = survey.answers.aggregate(first=Min("created_at"))["first"]
+    if first is not None and values["opens_on"] > timezone.localdate(first):
+        answered = timezone.localdate(first)
+        raise ValidationError({"opens_on": f"The first answer came in on {answered:%-d %B %Y}: the opening date must be on or before it"})
+
+
+@transaction.atomic
+def survey_update(*, acting_user: Any, survey: Survey, data: dict[str, Any], expected_version: int | None = None) -> Survey:
+    """Change a survey's title, introduction and dates until it closes (see the module's description for what may change).
+
+    `expected_version` is the survey's version when the form was drawn: a form drawn before someone else's save is refused
+    (StaleEdit). Nothing changed writes nothing."""
+    require(can_manage_surveys, acting_user, survey, message=SURVEY_MESSAGE)
+    lock_for_edit(survey, expected_version, data)
+    survey.refresh_from_db()
+    values = survey_checked(data, current=survey)
+    _changeable(survey, values)
+    before = snapshot(survey, SURVEY_FIELDS)
+    for name, value in values.items():
+        setattr(survey, name, value)
+    changes = diff(before, snapshot(survey, SURVEY_FIELDS))
+    if not changes:
+        return survey
+    survey.full_clean()
+    survey.save()
+    version_advance(survey)
+    audit_event_record(actor=acting_user, action="survey_update", obj=survey, changes=changes, summary=f"Survey changed: {survey.title}"[:500])
     return survey
 
 

@@ -55,6 +55,29 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     return render(request, "engagement/survey_form.html", {"form": form})
 
 
+@permission_required(can_manage_surveys)
+def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a survey's title, introduction and dates until it closes (its questions change only before it is sent)."""
+    survey = selectors.survey_for_user(pk, request.user, write=True)
+    initial = {
+        "title": survey.title,
+        "introduction": survey.introduction,
+        "opens_on": survey.opens_on,
+        "closes_on": survey.closes_on,
+        "version": survey.version,
+    }
+    form = SurveyForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_update(acting_user=request.user, survey=survey, data=form.cleaned_data, expected_version=form.expected_version)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Survey saved.")
+            return redirect("engagement:survey_detail", pk=survey.pk)
+    return render(request, "engagement/survey_form.html", {"form": form, "survey": survey})
+
+
 def _detail(request: HttpRequest, survey: Any, *, question_form: Any = None, send_form: Any = None, status: int = 200) -> HttpResponse:
     may_write = allowed(can_manage_surveys, request.user)
     context = {

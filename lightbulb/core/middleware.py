@@ -1,7 +1,8 @@
-"""Response headers every page needs: the Content-Security-Policy nonce, and no caching of signed-in pages."""
+"""Response headers every page needs (the Content-Security-Policy nonce, no caching of signed-in pages) and the idle clock of sessions."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware
@@ -21,6 +22,34 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
         str(request.csp_nonce)  # type: ignore[attr-defined]
+
+
+# A session in use is written back (its idle clock restarted) at most this often.
+SESSION_REFRESH_SECONDS = 60
+REFRESHED_KEY = "_refreshed"
+
+
+class IdleSessionMiddleware:
+    """Keep a session alive while it is used, writing it back at most once a minute.
+
+    A session ends after `SESSION_IDLE_MINUTES` without a request. Saving it on every request
+    (`SESSION_SAVE_EVERY_REQUEST`) would restart that clock exactly, at the price of a database
+    write, and its commit, on every page anyone signed in asks for. Restarting it when the last
+    restart is a minute old or more keeps the idle limit to the minute and writes once a minute
+    at most. Sessions of visitors who never signed in or sent a form are not created by this.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty() and response.status_code < 500:
+            now = int(time.time())
+            if now - int(session.get(REFRESHED_KEY, 0)) >= SESSION_REFRESH_SECONDS:
+                session[REFRESHED_KEY] = now  # marks it modified: SessionMiddleware saves it with a new expiry
+        return response
 
 
 class NoStoreWhenSignedInMiddleware:

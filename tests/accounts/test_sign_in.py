@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import re
+import time
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lightbulb.core.middleware import REFRESHED_KEY, SESSION_REFRESH_SECONDS
 from lightbulb.core.models import AuditEvent
 from lightbulb.core.roles import Role
 from tests.factories import PASSWORD, UserFactory
@@ -137,8 +144,43 @@ def test_sign_out_needs_post_and_ends_session(client_for):
 
 def test_sessions_expire_when_idle_and_at_browser_close():
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert "lightbulb.core.middleware.IdleSessionMiddleware" in settings.MIDDLEWARE
     assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 3600
+
+
+def _session_row(client: Client) -> Session:
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def test_a_session_in_use_is_kept_alive_with_at_most_one_write_a_minute(client_for):
+    client = client_for(Role.STAFF)
+    client.get("/account/")
+    first = _session_row(client).expire_date
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/account/").status_code == 200
+    assert not [query for query in captured.captured_queries if query["sql"].startswith("UPDATE") and "django_session" in query["sql"]]
+    assert _session_row(client).expire_date == first
+    # A minute after the idle clock last restarted, the next request restarts it again.
+    session = client.session
+    session[REFRESHED_KEY] = int(time.time()) - SESSION_REFRESH_SECONDS
+    session.save()
+    before = _session_row(client).expire_date
+    client.get("/account/")
+    after = _session_row(client).expire_date
+    assert after > before
+    assert after >= timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 5)
+
+
+def test_a_session_left_idle_ends(client_for):
+    client = client_for(Role.STAFF)
+    client.get("/account/")
+    Session.objects.filter(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get("/account/")["Location"].startswith("/account/sign-in")
+
+
+def test_visitors_who_never_signed_in_get_no_session(client):
+    client.get("/account/sign-in")
+    assert Session.objects.count() == 0
 
 
 def test_passwords_are_hashed_with_argon2_in_production_settings():

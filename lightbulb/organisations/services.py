@@ -17,6 +17,7 @@ from lightbulb.core.checks import FieldChecks, as_text
 from lightbulb.core.locking import lock_for_edit, version_advance
 from lightbulb.core.models import AuditEvent
 from lightbulb.core.rules import require
+from lightbulb.core.signals import records_saved_in_bulk
 from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import (
     AreaOfWork,
@@ -401,7 +402,9 @@ def register_values_record_many(*, acting_user: Any, source: str, items: list[tu
     the same audit entry for each organisation, written in a fixed number of statements.
 
     Saved in bulk, so no per-row signals fire: the caller hears which organisations changed (their
-    ids are returned) and tells whatever recomputes from them, once.
+    ids are returned) and tells whatever recomputes from them, once. Organisations changed themselves
+    are also announced as `records_saved_in_bulk` (open data marks its files out of date); when
+    nothing changed nothing is written or announced.
     """
     from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -429,6 +432,7 @@ def register_values_record_many(*, acting_user: Any, source: str, items: list[tu
     if saved:
         bulk_update_with_history(saved, Organisation, sorted(fields | {"updated_at", "version"}), batch_size=500)
         audit_events_record_many(actor=acting_user, action="register_values_record", entries=entries)
+        records_saved_in_bulk.send(sender=Organisation, pks=[organisation.pk for organisation in saved])
     return sorted(touched | {organisation.pk for organisation in saved})
 
 

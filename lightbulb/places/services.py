@@ -16,6 +16,7 @@ from lightbulb.core.audit import audit_event_record, diff, snapshot
 from lightbulb.core.checks import REQUIRED, FieldChecks, as_text
 from lightbulb.core.locking import lock_for_edit, version_advance
 from lightbulb.core.rules import require
+from lightbulb.core.signals import records_saved_in_bulk
 from lightbulb.places.models import Council, Councillor, Locality, Postcode, Ward
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
 from lightbulb.places.rules import can_manage_council_settings, can_manage_places
@@ -265,7 +266,9 @@ def ward_bulk_upsert(*, acting_user: Any, rows: Iterable[Mapping[str, str]], cre
 
 
 def _wards_save(new: list[Ward], changed: list[Ward], acting_user: Any) -> None:
-    """Write the new and changed wards in batches, with their history and one audit event for the load."""
+    """Write the new and changed wards in batches, with their history and one audit event for the load.
+
+    No per-row signals fire, so the load is announced once as `records_saved_in_bulk`; an unchanged load writes and announces nothing."""
     if not new and not changed:
         return
     user = _user_or_none(acting_user)
@@ -280,6 +283,7 @@ def _wards_save(new: list[Ward], changed: list[Ward], acting_user: Any) -> None:
         changes={"created": [None, sorted(ward.gss_code for ward in new)], "updated": [None, sorted(ward.gss_code for ward in changed)]},
         summary=f"Wards loaded: {len(new)} added, {len(changed)} changed",
     )
+    records_saved_in_bulk.send(sender=Ward, pks=[ward.pk for ward in [*new, *changed] if ward.pk is not None])
 
 
 def _user_or_none(acting_user: Any) -> Any:

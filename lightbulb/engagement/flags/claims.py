@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, link, money, scoped, thresholds
+from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, link, live_on, money, scope_agreements, scoped, thresholds
 from lightbulb.funding.models import Agreement, ReturnFigure
 from lightbulb.organisations.models import Organisation
 
@@ -23,8 +23,14 @@ PEOPLE_UNITS = re.compile(r"people|person|participant|beneficiar|user|client|mem
 
 
 def find_wards(scope: Scope, today: datetime.date) -> list[Finding]:
-    through = Agreement.wards.through.objects.filter(agreement__status__in=LIVE_STATUSES, agreement__end_date__gte=today)
-    through = scoped(through, scope, "agreement__organisation_id")
+    through = Agreement.wards.through.objects.all()
+    if scope is None:
+        through = through.filter(agreement__status__in=LIVE_STATUSES, agreement__end_date__gte=today)
+    else:  # the scope's live agreements, by their ids, among those read once for every rule
+        live = [row.pk for row in scope_agreements(scope) if live_on(row, today)]
+        if not live:
+            return []
+        through = through.filter(agreement_id__in=live)
     # The organisation's recorded activity in the agreement's ward: based there, or serving it (asked in the same query).
     serves = Organisation.wards_served.through.objects.filter(organisation_id=OuterRef("agreement__organisation_id"), ward_id=OuterRef("ward_id"))
     active_there = Q(agreement__organisation__ward_id=F("ward_id")) | Q(Exists(serves))

@@ -10,8 +10,9 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, day, money, organisation_link, scoped, thresholds
-from lightbulb.funding.models import Agreement
+from django.db.models import Q
+
+from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, agreements, day, live_on, money, organisation_link, thresholds
 
 
 def yearly_value(amount: Decimal, start: datetime.date, end: datetime.date) -> Decimal:
@@ -22,28 +23,16 @@ def yearly_value(amount: Decimal, start: datetime.date, end: datetime.date) -> D
 
 def find(scope: Scope, today: datetime.date) -> list[Finding]:
     share = thresholds().dependency_share
-    agreements = scoped(
-        Agreement.objects.filter(status__in=LIVE_STATUSES, start_date__lte=today, end_date__gte=today, organisation__latest_income__gt=0), scope
-    )
+    narrowed = Q(status__in=LIVE_STATUSES, start_date__lte=today, end_date__gte=today, organisation__latest_income__gt=0)
+    rows = agreements(scope, narrowed, lambda row: live_on(row, today) and row.start <= today and (row.latest_income or 0) > 0)
     funding: dict[int, Decimal] = defaultdict(Decimal)
     links: dict[int, list[dict[str, str]]] = defaultdict(list)
     incomes: dict[int, tuple[str, Decimal, datetime.date | None]] = {}
-    # The organisation's income comes in the same query, joined: one round trip whatever the scope.
-    rows = agreements.values_list(
-        "pk",
-        "organisation_id",
-        "reference",
-        "amount",
-        "start_date",
-        "end_date",
-        "organisation__name",
-        "organisation__latest_income",
-        "organisation__latest_income_year_end",
-    )
-    for pk, organisation_id, reference, amount, start, end, name, income, year_end in rows:
-        funding[organisation_id] += yearly_value(amount, start, end)
-        links[organisation_id].append(agreement_link(pk, reference))
-        incomes[organisation_id] = (name, income, year_end)
+    # The organisation's income comes joined to its agreements: one read whatever the scope.
+    for row in rows:
+        funding[row.organisation_id] += yearly_value(row.amount, row.start, row.end)
+        links[row.organisation_id].append(agreement_link(row.pk, row.reference))
+        incomes[row.organisation_id] = (row.name, row.latest_income or Decimal(0), row.income_year_end)
     findings = []
     for pk, (name, income, year_end) in incomes.items():
         yearly = funding[pk]

@@ -17,7 +17,20 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from lightbulb.engagement.flags import Finding, Rule, Scope, claims, dependency, new_award, overdue, register, same_purpose, shared, thresholds_fixed
+from lightbulb.engagement.flags import (
+    Finding,
+    Rule,
+    Scope,
+    agreements_read_once,
+    claims,
+    dependency,
+    new_award,
+    overdue,
+    register,
+    same_purpose,
+    shared,
+    thresholds_fixed,
+)
 from lightbulb.engagement.models import Flag
 
 RULES: dict[str, Rule] = {
@@ -36,7 +49,7 @@ BATCH = 2_000
 def flags_find(scope: Scope = None, today: datetime.date | None = None) -> list[Finding]:
     today = today or timezone.localdate()
     found: list[Finding] = []
-    with thresholds_fixed():
+    with thresholds_fixed(), agreements_read_once():
         for rule in RULES.values():
             found.extend(rule(scope, today))
     return found

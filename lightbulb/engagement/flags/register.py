@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, scoped
-from lightbulb.funding.models import Agreement
+from django.db.models import Q
+
+from lightbulb.engagement.flags import LIVE_STATUSES, Finding, Scope, agreement_link, agreements, live_on
 from lightbulb.organisations.models import OrganisationStatus, RegisterValue
 
 STATUS_FIELDS = ("register_status", "charity_status", "company_status")
@@ -35,29 +36,29 @@ def problem_of(field: str, value: str, source: str) -> str | None:
 
 
 def _live(scope: Scope, today: datetime.date) -> tuple[dict[int, list[tuple[int, str]]], dict[int, list[str]]]:
-    """Each organisation's live agreements and, read with them in one query, its status on the register when that is a problem."""
-    live = scoped(Agreement.objects.filter(status__in=LIVE_STATUSES, end_date__gte=today), scope)
-    agreements: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    """Each organisation's live agreements and, read with them, its status on the register when that is a problem."""
+    live: dict[int, list[tuple[int, str]]] = defaultdict(list)
     problems: dict[int, list[str]] = defaultdict(list)
-    for pk, organisation_id, reference, status in live.values_list("pk", "organisation_id", "reference", "organisation__status"):
-        agreements[organisation_id].append((pk, reference))
-        if status in (OrganisationStatus.DISSOLVED, OrganisationStatus.REMOVED) and organisation_id not in problems:
-            problems[organisation_id].append(f"the register records it as {OrganisationStatus(status).label.lower()}")
-    return agreements, problems
+    for row in agreements(scope, Q(status__in=LIVE_STATUSES, end_date__gte=today), lambda row: live_on(row, today)):
+        live[row.organisation_id].append((row.pk, row.reference))
+        status = row.organisation_status
+        if status in (OrganisationStatus.DISSOLVED, OrganisationStatus.REMOVED) and row.organisation_id not in problems:
+            problems[row.organisation_id].append(f"the register records it as {OrganisationStatus(status).label.lower()}")
+    return live, problems
 
 
 def find(scope: Scope, today: datetime.date) -> list[Finding]:
-    agreements, problems = _live(scope, today)
-    if not agreements:
+    live, problems = _live(scope, today)
+    if not live:
         return []
-    values = RegisterValue.objects.filter(organisation_id__in=list(agreements), field__in=(*STATUS_FIELDS, *OVERDUE_FIELDS)).order_by("field", "source")
+    values = RegisterValue.objects.filter(organisation_id__in=list(live), field__in=(*STATUS_FIELDS, *OVERDUE_FIELDS)).order_by("field", "source")
     for organisation_id, field, value, source in values.values_list("organisation_id", "field", "value", "source"):
         problem = problem_of(field, value, source)
         if problem:
             problems[organisation_id].append(problem)
     findings = []
     for organisation_id, found in problems.items():
-        live_here = agreements[organisation_id]
+        live_here = live[organisation_id]
         references = ", ".join(reference for _pk, reference in live_here)
         reason = f"While agreement{'s' if len(live_here) > 1 else ''} {references} {'are' if len(live_here) > 1 else 'is'} live, {'; '.join(found)}."
         evidence = [agreement_link(pk, reference) for pk, reference in live_here]

@@ -16,8 +16,10 @@ import re
 import unicodedata
 from collections import defaultdict
 
+from django.db.models import Q
+
 from lightbulb.core.registry import OtherFunding, registry
-from lightbulb.engagement.flags import Finding, Scope, agreement_link, day, link, money, scoped
+from lightbulb.engagement.flags import AgreementRow, Finding, Scope, agreement_link, agreements, day, link, money
 
 ACTIVE = ("planned", "approved", "awarded", "live", "under_review", "extended")
 # A description holding an agreement's purpose whole (or the reverse) counts when the shorter has at least this many letters.
@@ -31,14 +33,16 @@ def normalised(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
-def find(scope: Scope, today: datetime.date) -> list[Finding]:
-    from lightbulb.funding.models import Agreement
+def _current(row: AgreementRow, today: datetime.date) -> bool:
+    """Planned to running, not ended, not archived: the SQL conditions of `find`."""
+    return row.status in ACTIVE and row.end >= today and not row.archived
 
-    agreements = scoped(Agreement.objects.filter(status__in=ACTIVE, end_date__gte=today, archived_at__isnull=True), scope)
+
+def find(scope: Scope, today: datetime.date) -> list[Finding]:
+    rows = agreements(scope, Q(status__in=ACTIVE, end_date__gte=today, archived_at__isnull=True), lambda row: _current(row, today))
     by_organisation: dict[int, list[Item]] = defaultdict(list)
-    rows = agreements.order_by("start_date", "pk").values_list("pk", "organisation_id", "reference", "title", "purpose", "start_date", "end_date")
-    for pk, organisation_id, reference, title, purpose, start, end in rows:
-        by_organisation[organisation_id].append((pk, reference, normalised(title), normalised(purpose), start, end))
+    for row in sorted(rows, key=lambda row: (row.start, row.pk)):
+        by_organisation[row.organisation_id].append((row.pk, row.reference, normalised(row.title), normalised(row.purpose), row.start, row.end))
     findings = []
     for organisation_id, items in by_organisation.items():
         findings.extend(_agreements_twice(organisation_id, items))

@@ -7,10 +7,12 @@ linked subsidiaries, many nulls, dates as 2019-05-15T00:00:00), into a dedicated
 otherwise), then measures in one run:
 
 1. the ceiling: `COPY` of the same rows, from tab-separated text, into a table of the same shape;
-2. the import end to end (`manage.py import_file charity-register`: parse, check, stage, upsert,
+2. a plain Django loader of the same extract for comparison (register_bulk_create.py: ijson, model
+   instances, `bulk_create` in 10,000-row batches, into a scratch table of the same shape);
+3. the import end to end (`manage.py import_file charity-register`: parse, check, stage, upsert,
    enrich the organisations already on the register), in its own process for its peak memory;
-3. the next month's extract with nothing changed but `date_of_extract`: it must write nothing;
-4. the month after, with one charity in fifty reporting a new income: staged, compared and updated.
+4. the next month's extract with nothing changed but `date_of_extract`: it must write nothing;
+5. the month after, with one charity in fifty reporting a new income: staged, compared and updated.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/charity_register.py [--rows 400000]
 """
@@ -131,7 +133,7 @@ def copy_ceiling(url: str, tsv: Path, rows: int) -> float:
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("DROP TABLE IF EXISTS bench_copy")
         connection.execute("CREATE TABLE bench_copy (LIKE imports_charityrecord INCLUDING ALL)")
-        columns = "registered_charity_number, linked_charity_number, charity_name, charity_type, charity_registration_status, date_of_registration, date_of_removal, charity_reporting_status, latest_acc_fin_period_end_date, latest_income, latest_expenditure, charity_contact_postcode, charity_company_registration_number, charity_is_cio, cio_is_dissolved, charity_insolvent, charity_in_administration, charity_activities, date_of_extract, row_hash"
+        columns = "registered_charity_number, linked_charity_number, charity_name, charity_type, charity_registration_status, date_of_registration, date_of_removal, charity_reporting_status, latest_acc_fin_period_end_date, latest_income, latest_expenditure, charity_contact_postcode, charity_company_registration_number, charity_is_cio, cio_is_dissolved, charity_insolvent, charity_in_administration, charity_activities, date_of_extract, row_hash, raw_hash"
         started = time.perf_counter()
         with connection.cursor() as cursor, cursor.copy(f"COPY bench_copy ({columns}) FROM STDIN") as copy, tsv.open("rb") as handle:
             while chunk := handle.read(1 << 20):
@@ -164,7 +166,7 @@ def write_files(rows: list[dict[str, object]], directory: Path, name: str) -> tu
                 )
                 for f, v in zip(order, values, strict=True)
             ]
-            handle.write("\t".join([*cells, _tsv_value(str(row["date_of_extract"])[:10]), "0" * 32]) + "\n")
+            handle.write("\t".join([*cells, _tsv_value(str(row["date_of_extract"])[:10]), "0" * 32, "0" * 40]) + "\n")
     return path, tsv
 
 
@@ -187,6 +189,16 @@ def timed_import(url: str, path: Path) -> tuple[float, float, str, float]:
     _, seconds, memory, cpu = bench.split()
     summary = done.stdout.splitlines()[0]
     return float(seconds), float(memory), summary, float(cpu)
+
+
+def timed_bulk_create(url: str, path: Path) -> tuple[float, float, float]:
+    """Seconds, peak memory (MB) and CPU seconds of the plain bulk_create loader, in its own process."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "register_bulk_create.py"), str(path)], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    _, seconds, memory, cpu, _rows = next(line for line in done.stdout.splitlines() if line.startswith("BENCH ")).split()
+    return float(seconds), float(memory), float(cpu)
 
 
 def seed_register(url: str, linked: int, rows: list[dict[str, object]]) -> None:
@@ -232,6 +244,7 @@ def main() -> None:
         size = first.stat().st_size
         del rows
         ceiling = copy_ceiling(url, tsv, count)
+        plain, plain_memory, plain_cpu = timed_bulk_create(url, first)
         seconds, memory, summary, cpu = timed_import(url, first)
         again, again_memory, again_summary, again_cpu = timed_import(url, second)
         moved, moved_memory, moved_summary, moved_cpu = timed_import(url, third)
@@ -240,11 +253,15 @@ def main() -> None:
     # CPU s: what the importing process itself used (parsing and checking in Python); the database's work is not in it.
     print(f"{'Measure':<44}{'rows/s':>12}{'× COPY':>9}{'seconds':>10}{'CPU s':>8}{'peak MB':>10}")
     print(f"{'COPY from TSV (ceiling)':<44}{ceiling:>12,.0f}{1:>9.2f}{count / ceiling:>10.1f}{'':>8}{'':>10}")
+    print(
+        f"{'Plain bulk_create loader (10,000 a batch)':<44}{count / plain:>12,.0f}{count / plain / ceiling:>9.2f}{plain:>10.1f}{plain_cpu:>8.1f}{plain_memory:>10.0f}"
+    )
     print(f"{'Import end to end (JSON)':<44}{rate:>12,.0f}{rate / ceiling:>9.2f}{seconds:>10.1f}{cpu:>8.1f}{memory:>10.0f}")
     print(f"{'Unchanged re-import (next month)':<44}{count / again:>12,.0f}{count / again / ceiling:>9.2f}{again:>10.1f}{again_cpu:>8.1f}{again_memory:>10.0f}")
     print(f"{'The month after (2% changed)':<44}{count / moved:>12,.0f}{count / moved / ceiling:>9.2f}{moved:>10.1f}{moved_cpu:>8.1f}{moved_memory:>10.0f}")
     print(
         f"Targets: import ≥ 0.3 × COPY: {'yes' if rate / ceiling >= 0.3 else 'no'}; ≥ 40,000 rows/s: {'yes' if rate >= 40_000 else 'no'}; "
+        f"≥ 10 × bulk_create: {'yes' if seconds * 10 <= plain else 'no'} ({plain / seconds:.1f} ×); "
         f"unchanged ≥ 100,000 rows/s: {'yes' if count / again >= 100_000 else 'no'}; peak ≤ 300 MB: {'yes' if max(memory, again_memory, moved_memory) <= 300 else 'no'}"
     )
     print(f"First run: {summary}")

@@ -75,8 +75,12 @@ class CharityRecord(models.Model):
     Loaded at COPY speed (a staging table, then one set-based upsert keyed on the charity
     number and, for a linked subsidiary, its `linked_charity_number`). `row_hash` is the hash
     of every published value but `date_of_extract`, so a month-on-month re-import knows
-    exactly which charities changed. Charities in the council's area become organisations on
-    the register through the organisations module's services; `organisation_id` says which.
+    exactly which charities changed. `raw_hash` is the fingerprint of the row's own bytes in the
+    JSON extract (all but `date_of_extract`), so a charity whose bytes are the same next month is
+    known unchanged before its values are even read; it is empty for a row read another way, and a
+    change to how rows are checked must empty it (a migration) so that every row is checked again.
+    Charities in the council's area become organisations on the register through the organisations
+    module's services; `organisation_id` says which.
     """
 
     registered_charity_number = models.IntegerField()
@@ -100,6 +104,7 @@ class CharityRecord(models.Model):
     charity_activities = models.TextField(blank=True)
     date_of_extract = models.DateField(null=True, blank=True)
     row_hash = models.CharField(max_length=32)
+    raw_hash = models.CharField(max_length=40, blank=True, default="", db_default="")
     # The organisation on the council's register this charity is (a plain number: imports sit above organisations).
     organisation_id = models.BigIntegerField(null=True, blank=True)
     import_run_id = models.BigIntegerField(null=True, blank=True)

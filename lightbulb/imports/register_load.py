@@ -1,16 +1,18 @@
 # ruff: noqa: S608 -- the SQL names only this module's constant table and column names; every value is a parameter or COPY data.
 """Loading the Charity Commission register extract at COPY speed.
 
-The extract's `charity` table (about 400,000 rows) is read a row at a time (ijson for the
-JSON file, csv for the tab-separated text), each row checked and written as one line of a
-staging table: on PostgreSQL straight into `COPY … FROM STDIN` while the file is still being
-read, elsewhere by batched inserts. One set-based statement then adds the new charities and
+The extract's `charity` table (about 400,000 rows) is read a block at a time (the JSON file by
+`register_json`, which knows a charity whose bytes are unchanged by their fingerprint before
+reading its values; csv for the tab-separated text), each other row checked and written as one
+line of a staging table: on PostgreSQL straight into `COPY … FROM STDIN` while the file is still
+being read, elsewhere by batched inserts. One set-based statement then adds the new charities and
 updates those whose published values changed (`row_hash` leaves `date_of_extract` out), so an
 unchanged month writes nothing at all.
 """
 
 from __future__ import annotations
 
+import binascii
 import csv
 import datetime
 import hashlib
@@ -43,7 +45,8 @@ DATES = ("date_of_registration", "date_of_removal", "latest_acc_fin_period_end_d
 MONEY = ("latest_income", "latest_expenditure")
 FLAGS = ("charity_is_cio", "cio_is_dissolved", "charity_insolvent", "charity_in_administration")
 HASHED = ("registered_charity_number", "linked_charity_number", *TEXT, *DATES, *MONEY, *FLAGS)
-COLUMNS = (*HASHED, "date_of_extract", "row_hash")
+# raw_hash: the fingerprint of the row's bytes in the JSON extract (register_json), empty for a row read another way.
+COLUMNS = (*HASHED, "date_of_extract", "row_hash", "raw_hash")
 REQUIRED = ("registered_charity_number", "charity_name")
 NULL = "\\N"
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -55,6 +58,9 @@ Progress = Callable[[int, float], None]
 PROGRESS_ROWS = 1000
 PROGRESS_SECONDS = 0.5
 CHANGES_KEPT = 1000
+# Lines written to COPY a block at a time; rows read one at a time are gathered into blocks of this many.
+BLOCK_ROWS = 5000
+Lines = Iterator[list[str]]
 
 
 class RowError(ValueError):
@@ -68,6 +74,22 @@ class Staged:
     rejected_rows: list[dict[str, Any]] = field(default_factory=list)
     # The table was empty, so the rows went straight into it by COPY (there was nothing to compare them with).
     direct: bool = False
+    # Rows whose bytes are those of a charity already kept (the same fingerprint): unchanged, so never staged.
+    known: int = 0
+
+
+# How a file's rows reach the staging table: (staged, known fingerprints → charity key, progress, position) → blocks of lines.
+Reader = Callable[[Staged, dict[bytes, int], Progress, Callable[[], float]], Lines]
+
+
+def charity_key(number: int, linked: int) -> int:
+    """A charity and its linked number as one integer (the key a file may list once)."""
+    return number * 100_000 + linked
+
+
+def listed_twice(key: int) -> str:
+    number, linked = divmod(key, 100_000)
+    return f"Charity {number}" + (f" (linked charity {linked})" if linked else "") + " is listed more than once"
 
 
 def _date(value: Any, name: str) -> str:
@@ -184,13 +206,13 @@ def _numbers(get: Callable[[str], Any]) -> tuple[int, int]:
     return number, linked
 
 
-def staged_line(row: dict[str, Any], seen: set[int]) -> str:
+def staged_line(row: dict[str, Any], seen: set[int], fingerprint: str = "") -> str:
     """One row as a COPY text line (without its newline), or RowError. Written for speed: it runs 400,000 times."""
     get = row.get
     number, linked = _numbers(get)
     key = number * 100_000 + linked
     if key in seen:
-        raise RowError(f"Charity {number}" + (f" (linked charity {linked})" if linked else "") + " is listed more than once")
+        raise RowError(listed_twice(key))
     name = get("charity_name")
     if not name or not str(name).strip():
         raise RowError("The charity_name is missing")
@@ -202,7 +224,8 @@ def staged_line(row: dict[str, Any], seen: set[int]) -> str:
     published = "\t".join(out)
     extract = get("date_of_extract")
     seen.add(key)
-    return f"{published}\t{_date(extract, 'date_of_extract') if extract else NULL}\t{hashlib.md5(published.encode(), usedforsecurity=False).hexdigest()}"
+    digest = hashlib.md5(published.encode(), usedforsecurity=False).hexdigest()
+    return f"{published}\t{_date(extract, 'date_of_extract') if extract else NULL}\t{digest}\t{fingerprint}"
 
 
 def json_rows(handle: IO[bytes]) -> Iterator[dict[str, Any]]:
@@ -210,8 +233,13 @@ def json_rows(handle: IO[bytes]) -> Iterator[dict[str, Any]]:
     start = handle.read(3)
     if start != b"\xef\xbb\xbf":
         handle.seek(0)
+    return json_items(handle)
+
+
+def json_items(stream: Any) -> Iterator[dict[str, Any]]:
+    """The objects of a JSON array read by ijson (anything else in it as an empty row); a damaged file is UnreadableFile."""
     try:
-        for row in ijson.items(handle, "item", use_float=True):
+        for row in ijson.items(stream, "item", use_float=True):
             yield row if isinstance(row, dict) else {}
     except ijson.JSONError as exc:
         raise UnreadableFile(f"The file is not valid JSON ({str(exc)[:120]}): it may be cut short or damaged. Nothing was changed.") from exc
@@ -253,30 +281,52 @@ def _reject(staged: Staged, number: int, reason: str, row: dict[str, Any]) -> No
         staged.rejected_rows.append({"row": number, "reason": reason, "data": data})
 
 
-def _lines(rows: Iterable[dict[str, Any]], staged: Staged, progress: Progress, position: Callable[[], float]) -> Iterator[str]:
-    seen: set[int] = set()
-    shown = time.monotonic()
-    for number, row in enumerate(rows, start=1):
+class Ticker:
+    """Calls progress(rows read, share of the file read) at most twice a second."""
+
+    def __init__(self, progress: Progress, position: Callable[[], float]) -> None:
+        self.progress, self.position, self.shown = progress, position, time.monotonic()
+
+    def __call__(self, rows: int) -> None:
+        if time.monotonic() - self.shown >= PROGRESS_SECONDS:
+            self.progress(rows, self.position())
+            self.shown = time.monotonic()
+
+
+def row_lines(rows: Iterable[dict[str, Any]], staged: Staged, progress: Progress, position: Callable[[], float], seen: set[int] | None = None) -> Lines:
+    """Rows read one at a time (the text extract; JSON that register_json leaves to ijson), checked and gathered into blocks of lines."""
+    seen = set() if seen is None else seen
+    tick = Ticker(progress, position)
+    block: list[str] = []
+    for number, row in enumerate(rows, start=staged.rows + 1):
         try:
-            yield staged_line(row, seen)
+            block.append(staged_line(row, seen))
         except RowError as error:
             _reject(staged, number, str(error), row)
-        if number % PROGRESS_ROWS == 0 and time.monotonic() - shown >= PROGRESS_SECONDS:
-            progress(number, position())
-            shown = time.monotonic()
         staged.rows = number
+        if number % PROGRESS_ROWS == 0:
+            tick(number)
+        if len(block) >= BLOCK_ROWS:
+            yield block
+            block = []
+    yield block
 
 
-def _copy_postgres(cursor: Any, lines: Iterable[str], table: str = STAGE, columns: tuple[str, ...] = COLUMNS) -> None:
-    buffer: list[str] = []
+def rows_reader(rows: Iterable[dict[str, Any]]) -> Reader:
+    """A Reader for rows read one at a time (no fingerprints: every row is checked)."""
+
+    def read(staged: Staged, known: dict[bytes, int], progress: Progress, position: Callable[[], float]) -> Lines:
+        return row_lines(rows, staged, progress, position)
+
+    return read
+
+
+def _copy_postgres(cursor: Any, blocks: Lines, table: str = STAGE, columns: tuple[str, ...] = COLUMNS, suffix: str = "") -> None:
+    end = suffix + "\n"
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for line in lines:
-            buffer.append(line)
-            if len(buffer) >= 5000:
-                copy.write("\n".join(buffer) + "\n")
-                buffer.clear()
-        if buffer:
-            copy.write("\n".join(buffer) + "\n")
+        for block in blocks:
+            if block:
+                copy.write(end.join(block) + end)
 
 
 def _empty_and_locked(cursor: Any) -> bool:
@@ -288,17 +338,12 @@ def _empty_and_locked(cursor: Any) -> bool:
     return bool(cursor.fetchone()[0])
 
 
-def _insert_portable(cursor: Any, lines: Iterator[str]) -> None:
+def _insert_portable(cursor: Any, blocks: Lines) -> None:
     placeholders = ", ".join(["%s"] * len(COLUMNS))
     sql = f"INSERT INTO {STAGE} ({', '.join(COLUMNS)}) VALUES ({placeholders})"
-    batch: list[list[Any]] = []
-    for line in lines:
-        batch.append([_portable(name, value) for name, value in zip(COLUMNS, line.split("\t"), strict=True)])
-        if len(batch) >= 2000:
-            cursor.executemany(sql, batch)
-            batch.clear()
-    if batch:
-        cursor.executemany(sql, batch)
+    for block in blocks:
+        if block:
+            cursor.executemany(sql, [[_portable(name, value) for name, value in zip(COLUMNS, line.split("\t"), strict=True)] for line in block])
 
 
 def _portable(name: str, value: str) -> Any:
@@ -322,22 +367,34 @@ def _nowhere() -> float:
     return 0.0
 
 
-def stage(rows: Iterable[dict[str, Any]], progress: Progress, position: Callable[[], float] = _nowhere, run_id: int | None = None) -> Staged:
+def known_fingerprints(cursor: Any) -> dict[bytes, int]:
+    """{fingerprint of a charity's bytes in the JSON extract: its charity key} for every charity kept with one (read by COPY on PostgreSQL)."""
+    query = f"SELECT raw_hash, CAST(registered_charity_number AS bigint) * 100000 + linked_charity_number FROM {TABLE} WHERE raw_hash <> ''"
+    if connection.vendor == "postgresql":
+        with cursor.copy(f"COPY ({query}) TO STDOUT") as copy:
+            words = b"".join(bytes(block) for block in copy).split()
+        return dict(zip(map(binascii.unhexlify, words[0::2]), map(int, words[1::2]), strict=True))
+    cursor.execute(query)
+    return {bytes.fromhex(fingerprint): int(key) for fingerprint, key in cursor.fetchall()}
+
+
+def stage(read: Reader, progress: Progress, position: Callable[[], float] = _nowhere, run_id: int | None = None) -> Staged:
     """Check every row and write the good ones to the staging table (kept for `upsert`).
 
     `progress(rows read, share of the file read)` is called at most twice a second while the file is
     read. The first extract loaded into an empty table on PostgreSQL goes straight into it by `COPY`
     (checked and deduplicated here first, so nothing there can conflict); the run's transaction still
-    holds it all until it commits.
+    holds it all until it commits. A row whose bytes match a charity's kept fingerprint is counted in
+    `known` and not staged: nothing of it changed.
     """
     staged = Staged()
     with connection.cursor() as cursor:
-        lines = _lines(rows, staged, progress, position)
         if _empty_and_locked(cursor):
             staged.direct = True
             suffix = "\t" + (NULL if run_id is None else str(run_id))
-            _copy_postgres(cursor.cursor, (line + suffix for line in lines), TABLE, (*COLUMNS, "import_run_id"))
+            _copy_postgres(cursor.cursor, read(staged, {}, progress, position), TABLE, (*COLUMNS, "import_run_id"), suffix)
             return staged
+        lines = read(staged, known_fingerprints(cursor.cursor if connection.vendor == "postgresql" else cursor), progress, position)
         _create_stage(cursor)
         if connection.vendor == "postgresql":
             _copy_postgres(cursor.cursor, lines)
@@ -397,8 +454,12 @@ def _plain(name: str, value: Any) -> Any:
     return value
 
 
-def upsert(run_id: int | None) -> Upserted:
-    """Add new charities and update changed ones in one statement each; an unchanged extract writes nothing."""
+def upsert(run_id: int | None, known: int = 0) -> Upserted:
+    """Add new charities and update changed ones in one statement each; an unchanged extract writes nothing.
+
+    `known` rows were found unchanged by their fingerprint and never staged. A staged row whose values
+    are unchanged but whose bytes are new (the extract written another way) keeps its new fingerprint.
+    """
     result = Upserted()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -411,7 +472,7 @@ def upsert(run_id: int | None) -> Upserted:
         )
         created, updated = (int(value or 0) for value in cursor.fetchone())
         cursor.execute(f"SELECT COUNT(*) FROM {STAGE}")
-        total = int(cursor.fetchone()[0])
+        total = int(cursor.fetchone()[0]) + known
         result.created, result.updated, result.unchanged = created, updated, total - created - updated
         if updated:
             result.changes = _changes(cursor)
@@ -426,4 +487,9 @@ def upsert(run_id: int | None) -> Upserted:
         if updated:
             assignments = ", ".join(f"{name} = s.{name}" for name in COLUMNS if name not in ("registered_charity_number", "linked_charity_number"))
             cursor.execute(f"UPDATE {TABLE} AS t SET {assignments}, import_run_id = %s FROM {STAGE} s WHERE {_KEY} AND t.row_hash <> s.row_hash", [run_id])
+        if total - known > created + updated:
+            cursor.execute(
+                f"UPDATE {TABLE} AS t SET raw_hash = s.raw_hash FROM {STAGE} s "
+                f"WHERE {_KEY} AND t.row_hash = s.row_hash AND s.raw_hash <> '' AND t.raw_hash <> s.raw_hash"
+            )
     return result

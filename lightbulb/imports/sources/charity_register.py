@@ -23,7 +23,7 @@ from django.db.models import Q
 
 from lightbulb.core.rules import SystemActor, allowed, is_officer
 from lightbulb.engagement.tasks import flags_recompute_later
-from lightbulb.imports import register_load
+from lightbulb.imports import register_json, register_load
 from lightbulb.imports.base import ApplyResult, Column, Importer
 from lightbulb.imports.models import CharityAreaOfOperation, CharityRecord
 from lightbulb.organisations import services as organisation_services
@@ -141,6 +141,7 @@ class CharityRegister(Importer):
     columns = {"registered_charity_number": Column("Registered charity number", ("registered_charity_number",))}
 
     def stream_rows(self, handle: IO[bytes]) -> Iterator[dict[str, Any]]:
+        """The rows a row at a time (the register's other tables are read this way)."""
         start = handle.read(64)
         handle.seek(0)
         if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
@@ -149,8 +150,18 @@ class CharityRegister(Importer):
         self.notes.once("The file was read as the register's tab-separated text extract")
         return register_load.text_rows(handle)
 
+    def reader(self, handle: IO[bytes]) -> register_load.Reader:
+        """The JSON extract a block at a time (unchanged charities known by their bytes); the text extract a row at a time."""
+        start = handle.read(64)
+        handle.seek(0)
+        if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+            self.notes.once("The file was read as the register's JSON extract")
+            return register_json.BlockReader(handle)
+        self.notes.once("The file was read as the register's tab-separated text extract")
+        return register_load.rows_reader(register_load.text_rows(handle))
+
     def stage(self, handle: IO[bytes], run: Any, progress: Any, position: Any = None) -> register_load.Staged:
-        self.staged = register_load.stage(self.stream_rows(handle), progress, position or (lambda: 0.0), getattr(run, "pk", None))
+        self.staged = register_load.stage(self.reader(handle), progress, position or (lambda: 0.0), getattr(run, "pk", None))
         return self.staged
 
     def cleanup(self) -> None:
@@ -162,7 +173,7 @@ class CharityRegister(Importer):
             # The first extract, loaded straight into the empty table: every row it kept is new.
             done = register_load.Upserted(created=staged.rows - staged.rejected)
         else:
-            done = register_load.upsert(getattr(run, "pk", None))
+            done = register_load.upsert(getattr(run, "pk", None), staged.known if staged is not None else 0)
         result = ApplyResult(created=done.created, updated=done.updated, unchanged=done.unchanged, changes=done.changes)
         if done.created or done.updated:
             self._enrich(getattr(run, "pk", None))

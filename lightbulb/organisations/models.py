@@ -87,8 +87,9 @@ class Organisation(ArchivableModel):
     human_edited_fields = models.JSONField(default=list, blank=True)
     # Lower-cased, punctuation-free name used by search and duplicate detection.
     name_key = models.CharField(max_length=300, db_index=True, editable=False, default="")
-    # The name's and other names' keys, read by register search. PostgreSQL indexes it twice (migration
-    # 0004): full-text (`to_tsvector('simple', …)`) for words in any order, and trigrams for near-misses.
+    # The name's and other names' keys, read by register search. PostgreSQL indexes it for full-text search
+    # (`to_tsvector('simple', …)`, migration 0004): words in any order; a trigger keeps its words in a table of
+    # their own, where near-misses are looked up by trigrams (migration 0008).
     search_key = models.TextField(editable=False, default="", blank=True)
 
     version = version_field()

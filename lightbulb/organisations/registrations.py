@@ -2,7 +2,7 @@
 
 from lightbulb.core.registry import NavItem, WardColumn, registry
 from lightbulb.core.rules import expose
-from lightbulb.organisations import exports, search, tasks, ward_home
+from lightbulb.organisations import exports, tasks, ward_home
 from lightbulb.organisations import rules as organisations_rules
 from lightbulb.organisations.panels import duplicates_panel, ward_section
 from lightbulb.organisations.portal.panels import claims_panel, profile_changes_panel, your_organisations_panel
@@ -11,7 +11,6 @@ from lightbulb.organisations.selectors import with_organisation_count
 
 
 def register() -> None:
-    search.connect()
     exports.register()
     expose("organisations", organisations_rules)
     registry.add_nav(NavItem(label="Organisations", url_name="organisations:list", permission=can_read_register, order=20, prefix="/organisations/"))

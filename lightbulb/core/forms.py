@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
 from lightbulb.core.locking import StaleEdit
+from lightbulb.core.pickers import MultiPickerField, MultiPickerInput, Picked
 
 _MONTHS = {
     name: number
@@ -144,6 +145,7 @@ class FigureField(forms.DecimalField):
 def _widget_kind(widget: forms.Widget) -> str:
     kinds: list[tuple[type[forms.Widget], str]] = [
         (GovukDateWidget, "date"),
+        (MultiPickerInput, "multipicker"),
         (forms.CheckboxSelectMultiple, "checkboxes"),
         (forms.RadioSelect, "radios"),
         (forms.CheckboxInput, "checkbox"),
@@ -291,6 +293,31 @@ def _build_date(bound: forms.BoundField, params: dict[str, Any], heading: bool) 
     ]
 
 
+def _build_multi_picker(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
+    """A multi picker (core.pickers): its ticked records as checkboxes, then, unless it lists every record, its search box.
+    The search box takes the field's id, so the error summary's link lands where the typing is."""
+    field = bound.field
+    assert isinstance(field, MultiPickerField)
+    params["fieldset"] = _fieldset(bound, heading)
+    params["source"] = str(field.widget.source)  # type: ignore[attr-defined]  # a MultiPickerInput
+    items = field.picker_items(bound.value())
+    base = params["id"]
+    for number, item in enumerate(items):
+        item["id"] = base if field.shows_all() and number == 0 else f"{base}-{number + 1}"
+    params["items"] = items
+    if field.shows_all():
+        return
+    picked = bound.data if bound.form.is_bound and isinstance(bound.data, Picked) else None
+    params["find"] = {
+        "id": base,
+        "name": f"{bound.html_name}_find",
+        "label": field.find_label,
+        "value": picked.text if picked is not None else "",
+        "searched_name": f"{bound.html_name}_searched",
+        "searched": field.offered_for,
+    }
+
+
 def _build_hidden(bound: forms.BoundField, params: dict[str, Any], heading: bool) -> None:
     params["value"] = bound.value()
 
@@ -306,6 +333,7 @@ _BUILDERS = {
     "file": _build_file,
     "date": _build_date,
     "hidden": _build_hidden,
+    "multipicker": _build_multi_picker,
 }
 
 

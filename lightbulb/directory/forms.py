@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from lightbulb.core.forms import VersionedForm, no_markup
+from lightbulb.core.pickers import MultiPickerField
 from lightbulb.directory import selectors
 from lightbulb.directory.services import (
     AGE_ORDER_MESSAGE,
@@ -19,6 +20,7 @@ from lightbulb.directory.services import (
     clock_time,
 )
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
+from lightbulb.places.selectors import ward_label, ward_search
 
 
 class ServiceForm(VersionedForm):
@@ -39,11 +41,17 @@ class ServiceForm(VersionedForm):
         help_text="People searching the directory find the service under these",
         error_messages={"invalid_choice": "Choose the kinds of service from the list", "invalid_pk_value": "Choose the kinds of service from the list"},
     )
-    wards = forms.ModelMultipleChoiceField(
+    # Several wards by searching: a national council has thousands (a council with few lists them all).
+    wards = MultiPickerField(
         label="Wards it serves",
         queryset=selectors.ward_choices(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        source="directory:ward_pick",
+        search=ward_search,
+        record_label=ward_label,
+        what="ward",
+        find_label="Find a ward to add",
+        number_is_record=True,
         error_messages={"invalid_choice": "Choose wards from the list", "invalid_pk_value": "Choose wards from the list"},
     )
     minimum_age = forms.IntegerField(

@@ -6,6 +6,7 @@ app_name = "directory"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.service_list, name="service_list"),
+    path("wards/pick", views.ward_pick, name="ward_pick"),
     path("organisations/<int:organisation_pk>/new", views.service_create, name="service_create"),
     path("services/<int:pk>/", views.service_detail, name="service_detail"),
     path("services/<int:pk>/edit", views.service_edit, name="service_edit"),

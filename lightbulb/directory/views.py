@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 
 from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
+from lightbulb.core.pickers import picker_response
 from lightbulb.core.rules import allowed
 from lightbulb.directory import selectors, services
 from lightbulb.directory.forms import LocationForm, ScheduleForm, ServiceForm
 from lightbulb.directory.rules import can_describe_services, can_manage_service, can_read_directory
+from lightbulb.places.selectors import ward_label, ward_search
 
 
 @permission_required(can_read_directory)
@@ -46,6 +48,12 @@ def _initial(service: Any) -> dict[str, Any]:
     initial = {field: getattr(service, field) for field in fields}
     initial.update(terms=list(service.terms.all()), wards=list(service.wards.all()), version=service.version)
     return initial
+
+
+@permission_required(can_describe_services)
+def ward_pick(request: HttpRequest) -> HttpResponse:
+    """The service form's ward picker's JSON search, for members describing their services too (they do not read the register)."""
+    return picker_response(request, selectors.ward_choices(), ward_search, ward_label)
 
 
 @permission_required(can_describe_services)

@@ -101,7 +101,7 @@ def health_columns(request: HttpRequest | None = None) -> list[Column]:
 def engagement_rows(request: HttpRequest) -> tuple[QuerySet[Any], Sort, EngagementFilterForm]:
     filter_form = EngagementFilterForm(request.GET, themes=log_selectors.theme_choices())
     filters = filter_form.filters()
-    engagements = log_selectors.engagement_list(q=filters["q"], kind=filters["kind"], theme_id=filters["theme"])
+    engagements = log_selectors.engagement_list(q=filters["q"], kind=filters["kind"], theme_id=filters["theme"], ward_id=filters["ward"])
     engagements, sort = sort_queryset(request, engagements, log_selectors.ENGAGEMENT_SORTS, "-date")
     return engagements, sort, filter_form
 

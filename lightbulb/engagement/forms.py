@@ -7,11 +7,36 @@ from typing import Any
 from django import forms
 
 from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
+from lightbulb.core.pickers import MultiPickerField, PickerField
 from lightbulb.engagement.models import EngagementKind, FlagRule, QuestionKind, Survey
 from lightbulb.engagement.selectors.surveys import AUDIENCES
+from lightbulb.organisations.models import Organisation
+from lightbulb.organisations.selectors import pickable_organisations, picker_label, picker_search, ward_picker_label, ward_picker_search
+from lightbulb.places.models import Ward
 
 LONG_TEXT = 10_000
 SCALE_WORDS = {1: " (lowest)", 5: " (highest)"}
+
+
+def _ward_picker(help_text: str) -> PickerField:
+    """A ward chosen by searching: a national council has thousands."""
+    return PickerField(
+        label="Ward",
+        queryset=Ward.objects.order_by("name"),
+        required=False,
+        source="organisations:ward_pick",
+        search=ward_picker_search,
+        record_label=ward_picker_label,
+        what="ward",
+        number_is_record=True,
+        help_text=help_text,
+        error_messages={"invalid_choice": "Choose a ward from the list of suggestions: none matches what you typed"},
+    )
+
+
+def _register_search(organisations: Any, text: str) -> Any:
+    """Organisations found by typing are the working register's (one chosen before it was archived stays chosen)."""
+    return picker_search(pickable_organisations(), text)
 
 
 class ThemeForm(forms.Form):
@@ -50,7 +75,7 @@ class EngagementForm(VersionedForm):
         error_messages={"required": "Enter a title", "max_length": "Title must be 300 characters or fewer"},
     )
     held_on = GovukDateField(label="Date", help_text="For example, 27 3 2026", error_messages={"required": "Enter the date it took place"})
-    ward = forms.TypedChoiceField(label="Ward", required=False, coerce=int, empty_value=None, help_text="Optional. Where it took place.")
+    ward = _ward_picker("Optional. Where it took place: type the ward's name or its GSS code and choose from the suggestions.")
     notes = forms.CharField(
         label="Notes",
         required=False,
@@ -61,26 +86,32 @@ class EngagementForm(VersionedForm):
         error_messages={"max_length": "Notes must be 10,000 characters or fewer"},
     )
     themes = forms.TypedMultipleChoiceField(label="Themes", required=False, coerce=int, widget=forms.CheckboxSelectMultiple)
-    organisations = forms.TypedMultipleChoiceField(label="Organisations that took part", required=False, coerce=int, widget=forms.CheckboxSelectMultiple)
-    find_organisations = forms.CharField(
-        label="Find more organisations by name",
+    # Several organisations by searching: a register can hold hundreds of thousands.
+    organisations = MultiPickerField(
+        label="Organisations that took part",
+        queryset=Organisation.objects.order_by("name"),
         required=False,
-        max_length=200,
-        help_text="Type part of a name and choose Find organisations; the matches appear above to tick.",
+        source="organisations:pick",
+        search=_register_search,
+        record_label=picker_label,
+        what="organisation on the register",
+        find_label="Find an organisation to add",
+        help_text="Type an organisation's name, an identifier such as its charity number, or its postcode.",
+        error_messages={"invalid_choice": "Select organisations from the register", "invalid_pk_value": "Select organisations from the register"},
     )
     councillors = forms.TypedMultipleChoiceField(label="Councillors who took part", required=False, coerce=int, widget=forms.CheckboxSelectMultiple)
     officers = forms.TypedMultipleChoiceField(label="Council officers who took part", required=False, coerce=int, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[int, str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        wards = choices.get("ward", [])
-        self.fields["ward"].choices = [("", "Not about one ward"), *wards]  # type: ignore[attr-defined]
-        for name in ("themes", "organisations", "councillors", "officers"):
+        for name in ("themes", "councillors", "officers"):
             self.fields[name].choices = choices.get(name, [])  # type: ignore[attr-defined]
 
     def service_data(self) -> dict[str, Any]:
+        """The cleaned values, with the ward and the organisations as their numbers (the service checks they exist)."""
         data = dict(self.cleaned_data)
-        data.pop("find_organisations", None)
+        data["ward"] = data["ward"].pk if data.get("ward") else None
+        data["organisations"] = [organisation.pk for organisation in data.get("organisations") or ()]
         return data
 
 
@@ -114,6 +145,7 @@ class CompleteActionForm(forms.Form):
 class EngagementFilterForm(FilterForm):
     kind = forms.ChoiceField(label="Kind", choices=[("", "Any kind"), *EngagementKind.choices], required=False)
     theme = forms.TypedChoiceField(label="Theme", coerce=int, empty_value=None, required=False)
+    ward = _ward_picker("Type the ward's name, or leave empty for any ward")
 
     def __init__(self, *args: Any, themes: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
-from lightbulb.core.pickers import PickerField
+from lightbulb.core.pickers import MultiPickerField, PickerField
 from lightbulb.core.registry import registry
 from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import AreaOfWork, IdentifierScheme, LegalForm, OrganisationStatus
@@ -149,12 +149,18 @@ class OrganisationForm(VersionedForm):
     )
     date_registered = GovukDateField(label="Date registered", required=False, help_text="For example, 27 3 2007")
     is_vcse = forms.BooleanField(label="It is a voluntary, community or social enterprise organisation", required=False)
-    wards_served = forms.ModelMultipleChoiceField(
+    # Several wards by searching: a national register has thousands (a council with few lists them all).
+    wards_served = MultiPickerField(
         label="Wards served",
         queryset=Ward.objects.order_by("name"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose wards from the list"},
+        source="organisations:ward_pick",
+        search=ward_picker_search,
+        record_label=ward_picker_label,
+        what="ward",
+        find_label="Find a ward to add",
+        number_is_record=True,
+        error_messages={"invalid_choice": "Choose wards from the list", "invalid_pk_value": "Choose wards from the list"},
     )
     areas_of_work = forms.ModelMultipleChoiceField(
         label="Areas of work",

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
-from lightbulb.core.pickers import PickerField
+from lightbulb.core.pickers import MultiPickerField, PickerField
 from lightbulb.places import selectors
 from lightbulb.places.models import Locality, Ward
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
@@ -114,20 +114,26 @@ class CouncillorForm(VersionedForm):
         return cleaned
 
 
-class WardMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        locality = f" – now in {obj.locality.name}" if obj.locality_id else ""
-        return f"{obj.name} ({obj.gss_code}){locality}"
+def _ward_and_locality(ward: Ward) -> str:
+    """A ward as a locality's form names it: with the locality it is in now, which choosing it moves it from."""
+    locality = f" – now in {ward.locality.name}" if ward.locality_id and ward.locality else ""
+    return f"{ward.name} ({ward.gss_code}){locality}"
 
 
 class LocalityForm(VersionedForm):
     name = forms.CharField(label="Locality name", max_length=200, validators=[no_markup])
     description = forms.CharField(label="Description", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=[no_markup])
-    wards = WardMultipleChoiceField(
+    # Several wards by searching: a national council has thousands (a council with few lists them all).
+    wards = MultiPickerField(
         label="Wards in this locality",
         queryset=Ward.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        source="organisations:ward_pick",
+        search=selectors.ward_search,
+        record_label=_ward_and_locality,
+        what="ward",
+        find_label="Find a ward to add",
+        number_is_record=True,
         help_text="A ward belongs to one locality: choosing a ward moves it here",
         error_messages={"invalid_choice": "Choose wards from the list", "invalid_pk_value": "Choose wards from the list"},
     )

@@ -7,11 +7,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from lightbulb.core.pickers import ALL_SHOWN
 from lightbulb.core.roles import Role
 from lightbulb.engagement.models import Engagement
 from tests.conftest import sign_in
 from tests.engagement.factories import EngagementFactory, FollowUpActionFactory, ThemeFactory
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, WardFactory
 from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +23,13 @@ def officer_client(client, users):
     return sign_in(client, users[Role.OFFICER])
 
 
-def test_an_officer_logs_a_meeting_finding_an_organisation_by_name(officer_client, users):
+def test_an_officer_logs_a_meeting_finding_organisations_by_name_without_javascript(officer_client, users):
+    """The organisations box is searched when the form is sent: several matches come back to tick, what was typed kept."""
     theme = ThemeFactory(name="Volunteer recruitment")
-    OrganisationFactory(name="Hilltop Youth Club")
+    club = OrganisationFactory(name="Hilltop Youth Club", postcode="AT1 1AA")
+    OrganisationFactory(name="Hilltop Bowls Club", postcode="AT2 2BB")
+    # More than a multi picker lists in full, so the organisations are found by searching.
+    OrganisationFactory.create_batch(ALL_SHOWN, name="Valley Lunch Club")
     url = reverse("engagement:engagement_create")
     post = {
         "kind": "meeting",
@@ -33,20 +38,46 @@ def test_an_officer_logs_a_meeting_finding_an_organisation_by_name(officer_clien
         "held_on_1": "3",
         "held_on_2": "2026",
         "themes": [str(theme.pk)],
-        "find_organisations": "hilltop",
-        "find": "1",
+        "organisations_find": "hilltop",
     }
     found = officer_client.post(url, post)
     text = visible_text(found.content)
-    assert "Hilltop Youth Club (AT1 1AA)" in text and "There is a problem" not in text
+    assert "More than one organisation on the register matches “hilltop”: tick the ones you want" in text
+    assert "Hilltop Youth Club, AT1 1AA" in text and "Hilltop Bowls Club, AT2 2BB" in text
+    assert 'value="hilltop"' in found.content.decode() and "Youth providers&#39; meeting" in found.content.decode()
     assert not Engagement.objects.exists()
-    club = OrganisationFactory._meta.model.objects.get(name="Hilltop Youth Club")
-    post.pop("find")
-    post["organisations"] = [str(club.pk)]
-    saved = officer_client.post(url, post, follow=True)
+    # Ticking one and sending the same text again saves, without asking again.
+    saved = officer_client.post(url, {**post, "organisations": [str(club.pk)], "organisations_searched": "hilltop"}, follow=True)
     text = visible_text(saved.content)
     assert "Engagement saved" in text
-    assert "Youth providers' meeting" in text and "Hilltop Youth Club" in text and "Volunteer recruitment" in text and "3 March 2026" in text
+    assert "Youth providers' meeting" in text and "Hilltop Youth Club" in text and "Hilltop Bowls Club" not in text
+    assert "Volunteer recruitment" in text and "3 March 2026" in text
+
+
+def test_an_engagement_takes_its_ward_and_one_organisation_by_what_was_typed(officer_client):
+    ward = WardFactory(name="Abbey", gss_code="E05000001")
+    OrganisationFactory(name="Riverside Food Bank")
+    OrganisationFactory.create_batch(ALL_SHOWN, name="Valley Lunch Club")
+    post = {
+        "kind": "visit",
+        "title": "Food bank visit",
+        "held_on_0": "4",
+        "held_on_1": "3",
+        "held_on_2": "2026",
+        "ward": "abbey",
+        "organisations_find": "food bank",
+    }
+    officer_client.post(reverse("engagement:engagement_create"), post)
+    engagement = Engagement.objects.get()
+    assert engagement.ward == ward
+    assert [organisation.name for organisation in engagement.organisations.all()] == ["Riverside Food Bank"]
+
+
+def test_an_organisation_number_that_does_not_exist_is_refused(officer_client):
+    post = {"kind": "visit", "title": "Visit", "held_on_0": "4", "held_on_1": "3", "held_on_2": "2026", "organisations": ["999999"]}
+    text = visible_text(officer_client.post(reverse("engagement:engagement_create"), post).content)
+    assert "Select organisations from the register" in text
+    assert not Engagement.objects.exists()
 
 
 def test_the_form_says_what_is_missing(officer_client):
@@ -80,6 +111,14 @@ def test_the_list_filters_by_theme(officer_client):
     EngagementFactory(title="About volunteers")
     text = visible_text(officer_client.get(reverse("engagement:engagement_list"), {"theme": premises.pk}).content)
     assert "About rent" in text and "About volunteers" not in text and "1 engagement" in text
+
+
+def test_the_list_filters_by_ward_typed_by_name(officer_client):
+    abbey = WardFactory(name="Abbey")
+    EngagementFactory(title="Abbey forum", ward=abbey)
+    EngagementFactory(title="Town forum")
+    text = visible_text(officer_client.get(reverse("engagement:engagement_list"), {"ward": "abbey"}).content)
+    assert "Abbey forum" in text and "Town forum" not in text and "1 engagement" in text
 
 
 def test_themes_are_managed_by_officers(officer_client):

@@ -15,6 +15,7 @@ def _service(world):
 ROUTES: dict[str, Route] = {
     "directory:service_list": Route(only(*READERS)),
     "directory:service_detail": Route({**only(*READERS), "vcs_other": 404}, kwargs=_service),
+    "directory:ward_pick": Route(only("officer", "vcs")),
     "directory:service_create": Route({**only("officer", "vcs"), "vcs_other": 404}, kwargs=lambda w: {"organisation_pk": w.organisation.pk}),
     "directory:service_edit": Route({**only("officer", "vcs"), "vcs_other": 404}, kwargs=_service),
     "directory:location_add": Route({**only("officer", "vcs"), "vcs_other": 404}, kwargs=_service),

@@ -83,23 +83,6 @@ def councillor_choices() -> list[tuple[int, str]]:
     return [(councillor.pk, f"{councillor.name} ({councillor.ward.name})") for councillor in Councillor.objects.select_related("ward").order_by("name")]
 
 
-# Organisations are found by name, never listed in full: a register can hold hundreds of thousands.
-ORGANISATION_MATCHES = 20
-
-
-def organisation_choices(*, selected: list[int], search: str = "") -> list[tuple[int, str]]:
-    """The organisations already chosen, and up to 20 more whose name matches `search`."""
-    chosen = list(Organisation.objects.filter(pk__in=selected).order_by("name"))
-    found: list[Organisation] = []
-    if search:
-        found = list(
-            Organisation.objects.filter(name__icontains=search, archived_at__isnull=True).exclude(pk__in=selected).order_by("name")[:ORGANISATION_MATCHES]
-        )
-    return [
-        (organisation.pk, f"{organisation.name}{' (' + organisation.postcode + ')' if organisation.postcode else ''}") for organisation in [*chosen, *found]
-    ]
-
-
 def organisation_name(pk: int | None) -> Organisation | None:
     return Organisation.objects.filter(pk=pk).first() if pk else None
 
@@ -179,12 +162,6 @@ def ward_themes(ward_id: int, *, since: datetime.date | None = None, limit: int 
 
 def ward_recent_engagements(ward_id: int, *, limit: int = 5) -> list[Engagement]:
     return list(Engagement.objects.filter(Q(ward_id=ward_id) | Q(organisations__ward_id=ward_id)).distinct().order_by("-held_on", "-id")[:limit])
-
-
-def ward_choices() -> list[tuple[int, str]]:
-    from lightbulb.places.models import Ward
-
-    return [(ward.pk, ward.name) for ward in Ward.objects.order_by("name")]
 
 
 def engagement_initial(engagement: Engagement) -> dict[str, Any]:

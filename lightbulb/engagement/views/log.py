@@ -46,17 +46,12 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_choices(data: Any, initial: dict[str, Any]) -> dict[str, list[tuple[int, str]]]:
-    """What the form offers: the organisations chosen so far and any found by name, themes, people and wards."""
-
-    def numbers(name: str) -> list[int]:
-        values = data.getlist(name) if data is not None else initial.get(name, [])
-        return [int(value) for value in values if str(value).isdigit() and len(str(value)) < 12]
-
-    search = (data.get("find_organisations", "") if data is not None else "").strip()[:200]
+    """What the form lists: themes (with any retired one the record carries) and people. Wards and
+    organisations are chosen by searching (core.pickers)."""
+    values = data.getlist("themes") if data is not None else initial.get("themes", [])
+    themes = [int(value) for value in values if str(value).isdigit() and len(str(value)) < 12]
     return {
-        "ward": selectors.ward_choices(),
-        "themes": selectors.theme_choices(numbers("themes")),
-        "organisations": selectors.organisation_choices(selected=numbers("organisations"), search=search),
+        "themes": selectors.theme_choices(themes),
         "councillors": selectors.councillor_choices(),
         "officers": selectors.officer_choices(),
     }
@@ -65,8 +60,7 @@ def _form_choices(data: Any, initial: dict[str, Any]) -> dict[str, list[tuple[in
 def _engagement_form_page(request: HttpRequest, *, initial: dict[str, Any], engagement: Any = None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = EngagementForm(data, initial=initial, choices=_form_choices(data, initial))
-    finding = data is not None and "find" in data
-    if data is not None and not finding and form.is_valid():
+    if data is not None and form.is_valid():
         try:
             if engagement is None:
                 engagement = services.engagement_create(acting_user=request.user, data=form.service_data())
@@ -77,11 +71,9 @@ def _engagement_form_page(request: HttpRequest, *, initial: dict[str, Any], enga
         else:
             messages.success(request, "Engagement saved. Add any follow-up actions below.")
             return redirect("engagement:engagement_detail", pk=engagement.pk)
-    if finding:
-        form.errors.clear()
     heading = "Log an engagement" if engagement is None else f"Change {engagement.title}"
     back = reverse("engagement:engagement_list") if engagement is None else reverse("engagement:engagement_detail", kwargs={"pk": engagement.pk})
-    return render(request, "engagement/engagement_form.html", {"form": form, "heading": heading, "back_url": back, "finding": finding})
+    return render(request, "engagement/engagement_form.html", {"form": form, "heading": heading, "back_url": back})
 
 
 @permission_required(can_manage_engagement)

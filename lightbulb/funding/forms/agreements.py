@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from lightbulb.core.forms import FigureField, FilterForm, GovukDateField, VersionedForm, no_markup
-from lightbulb.core.pickers import PickerField
+from lightbulb.core.pickers import MultiPickerField, PickerField
 from lightbulb.funding.models import AgreementKind, AgreementStatus, Condition, DueDiligenceCheck, PaymentBasis, ProcurementRoute, RiskLevel
 from lightbulb.funding.selectors.agreements import agreement_by_reference, officer_choices, ward_choices
 from lightbulb.funding.selectors.tiers import tier_frequency_hint
@@ -57,11 +57,6 @@ class MoneyField(forms.CharField):
 class OfficerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
-
-
-class WardChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
 
 
 def _text(label: str, max_length: int, **kwargs: Any) -> forms.CharField:
@@ -139,7 +134,19 @@ class AgreementForm(VersionedForm):
     )
     full_cost_recovery = forms.BooleanField(label="The agreement funds full cost recovery", required=False)
     long_term_need = forms.BooleanField(label="The agreement meets a long-term need", required=False)
-    wards = WardChoiceField(label="Wards served (optional)", queryset=ward_choices(), required=False, widget=forms.CheckboxSelectMultiple)
+    # Several wards by searching: a national council has thousands (a council with few lists them all).
+    wards = MultiPickerField(
+        label="Wards served (optional)",
+        queryset=ward_choices(),
+        required=False,
+        source="organisations:ward_pick",
+        search=ward_picker_search,
+        record_label=ward_picker_label,
+        what="ward",
+        find_label="Find a ward to add",
+        number_is_record=True,
+        error_messages={"invalid_choice": "Choose wards from the list", "invalid_pk_value": "Choose wards from the list"},
+    )
     previous = forms.CharField(
         label="The agreement this one replaces (optional)",
         help_text="For a recommissioned service: the reference of the agreement it follows, for example AGR-2024-0012",
@@ -163,7 +170,7 @@ class AgreementForm(VersionedForm):
         officer.queryset = officer_choices()
         officer.empty_label = "Choose an officer"
         wards = self.fields["wards"]
-        assert isinstance(wards, forms.ModelMultipleChoiceField)
+        assert isinstance(wards, MultiPickerField)
         wards.queryset = ward_choices()
 
     def clean_previous(self) -> Any:

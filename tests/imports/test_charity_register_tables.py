@@ -145,3 +145,18 @@ def test_a_truncated_table_changes_nothing():
     run = run_file("charity-register-annual-returns", rows[:-30])
     assert run.status == ImportRun.Status.FAILED and "The file is not valid JSON" in run.log
     assert not CharityAnnualReturn.objects.exists()
+
+
+def test_the_trustee_table_names_only_the_charities_it_lists_and_clears_one_it_no_longer_lists():
+    listed, unlisted = on_register(1100001, name="Riverside Food Bank"), on_register(1100002, name="Hillside Pantry")
+
+    def trustee(number: int, name: str) -> dict:
+        return {"date_of_extract": "2026-11-01T00:00:00", "registered_charity_number": number, "linked_charity_number": 0, "trustee_name": name}
+
+    run_file("charity-register-trustees", extract(trustee(1100001, "Alice Jones"), trustee(1100009, "Someone Elsewhere")))
+    assert RegisterValue.objects.get(organisation=listed, field="trustees").value == "Alice Jones"
+    assert not RegisterValue.objects.filter(organisation=unlisted, field="trustees").exists()  # no names, no value
+    # Next month the charity's trustees are no longer listed: the names it held are cleared.
+    run_file("charity-register-trustees", extract(trustee(1100009, "Someone Elsewhere")))
+    assert RegisterValue.objects.get(organisation=listed, field="trustees").value == ""
+    assert not RegisterValue.objects.filter(organisation=unlisted, field="trustees").exists()

@@ -5,13 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lightbulb.core.rules import SystemActor
 from lightbulb.imports import services
 from lightbulb.imports.models import ImportRun, SpendLine, SupplierRecord
 from lightbulb.imports.runner import import_run_execute
 from lightbulb.organisations.models import OrganisationIdentifier
-from tests.factories import OrganisationFactory
+from tests.factories import AgreementFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +59,38 @@ def test_a_spend_file_without_an_amount_column_is_refused():
     run = run_file(b"Date,Supplier\n15/05/2026,Someone\n", "spend")
     assert run.status == ImportRun.Status.FAILED
     assert run.log.startswith("The file has no column for amount.")
+
+
+def _matched_run(extra_organisations: int) -> tuple[ImportRun, int]:
+    OrganisationFactory.create_batch(extra_organisations)
+    with CaptureQueriesContext(connection) as queries:
+        run = run_file(MATCHED_SPEND, "spend")
+    return run, len(queries)
+
+
+MATCHED_SPEND = (
+    b"Payment Date,Supplier Name,Supplier ID,Amount,Agreement Reference\n"
+    b"01/06/2026,Hilltop Care Ltd,V9,900.00,\n"
+    b"02/06/2026,Riverside Food Bank,,700.00,agr-2026-0001\n"
+    b"03/06/2026,Riverside Food Bank,,650.00,\n"
+)
+
+
+def test_spend_matches_by_supplier_list_name_reference_and_only_live_agreement_reading_only_what_the_file_names():
+    care = OrganisationFactory(name="Hilltop Care")
+    OrganisationIdentifier.objects.create(organisation=care, scheme="GB-COH", value="00123456")
+    riverside = OrganisationFactory(name="Riverside Food Bank")
+    named = AgreementFactory(organisation=riverside, reference="AGR-2026-0001", status="live")
+    only = AgreementFactory(organisation=care, reference="AGR-2026-0002", status="live")
+    assert run_file(b"Supplier ID,Supplier Name,Company Number\nV9,Hilltop Care Ltd,123456\n", "suppliers").created == 1
+    assert SupplierRecord.objects.get(supplier_id="V9").organisation_id == care.pk  # the company number, zero-padded
+    run, queries = _matched_run(0)
+    lines = {line.amount: (line.organisation_id, line.agreement_id) for line in SpendLine.objects.all()}
+    # By the supplier list (then its only live agreement); by name, with the agreement its reference names (any case).
+    assert lines[Decimal("900.00")] == (care.pk, only.pk)
+    assert lines[Decimal("700.00")] == (riverside.pk, named.pk)
+    assert lines[Decimal("650.00")] == (riverside.pk, named.pk)
+    # Matching reads only what the file names: a larger register asks the same number of queries.
+    SpendLine.objects.all().delete()
+    again, more = _matched_run(30)
+    assert (run.created, again.created, more) == (3, 3, queries)

@@ -77,6 +77,12 @@ def _organisations(ids: list[int]) -> dict[int, Any]:
     return dict(apps.get_model("organisations", "Organisation").objects.in_bulk(ids))
 
 
+def _holding_trustees() -> set[int]:
+    """The organisations holding trustees' names from the register (reads only)."""
+    held = apps.get_model("organisations", "RegisterValue").objects.filter(source=SOURCE, field="trustees").exclude(value="")
+    return set(held.values_list("organisation_id", flat=True))
+
+
 class CharityAnnualReturns(RegisterTableSource):
     name = "charity-register-annual-returns"
     label = "Charity Commission register extract (annual return history)"
@@ -176,9 +182,14 @@ class CharityTrustees(RegisterTableSource):
     )
 
     def record(self, run_id: int | None) -> None:
+        """Each listed charity's trustees, and an empty list for one that held names and is no longer listed.
+
+        A charity on the register the table never named is left alone: with no names to compare, it holds no value."""
         holders = register_holders()
+        listed = set(CharityTrustee.objects.filter(linked_charity_number=0).values_list("registered_charity_number", flat=True).distinct())
+        held = _holding_trustees()
         changed: list[int] = []
-        for numbers in _chunked(sorted(holders)):
+        for numbers in _chunked(sorted(number for number, organisation_id in holders.items() if number in listed or organisation_id in held)):
             names: dict[int, list[str]] = defaultdict(list)
             as_of: dict[int, datetime.date] = {}
             trustees = CharityTrustee.objects.filter(registered_charity_number__in=numbers, linked_charity_number=0).order_by("trustee_name")

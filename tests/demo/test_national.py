@@ -15,6 +15,7 @@ from lightbulb.demo import generator
 from lightbulb.demo.generator import bulk
 from lightbulb.demo.generator.bulk import bulk_insert
 from lightbulb.demo.generator.national import seed_national_funding
+from lightbulb.engagement.models import Engagement, FollowUpAction
 from lightbulb.funding.models import Agreement, MonitoringReturn, Payment
 from lightbulb.grants.models import Funder, Grant, MatchStatus
 from lightbulb.organisations.models import Organisation
@@ -103,3 +104,37 @@ def test_the_load_puts_back_every_index_and_foreign_key_and_checks_them():
     broken[-1].__name__ = "break_a_payment"  # type: ignore[attr-defined]
     with pytest.raises(IntegrityError):
         generator.generate(SMALL_NATIONAL, 7, today=TODAY, steps=broken)
+
+
+SMALL_CITY_LOG = dataclasses.replace(generator.SCALES["tiny"], name="small city log", agreements=0, engagement_records=300)
+
+
+def engagement_rows() -> list[tuple]:
+    engagements = Engagement.objects.order_by("held_on", "title", "ward__name").annotate(
+        n_organisations=Count("organisations", distinct=True), n_themes=Count("themes", distinct=True), n_councillors=Count("councillors", distinct=True)
+    )
+    return sorted(engagements.values_list("kind", "title", "held_on", "ward__name", "recorded_by__email", "n_organisations", "n_themes", "n_councillors"))
+
+
+def test_the_engagement_log_volume_has_attendees_themes_and_follow_up_actions():
+    from lightbulb.demo.engagement import seed_engagement
+    from lightbulb.demo.generator.listening import seed_engagement_volume
+
+    ctx = generator.generate(SMALL_CITY_LOG, 7, today=TODAY, steps=[*STEPS[:4], seed_engagement, seed_engagement_volume])
+    first = engagement_rows()
+    # The demo log needs funded organisations (none here): every engagement is the volume's.
+    assert Engagement.objects.count() == 300
+    assert not Engagement.objects.filter(organisations__isnull=True).exists()
+    assert not Engagement.objects.filter(themes__isnull=True).exists()
+    assert not Engagement.objects.filter(officers__isnull=True).exists()
+    assert Engagement.objects.filter(councillors__isnull=False).exists()
+    assert Engagement.objects.filter(held_on__lt=TODAY - datetime.timedelta(days=365)).exists()
+    assert max(n for *_rest, n, _themes, _councillors in first) >= 3  # forums and workshops bring several organisations
+    # A follow-up action for every third, mostly done once long past, some still open.
+    assert FollowUpAction.objects.count() == 100
+    assert FollowUpAction.objects.filter(completed_on__isnull=True).exists()
+    assert not FollowUpAction.objects.filter(completed_on__isnull=False, completed_by__isnull=True).exists()
+    # The same seed writes the same log.
+    Engagement.objects.all().delete()
+    seed_engagement_volume(random.Random("7:seed_engagement_volume"), SMALL_CITY_LOG, ctx)
+    assert engagement_rows() == first

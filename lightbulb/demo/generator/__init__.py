@@ -16,7 +16,8 @@ still consistent: name keys filled, each organisation's ward taken from its
 postcode, identifiers valid.
 
 The steps live by subject: `places`, `organisations` and `users` here,
-`lightbulb.demo.commissioning` and `lightbulb.demo.consultations` beside it;
+`lightbulb.demo.commissioning` and `lightbulb.demo.consultations` beside it, and the
+city and national tiers' volume in `national` (funding) and `listening` (the engagement log);
 `context` holds the scales and what the steps share.
 """
 
@@ -47,11 +48,13 @@ from lightbulb.demo.generator.context import (
     Scale,
     Step,
 )
+from lightbulb.demo.generator.listening import seed_engagement_volume
 from lightbulb.demo.generator.national import seed_national_funding
 from lightbulb.demo.generator.organisations import seed_areas_of_work, seed_organisations
 from lightbulb.demo.generator.places import demo_council_exists, postcode_at, seed_places, ward_names
 from lightbulb.demo.generator.users import DEMO_PASSWORD, DEMO_USERS, DemoUser, demo_vcs_organisation, seed_claims, seed_users, totp_key_hex
 from lightbulb.demo.imports import seed_imports
+from lightbulb.engagement.models import Engagement, FollowUpAction
 from lightbulb.funding.models import Agreement, MonitoringReturn, Payment
 from lightbulb.grants.models import Grant
 from lightbulb.organisations.models import Contact, Organisation, OrganisationIdentifier
@@ -82,7 +85,7 @@ __all__ = [
 
 # The tables that take millions of rows at national scale: loaded with their secondary indexes and
 # foreign keys off, which are put back (each checked by one query) and analysed at the end.
-BULK_LOADED: list[type[Model]] = [Organisation, OrganisationIdentifier, Contact, Agreement, MonitoringReturn, Payment, Grant]
+BULK_LOADED: list[type[Model]] = [Organisation, OrganisationIdentifier, Contact, Agreement, MonitoringReturn, Payment, Grant, Engagement, FollowUpAction]
 
 # The order matters: each step reads what the ones before it left in the context.
 STEPS: list[Step] = [
@@ -106,6 +109,8 @@ STEPS: list[Step] = [
     seed_messages,
     # The national tier's volume of grants and agreements (nothing at smaller scales).
     seed_national_funding,
+    # The city and national tiers' engagement log (nothing at smaller scales).
+    seed_engagement_volume,
 ]
 
 

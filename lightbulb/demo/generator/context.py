@@ -39,13 +39,16 @@ class Scale:
     historic_agreements: int = 0
     other_funders_grants: int = 0
     busy: int = 0
+    # The city and national tiers' engagement log (generator/listening.py): engagements with their attendees,
+    # themes and follow-up actions, beside the demo's own few dozen.
+    engagement_records: int = 0
 
 
 SCALES = {
     # For the test suite only: small enough to build in a fraction of a second.
     "tiny": Scale("tiny", wards=4, localities=2, organisations=40, postcodes_per_ward=4, duplicate_pairs=2, agreements=60),
     "council": Scale("council", wards=20, localities=4, organisations=600, postcodes_per_ward=12, duplicate_pairs=3, agreements=1500),
-    "city": Scale("city", wards=70, localities=8, organisations=8000, postcodes_per_ward=12, duplicate_pairs=10, agreements=30_000),
+    "city": Scale("city", wards=70, localities=8, organisations=8000, postcodes_per_ward=12, duplicate_pairs=10, agreements=30_000, engagement_records=100_000),
     # The national scale: the register, and 1,000,000 grants and agreements (the council's own plus other funders').
     "national": Scale(
         "national",
@@ -60,6 +63,7 @@ SCALES = {
         historic_agreements=500_000,
         other_funders_grants=498_500,
         busy=300,
+        engagement_records=100_000,
     ),
 }
 PUBLIC_SCALES = ["council", "city", "national"]

@@ -39,7 +39,7 @@ class Page:
     url_name: str
     query: str = ""
     needs: str = ""  # "organisation" or "ward": the object the URL takes
-    # A search text read from the data ("identifier", "postcode"): replaces {} in the query.
+    # A search text read from the data ("identifier", "postcode", "theme"): replaces {} in the query.
     text_from: str = ""
 
 
@@ -63,6 +63,9 @@ PAGES = [
     Page("Import runs", "imports:run_list"),
     Page("Possible duplicates", "organisations:duplicates"),
     Page("Pick an organisation", "organisations:pick", "?q=comm"),
+    Page("Engagement log", "engagement:engagement_list"),
+    Page("Engagement log, filtered", "engagement:engagement_list", "?kind=forum&theme={}", text_from="theme"),
+    Page("Engagement log, search", "engagement:engagement_list", "?q=hall+hire"),
     Page("Dashboard", "core:home"),
 ]
 
@@ -194,7 +197,8 @@ def busiest_organisation() -> int:
 
 
 def search_text(kind: str) -> str:
-    """A charity number typed with spaces ('1 123 456'), or a postcode typed in lower case without its space."""
+    """A charity number typed with spaces ('1 123 456'), a postcode typed in lower case without its space, or a theme's number."""
+    from lightbulb.engagement.models import Theme
     from lightbulb.organisations.models import Organisation, OrganisationIdentifier
 
     if kind == "identifier":
@@ -203,6 +207,8 @@ def search_text(kind: str) -> str:
     if kind == "postcode":
         postcode = Organisation.objects.exclude(postcode="").order_by("pk").values_list("postcode", flat=True).first() or "AT1 1AA"
         return postcode.replace(" ", "").lower()
+    if kind == "theme":
+        return str(Theme.objects.order_by("pk").values_list("pk", flat=True).first() or "")
     return ""
 
 

@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 DIGEST_DAYS = 14
 # How far back a digest or the dashboard looks for overdue items.
 LOOK_BACK_DAYS = 366
+# The dashboard panel lists this many of each (overdue, coming up), soonest first, with how many there are in all;
+# the digest and the calendar feed list every one.
+PANEL_LISTS = 10
 # The calendar feed: a month of history and a year ahead.
 FEED_PAST_DAYS = 30
 FEED_FUTURE_DAYS = 366
@@ -89,8 +92,10 @@ def deadlines_panel(request: HttpRequest) -> dict[str, Any] | None:
         "title": f"Your deadlines in the next {DIGEST_DAYS} days",
         "template": "core/panel_deadlines.html",
         "order": 29,
-        "overdue": overdue,
-        "upcoming": upcoming,
+        "overdue": overdue[:PANEL_LISTS],
+        "overdue_count": len(overdue),
+        "upcoming": upcoming[:PANEL_LISTS],
+        "upcoming_count": len(upcoming),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -33,16 +34,15 @@ def actions_panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     actions = log_selectors.open_actions(request.user)
     today = timezone.localdate()
-    count = actions.count()
-    if not count:
+    counts = actions.order_by().aggregate(count=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    if not counts["count"]:
         return None
     return {
         "title": "Your follow-up actions",
         "template": "engagement/panel_actions.html",
         "order": 35,
         "actions": list(actions[:10]),
-        "count": count,
-        "overdue": actions.filter(due_date__lt=today).count(),
+        **counts,
         "today": today,
     }
 

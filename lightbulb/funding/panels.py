@@ -31,6 +31,7 @@ def my_agreements_panel(request: HttpRequest) -> dict[str, Any] | None:
         "order": 30,
         "rows": rows,
         "total": sum(row["count"] for row in rows),
+        "more": any(row["more"] for row in rows),
     }
 
 

@@ -10,16 +10,21 @@ from lightbulb.core.rules import allowed
 from lightbulb.organisations import selectors
 from lightbulb.organisations.rules import can_merge_organisations, can_read_register
 
+# The dashboard counts the pairs waiting up to this many and says "more than" past it; the list pages them all.
+DUPLICATES_COUNTED_UP_TO = 1000
+
 
 def duplicates_panel(request: HttpRequest) -> dict[str, Any] | None:
     """Officers see how many possible duplicates wait for a decision."""
     if not allowed(can_merge_organisations, request.user):
         return None
+    count = selectors.duplicate_count(up_to=DUPLICATES_COUNTED_UP_TO)
     return {
         "title": "Possible duplicate organisations",
         "template": "organisations/panel_duplicates.html",
         "order": 30,
-        "count": selectors.duplicate_count(),
+        "count": min(count, DUPLICATES_COUNTED_UP_TO),
+        "more": count > DUPLICATES_COUNTED_UP_TO,
     }
 
 

@@ -107,6 +107,17 @@ def locality_list() -> QuerySet[Locality]:
     return Locality.objects.prefetch_related(Prefetch("wards", queryset=Ward.objects.order_by("name"))).annotate(ward_count=Count("wards"))
 
 
+# The localities page names this many of each locality's wards and links to the ward list for the rest.
+LOCALITY_WARDS_SHOWN = 5
+
+
+def locality_list_page() -> QuerySet[Locality]:
+    """The localities page: each with its ward count and its first few wards by name (a council with 9,000 wards drew a
+    link to every one, on every visit); the download (`locality_list`) still names them all."""
+    first_wards = Prefetch("wards", queryset=Ward.objects.order_by("name", "pk")[:LOCALITY_WARDS_SHOWN], to_attr="first_wards")
+    return Locality.objects.prefetch_related(first_wards).annotate(ward_count=Count("wards")).order_by("name", "pk")
+
+
 def locality_get(pk: int) -> Locality:
     return get_object_or_404(Locality, pk=pk)
 

@@ -187,7 +187,9 @@ def councillor_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(can_read_places)
 def locality_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "places/locality_list.html", {"localities": exports.locality_rows(request), "can_write": _can_write(request)})
+    page = paginate(request, selectors.locality_list_page())
+    context = {"page": page, "pagination": pagination_params(request, page), "can_write": _can_write(request)}
+    return render(request, "places/locality_list.html", context)
 
 
 @permission_required(can_manage_places)

@@ -80,3 +80,33 @@ def test_a_broken_deadline_source_does_not_break_the_dashboard(client_for, monke
     text = visible_text(response.content)
     assert "Your deadlines in the next 14 days" in text
     assert "Notice period ends: AGR-DEC-9 Hilltop Youth Club" in text
+
+
+def many_notices_source(user, start, end, everyone=False):
+    """Twelve overdue responses and twelve notices ending soon, for the officer."""
+    if getattr(user, "email", "") != "officer@example.org":
+        return []
+    overdue = [
+        Deadline(date=datetime.date(2025, 9, day), title=f"Response due to the notice on AGR-OLD-{day}", url=f"/o/{day}/", kind="notice", overdue=True)
+        for day in range(1, 13)
+    ]
+    coming = [
+        Deadline(date=datetime.date(2025, 10, 11 + day), title=f"Notice period ends: AGR-NEW-{day}", url=f"/n/{day}/", kind="notice") for day in range(12)
+    ]
+    return [deadline for deadline in overdue + coming if start <= deadline.date <= end]
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_the_panel_lists_the_first_ten_of_each_with_how_many_there_are(client_for, monkeypatch):
+    monkeypatch.setitem(registry.deadlines, "notices_test", many_notices_source)
+    text = visible_text(client_for("officer").get("/").content)
+    overdue, coming = text.split("Coming up")
+    assert "Overdue (12)" in overdue
+    assert "The 10 longest overdue." in overdue
+    assert "AGR-OLD-1 " in overdue and "AGR-OLD-10 " in overdue
+    assert "AGR-OLD-11" not in overdue
+    assert "(12)" in coming and "The 10 soonest." in coming
+    assert "AGR-NEW-9 " in coming
+    assert "AGR-NEW-10" not in coming
+    assert "Your daily digest e-mail and your calendar feed list every one." in text

@@ -98,3 +98,30 @@ def test_dashboard_queries_do_not_grow(users, officer_world):
             payments_schedule(agreement=agreement, acting_user=users["officer"])
 
     assert_queries_independent_of_size(client, "/", grow)
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_a_closed_agreement_owes_nothing_on_the_dashboard(client_for, users, officer_world):
+    # Closing winds an agreement down; a payment left scheduled on one (say, from an old import) is not the officer's duty.
+    from lightbulb.funding.models import Payment
+
+    closed = AgreementFactory(accountable_officer=users["officer"], status="closed", reference="AGR-SHUT-1")
+    Payment.objects.create(agreement=closed, due_date=datetime.date(2025, 10, 15), amount=100, status=Payment.Status.SCHEDULED)
+    text = visible_text(client_for("officer").get("/").content)
+    assert "Closed 1" in text
+    assert "AGR-SHUT-1" not in text
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_closed_agreements_are_counted_up_to_a_limit(client_for, users, officer_world, monkeypatch):
+    from lightbulb.funding.selectors import dashboard
+
+    monkeypatch.setattr(dashboard, "COUNT_EXACTLY_UP_TO", 2)
+    for number in range(3):
+        AgreementFactory(accountable_officer=users["officer"], status="closed", reference=f"AGR-SHUT-{number}")
+    text = visible_text(client_for("officer").get("/").content)
+    assert "More than 4 agreements you are accountable for" in text
+    assert "Closed More than 2" in text
+    assert "Live 1" in text

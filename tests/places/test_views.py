@@ -321,3 +321,30 @@ def test_postcode_lookup_finds_the_ward(client_for):
 def test_navigation_shows_wards_to_register_readers_only(client_for):
     assert "Wards" in visible_text(client_for("councillor").get(reverse("core:home")).content)
     assert "Wards" not in visible_text(client_for("staff").get(reverse("core:home")).content)
+
+
+def test_locality_list_names_a_few_wards_and_links_to_them_all(client_for):
+    north, south = LocalityFactory(name="North"), LocalityFactory(name="South")
+    for letter in "ABCDEFG":
+        WardFactory(name=f"North {letter}", locality=north)
+    WardFactory(name="South A", locality=south)
+    client = client_for("councillor")
+    text = visible_text(client.get(reverse("places:locality_list")).content)
+    assert "North A , North B , North C , North D , North E ; all 7 wards in North" in text
+    assert "North F" not in text
+    assert "all 1 wards" not in text
+    assert f'href="{reverse("places:ward_list")}?locality={north.pk}"' in client.get(reverse("places:locality_list")).content.decode()
+
+
+def test_locality_list_query_count_is_independent_of_size(client_for):
+    client = client_for("officer")
+    counter = iter(range(100))
+    WardFactory(locality=LocalityFactory(name="First area"))
+
+    def grow():
+        for _ in range(3):
+            locality = LocalityFactory(name=f"Area {next(counter)}")
+            for _ in range(3):
+                WardFactory(locality=locality)
+
+    assert_queries_independent_of_size(client, reverse("places:locality_list"), grow)

@@ -46,7 +46,8 @@ def organisation_flags(organisation_id: int) -> dict[str, Any]:
 
 def open_counts() -> list[dict[str, Any]]:
     """Open flags by rule, for the dashboard: every rule, in the order of §2.5."""
-    counts = dict(Flag.objects.filter(status=Flag.Status.OPEN).values_list("rule").annotate(n=Count("id")).values_list("rule", "n"))
+    # COUNT(*), not COUNT(id): the rows are then counted from flag_status_rule_idx alone, never read from the table.
+    counts = dict(Flag.objects.filter(status=Flag.Status.OPEN).values_list("rule").annotate(n=Count("*")).values_list("rule", "n"))
     return [{"rule": value, "label": label, "count": counts.get(value, 0)} for value, label in FlagRule.choices]
 
 

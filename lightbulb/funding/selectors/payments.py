@@ -19,6 +19,7 @@ from lightbulb.core.registry import Deadline
 from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, Payment
 from lightbulb.funding.rules import can_manage_payments, can_read_payments
+from lightbulb.funding.selectors.dashboard import officer_duties_q
 
 PAYMENT_SORTS: dict[str, list[str]] = {
     "due": ["due_date"],
@@ -132,7 +133,7 @@ def payment_deadlines(user: Any, start: datetime.date, end: datetime.date, *, ev
         return []
     payments = Payment.objects.filter(status=Payment.Status.SCHEDULED, due_date__gte=start, due_date__lte=end).select_related("agreement__organisation")
     if not everyone:
-        payments = payments.filter(agreement__accountable_officer=user)
+        payments = payments.filter(officer_duties_q(user))
     today = timezone.localdate()
     return [_payment_deadline(payment, today) for payment in payments.order_by("due_date", "id")]
 
@@ -140,11 +141,13 @@ def payment_deadlines(user: Any, start: datetime.date, end: datetime.date, *, ev
 def officer_payments_due(user: Any, *, days: int = 30, limit: int = 10) -> dict[str, Any]:
     """Scheduled payments due in the next `days` (and any already late) on the officer's agreements."""
     today = timezone.localdate()
-    due = Payment.objects.filter(
-        status=Payment.Status.SCHEDULED, due_date__lte=today + datetime.timedelta(days=days), agreement__accountable_officer=user
-    ).select_related("agreement__organisation")
-    held = Payment.objects.filter(status=Payment.Status.HELD, agreement__accountable_officer=user).count()
-    return {"payments": list(due.order_by("due_date", "id")[:limit]), "count": due.count(), "held": held, "days": days, "today": today}
+    mine = Payment.objects.filter(officer_duties_q(user))
+    due_q = Q(status=Payment.Status.SCHEDULED, due_date__lte=today + datetime.timedelta(days=days))
+    counts = mine.filter(status__in=[Payment.Status.SCHEDULED, Payment.Status.HELD]).aggregate(
+        count=Count("pk", filter=due_q), held=Count("pk", filter=Q(status=Payment.Status.HELD))
+    )
+    payments = list(mine.filter(due_q).select_related("agreement__organisation").order_by("due_date", "id")[:limit]) if counts["count"] else []
+    return {"payments": payments, **counts, "days": days, "today": today}
 
 
 def organisation_payments_summary(organisation_id: int) -> dict[str, Any]:

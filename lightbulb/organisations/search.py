@@ -254,6 +254,8 @@ class RankedSearch(QuerySet[Organisation, Organisation]):
     A sort by a column (`order_by`) leaves the ranking behind."""
 
     ranking: Ranking | None = None
+    # Pagination reads its pages as slices of it, never keys first (`core.lists`).
+    reads_its_own_slices = True
 
     def _clone(self) -> Any:
         clone = super()._clone()  # type: ignore[misc]  # a private method the stubs leave out

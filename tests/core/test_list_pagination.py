@@ -54,3 +54,26 @@ def test_pages_go_no_deeper_than_the_limit(monkeypatch):
     page = page_of(Organisation.objects.order_by("pk"), number=5)
     assert page.paginator.num_pages == 2
     assert page.number == 2
+
+
+def test_a_deep_page_is_read_keys_first_and_keeps_the_list_order(monkeypatch):
+    monkeypatch.setattr(lists, "KEYS_FIRST_FROM", 2)
+    OrganisationFactory.create_batch(7)
+    queryset = Organisation.objects.select_related("ward").prefetch_related("identifiers").order_by("-name", "pk")
+    in_order = list(queryset)
+    assert list(page_of(queryset, 1)) == in_order[:2]
+    with CaptureQueriesContext(connection) as captured:
+        deep = list(page_of(queryset, 3))
+    assert deep == in_order[4:6]
+    # The page's keys, then its rows: the rows' query names the keys, not an offset.
+    assert any("OFFSET" not in query["sql"] and "IN (" in query["sql"] and "organisations_organisation" in query["sql"] for query in captured)
+
+
+def test_a_ranked_search_reads_its_own_deep_pages(monkeypatch):
+    from lightbulb.organisations.selectors import OrganisationFilters, organisation_search
+
+    monkeypatch.setattr(lists, "KEYS_FIRST_FROM", 2)
+    for number in range(7):
+        OrganisationFactory(name=f"Riverside Project {number}")
+    found = organisation_search(OrganisationFilters(q="riverside project"))
+    assert [o.name for o in page_of(found, 3)] == [o.name for o in list(found)[4:6]]

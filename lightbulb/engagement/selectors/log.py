@@ -145,23 +145,23 @@ def organisation_timeline(organisation_id: int) -> list[dict[str, Any]]:
 
 
 def _ward_engagements(ward_id: int) -> Q:
-    """Engagements held in the ward, or with an organisation based in it."""
-    return Q(engagements__ward_id=ward_id) | Q(engagements__organisations__ward_id=ward_id)
+    """Engagements held in the ward, or with an organisation based in it: two subqueries of their own (the ward's engagements;
+    the links of the ward's organisations) rather than one `OR` across the join, which joined every engagement to its organisations."""
+    held = Engagement.objects.filter(ward_id=ward_id).values("pk")
+    with_organisation = Engagement.organisations.through.objects.filter(organisation__ward_id=ward_id).values("engagement_id")
+    return Q(pk__in=held) | Q(pk__in=with_organisation)
 
 
 def ward_themes(ward_id: int, *, since: datetime.date | None = None, limit: int = 10) -> list[dict[str, Any]]:
     """The themes heard in a ward over the last year, most often first."""
     since = since or timezone.localdate() - datetime.timedelta(days=365)
-    rows = (
-        Theme.objects.filter(_ward_engagements(ward_id), engagements__held_on__gte=since)
-        .annotate(times=Count("engagements", distinct=True))
-        .order_by("-times", "name")
-    )
+    heard = Engagement.objects.filter(_ward_engagements(ward_id), held_on__gte=since).values("pk")
+    rows = Theme.objects.filter(engagements__in=heard).annotate(times=Count("engagements", distinct=True)).order_by("-times", "name")
     return [{"name": theme.name, "times": theme.times} for theme in rows[:limit]]
 
 
 def ward_recent_engagements(ward_id: int, *, limit: int = 5) -> list[Engagement]:
-    return list(Engagement.objects.filter(Q(ward_id=ward_id) | Q(organisations__ward_id=ward_id)).distinct().order_by("-held_on", "-id")[:limit])
+    return list(Engagement.objects.filter(_ward_engagements(ward_id)).order_by("-held_on", "-id")[:limit])
 
 
 def engagement_initial(engagement: Engagement) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
+from lightbulb.core.lists import paginate, pagination_params
 from lightbulb.core.pickers import picker_response
 from lightbulb.core.rules import allowed
 from lightbulb.directory import selectors, services
@@ -28,8 +29,11 @@ from lightbulb.places.selectors import ward_label, ward_search
 @permission_required(can_read_directory)
 def service_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
+    # 50 a page like every list: the whole national directory (thousands of services) was drawn, and past 500 cut off unsaid.
+    page = paginate(request, selectors.services_for_user(request.user, query=query))
     context = {
-        "services": selectors.services_for_user(request.user, query=query),
+        "page": page,
+        "pagination": pagination_params(request, page),
         "query": query,
         "own_organisations": selectors.member_organisations(request.user),
     }

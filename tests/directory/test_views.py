@@ -121,6 +121,16 @@ def test_the_list_searches_by_service_or_organisation(users, service):
     assert "No services match" in visible_text(officer.get("/directory/", {"q": "zzz"}).content)
 
 
+def test_the_list_is_paged_and_its_queries_do_not_grow(users, service):
+    from tests.helpers import assert_queries_independent_of_size
+
+    officer = client(users, Role.OFFICER)
+    assert "1 service." in visible_text(officer.get("/directory/").content)
+    assert_queries_independent_of_size(officer, "/directory/", lambda: ServiceFactory.create_batch(60))
+    text = visible_text(officer.get("/directory/").content)
+    assert "61 services." in text and "Next" in text
+
+
 def test_the_organisation_page_lists_its_services(users, service, own_organisation):
     text = visible_text(client(users, Role.OFFICER).get(f"/organisations/{own_organisation.pk}/").content)
     assert "Services in the directory" in text and "Tuesday lunch club : not published" in text

@@ -125,11 +125,12 @@ class ListPaginator(Paginator):
 
 
 def _keys_first(queryset: Any) -> bool:
-    """A list of model rows whose page is read keys first: not one that reads its own slices (a ranked search)."""
+    """A list of model rows whose page is read keys first: not a UNION, nor one that reads its own slices (a ranked search)."""
     return (
         isinstance(queryset, QuerySet)
         and queryset._iterable_class is ModelIterable  # type: ignore[attr-defined]  # a private attribute the stubs leave out
         and not queryset.query.distinct
+        and not queryset.query.combinator  # a UNION's rows cannot be filtered by their numbers
         and not getattr(queryset, "reads_its_own_slices", False)
     )
 

@@ -77,3 +77,10 @@ def test_a_ranked_search_reads_its_own_deep_pages(monkeypatch):
         OrganisationFactory(name=f"Riverside Project {number}")
     found = organisation_search(OrganisationFilters(q="riverside project"))
     assert [o.name for o in page_of(found, 3)] == [o.name for o in list(found)[4:6]]
+
+
+def test_a_union_is_never_read_keys_first():
+    # Its rows cannot be filtered by their numbers: its pages are slices of it, as before.
+    union = Organisation.objects.filter(pk__lte=3).union(Organisation.objects.filter(pk__gt=3))
+    assert lists._keys_first(union) is False
+    assert lists._keys_first(Organisation.objects.order_by("pk")) is True

@@ -13,6 +13,7 @@ from lightbulb.engagement.selectors.surveys import AUDIENCES
 from lightbulb.organisations.models import Organisation
 from lightbulb.organisations.selectors import pickable_organisations, picker_label, picker_search, ward_picker_label, ward_picker_search
 from lightbulb.places.models import Ward
+from lightbulb.places.selectors import councillor_label, councillor_picker_choices, councillor_search
 
 LONG_TEXT = 10_000
 SCALE_WORDS = {1: " (lowest)", 5: " (highest)"}
@@ -99,19 +100,32 @@ class EngagementForm(VersionedForm):
         help_text="Type an organisation's name, an identifier such as its charity number, or its postcode.",
         error_messages={"invalid_choice": "Select organisations from the register", "invalid_pk_value": "Select organisations from the register"},
     )
-    councillors = forms.TypedMultipleChoiceField(label="Councillors who took part", required=False, coerce=int, widget=forms.CheckboxSelectMultiple)
+    # Several councillors by searching: a national council has about 27,000 (a council with few lists them all).
+    councillors = MultiPickerField(
+        label="Councillors who took part",
+        queryset=councillor_picker_choices(),
+        required=False,
+        source="engagement:councillor_pick",
+        search=councillor_search,
+        record_label=councillor_label,
+        what="councillor",
+        find_label="Find a councillor to add",
+        help_text="Type a councillor's name or their ward's name.",
+        error_messages={"invalid_choice": "Select councillors from the list", "invalid_pk_value": "Select councillors from the list"},
+    )
     officers = forms.TypedMultipleChoiceField(label="Council officers who took part", required=False, coerce=int, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[int, str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("themes", "councillors", "officers"):
+        for name in ("themes", "officers"):
             self.fields[name].choices = choices.get(name, [])  # type: ignore[attr-defined]
 
     def service_data(self) -> dict[str, Any]:
-        """The cleaned values, with the ward and the organisations as their numbers (the service checks they exist)."""
+        """The cleaned values, with the ward, the organisations and the councillors as their numbers (the service checks they exist)."""
         data = dict(self.cleaned_data)
         data["ward"] = data["ward"].pk if data.get("ward") else None
-        data["organisations"] = [organisation.pk for organisation in data.get("organisations") or ()]
+        for name in ("organisations", "councillors"):
+            data[name] = [record.pk for record in data.get(name) or ()]
         return data
 
 

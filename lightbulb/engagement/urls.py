@@ -7,6 +7,7 @@ app_name = "engagement"
 urlpatterns = [
     path("", log.engagement_list, name="engagement_list"),
     path("log", log.engagement_create, name="engagement_create"),
+    path("councillors/pick", log.councillor_pick, name="councillor_pick"),
     path("<int:pk>/", log.engagement_detail, name="engagement_detail"),
     path("<int:pk>/edit", log.engagement_edit, name="engagement_edit"),
     path("<int:pk>/actions/add", log.action_add, name="action_add"),

@@ -95,6 +95,26 @@ def councillor_list(*, party: str = "", ward_id: int | None = None, query: str =
     return councillors
 
 
+def councillor_picker_choices() -> QuerySet[Councillor]:
+    """The councillors a record can name (an engagement's attendees): every one, with their ward, whether their term has
+    ended or not (a meeting is often logged after the event). About 27,000 at national scale, so they are found by searching."""
+    return Councillor.objects.select_related("ward").order_by("name", "pk")
+
+
+def councillor_search(councillors: QuerySet[Councillor], text: str) -> QuerySet[Councillor]:
+    """Councillors by name or their ward's name (any part of either; names starting with the text first, then wards
+    starting with it): the councillor picker's search."""
+    text = text.strip()
+    starts = Case(When(name__istartswith=text, then=Value(0)), When(ward__name__istartswith=text, then=Value(1)), default=Value(2), output_field=IntegerField())
+    found = councillors.filter(Q(name__icontains=text) | Q(ward__name__icontains=text))
+    return found.annotate(starts=starts).order_by("starts", "name", "pk")
+
+
+def councillor_label(councillor: Councillor) -> str:
+    """How a councillor picker names a councillor: their name and ward."""
+    return f"{councillor.name} ({councillor.ward.name})"
+
+
 def councillor_parties() -> list[str]:
     return list(Councillor.objects.order_by("party").values_list("party", flat=True).distinct())
 

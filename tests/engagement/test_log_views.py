@@ -12,7 +12,7 @@ from lightbulb.core.roles import Role
 from lightbulb.engagement.models import Engagement
 from tests.conftest import sign_in
 from tests.engagement.factories import EngagementFactory, FollowUpActionFactory, ThemeFactory
-from tests.factories import OrganisationFactory, WardFactory
+from tests.factories import CouncillorFactory, OrganisationFactory, WardFactory
 from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,72 @@ def test_an_organisation_number_that_does_not_exist_is_refused(officer_client):
     text = visible_text(officer_client.post(reverse("engagement:engagement_create"), post).content)
     assert "Select organisations from the register" in text
     assert not Engagement.objects.exists()
+
+
+@pytest.fixture
+def councillors(db):
+    """Councillors in Abbey and Castle, and more elsewhere than a multi picker lists in full."""
+    abbey, castle = WardFactory(name="Abbey"), WardFactory(name="Castle")
+    CouncillorFactory.create_batch(ALL_SHOWN, name="Valley Councillor", ward=WardFactory(name="Valley"))
+    return {
+        "patel": CouncillorFactory(name="Priya Patel", ward=abbey),
+        "jones": CouncillorFactory(name="Huw Jones", ward=abbey),
+        "jonas": CouncillorFactory(name="Mary Jonas", ward=castle),
+        "roberts": CouncillorFactory(name="Abbey Roberts", ward=castle),
+    }
+
+
+VISIT = {"kind": "visit", "title": "Ward walkabout", "held_on_0": "4", "held_on_1": "3", "held_on_2": "2026"}
+
+
+def test_councillors_are_found_by_name_without_javascript_and_several_kept(officer_client, councillors):
+    """The councillors box is searched when the form is sent: several matches come back to tick beside those chosen."""
+    url = reverse("engagement:engagement_create")
+    page = officer_client.get(url).content.decode()
+    assert f'data-multi-picker="{reverse("engagement:councillor_pick")}"' in page and "Valley Councillor" not in page
+    patel, jones = councillors["patel"], councillors["jones"]
+    found = officer_client.post(url, {**VISIT, "councillors": [str(patel.pk)], "councillors_find": "jon"})
+    text = visible_text(found.content)
+    assert "More than one councillor matches “jon”: tick the ones you want" in text
+    assert "Priya Patel (Abbey)" in text and "Huw Jones (Abbey)" in text and "Mary Jonas (Castle)" in text
+    assert not Engagement.objects.exists()
+    saved = officer_client.post(url, {**VISIT, "councillors": [str(patel.pk), str(jones.pk)], "councillors_find": "jon", "councillors_searched": "jon"})
+    engagement = Engagement.objects.get()
+    assert saved.status_code == 302 and {councillor.pk for councillor in engagement.councillors.all()} == {patel.pk, jones.pk}
+    # Changing it shows the two ticked, never every councillor.
+    edit = visible_text(officer_client.get(reverse("engagement:engagement_edit", kwargs={"pk": engagement.pk})).content)
+    assert "Huw Jones (Abbey)" in edit and "Priya Patel (Abbey)" in edit and "Mary Jonas" not in edit and "Valley Councillor" not in edit
+
+
+def test_a_councillor_is_added_by_their_wards_name(officer_client, councillors):
+    officer_client.post(reverse("engagement:engagement_create"), {**VISIT, "councillors_find": "castle"})
+    assert not Engagement.objects.exists(), "two councillors sit for Castle: both are offered"
+    officer_client.post(reverse("engagement:engagement_create"), {**VISIT, "councillors_find": "Mary Jonas"})
+    assert [councillor.name for councillor in Engagement.objects.get().councillors.all()] == ["Mary Jonas"]
+
+
+def test_a_councillor_number_that_does_not_exist_is_refused(officer_client, councillors):
+    post = {**VISIT, "councillors": [str(councillors["patel"].pk), "999999"]}
+    text = visible_text(officer_client.post(reverse("engagement:engagement_create"), post).content)
+    assert "Select councillors from the list" in text
+    assert not Engagement.objects.exists()
+
+
+def test_the_councillor_search_answers_by_name_then_ward_for_those_who_record_engagements(client_for, councillors):
+    officer = client_for(Role.OFFICER)
+    url = reverse("engagement:councillor_pick")
+    results = officer.get(url, {"q": "abbey"}).json()["results"]
+    # A name starting with the text first, then the ward's councillors by name.
+    assert [result["label"] for result in results] == [
+        f"Abbey Roberts (Castle) (#{councillors['roberts'].pk})",
+        f"Huw Jones (Abbey) (#{councillors['jones'].pk})",
+        f"Priya Patel (Abbey) (#{councillors['patel'].pk})",
+    ]
+    assert officer.get(url, {"q": "valley"}).json()["results"][9]["label"].startswith("Valley Councillor (Valley)")
+    assert len(officer.get(url, {"q": "valley"}).json()["results"]) == 10
+    assert officer.get(url, {"q": "j"}).json() == {"results": []}
+    for role in (Role.COUNCILLOR, Role.INVESTIGATOR, Role.VCS):
+        assert client_for(role).get(url, {"q": "abbey"}).status_code == 403, role
 
 
 def test_the_form_says_what_is_missing(officer_client):

@@ -10,6 +10,8 @@ ROUTES: dict[str, Route] = {
     "engagement:engagement_list": Route(only(*READERS)),
     "engagement:engagement_create": Route(only("officer")),
     "engagement:engagement_detail": Route(only(*READERS), kwargs=lambda w: {"pk": w.extra["engagement"].pk}),
+    # The engagement form's councillor picker's JSON search: for those who record engagements.
+    "engagement:councillor_pick": Route(only("officer")),
     "engagement:engagement_edit": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["engagement"].pk}),
     "engagement:action_add": Route(only("officer"), kwargs=lambda w: {"pk": w.extra["engagement"].pk}),
     # The action's owner (the councillor here) or any officer.

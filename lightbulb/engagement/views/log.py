@@ -13,12 +13,14 @@ from django.urls import reverse
 from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params
+from lightbulb.core.pickers import picker_response
 from lightbulb.core.rules import allowed
 from lightbulb.engagement import exports
 from lightbulb.engagement.forms import CompleteActionForm, EngagementForm, FollowUpActionForm, ThemeEditForm, ThemeForm
 from lightbulb.engagement.rules import can_complete_action, can_manage_engagement, can_manage_themes, can_own_actions, can_read_engagement
 from lightbulb.engagement.selectors import log as selectors
 from lightbulb.engagement.services import log as services
+from lightbulb.places.selectors import councillor_label, councillor_picker_choices, councillor_search
 
 
 @permission_required(can_read_engagement)
@@ -46,13 +48,12 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_choices(data: Any, initial: dict[str, Any]) -> dict[str, list[tuple[int, str]]]:
-    """What the form lists: themes (with any retired one the record carries) and people. Wards and
-    organisations are chosen by searching (core.pickers)."""
+    """What the form lists: themes (with any retired one the record carries) and officers. The ward, organisations
+    and councillors are chosen by searching (core.pickers)."""
     values = data.getlist("themes") if data is not None else initial.get("themes", [])
     themes = [int(value) for value in values if str(value).isdigit() and len(str(value)) < 12]
     return {
         "themes": selectors.theme_choices(themes),
-        "councillors": selectors.councillor_choices(),
         "officers": selectors.officer_choices(),
     }
 
@@ -81,6 +82,12 @@ def engagement_create(request: HttpRequest) -> HttpResponse:
     organisation = request.GET.get("organisation", "")
     initial: dict[str, Any] = {"organisations": [int(organisation)] if organisation.isdigit() and len(organisation) < 12 else []}
     return _engagement_form_page(request, initial=initial)
+
+
+@permission_required(can_manage_engagement)
+def councillor_pick(request: HttpRequest) -> HttpResponse:
+    """The engagement form's councillor picker's JSON search, by name or ward name: for those who record engagements."""
+    return picker_response(request, councillor_picker_choices(), councillor_search, councillor_label)
 
 
 @permission_required(can_manage_engagement)

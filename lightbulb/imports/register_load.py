@@ -370,12 +370,28 @@ def _nowhere() -> float:
 def known_fingerprints(cursor: Any) -> dict[bytes, int]:
     """{fingerprint of a charity's bytes in the JSON extract: its charity key} for every charity kept with one (read by COPY on PostgreSQL)."""
     query = f"SELECT raw_hash, CAST(registered_charity_number AS bigint) * 100000 + linked_charity_number FROM {TABLE} WHERE raw_hash <> ''"
+    known: dict[bytes, int] = {}
     if connection.vendor == "postgresql":
         with cursor.copy(f"COPY ({query}) TO STDOUT") as copy:
-            words = b"".join(bytes(block) for block in copy).split()
-        return dict(zip(map(binascii.unhexlify, words[0::2]), map(int, words[1::2]), strict=True))
+            # A few thousand lines at a time, so that only the dictionary itself is ever held whole.
+            for lines in _batched(copy, 5000):
+                words = b"".join(lines).split()
+                known.update(zip(map(binascii.unhexlify, words[0::2]), map(int, words[1::2]), strict=True))
+        return known
     cursor.execute(query)
-    return {bytes.fromhex(fingerprint): int(key) for fingerprint, key in cursor.fetchall()}
+    while rows := cursor.fetchmany(5000):
+        known.update((bytes.fromhex(fingerprint), int(key)) for fingerprint, key in rows)
+    return known
+
+
+def _batched(blocks: Iterable[Any], size: int) -> Iterator[list[bytes]]:
+    batch: list[bytes] = []
+    for block in blocks:
+        batch.append(bytes(block))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    yield batch
 
 
 def stage(read: Reader, progress: Progress, position: Callable[[], float] = _nowhere, run_id: int | None = None) -> Staged:

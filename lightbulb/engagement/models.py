@@ -62,7 +62,13 @@ class Engagement(TimeStampedModel):
 
     class Meta:
         ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["-held_on"], name="engagement_held_idx"), models.Index(fields=["ward", "-held_on"], name="engagement_ward_idx")]
+        indexes = [
+            # The log as it opens (newest first, the number breaking ties): a page is the next keys of this index.
+            models.Index(fields=["-held_on", "-id"], name="engagement_held_id_idx"),
+            models.Index(fields=["ward", "-held_on"], name="engagement_ward_idx"),
+            # The log filtered by kind (and counted so), newest first.
+            models.Index(fields=["kind", "-held_on", "-id"], name="engagement_kind_held_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"

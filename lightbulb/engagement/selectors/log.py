@@ -6,7 +6,8 @@ import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,22 +17,68 @@ from lightbulb.core.rules import allowed
 from lightbulb.engagement.models import Engagement, FollowUpAction, Theme
 from lightbulb.engagement.rules import can_complete_action, can_manage_engagement, can_read_engagement
 from lightbulb.organisations.models import Organisation
+from lightbulb.organisations.normalise import name_key
 from lightbulb.places.models import Councillor
+
+
+class _MatchesWords(Func):
+    """PostgreSQL full-text match of an organisation's search key, as the register's index org_search_fts reads it."""
+
+    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
+    arg_joiner = ") @@ to_tsquery('simple'::regconfig, "
+    output_field = BooleanField()
+
 
 ENGAGEMENT_SORTS = {"date": ["held_on"], "title": ["title"], "kind": ["kind", "-held_on"]}
 
 
+class _InArrayOf(Func):
+    """PostgreSQL `pk = ANY(ARRAY(subquery))`: the subquery runs once, first, and its numbers are looked up by the
+    primary key's index, so it can be OR-ed with indexed conditions (a `BitmapOr`) where `pk IN (subquery)` cannot."""
+
+    template = "%(expressions)s))"
+    arg_joiner = " = ANY(ARRAY("
+    output_field = BooleanField()
+
+
+def _with_organisation_named(q: str) -> Q:
+    """Engagements with an organisation whose name holds every word of `q`, each as the start of a word (accents,
+    case and punctuation ignored): on PostgreSQL by the register's full-text index (org_search_fts), never a read
+    of every name."""
+    words = name_key(q).split()
+    if not words:
+        return Q(pk__in=[])
+    organisations = Organisation.objects.all()
+    if connection.vendor == "postgresql":
+        # Words are [a-z0-9]+ (name_key): nothing in them is tsquery syntax.
+        organisations = organisations.filter(_MatchesWords("search_key", Value(" & ".join(f"{word}:*" for word in words))))
+    else:
+        for word in words:
+            organisations = organisations.filter(Q(search_key__startswith=word) | Q(search_key__contains=" " + word))
+    links = Engagement.organisations.through.objects.filter(organisation__in=organisations.values("pk")).values("engagement_id")
+    if connection.vendor == "postgresql":
+        return Q(_InArrayOf(F("pk"), Subquery(links)))
+    return Q(pk__in=links)
+
+
 def engagement_list(*, q: str = "", kind: str = "", theme_id: int | None = None, ward_id: int | None = None) -> QuerySet[Engagement]:
+    """The log, newest first unless sorted otherwise (index engagement_held_id_idx). A search reads titles and notes by
+    their trigram indexes (migration 0007) and organisations' names by theirs, each engagement once (no `DISTINCT`).
+    Each row's count of organisations is a subquery, so only the rows a page shows are counted, never a `GROUP BY`
+    over the whole log."""
     engagements = Engagement.objects.select_related("ward").prefetch_related("themes")
     if q:
-        engagements = engagements.filter(Q(title__icontains=q) | Q(notes__icontains=q) | Q(organisations__name__icontains=q)).distinct()
+        engagements = engagements.filter(Q(title__icontains=q) | Q(notes__icontains=q) | _with_organisation_named(q))
     if kind:
         engagements = engagements.filter(kind=kind)
     if theme_id:
         engagements = engagements.filter(themes=theme_id)
     if ward_id:
         engagements = engagements.filter(ward_id=ward_id)
-    return engagements.annotate(organisation_count=Count("organisations", distinct=True))
+    # COUNT(*) of the row's links, with no GROUP BY: one number for every row, 0 where there are none.
+    links = Engagement.organisations.through.objects.filter(engagement_id=OuterRef("pk")).order_by()
+    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
+    return engagements.annotate(organisation_count=Subquery(links.values(n=count)[:1]))
 
 
 def engagement_for_user(pk: int, user: Any, *, write: bool = False) -> Engagement:

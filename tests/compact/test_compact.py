@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from lightbulb.compact import selectors, services
 from lightbulb.compact.models import Commitment, Compact, CompactRule, Consultation
@@ -106,6 +107,39 @@ def test_multi_year_and_full_cost_recovery_shares():
     assert short.reference in multi.breaches[0].text
     full = selectors.rule_measure(CompactRule.FULL_COST_RECOVERY)
     assert (full.kept, full.total) == (2, 3)
+
+
+@time_machine.travel(datetime.date(2024, 12, 31), tick=False)
+def test_multi_year_counted_in_the_database_as_each_agreement_counts_itself():
+    # Terms ending two days short of, a day short of, and on the last day of three years: from 29 February
+    # (three years on is 28 February), the last day of a month, and the first of one.
+    starts = [datetime.date(2024, 2, 29), datetime.date(2024, 1, 31), datetime.date(2024, 3, 1), datetime.date(2024, 12, 31)]
+    agreements = []
+    for start in starts:
+        last_day = datetime.date(start.year + 3, start.month, 28 if start.month == 2 and start.day == 29 else start.day) - datetime.timedelta(days=1)
+        for short_by in (2, 1, 0):
+            agreements.append(AgreementFactory(start_date=start, end_date=last_day - datetime.timedelta(days=short_by), long_term_need=True))
+    agreements.append(AgreementFactory(start_date=starts[0], end_date=datetime.date(2027, 2, 28), long_term_need=True, archived_at=timezone.now()))
+    counted = [agreement for agreement in agreements if agreement.archived_at is None]
+    measure = selectors.rule_measure(CompactRule.MULTI_YEAR)
+    assert (measure.kept, measure.total) == (sum(agreement.is_multi_year for agreement in counted), len(counted)) == (4, 12)
+    short = sorted(counted, key=lambda agreement: (-agreement.start_date.toordinal(), agreement.pk))
+    assert [breach.text.split(" ")[0] for breach in measure.breaches] == [agreement.reference for agreement in short if not agreement.is_multi_year]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_only_the_latest_breaches_are_listed_with_the_count_of_all(monkeypatch):
+    monkeypatch.setattr(selectors, "BREACH_LIMIT", 2)
+    old, *latest = [AgreementFactory(start_date=datetime.date(2026, month, 1), end_date=datetime.date(2026, 12, 31)) for month in (1, 2, 3)]
+    scheduled = Payment.objects.create(agreement=old, due_date=datetime.date(2026, 1, 5), amount=Decimal("50"), basis="arrears")
+    late = [_payment(datetime.date(2026, 4, day), datetime.date(2026, 3, 1)) for day in (2, 3)]
+    full = selectors.rule_measure(CompactRule.FULL_COST_RECOVERY)
+    assert (full.kept, full.total, full.breach_count) == (0, 3, 3)
+    assert [breach.text.split(" ")[0] for breach in full.breaches] == [agreement.reference for agreement in reversed(latest)]
+    payments = selectors.rule_measure(CompactRule.PAYMENT_30_DAYS)
+    assert (payments.kept, payments.total, payments.breach_count) == (0, 3, 3)
+    assert [breach.date for breach in payments.breaches] == [late[1].paid_on, late[0].paid_on]
+    assert scheduled.agreement.reference not in " ".join(breach.text for breach in payments.breaches)
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from lightbulb.core.dates import long_date
@@ -144,6 +145,13 @@ class Agreement(ArchivableModel):
             models.Index(fields=["start_date", "id"], name="agreement_start_idx"),
             models.Index(fields=["end_date", "id"], name="agreement_end_idx"),
             models.Index(fields=["status", "amount", "id"], name="agreement_status_amount_idx"),
+            # The Compact's multi-year and full cost recovery measures count the year's new agreements from the index alone.
+            models.Index(
+                fields=["-start_date", "id"],
+                include=["end_date", "full_cost_recovery", "long_term_need"],
+                condition=models.Q(archived_at__isnull=True),
+                name="agreement_live_start_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -328,6 +336,16 @@ class Payment(TimeStampedModel):
                 fields=["due_date", "id"],
                 name="payment_open_due_idx",
                 condition=~models.Q(status__in=["paid", "cancelled", "clawed_back"]),
+            ),
+            # The Compact's prompt-payment measure: payments made in a window, and those still owed from the invoice's
+            # arrival (or the due date), each counted from its index alone.
+            models.Index(fields=["-paid_on", "id"], include=["invoice_received_on", "due_date"], condition=models.Q(status="paid"), name="payment_paid_on_idx"),
+            models.Index(
+                Coalesce("invoice_received_on", "due_date"),
+                models.F("id"),
+                include=["invoice_received_on", "due_date"],
+                condition=models.Q(status="scheduled"),
+                name="payment_scheduled_owed_idx",
             ),
         ]
 

@@ -3,7 +3,8 @@
 A text finds a record by
 - its name or other names: every word, in any order, as the start of a word of the name ("comm cent"
   finds "Anytown Community Centre") or as a near-miss of a word of the name ("comunity centre",
-  "hiltop"), accents, case and punctuation ignored (`search_key`);
+  "hiltop"), accents, case and punctuation ignored (`search_key`); a word no name holds nor anything
+  like it ("bnk") is left out while other words are left, so "riverside food bnk" still finds the food bank;
 - an identifier in any common spelling ("1 234 567", "GB-CHC-1234567", "01234567", "1234567" for a
   company number);
 - a postcode or the start of one, with or without its space, in any case.
@@ -97,44 +98,53 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _near_pairs_postgres(typed: list[str]) -> list[tuple[str, str]]:
+def _near_pairs_postgres(typed: list[str], every: list[str]) -> list[tuple[str, str | None]]:
     with connection.cursor() as cursor:
         # `<%` is the trigram index's, at pg_trgm's default threshold; the explicit bound keeps NEAR_MISS in charge.
+        # The second part names the typed words (of any length) some name holds the start of (`None`): words
+        # are [a-z0-9]+ (name_key), so nothing in them is LIKE syntax.
         cursor.execute(
             f"SELECT typed, word FROM unnest(%s::text[]) AS typed JOIN {WORDS_TABLE} ON typed <%% word "  # noqa: S608 - a constant
-            "WHERE word_similarity(typed, word) >= %s ORDER BY typed, word",
-            [typed, NEAR_MISS],
+            "WHERE word_similarity(typed, word) >= %s "
+            f"UNION ALL SELECT typed, NULL FROM unnest(%s::text[]) AS typed WHERE EXISTS (SELECT 1 FROM {WORDS_TABLE} WHERE word LIKE typed || '%%') "
+            "ORDER BY 1, 2",
+            [typed, NEAR_MISS, every],
         )
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
-def _near_pairs_sqlite(typed: list[str]) -> list[tuple[str, str]]:
+def _near_pairs_sqlite(typed: list[str], every: list[str]) -> list[tuple[str, str | None]]:
     known = sorted({word for key in Organisation.objects.values_list("search_key", flat=True) for word in key.split()})
-    return [(word, other) for word in typed for other in known if word_similarity(word, other) >= NEAR_MISS]
+    pairs: list[tuple[str, str | None]] = [(word, other) for word in typed for other in known if word_similarity(word, other) >= NEAR_MISS]
+    return pairs + [(word, None) for word in every if any(other.startswith(word) for other in known)]
 
 
 @dataclass(frozen=True)
 class NearMisses:
     """What the register holds like each typed word: its near-misses that do not start with it (the start of a
-    word is matched anyway), and which typed words no name holds at all, even as the start of a word."""
+    word is matched anyway), which typed words no name holds at all, even as the start of a word, and which of
+    those are not even like a word some name holds (`lost`: a misspelling too far from any word)."""
 
     words: dict[str, list[str]]
     unheld: frozenset[str]
+    lost: frozenset[str] = frozenset()
 
 
 def near_misses(words: list[str]) -> NearMisses:
     """For each typed word long enough, the words names hold that are near-misses of it (one query)."""
-    typed = sorted({word for word in words if len(word) >= NEAR_MISS_MIN_LENGTH})
+    every = sorted(set(words))
+    typed = [word for word in every if len(word) >= NEAR_MISS_MIN_LENGTH]
     found: dict[str, list[str]] = {word: [] for word in typed}
     held: set[str] = set()
-    if typed:
+    if every:
         # A word that starts with the typed one is always among its near-misses (at least 0.8 alike).
-        for word, other in _near_pairs_postgres(typed) if _postgres() else _near_pairs_sqlite(typed):
-            if other.startswith(word):
+        for word, other in _near_pairs_postgres(typed, every) if _postgres() else _near_pairs_sqlite(typed, every):
+            if other is None or other.startswith(word):
                 held.add(word)
             else:
                 found[word].append(other)
-    return NearMisses(found, frozenset(typed) - held)
+    lost = frozenset(word for word in every if word not in held and not found.get(word))
+    return NearMisses(found, frozenset(typed) - held, lost)
 
 
 class _MatchesWords(Func):
@@ -151,8 +161,16 @@ def _holds_word(word: str) -> Q:
 
 
 def _words_q(key: str, near: NearMisses) -> Q:
-    """Every word of the key as the start of a word of the search key, or as a near-miss of one of its words."""
+    """Every word of the key as the start of a word of the search key, or as a near-miss of one of its words.
+
+    A word no name holds, nor anything like it ("bnk" in "riverside food bnk"), is left out while a word with
+    letters is left to find the name by: it could only empty the search. Numbers alone are not enough ("gb coh
+    1123456", an identifier of the wrong register, must not find a name holding 1123456).
+    """
     words = key.split()
+    kept = [word for word in words if word not in near.lost]
+    if any(not word.isdigit() for word in kept):
+        words = kept
     if _postgres():
         # Words are [a-z0-9]+ (name_key): nothing in them is tsquery syntax.
         alternatives = ["(" + " | ".join([f"{word}:*", *near.words.get(word, [])]) + ")" for word in words]

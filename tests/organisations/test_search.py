@@ -75,6 +75,16 @@ def test_search_finds_nothing_for_what_no_record_holds(register, text):
     assert found(text) == []
 
 
+def test_a_word_no_name_holds_nor_anything_like_it_is_left_out_while_other_words_remain(register):
+    # "bnk" is too short and too far from "bank" to be its near-miss: left out, the other words find the food bank.
+    assert found("riverside food bnk") == ["Riverside Food Bank"]
+    assert found("hilltop xyzzy") == ["Hilltop Community Centre"]
+    near = search.near_misses(["riverside", "food", "bnk"])
+    assert near.lost == {"bnk"}
+    # Alone, such a word still finds nothing.
+    assert found("xyzzy") == []
+
+
 def test_an_identifier_of_the_wrong_register_finds_nothing_by_it(register):
     assert "Riverside Food Bank" not in found("GB-COH-1123456")
 

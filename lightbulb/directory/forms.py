@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 
 from lightbulb.core.forms import VersionedForm, no_markup
-from lightbulb.core.pickers import MultiPickerField
 from lightbulb.directory import selectors
 from lightbulb.directory.services import (
     AGE_ORDER_MESSAGE,
@@ -19,8 +18,8 @@ from lightbulb.directory.services import (
     TIME_ORDER_MESSAGE,
     clock_time,
 )
+from lightbulb.places.forms import wards_picker
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
-from lightbulb.places.selectors import ward_label, ward_search
 
 
 class ServiceForm(VersionedForm):
@@ -41,19 +40,7 @@ class ServiceForm(VersionedForm):
         help_text="People searching the directory find the service under these",
         error_messages={"invalid_choice": "Choose the kinds of service from the list", "invalid_pk_value": "Choose the kinds of service from the list"},
     )
-    # Several wards by searching: a national council has thousands (a council with few lists them all).
-    wards = MultiPickerField(
-        label="Wards it serves",
-        queryset=selectors.ward_choices(),
-        required=False,
-        source="directory:ward_pick",
-        search=ward_search,
-        record_label=ward_label,
-        what="ward",
-        find_label="Find a ward to add",
-        number_is_record=True,
-        error_messages={"invalid_choice": "Choose wards from the list", "invalid_pk_value": "Choose wards from the list"},
-    )
+    wards = wards_picker("Wards it serves", queryset=selectors.ward_choices(), source="directory:ward_pick")
     minimum_age = forms.IntegerField(
         label="Youngest age it is for (optional)",
         required=False,

@@ -11,12 +11,13 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
-from lightbulb.core.pickers import MultiPickerField, PickerField
+from lightbulb.core.pickers import PickerField
 from lightbulb.core.registry import registry
 from lightbulb.organisations.identifiers import parse_identifier
 from lightbulb.organisations.models import AreaOfWork, IdentifierScheme, LegalForm, OrganisationStatus
 from lightbulb.organisations.normalise import is_valid_postcode, normalise_postcode
 from lightbulb.organisations.selectors import ward_picker_label, ward_picker_search
+from lightbulb.places.forms import wards_picker
 from lightbulb.places.models import Ward
 
 phone_validator = RegexValidator(r"^[0-9 +()\-]{6,30}$", "Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
@@ -149,19 +150,7 @@ class OrganisationForm(VersionedForm):
     )
     date_registered = GovukDateField(label="Date registered", required=False, help_text="For example, 27 3 2007")
     is_vcse = forms.BooleanField(label="It is a voluntary, community or social enterprise organisation", required=False)
-    # Several wards by searching: a national register has thousands (a council with few lists them all).
-    wards_served = MultiPickerField(
-        label="Wards served",
-        queryset=Ward.objects.order_by("name"),
-        required=False,
-        source="organisations:ward_pick",
-        search=ward_picker_search,
-        record_label=ward_picker_label,
-        what="ward",
-        find_label="Find a ward to add",
-        number_is_record=True,
-        error_messages={"invalid_choice": "Choose wards from the list", "invalid_pk_value": "Choose wards from the list"},
-    )
+    wards_served = wards_picker("Wards served", queryset=Ward.objects.order_by("name"))
     areas_of_work = forms.ModelMultipleChoiceField(
         label="Areas of work",
         queryset=AreaOfWork.objects.order_by("name"),

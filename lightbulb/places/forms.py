@@ -120,22 +120,33 @@ def _ward_and_locality(ward: Ward) -> str:
     return f"{ward.name} ({ward.gss_code}){locality}"
 
 
-class LocalityForm(VersionedForm):
-    name = forms.CharField(label="Locality name", max_length=200, validators=[no_markup])
-    description = forms.CharField(label="Description", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=[no_markup])
-    # Several wards by searching: a national council has thousands (a council with few lists them all).
-    wards = MultiPickerField(
-        label="Wards in this locality",
-        queryset=Ward.objects.none(),
+def wards_picker(
+    label: str, *, queryset: Any, source: str = "organisations:ward_pick", record_label: Any = selectors.ward_label, help_text: str = ""
+) -> MultiPickerField:
+    """Several wards chosen by searching: a national council has thousands (a council with few lists them all)."""
+    return MultiPickerField(
+        label=label,
+        queryset=queryset,
         required=False,
-        source="organisations:ward_pick",
+        source=source,
         search=selectors.ward_search,
-        record_label=_ward_and_locality,
+        record_label=record_label,
         what="ward",
         find_label="Find a ward to add",
         number_is_record=True,
-        help_text="A ward belongs to one locality: choosing a ward moves it here",
+        help_text=help_text,
         error_messages={"invalid_choice": "Choose wards from the list", "invalid_pk_value": "Choose wards from the list"},
+    )
+
+
+class LocalityForm(VersionedForm):
+    name = forms.CharField(label="Locality name", max_length=200, validators=[no_markup])
+    description = forms.CharField(label="Description", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=[no_markup])
+    wards = wards_picker(
+        "Wards in this locality",
+        queryset=Ward.objects.none(),
+        record_label=_ward_and_locality,
+        help_text="A ward belongs to one locality: choosing a ward moves it here",
     )
 
     def __init__(self, *args: Any, instance: Locality | None = None, **kwargs: Any) -> None:

@@ -16,6 +16,7 @@ from lightbulb.funding.selectors.agreements import agreement_by_reference, offic
 from lightbulb.funding.selectors.tiers import tier_frequency_hint
 from lightbulb.organisations.models import Organisation
 from lightbulb.organisations.selectors import picker_label, picker_search, ward_picker_label, ward_picker_search
+from lightbulb.places.forms import wards_picker
 
 # Above this a figure is almost certainly a typing slip (a council's whole VCS budget is far smaller).
 ABSURD_AMOUNT = Decimal("100000000")
@@ -134,19 +135,7 @@ class AgreementForm(VersionedForm):
     )
     full_cost_recovery = forms.BooleanField(label="The agreement funds full cost recovery", required=False)
     long_term_need = forms.BooleanField(label="The agreement meets a long-term need", required=False)
-    # Several wards by searching: a national council has thousands (a council with few lists them all).
-    wards = MultiPickerField(
-        label="Wards served (optional)",
-        queryset=ward_choices(),
-        required=False,
-        source="organisations:ward_pick",
-        search=ward_picker_search,
-        record_label=ward_picker_label,
-        what="ward",
-        find_label="Find a ward to add",
-        number_is_record=True,
-        error_messages={"invalid_choice": "Choose wards from the list", "invalid_pk_value": "Choose wards from the list"},
-    )
+    wards = wards_picker("Wards served (optional)", queryset=ward_choices())
     previous = forms.CharField(
         label="The agreement this one replaces (optional)",
         help_text="For a recommissioned service: the reference of the agreement it follows, for example AGR-2024-0012",

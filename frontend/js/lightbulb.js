@@ -29,6 +29,20 @@ function enhance(scope) {
 // Pickers (lightbulb/core/pickers.py): a text box whose suggestions come from a JSON search
 // endpoint, so a register of any size is never sent whole. The box keeps its name: the server
 // reads the chosen suggestion's "(#123)", or searches what was typed if none was chosen.
+// The suggestions of a picker: its JSON search endpoint asked 200 ms after the last key, labels only.
+function searchFrom(source) {
+  let timer;
+  return (query, populate) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      fetch(`${source}?q=${encodeURIComponent(query)}`, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then((response) => (response.ok ? response.json() : { results: [] }))
+        .then((data) => populate(data.results.map((result) => result.label)))
+        .catch(() => populate([]));
+    }, 200);
+  };
+}
+
 function enhancePickers(scope) {
   scope.querySelectorAll("input[data-picker]").forEach((input) => {
     if (!window.accessibleAutocomplete) {
@@ -40,7 +54,6 @@ function enhancePickers(scope) {
     const { id, name, value } = input;
     const describedBy = input.getAttribute("aria-describedby");
     input.remove();
-    let timer;
     window.accessibleAutocomplete({
       element: container,
       id,
@@ -50,15 +63,7 @@ function enhancePickers(scope) {
       showNoOptionsFound: true,
       confirmOnBlur: false,
       tNoResults: () => "No matches: check the spelling or type more",
-      source: (query, populate) => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          fetch(`${source}?q=${encodeURIComponent(query)}`, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-            .then((response) => (response.ok ? response.json() : { results: [] }))
-            .then((data) => populate(data.results.map((result) => result.label)))
-            .catch(() => populate([]));
-        }, 200);
-      },
+      source: searchFrom(source),
     });
     const field = container.querySelector("input");
     if (field && describedBy) {
@@ -117,7 +122,6 @@ function enhanceMultiPickers(scope) {
     input.parentNode.insertBefore(holder, input);
     const { id, name, value } = input;
     input.remove();
-    let timer;
     window.accessibleAutocomplete({
       element: holder,
       id,
@@ -127,15 +131,7 @@ function enhanceMultiPickers(scope) {
       showNoOptionsFound: true,
       confirmOnBlur: false,
       tNoResults: () => "No matches: check the spelling or type more",
-      source: (query, populate) => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          fetch(`${source}?q=${encodeURIComponent(query)}`, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-            .then((response) => (response.ok ? response.json() : { results: [] }))
-            .then((data) => populate(data.results.map((result) => result.label)))
-            .catch(() => populate([]));
-        }, 200);
-      },
+      source: searchFrom(source),
       onConfirm: (label) => {
         const added = addChosen(container, label);
         if (!added) {

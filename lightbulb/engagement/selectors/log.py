@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lightbulb.core.access import object_for_user
+from lightbulb.core.links import pk_urls
 from lightbulb.core.registry import Deadline
 from lightbulb.core.rules import allowed
 from lightbulb.engagement.models import Engagement, FollowUpAction, Theme
@@ -149,15 +150,10 @@ def action_deadlines(user: Any, start: datetime.date, end: datetime.date, *, eve
     if not (everyone and allowed(can_manage_engagement, user)):
         actions = actions.filter(owner_id=user.pk)
     today = timezone.localdate()
+    url = pk_urls("engagement:engagement_detail")
     return [
-        Deadline(
-            date=action.due_date,
-            title=f"Follow-up action: {action.description}",
-            url=reverse("engagement:engagement_detail", kwargs={"pk": action.engagement_id}),
-            kind="Follow-up action",
-            overdue=action.due_date < today,
-        )
-        for action in actions.order_by("due_date", "id")
+        Deadline(date=due_date, title=f"Follow-up action: {description}", url=url(engagement_id), kind="Follow-up action", overdue=due_date < today)
+        for due_date, description, engagement_id in actions.order_by("due_date", "id").values_list("due_date", "description", "engagement_id")
     ]
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from lightbulb.core.links import pk_urls
 from lightbulb.core.rules import allowed
 from lightbulb.organisations import selectors
 from lightbulb.organisations.rules import can_merge_organisations, can_read_register
@@ -38,4 +39,6 @@ def ward_section(ward: Any, request: HttpRequest) -> dict[str, Any] | None:
         "order": 10,
         "based": list(selectors.ward_organisations_based(ward.pk)),
         "serving": list(selectors.ward_organisations_serving(ward.pk)),
+        # Hundreds of links to the same page: its address worked out once.
+        "organisation_url": pk_urls("organisations:detail"),
     }

@@ -405,14 +405,14 @@ def merge_get(pk: int) -> OrganisationMerge:
 # --- the register's part of the ward pages (registered in registrations.py) ---------------
 
 
-def ward_organisations_based(ward_id: int) -> QuerySet[Organisation]:
-    """Active organisations whose address is in the ward."""
-    return Organisation.objects.filter(ward_id=ward_id, archived_at__isnull=True).only("pk", "name").order_by("name", "pk")
+def ward_organisations_based(ward_id: int) -> QuerySet[Organisation, Any]:
+    """Active organisations whose address is in the ward: each one's `pk` and `name` (a city ward has hundreds)."""
+    return Organisation.objects.filter(ward_id=ward_id, archived_at__isnull=True).order_by("name", "pk").values("pk", "name")
 
 
-def ward_organisations_serving(ward_id: int) -> QuerySet[Organisation]:
-    """Active organisations that say they serve the ward."""
-    return Organisation.objects.filter(wards_served=ward_id, archived_at__isnull=True).only("pk", "name").order_by("name", "pk")
+def ward_organisations_serving(ward_id: int) -> QuerySet[Organisation, Any]:
+    """Active organisations that say they serve the ward: each one's `pk` and `name`."""
+    return Organisation.objects.filter(wards_served=ward_id, archived_at__isnull=True).order_by("name", "pk").values("pk", "name")
 
 
 def with_organisation_count(wards: QuerySet[Any]) -> QuerySet[Any]:

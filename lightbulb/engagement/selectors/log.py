@@ -195,10 +195,23 @@ def _ward_engagements(ward_id: int) -> Q:
     return Q(pk__in=held) | Q(pk__in=with_organisation)
 
 
+def _ward_engagement_ids(ward_id: int) -> QuerySet[Any]:
+    """The ids of every engagement held in the ward or with an organisation based in it, as one UNION of two index reads.
+
+    With a date range this lets PostgreSQL join the few thousand ids to the year's engagements and then read only their
+    themes; the `OR` of two `IN`s (kept for the newest few, read backwards along the date index) misjudges how many
+    engagements match and reads every engagement's themes.
+    """
+    held = Engagement.objects.filter(ward_id=ward_id).values("pk").order_by()
+    # engagement_link_organisation_idx: the links of the ward's organisations, from the index alone.
+    with_organisation = Engagement.organisations.through.objects.filter(organisation__ward_id=ward_id).values("engagement_id").order_by()
+    return held.union(with_organisation)
+
+
 def ward_themes(ward_id: int, *, since: datetime.date | None = None, limit: int = 10) -> list[dict[str, Any]]:
     """The themes heard in a ward over the last year, most often first."""
     since = since or timezone.localdate() - datetime.timedelta(days=365)
-    heard = Engagement.objects.filter(_ward_engagements(ward_id), held_on__gte=since).values("pk")
+    heard = Engagement.objects.filter(pk__in=_ward_engagement_ids(ward_id), held_on__gte=since).values("pk")
     rows = Theme.objects.filter(engagements__in=heard).annotate(times=Count("engagements", distinct=True)).order_by("-times", "name")
     return [{"name": theme.name, "times": theme.times} for theme in rows[:limit]]
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.templatetags.static import static
-from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from lightbulb.core import templating
-
-
-def url(name: str, *args: Any, **kwargs: Any) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+from lightbulb.core.links import url
 
 
 def _blank_none(value: Any) -> Any:

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
+from lightbulb.core.links import url
 from lightbulb.core.registry import registry
 from lightbulb.core.roles import Role, role_of
 from lightbulb.core.rules import allowed
@@ -27,7 +28,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         if not allowed(item.permission, user) or (item.visible is not None and not item.visible(user)):
             continue
         try:
-            href = reverse(item.url_name)
+            href = url(item.url_name)
         except NoReverseMatch:
             continue
         prefix = item.prefix or href

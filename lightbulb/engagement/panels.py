@@ -51,12 +51,13 @@ def heard_section(organisation: Any, request: HttpRequest) -> dict[str, Any] | N
     """The organisation page's "What we've heard": its engagements and the themes that came up."""
     if not allowed(can_read_engagement, request.user):
         return None
+    engagements, count = log_selectors.organisation_engagements(organisation.pk)
     return {
         "title": "What we've heard",
         "template": "engagement/organisation_section.html",
         "order": 25,
-        "engagements": log_selectors.organisation_engagements(organisation.pk),
-        "count": log_selectors.organisation_engagement_count(organisation.pk),
+        "engagements": engagements,
+        "count": count,
         "themes": log_selectors.organisation_themes(organisation.pk),
         "may_write": allowed(can_manage_engagement, request.user),
     }

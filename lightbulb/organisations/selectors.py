@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -189,7 +189,9 @@ def organisation_for_page(organisation: Organisation, *, with_contacts: bool) ->
     ]
     if with_contacts:
         lookups.append("contacts")
-    return Organisation.objects.select_related("ward", "merged_into", "archived_by").prefetch_related(*lookups).get(pk=organisation.pk)
+    # `get_organisation_for_user` has read the record with its ward, merged-into and archived-by: only the lists are read here.
+    prefetch_related_objects([organisation], *lookups)
+    return organisation
 
 
 def register_comparison(organisation: Organisation) -> list[dict[str, Any]]:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.urls import reverse
+from django.db.models import BooleanField, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.utils import timezone
 
 from lightbulb.core.access import object_for_user
 from lightbulb.core.links import pk_urls
 from lightbulb.core.registry import Deadline
 from lightbulb.core.rules import allowed
-from lightbulb.engagement.models import Engagement, FollowUpAction, Theme
+from lightbulb.engagement.models import Engagement, EngagementKind, FollowUpAction, Theme
 from lightbulb.engagement.rules import can_complete_action, can_manage_engagement, can_read_engagement
 from lightbulb.organisations.models import Organisation
 from lightbulb.organisations.normalise import name_key
@@ -160,12 +160,16 @@ def action_deadlines(user: Any, start: datetime.date, end: datetime.date, *, eve
 # What an organisation and a ward have said
 
 
-def organisation_engagements(organisation_id: int, *, limit: int = 10) -> list[Engagement]:
-    return list(Engagement.objects.filter(organisations=organisation_id).prefetch_related("themes").order_by("-held_on", "-id")[:limit])
-
-
-def organisation_engagement_count(organisation_id: int) -> int:
-    return Engagement.objects.filter(organisations=organisation_id).count()
+def organisation_engagements(organisation_id: int, *, limit: int = 10) -> tuple[list[Engagement], int]:
+    """The organisation's latest engagements (what their lines show) and how many there are in all, from one query:
+    each row carries the count (a window over every row)."""
+    rows: list[Any] = list(
+        Engagement.objects.filter(organisations=organisation_id)
+        .only("pk", "kind", "title", "held_on")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-held_on", "-id")[:limit]
+    )
+    return rows, rows[0].total if rows else 0
 
 
 def organisation_themes(organisation_id: int) -> list[dict[str, Any]]:
@@ -175,15 +179,18 @@ def organisation_themes(organisation_id: int) -> list[dict[str, Any]]:
 
 
 def organisation_timeline(organisation_id: int) -> list[dict[str, Any]]:
-    """Each engagement the organisation took part in, as an entry on its timeline."""
+    """Each engagement the organisation took part in (the latest 50), as an entry on its timeline: read as values, with
+    their themes' names (in name order) from the link table in one more query."""
+    rows = list(Engagement.objects.filter(organisations=organisation_id).order_by("-held_on", "-id").values_list("pk", "kind", "title", "held_on")[:50])
+    themes: dict[int, list[str]] = defaultdict(list)
+    links = Engagement.themes.through.objects.filter(engagement_id__in=[row[0] for row in rows]).order_by("theme__name", "theme_id")
+    for engagement_id, name in links.values_list("engagement_id", "theme__name"):
+        themes[engagement_id].append(name)
+    kinds = dict(EngagementKind.choices)
+    url = pk_urls("engagement:engagement_detail")
     return [
-        {
-            "when": engagement.held_on,
-            "title": f"{engagement.get_kind_display()}: {engagement.title}",
-            "description": ", ".join(theme.name for theme in engagement.themes.all()),
-            "href": reverse("engagement:engagement_detail", kwargs={"pk": engagement.pk}),
-        }
-        for engagement in organisation_engagements(organisation_id, limit=50)
+        {"when": held_on, "title": f"{kinds.get(kind, kind)}: {title}", "description": ", ".join(themes[pk]), "href": url(pk)}
+        for pk, kind, title, held_on in rows
     ]
 
 

@@ -146,7 +146,9 @@ def officer_payments_due(user: Any, *, days: int = 30, limit: int = 10) -> dict[
     today = timezone.localdate()
     mine = Payment.objects.filter(officer_duties_q(user))
     due_q = Q(status=Payment.Status.SCHEDULED, due_date__lte=today + datetime.timedelta(days=days))
-    counts = mine.filter(status__in=[Payment.Status.SCHEDULED, Payment.Status.HELD]).aggregate(
+    # Only the rows counted: scheduled ones due by the horizon (not the years of instalments after it) and held ones,
+    # each a range of payment_status_due_idx.
+    counts = mine.filter(due_q | Q(status=Payment.Status.HELD)).aggregate(
         count=Count("pk", filter=due_q), held=Count("pk", filter=Q(status=Payment.Status.HELD))
     )
     payments = list(mine.filter(due_q).select_related("agreement__organisation").order_by("due_date", "id")[:limit]) if counts["count"] else []

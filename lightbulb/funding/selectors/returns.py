@@ -213,7 +213,10 @@ def officer_returns_summary(user: User, *, horizon_days: int = 30, limit: int = 
     today = timezone.localdate()
     mine = MonitoringReturn.objects.filter(officer_duties_q(user))
     due_soon_q = Q(status__in=OUTSTANDING, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=horizon_days))
-    counts = mine.filter(status__in=[*OUTSTANDING, MonitoringReturn.Status.SUBMITTED]).aggregate(
+    # Only the rows counted: outstanding ones due by the horizon (not the years of returns after it) and submitted ones,
+    # each a range of return_status_due_idx.
+    counted = Q(status__in=OUTSTANDING, due_date__lte=today + datetime.timedelta(days=horizon_days)) | Q(status=MonitoringReturn.Status.SUBMITTED)
+    counts = mine.filter(counted).aggregate(
         overdue_count=Count("pk", filter=overdue_q(today)),
         due_soon_count=Count("pk", filter=due_soon_q),
         to_review=Count("pk", filter=Q(status=MonitoringReturn.Status.SUBMITTED)),

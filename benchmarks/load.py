@@ -3,8 +3,9 @@
 
 Seeds the demo council (city scale by default) into a dedicated PostgreSQL database beside the one
 DATABASE_URL names (`lightbulb_load` unless --database), starts gunicorn and `manage.py db_worker`
-on 127.0.0.1 only, signs the demo officer, councillor and portal user in (past two-factor
-authentication), then runs locust headless twice for the same time with the same users: first
+on 127.0.0.1 only (each web process keeping its database connection, `DB_CONN_MAX_AGE=60` as in
+.env.example), signs the demo officer, councillor and portal user in (past two-factor
+authentication), waits until the worker has finished what seeding queued, then runs locust headless twice for the same time with the same users: first
 against the empty view (`/healthz`, the ceiling), then the mix of journeys in
 `benchmarks/locustfile.py`. Prints requests/s, p50, p95 and errors for both; with --soak, also the
 web and worker processes' memory sampled through the run, which should stay flat.
@@ -109,6 +110,23 @@ def wait_for(port: int, seconds: int = 60) -> None:
         except OSError:
             time.sleep(0.5)
     sys.exit(f"gunicorn did not answer on 127.0.0.1:{port} within {seconds} s (see var/load/gunicorn.log)")
+
+
+def worker_idle(url: str, seconds: int = 600) -> None:
+    """Wait until the worker has no task waiting or running (seeding queues flag recomputes and an open-data build).
+
+    Otherwise the first pass would measure the pages beside a busy worker, not the ceiling.
+    """
+    import psycopg
+
+    deadline = time.monotonic() + seconds
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')").fetchone()
+            if not waiting or not waiting[0]:
+                return
+            time.sleep(2)
+    sys.exit(f"the worker still had tasks after {seconds} s (see var/load/worker.log)")
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -219,6 +237,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="false", LOAD_PLAN=json.dumps(load_plan))
     env["SITE_URL"] = f"http://127.0.0.1:{args.port}"
+    # Each web process keeps its database connection, as .env.example has a deployment do.
+    env.setdefault("DB_CONN_MAX_AGE", "60")
     gunicorn = start(
         [str(VENV_BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--access-logfile", "-"],
         env,
@@ -227,6 +247,7 @@ def main() -> None:
     worker = start([sys.executable, "manage.py", "db_worker", "--queue-name", "*"], env, out / "worker.log")
     try:
         wait_for(args.port)
+        worker_idle(url)
         pids = [gunicorn.pid, worker.pid]
         ceiling = locust(env, args, min(args.seconds, 60), out / "empty", empty=True, samples=[], pids=pids)
         samples: list[tuple[float, float]] = []

@@ -116,7 +116,7 @@ TEMPLATES = [
 # Unset or empty: SQLite under var/ (one-command evaluation). The production settings refuse that.
 DATABASE_URL = env_str("DATABASE_URL", "") or f"sqlite:///{VAR_DIR / 'lightbulb.sqlite3'}"
 try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True)}
 except ValueError as exc:
     raise ConfigurationError(f"DATABASE_URL is not a database URL such as postgres://user@host:5432/name ({exc})") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

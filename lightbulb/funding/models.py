@@ -140,6 +140,9 @@ class Agreement(ArchivableModel):
             models.Index(fields=["status", "end_date"], name="agreement_status_end_idx"),
             # An organisation's agreements, newest first.
             models.Index(fields=["organisation", "-start_date"], name="agreement_org_idx"),
+            # A ward's agreements that name no ward (engagement.selectors.wards.agreements_in_ward): the agreements of the
+            # ward's hundred or so organisations, from the index alone rather than a read of every agreement.
+            models.Index(fields=["organisation", "id"], name="agreement_org_id_idx"),
             # The list's sorts read in index order (either way), so a page of a million rows is the next 50 keys, not a sort:
             # newest first by default, by end date (and the latest end date the year filter starts from), by value within a status.
             models.Index(fields=["start_date", "id"], name="agreement_start_idx"),

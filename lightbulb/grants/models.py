@@ -105,3 +105,19 @@ class Grant(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.identifier
+
+
+class MatchStatusTally(models.Model):
+    """How many grants are in each match status, kept by the database as grants change (lightbulb.core.tallies).
+
+    The list's status tabs read these few rows instead of counting a million grants on every visit.
+    """
+
+    key = models.CharField(max_length=20, primary_key=True, choices=MatchStatus.choices)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "grants_matchstatustally"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.total}"

@@ -12,7 +12,7 @@ from lightbulb.core.access import object_for_user
 from lightbulb.core.registry import OtherFunding
 from lightbulb.core.rules import allowed
 from lightbulb.grants.matching import NameIndex
-from lightbulb.grants.models import Grant, MatchStatus
+from lightbulb.grants.models import Grant, MatchStatus, MatchStatusTally
 from lightbulb.grants.rules import can_read_grants, can_review_grant_matches
 from lightbulb.organisations.models import Organisation
 
@@ -33,7 +33,8 @@ def review_queue() -> QuerySet[Grant]:
 
 
 def status_counts() -> dict[str, int]:
-    counts = dict(Grant.objects.values_list("match_status").annotate(n=Count("pk")).values_list("match_status", "n"))
+    """Grants in each match status, from the totals the database keeps (MatchStatusTally), not a count of every grant."""
+    counts = dict(MatchStatusTally.objects.values_list("key", "total"))
     return {status: counts.get(status, 0) for status in MatchStatus.values}
 
 

@@ -63,6 +63,22 @@ class AreaOfWork(models.Model):
         return self.name
 
 
+class AreaOfWorkTally(models.Model):
+    """How many organisations name each area of work, kept by the database as the links change (lightbulb.core.tallies).
+
+    `key` is the area's id. The areas page reads these rows instead of counting every organisation's areas on each visit.
+    """
+
+    key = models.BigIntegerField(primary_key=True)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "organisations_areaofworktally"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.total}"
+
+
 class Organisation(ArchivableModel):
     name = models.CharField(max_length=300)
     other_names = models.TextField("Other names", blank=True, help_text="Previous or working names, one per line")

@@ -24,6 +24,7 @@ from lightbulb.core.rules import allowed
 from lightbulb.organisations import search
 from lightbulb.organisations.models import (
     AreaOfWork,
+    AreaOfWorkTally,
     Contact,
     DuplicateCandidate,
     DuplicateDecision,
@@ -164,7 +165,9 @@ def area_of_work_list() -> QuerySet[AreaOfWork]:
 
 
 def area_of_work_list_with_counts() -> QuerySet[AreaOfWork]:
-    return AreaOfWork.objects.annotate(organisation_count=Count("organisations")).order_by("name")
+    """The areas with how many organisations name each, from the totals the database keeps (AreaOfWorkTally)."""
+    tally = AreaOfWorkTally.objects.filter(key=OuterRef("pk")).values("total")[:1]
+    return AreaOfWork.objects.annotate(organisation_count=Coalesce(Subquery(tally, output_field=IntegerField()), 0)).order_by("name")
 
 
 def area_of_work_get(pk: int) -> AreaOfWork:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -32,16 +31,15 @@ def actions_panel(request: HttpRequest) -> dict[str, Any] | None:
     """The follow-up actions the signed-in officer or councillor owns and has not yet done."""
     if not allowed(can_own_actions, request.user):
         return None
-    actions = log_selectors.open_actions(request.user)
     today = timezone.localdate()
-    counts = actions.order_by().aggregate(count=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    actions, counts = log_selectors.open_actions(request.user, today=today, limit=10)
     if not counts["count"]:
         return None
     return {
         "title": "Your follow-up actions",
         "template": "engagement/panel_actions.html",
         "order": 35,
-        "actions": list(actions[:10]),
+        "actions": actions,
         **counts,
         "today": today,
     }

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from lightbulb.core.pickers import ALL_SHOWN
 from lightbulb.core.roles import Role
@@ -155,9 +156,11 @@ def test_the_form_says_what_is_missing(officer_client):
 def test_an_action_reaches_its_owners_dashboard_and_is_marked_done(client, users):
     councillor = users[Role.COUNCILLOR]
     action = FollowUpActionFactory(owner=councillor, description="Visit the lunch club", due_date=datetime.date(2026, 1, 5))
+    FollowUpActionFactory(owner=councillor, description="Send the minutes", due_date=timezone.localdate() + datetime.timedelta(days=7))
     sign_in(client, councillor)
     home = visible_text(client.get(reverse("core:home")).content)
     assert "Your follow-up actions" in home and "Visit the lunch club" in home and "Overdue" in home
+    assert "2 follow-up actions of yours are open, 1 overdue." in home
     done = client.post(reverse("engagement:action_complete", kwargs={"pk": action.pk}), {"completion_note": "Went on Tuesday"}, follow=True)
     assert "Action marked done" in visible_text(done.content)
     assert "Visit the lunch club" not in visible_text(client.get(reverse("core:home")).content)

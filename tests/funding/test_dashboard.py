@@ -45,6 +45,7 @@ def test_the_officer_sees_every_panel(client_for, users, officer_world):
     # Reviews: the agreement ends 31 March 2026, within six months.
     assert "Reviews due" in text
     assert "AGR-RET-0001 Riverside Food Bank : ends 31 March 2026" in text
+    assert "1 live agreement ends within six months" in text
     # Funding's deadlines reach core's deadlines panel through the registry.
     assert "Your deadlines in the next 14 days" in text
     assert "Review due: AGR-RET-0001 Riverside Food Bank ends on 31 March 2026" in text

@@ -138,8 +138,16 @@ def organisation_name(pk: int | None) -> Organisation | None:
 # The owner's dashboard and deadlines
 
 
-def open_actions(user: Any) -> QuerySet[FollowUpAction]:
-    return FollowUpAction.objects.filter(owner_id=getattr(user, "pk", None), completed_on__isnull=True).select_related("engagement").order_by("due_date", "id")
+def open_actions(user: Any, *, today: datetime.date, limit: int) -> tuple[list[FollowUpAction], dict[str, int]]:
+    """The first `limit` of the user's open actions, soonest first, and how many are open and overdue in all: one query,
+    each row carrying the counts (windows over every row)."""
+    rows: list[Any] = list(
+        FollowUpAction.objects.filter(owner_id=getattr(user, "pk", None), completed_on__isnull=True)
+        .only("pk", "engagement_id", "description", "due_date")
+        .annotate(total=Window(Count("pk")), overdue_total=Window(Count("pk", filter=Q(due_date__lt=today))))
+        .order_by("due_date", "id")[:limit]
+    )
+    return rows, {"count": rows[0].total if rows else 0, "overdue": rows[0].overdue_total if rows else 0}
 
 
 def action_deadlines(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:

@@ -37,16 +37,17 @@ def pk_urls(name: str, **kwargs: Any) -> Callable[[Any], str]:
     return url
 
 
-def _pattern(name: str, keys: tuple[str, ...]) -> tuple[list[str], list[int]] | None:
-    """The address of `name` cut where each of `keys` goes, and which key goes in each cut; None if it cannot be."""
-    if len(keys) > len(_MARKS):
-        return None
+def _marked(name: str, keys: tuple[str, ...], marks: list[int]) -> str | None:
+    """The address of `name` with each of `keys` given its mark; None when there is no such address."""
     try:
-        marked = reverse(name, kwargs={key: _MARKS[index] for index, key in enumerate(keys)} or None)
-        checked = reverse(name, kwargs={key: _CHECKS[index] for index, key in enumerate(keys)} or None)
+        return reverse(name, kwargs={key: marks[index] for index, key in enumerate(keys)} or None)
     except NoReverseMatch:
         return None
-    found = sorted((marked.find(str(_MARKS[index])), index) for index in range(len(keys)))
+
+
+def _cut(marked: str, count: int) -> tuple[list[str], list[int]] | None:
+    """`marked` cut at each of the first `count` marks, and which argument goes in each cut; None unless each is there once."""
+    found = sorted((marked.find(str(_MARKS[index])), index) for index in range(count))
     if any(position < 0 or marked.count(str(_MARKS[index])) != 1 for position, index in found):
         return None
     pieces, order, start = [], [], 0
@@ -55,10 +56,19 @@ def _pattern(name: str, keys: tuple[str, ...]) -> tuple[list[str], list[int]] | 
         order.append(index)
         start = position + len(str(_MARKS[index]))
     pieces.append(marked[start:])
-    # The address must be the numbers written out as they are: try it with other numbers.
-    if _fill(pieces, order, [_CHECKS[index] for index in range(len(keys))]) != checked:
-        return None
     return pieces, order
+
+
+def _pattern(name: str, keys: tuple[str, ...]) -> tuple[list[str], list[int]] | None:
+    """The address of `name` cut where each of `keys` goes, and which key goes in each cut; None if it cannot be."""
+    if len(keys) > len(_MARKS):
+        return None
+    marked, checked = _marked(name, keys, _MARKS), _marked(name, keys, _CHECKS)
+    pattern = _cut(marked, len(keys)) if marked is not None else None
+    # The address must be the numbers written out as they are: try it with other numbers.
+    if pattern is None or _fill(pattern[0], pattern[1], _CHECKS[: len(keys)]) != checked:
+        return None
+    return pattern
 
 
 def _fill(pieces: list[str], order: list[int], values: list[int]) -> str:

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 
 from lightbulb.core.access import object_for_user
 from lightbulb.core.dates import add_months
 from lightbulb.core.dates import is_short_notice as is_short_notice
+from lightbulb.core.links import pk_urls
 from lightbulb.core.registry import Deadline
 from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
@@ -203,27 +203,29 @@ def notice_deadlines(user: Any, start: datetime.date, end: datetime.date, *, eve
     """Notice periods running on the officer's agreements (every officer's with `everyone`): responses due and funding ending."""
     if not allowed(can_decommission, user):
         return []
-    running = _decommissioning_queryset().exclude(stage__in=[STAGE.DRAFT, STAGE.COMPLETE])
+    running = Decommissioning.objects.exclude(stage__in=[STAGE.DRAFT, STAGE.COMPLETE])
     if not everyone:
         running = running.filter(agreement__accountable_officer=user)
     running = running.filter(Q(response_due_date__range=(start, end)) | Q(funding_end_date__range=(start, end)))
     today = datetime.date.today()
     deadlines = []
-    for item in running:
-        url = reverse("funding:decommissioning_detail", kwargs={"pk": item.pk})
-        reference = item.agreement.reference
-        if item.response_due_date and start <= item.response_due_date <= end and not item.organisation_response:
+    detail = pk_urls("funding:decommissioning_detail")
+    # Only what the lines say: the whole notice, its agreement, organisation and officers are not needed here.
+    rows = running.values_list("pk", "response_due_date", "organisation_response", "funding_end_date", "agreement__reference")
+    for pk, response_due_date, organisation_response, funding_end_date, reference in rows:
+        url = detail(pk)
+        if response_due_date and start <= response_due_date <= end and not organisation_response:
             deadlines.append(
                 Deadline(
-                    date=item.response_due_date,
+                    date=response_due_date,
                     title=f"Response due to the notice on {reference}",
                     url=url,
                     kind="notices",
-                    overdue=item.response_due_date < today,
+                    overdue=response_due_date < today,
                 )
             )
-        if start <= item.funding_end_date <= end:
-            deadlines.append(Deadline(date=item.funding_end_date, title=f"Funding ends for {reference} (notice period)", url=url, kind="notices"))
+        if start <= funding_end_date <= end:
+            deadlines.append(Deadline(date=funding_end_date, title=f"Funding ends for {reference} (notice period)", url=url, kind="notices"))
     return sorted(deadlines, key=lambda deadline: deadline.date)
 
 

@@ -151,7 +151,11 @@ def officer_payments_due(user: Any, *, days: int = 30, limit: int = 10) -> dict[
     counts = mine.filter(due_q | Q(status=Payment.Status.HELD)).aggregate(
         count=Count("pk", filter=due_q), held=Count("pk", filter=Q(status=Payment.Status.HELD))
     )
-    payments = list(mine.filter(due_q).select_related("agreement__organisation").order_by("due_date", "id")[:limit]) if counts["count"] else []
+    # The lines show the payment's date and amount, its agreement's reference and organisation's name: only those are read.
+    shown = (
+        mine.filter(due_q).select_related("agreement__organisation").only("pk", "due_date", "amount", "agreement__reference", "agreement__organisation__name")
+    )
+    payments = list(shown.order_by("due_date", "id")[:limit]) if counts["count"] else []
     return {"payments": payments, **counts, "days": days, "today": today}
 
 

@@ -221,7 +221,9 @@ def officer_returns_summary(user: User, *, horizon_days: int = 30, limit: int = 
         due_soon_count=Count("pk", filter=due_soon_q),
         to_review=Count("pk", filter=Q(status=MonitoringReturn.Status.SUBMITTED)),
     )
-    listed = with_overdue(mine.select_related("agreement__organisation"), today).order_by("due_date", "id")
+    # The lines show the return's date, its agreement's reference and organisation's name: only those are read.
+    shown = mine.select_related("agreement__organisation").only("pk", "due_date", "status", "agreement__reference", "agreement__organisation__name")
+    listed = with_overdue(shown, today).order_by("due_date", "id")
     return {
         "overdue": list(listed.filter(overdue_q(today))[:limit]) if counts["overdue_count"] else [],
         "due_soon": list(listed.filter(due_soon_q)[:limit]) if counts["due_soon_count"] else [],

@@ -54,6 +54,9 @@ def _save(connection: Any, path: Path) -> None:
     finally:
         target.close()
     os.replace(partial, path)
+    for older in path.parent.glob("sqlite-*.sqlite3"):
+        if older != path:  # made before a migration changed: never used again
+            older.unlink(missing_ok=True)
 
 
 def migrate_from_template(call_command: Callable[..., Any]) -> Callable[..., Any]:

@@ -146,7 +146,8 @@ def ward_flags_section(ward: Any, request: HttpRequest) -> dict[str, Any] | None
 def health_section(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
     if not allowed(can_read_health, request.user):
         return None
-    periods = health_selectors.health(organisation.pk)
+    # The section shows the latest quarter beside the one before: only those two are read.
+    periods = health_selectors.health(organisation.pk, count=2)
     return {
         "title": "Relationship health",
         "template": "engagement/organisation_health.html",

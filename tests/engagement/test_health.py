@@ -65,3 +65,20 @@ def test_the_sectors_index_and_its_page(client, users, funded):
     assert "Relationship health" in text and "How the index is worked out" in text and "Multi-year share" in text
     page = visible_text(client.get(reverse("engagement:health_organisation", kwargs={"pk": funded.pk})).content)
     assert "Riverside Food Bank" in page and "Relationship health by quarter" in page
+
+
+def test_the_last_two_quarters_alone_score_as_they_do_among_eight(funded):
+    """The organisation page reads only the two quarters it shows: each is scored from its own records."""
+    Payment.objects.create(
+        agreement=funded.agreements.first(),
+        due_date=datetime.date(2026, 8, 1),
+        invoice_received_on=datetime.date(2026, 8, 1),
+        paid_on=datetime.date(2026, 9, 20),
+        amount=Decimal("500"),
+        basis="arrears",
+        status="paid",
+    )
+    EngagementFactory(held_on=datetime.date(2025, 12, 1)).organisations.add(funded)
+    eight, two = health(funded.pk, TODAY), health(funded.pk, TODAY, count=2)
+    assert [(q.start, q.scores, q.index) for q in two] == [(q.start, q.scores, q.index) for q in eight[-2:]]
+    assert two[0].scores["pay_days"] is not None and two[-1].index == 63

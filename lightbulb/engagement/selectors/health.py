@@ -147,9 +147,12 @@ def _engaged(periods: list[Quarter], organisation_id: int | None) -> dict[int, A
     return found
 
 
-def health(organisation_id: int | None = None, today: datetime.date | None = None) -> list[Quarter]:
-    """The index and its measures by quarter, for one organisation or (None) the whole sector."""
-    periods = quarters(today or timezone.localdate())
+def health(organisation_id: int | None = None, today: datetime.date | None = None, *, count: int = QUARTERS) -> list[Quarter]:
+    """The index and its measures by quarter (the last `count`), for one organisation or (None) the whole sector.
+
+    Each quarter is scored from its own payments, notices, engagements and the agreements live at its end, so asking
+    for fewer quarters reads less and scores those the same."""
+    periods = quarters(today or timezone.localdate(), count)
     span = (periods[0].start, periods[-1].end)
     org = Q() if organisation_id is None else Q(agreement__organisation_id=organisation_id)
     payments, notices = _payments(org, span), _notices(org, span)

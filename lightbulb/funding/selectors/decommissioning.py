@@ -230,4 +230,7 @@ def notice_deadlines(user: Any, start: datetime.date, end: datetime.date, *, eve
 
 
 def organisation_decommissionings(organisation_id: int) -> list[Decommissioning]:
-    return list(_decommissioning_queryset().filter(agreement__organisation_id=organisation_id).order_by("-created_at"))
+    """The organisation page's lines: each notice's stage and dates with its agreement's reference and title."""
+    fields = ("pk", "stage", "notice_date", "funding_end_date", "created_at", "agreement__reference", "agreement__title")
+    rows = Decommissioning.objects.filter(agreement__organisation_id=organisation_id).select_related("agreement").only(*fields)
+    return list(rows.order_by("-created_at"))

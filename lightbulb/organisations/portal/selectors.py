@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When, Window
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -156,7 +156,9 @@ def similar_organisations(claim: OrganisationClaim) -> list[Organisation]:
 def pending_claim_summary(limit: int = 3) -> tuple[int, list[OrganisationClaim]]:
     """How many claims wait, and the oldest few, for the dashboard."""
     waiting = OrganisationClaim.objects.filter(status=OrganisationClaim.Status.PENDING)
-    return waiting.count(), list(waiting.select_related("user", "organisation").order_by("created_at", "pk")[:limit])
+    # One query: each of the oldest few carries how many wait in all (a window count over every row).
+    oldest: list[Any] = list(waiting.select_related("user", "organisation").annotate(waiting=Window(Count("pk"))).order_by("created_at", "pk")[:limit])
+    return (oldest[0].waiting if oldest else 0), oldest
 
 
 def profile_change_list(*, reviewed: str = "") -> QuerySet[ProfileChange]:

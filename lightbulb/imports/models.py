@@ -76,9 +76,9 @@ class CharityRecord(models.Model):
     number and, for a linked subsidiary, its `linked_charity_number`). `row_hash` is the hash
     of every published value but `date_of_extract`, so a month-on-month re-import knows
     exactly which charities changed. `raw_hash` is the fingerprint of the row's own bytes in the
-    JSON extract (all but `date_of_extract`), so a charity whose bytes are the same next month is
-    known unchanged before its values are even read; it is empty for a row read another way, and a
-    change to how rows are checked must empty it (a migration) so that every row is checked again.
+    extract, JSON or text (all but `date_of_extract`), so a charity whose bytes are the same next month
+    is known unchanged before its values are even read; a change to how rows are checked must empty
+    it (a migration) so that every row is checked again.
     Charities in the council's area become organisations on the register through the organisations
     module's services; `organisation_id` says which.
     """

@@ -4,7 +4,7 @@ The extract is one array of flat objects. It is read a megabyte or so at a time 
 one object ends and the next begins (`}`, a comma, `{`). Each object's bytes, less its leading
 `date_of_extract`, have a fingerprint (SHA-1): an object whose fingerprint is that of a charity
 kept last month is unchanged, and is only counted. The other objects of the block are parsed
-together by orjson and checked row by row (register_load.staged_line).
+together by orjson and checked together (register_columns).
 
 A split is never trusted unread: an object whose fingerprint is known has exactly the bytes of an
 object that was read, whole, before; the others are parsed as one array of exactly as many objects
@@ -24,6 +24,7 @@ from typing import IO, Any
 
 import orjson
 
+from lightbulb.imports import register_columns
 from lightbulb.imports import register_load as load
 
 BLOCK_BYTES = 1 << 20
@@ -116,17 +117,21 @@ def _is_date(text: bytes) -> bool:
     return True
 
 
-def _parsed(pieces: list[bytes], start: int) -> list[Any]:
-    """The pieces parsed as objects, or NotWhole unless each is exactly one object."""
+def _parsed(pieces: list[bytes], start: int) -> tuple[list[Any], bool]:
+    """The pieces parsed as objects (or NotWhole unless each is exactly one object), and whether their bytes hold no backslash.
+
+    JSON writes a tab, a line break or a backslash in a string only as an escape (orjson refuses them
+    bare), so objects without a backslash hold no text that COPY needs escaped."""
     if not pieces:
-        return []
+        return [], True
+    data = b"[{" + b"},{".join(pieces) + b"}]"
     try:
-        rows = orjson.loads(b"[{" + b"},{".join(pieces) + b"}]")
+        rows = orjson.loads(data)
     except orjson.JSONDecodeError:
         raise NotWhole(start) from None
     if len(rows) != len(pieces):
         raise NotWhole(start)
-    return list(rows)
+    return rows, b"\\" not in data
 
 
 class BlockReader:
@@ -144,29 +149,14 @@ class BlockReader:
                 yield self.block(pieces, start, staged, known)
                 tick(staged.rows)
         except NotWhole as rest:
-            yield from load.row_lines(load.json_items(_From(self.handle, rest.offset)), staged, progress, position, self.seen)
+            yield from register_columns.row_lines(load.json_items(_From(self.handle, rest.offset)), staged, progress, position, self.seen)
 
     def block(self, pieces: list[bytes], start: int, staged: load.Staged, known: dict[bytes, int]) -> list[str]:
         """One block's lines: nothing is counted, kept or rejected until every piece in it is known to be one whole object."""
         prints = self.fingerprints.of(pieces)
         keys = [known.get(fingerprint) for fingerprint in prints]
-        parsed = iter(_parsed([piece for piece, key in zip(pieces, keys, strict=True) if key is None], start))
-        seen, lines, number = self.seen, [], staged.rows
-        for piece, fingerprint, key in zip(pieces, prints, keys, strict=True):
-            number += 1
-            if key is None:
-                row = next(parsed)
-                try:
-                    lines.append(load.staged_line(row, seen, fingerprint.hex()))
-                except load.RowError as error:
-                    load._reject(staged, number, str(error), row)
-            elif key in seen:
-                load._reject(staged, number, load.listed_twice(key), orjson.loads(b"{" + piece + b"}"))
-            else:
-                seen.add(key)
-                staged.known += 1
-        staged.rows = number
-        return lines
+        rows, plain = _parsed([piece for piece, key in zip(pieces, keys, strict=True) if key is None], start)
+        return register_columns.block_lines(rows, prints, keys, staged, self.seen, lambda index: orjson.loads(b"{" + pieces[index] + b"}"), plain=plain)
 
 
 class _From:

@@ -2,8 +2,9 @@
 """Loading the Charity Commission register extract at COPY speed.
 
 The extract's `charity` table (about 400,000 rows) is read a block at a time (the JSON file by
-`register_json`, which knows a charity whose bytes are unchanged by their fingerprint before
-reading its values; csv for the tab-separated text), each other row checked and written as one
+`register_json`, the tab-separated text by `register_text`; each knows a charity whose bytes are
+unchanged by their fingerprint before reading its values), each other row checked (a block a
+column at a time by `register_columns`, else a row at a time by `staged_line`) and written as one
 line of a staging table: on PostgreSQL straight into `COPY … FROM STDIN` while the file is still
 being read, elsewhere by batched inserts. One set-based statement then adds the new charities and
 updates those whose published values changed (`row_hash` leaves `date_of_extract` out), so an
@@ -45,7 +46,7 @@ DATES = ("date_of_registration", "date_of_removal", "latest_acc_fin_period_end_d
 MONEY = ("latest_income", "latest_expenditure")
 FLAGS = ("charity_is_cio", "cio_is_dissolved", "charity_insolvent", "charity_in_administration")
 HASHED = ("registered_charity_number", "linked_charity_number", *TEXT, *DATES, *MONEY, *FLAGS)
-# raw_hash: the fingerprint of the row's bytes in the JSON extract (register_json), empty for a row read another way.
+# raw_hash: the fingerprint of the row's bytes in the extract (register_json, register_text), empty for a row read another way.
 COLUMNS = (*HASHED, "date_of_extract", "row_hash", "raw_hash")
 REQUIRED = ("registered_charity_number", "charity_name")
 NULL = "\\N"
@@ -247,10 +248,13 @@ def json_items(stream: Any) -> Iterator[dict[str, Any]]:
         raise UnreadableFile("The JSON file's text is not UTF-8, as the register publishes it.") from exc
 
 
-def text_rows(handle: IO[bytes]) -> Iterator[dict[str, Any]]:
-    """The rows of the register's tab-separated text file (UTF-8, with a heading row)."""
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    reader = csv.DictReader(text, delimiter="\t", quoting=csv.QUOTE_NONE)
+def text_rows(handle: IO[bytes], fieldnames: list[str] | None = None, lines_before: int = 0) -> Iterator[dict[str, Any]]:
+    """The rows of the register's tab-separated text file (UTF-8, with a heading row).
+
+    `fieldnames` and `lines_before`: the file from a line after its heading row on (register_text
+    leaves the rest of a file to csv), its row numbers counted from the file's start."""
+    text = io.TextIOWrapper(handle, encoding="utf-8" if fieldnames else "utf-8-sig", newline="")
+    reader = csv.DictReader(text, fieldnames=fieldnames, delimiter="\t", quoting=csv.QUOTE_NONE)
     try:
         if not reader.fieldnames or "registered_charity_number" not in reader.fieldnames:
             raise UnreadableFile("The file has no registered_charity_number column: it is not the register's charity table.")
@@ -258,7 +262,7 @@ def text_rows(handle: IO[bytes]) -> Iterator[dict[str, Any]]:
     except UnicodeDecodeError as exc:
         raise UnreadableFile("The file's text is not UTF-8, as the register publishes it.") from exc
     except csv.Error as exc:
-        raise UnreadableFile(f"Row {reader.line_num} could not be read: {exc}.") from exc
+        raise UnreadableFile(f"Row {lines_before + reader.line_num} could not be read: {exc}.") from exc
 
 
 def _create_stage(cursor: Any) -> None:
@@ -293,37 +297,12 @@ class Ticker:
             self.shown = time.monotonic()
 
 
-def row_lines(rows: Iterable[dict[str, Any]], staged: Staged, progress: Progress, position: Callable[[], float], seen: set[int] | None = None) -> Lines:
-    """Rows read one at a time (the text extract; JSON that register_json leaves to ijson), checked and gathered into blocks of lines."""
-    seen = set() if seen is None else seen
-    tick = Ticker(progress, position)
-    block: list[str] = []
-    for number, row in enumerate(rows, start=staged.rows + 1):
-        try:
-            block.append(staged_line(row, seen))
-        except RowError as error:
-            _reject(staged, number, str(error), row)
-        staged.rows = number
-        if number % PROGRESS_ROWS == 0:
-            tick(number)
-        if len(block) >= BLOCK_ROWS:
-            yield block
-            block = []
-    yield block
-
-
-def rows_reader(rows: Iterable[dict[str, Any]]) -> Reader:
-    """A Reader for rows read one at a time (no fingerprints: every row is checked)."""
-
-    def read(staged: Staged, known: dict[bytes, int], progress: Progress, position: Callable[[], float]) -> Lines:
-        return row_lines(rows, staged, progress, position)
-
-    return read
-
-
 def _copy_postgres(cursor: Any, blocks: Lines, table: str = STAGE, columns: tuple[str, ...] = COLUMNS, suffix: str = "") -> None:
+    """The lines written to COPY as they are made: a thread of psycopg's sends them while the next block is read and checked."""
+    from psycopg.copy import QueuedLibpqWriter  # PostgreSQL only
+
     end = suffix + "\n"
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN", writer=QueuedLibpqWriter(cursor)) as copy:
         for block in blocks:
             if block:
                 copy.write(end.join(block) + end)
@@ -368,7 +347,7 @@ def _nowhere() -> float:
 
 
 def known_fingerprints(cursor: Any) -> dict[bytes, int]:
-    """{fingerprint of a charity's bytes in the JSON extract: its charity key} for every charity kept with one (read by COPY on PostgreSQL)."""
+    """{fingerprint of a charity's bytes in the extract (JSON or text): its charity key} for every charity kept with one (read by COPY on PostgreSQL)."""
     query = f"SELECT raw_hash, CAST(registered_charity_number AS bigint) * 100000 + linked_charity_number FROM {TABLE} WHERE raw_hash <> ''"
     known: dict[bytes, int] = {}
     if connection.vendor == "postgresql":

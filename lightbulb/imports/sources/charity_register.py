@@ -23,7 +23,7 @@ from django.db.models import Q
 
 from lightbulb.core.rules import SystemActor, allowed, is_officer
 from lightbulb.engagement.tasks import flags_recompute_later
-from lightbulb.imports import register_json, register_load
+from lightbulb.imports import register_json, register_load, register_text
 from lightbulb.imports.base import ApplyResult, Column, Importer
 from lightbulb.imports.models import CharityAreaOfOperation, CharityRecord
 from lightbulb.organisations import services as organisation_services
@@ -151,14 +151,14 @@ class CharityRegister(Importer):
         return register_load.text_rows(handle)
 
     def reader(self, handle: IO[bytes]) -> register_load.Reader:
-        """The JSON extract a block at a time (unchanged charities known by their bytes); the text extract a row at a time."""
+        """The extract a block at a time, JSON or text (unchanged charities known by their bytes)."""
         start = handle.read(64)
         handle.seek(0)
         if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
             self.notes.once("The file was read as the register's JSON extract")
             return register_json.BlockReader(handle)
         self.notes.once("The file was read as the register's tab-separated text extract")
-        return register_load.rows_reader(register_load.text_rows(handle))
+        return register_text.TextReader(handle)
 
     def stage(self, handle: IO[bytes], run: Any, progress: Any, position: Any = None) -> register_load.Staged:
         self.staged = register_load.stage(self.reader(handle), progress, position or (lambda: 0.0), getattr(run, "pk", None))

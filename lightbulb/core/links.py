@@ -84,7 +84,8 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 
     The project's URLs are not translated (no `i18n_patterns`), so the language is not part of the key.
     """
-    if args or not all(type(value) is int for value in kwargs.values()):
+    # Whole numbers of no sign only: reverse() refuses a negative key, and so must this.
+    if args or not all(type(value) is int and value >= 0 for value in kwargs.values()):
         return reverse(name, args=args or None, kwargs=kwargs or None)
     keys = tuple(sorted(kwargs))
     key = (get_urlconf(), get_script_prefix(), name, keys)

@@ -57,3 +57,9 @@ def test_url_follows_the_script_prefix() -> None:
 def test_url_refuses_an_unknown_page() -> None:
     with pytest.raises(NoReverseMatch):
         url("organisations:no_such_page", pk=1)
+
+
+def test_url_refuses_a_negative_key_as_reverse_does() -> None:
+    assert url("organisations:detail", pk=5) == reverse("organisations:detail", kwargs={"pk": 5})  # the pattern is remembered
+    with pytest.raises(NoReverseMatch):
+        url("organisations:detail", pk=-1)

@@ -11,10 +11,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lightbulb.accounts.models import User
 from lightbulb.core.roles import Role
-from tests import sqlite_template
+from tests import db_template
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-sqlite_template.install()
+db_template.install()
 
 ROLES = [role.value for role in Role]
 

@@ -19,7 +19,6 @@ from lightbulb.engagement.models import Engagement, EngagementKind, FollowUpActi
 from lightbulb.engagement.rules import can_complete_action, can_manage_engagement, can_read_engagement
 from lightbulb.organisations.models import Organisation
 from lightbulb.organisations.normalise import name_key
-from lightbulb.places.models import Councillor
 
 
 class _MatchesWords(Func):
@@ -125,10 +124,6 @@ def owner_choices() -> list[tuple[int, str]]:
     """Who may own a follow-up action: active officers and councillors who sign in."""
     people = get_user_model().objects.filter(role__in=("officer", "councillor"), is_active=True).order_by("full_name", "email")
     return [(user.pk, f"{user.display_name} ({user.get_role_display().lower()})") for user in people]
-
-
-def councillor_choices() -> list[tuple[int, str]]:
-    return [(councillor.pk, f"{councillor.name} ({councillor.ward.name})") for councillor in Councillor.objects.select_related("ward").order_by("name")]
 
 
 def organisation_name(pk: int | None) -> Organisation | None:

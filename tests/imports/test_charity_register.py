@@ -14,7 +14,7 @@ from lightbulb.imports import services
 from lightbulb.imports.models import CharityRecord, ImportRun
 from lightbulb.imports.runner import import_run_execute
 from lightbulb.organisations.models import Organisation, OrganisationIdentifier, RegisterValue
-from tests.factories import OrganisationFactory, WardFactory
+from tests.factories import AgreementFactory, OrganisationFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +103,31 @@ def test_a_charity_on_the_register_is_enriched_with_dated_values_and_a_typed_val
     assert values["charity_registration_status"].source == "Charity Commission register"
     assert values["charity_registration_status"].as_of == datetime.date(2026, 11, 1)
     assert CharityRecord.objects.get(registered_charity_number=1100001).organisation_id == organisation.pk
+
+
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        ({"charity_insolvent": True}, "Charity Commission register shows it as insolvent"),
+        ({"charity_in_administration": True}, "Charity Commission register shows it as in administration"),
+        ({"charity_reporting_status": "Submission Overdue"}, "Charity Commission register shows its accounts as overdue (Submission Overdue)"),
+        ({"charity_reporting_status": "Double Default"}, "Charity Commission register shows its accounts as overdue (Double Default)"),
+        ({"cio_is_dissolved": True}, "the register records it as dissolved"),
+        ({"charity_registration_status": "Removed", "date_of_removal": "2026-10-01T00:00:00"}, "the register records it as removed"),
+        ({}, None),
+    ],
+)
+def test_the_register_status_of_a_charity_with_a_live_agreement_raises_the_register_flag(values, reason, django_capture_on_commit_callbacks):
+    from lightbulb.engagement.models import Flag
+
+    organisation = OrganisationFactory()
+    OrganisationIdentifier.objects.create(organisation=organisation, scheme="GB-CHC", value="1100001")
+    today = datetime.date.today()
+    AgreementFactory(organisation=organisation, status="live", start_date=today - datetime.timedelta(days=30), end_date=today + datetime.timedelta(days=300))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_file(extract(charity(1100001, **values)))
+    flag = Flag.objects.filter(organisation=organisation, rule="register").first()
+    assert (reason in flag.reason) if reason else flag is None, flag and flag.reason
 
 
 def test_registered_charities_in_the_area_are_added_when_an_officer_runs_it(users):

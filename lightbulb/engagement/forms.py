@@ -8,6 +8,7 @@ from django import forms
 
 from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
 from lightbulb.core.pickers import MultiPickerField, PickerField
+from lightbulb.engagement import geo
 from lightbulb.engagement.models import EngagementKind, FlagRule, QuestionKind, Survey
 from lightbulb.engagement.selectors.surveys import AUDIENCES
 from lightbulb.organisations.models import Organisation
@@ -187,6 +188,13 @@ class DismissFlagForm(forms.Form):
 
 class BoundaryFileForm(forms.Form):
     file = forms.FileField(label="GeoJSON file", error_messages={"required": "Choose a GeoJSON file"})
+
+    def clean_file(self) -> Any:
+        """A file over the limit is refused by its size, before anything reads it into memory."""
+        upload = self.cleaned_data["file"]
+        if upload.size > geo.MAX_FILE_BYTES:
+            raise forms.ValidationError(f"The file must be {geo.MAX_FILE_BYTES // 1024 // 1024} MB or smaller")
+        return upload
 
 
 class FlagThresholdsForm(VersionedForm):

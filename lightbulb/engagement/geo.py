@@ -11,6 +11,8 @@ from typing import Any
 
 Point = tuple[float, float]
 MAX_POINTS = 5_000
+# The largest boundary file loaded; the upload form refuses a larger one by its size, before it is read.
+MAX_FILE_BYTES = 50 * 1024 * 1024
 # About 5 metres at English latitudes: invisible at ward scale, and a tenth of the points.
 TOLERANCE = 0.00005
 

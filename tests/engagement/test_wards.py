@@ -152,6 +152,25 @@ def test_the_boundary_page_reports_problems(client, users):
     assert "The file is not GeoJSON: it could not be read as JSON" in text
 
 
+def test_a_boundary_file_over_the_limit_is_refused_by_its_size_before_it_is_read(client, users, monkeypatch):
+    from lightbulb.engagement import geo
+    from lightbulb.engagement.services import boundaries
+
+    def never_read(**_kwargs):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(geo, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(boundaries, "ward_boundaries_import", never_read)
+    ward = WardFactory(gss_code="E05000201")
+    sign_in(client, users[Role.OFFICER])
+    upload = SimpleUploadedFile("wards.geojson", collection(feature("E05000201")).ljust(1024 * 1024 + 1), content_type="application/geo+json")
+    response = client.post(reverse("engagement:boundaries_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "The file must be 1 MB or smaller" in visible_text(response.content)
+    ward.refresh_from_db()
+    assert ward.boundary is None
+
+
 @pytest.mark.parametrize("who", ["none", "anonymous", "councillor", "investigator", "staff", "vcs", "outsider"])
 def test_only_officers_administrators_and_imports_load_boundaries(users, other_organisation, who):
     outsider = other_organisation.memberships.get().user

@@ -10,13 +10,13 @@ from django.db import transaction
 
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.rules import require
-from lightbulb.engagement.geo import BoundaryError, checked_geometry
+from lightbulb.engagement.geo import MAX_FILE_BYTES, BoundaryError, checked_geometry
 from lightbulb.places.models import Ward
 from lightbulb.places.rules import can_manage_places
 
-MAX_BYTES = 50 * 1024 * 1024
 CODE_PROPERTIES = ("gss_code", "code", "WD25CD", "WD24CD", "WD23CD", "WD22CD", "WD21CD", "WD20CD", "WD19CD", "wd_code")
 MAX_ERRORS_SHOWN = 10
+TOO_BIG = f"The file must be {MAX_FILE_BYTES // 1024 // 1024} MB or smaller"
 
 
 def _code(feature: dict[str, Any]) -> str:
@@ -30,8 +30,8 @@ def _code(feature: dict[str, Any]) -> str:
 
 
 def _features(content: bytes) -> list[Any]:
-    if len(content) > MAX_BYTES:
-        raise ValidationError({"file": ["The file must be 50 MB or smaller"]})
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError({"file": [TOO_BIG]})
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:

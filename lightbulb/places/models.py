@@ -81,6 +81,12 @@ class Councillor(TimeStampedModel):
 
     class Meta:
         ordering = ["ward__name", "name"]
+        # The councillor list's default order and its party order (which also gives the party filter's choices
+        # from the index): a page is the next 25 keys, not a sort of every councillor (about 24,000 at national scale).
+        indexes = [
+            models.Index(name_sort_key("name"), models.F("id"), name="councillor_name_sort_idx"),
+            models.Index(models.F("party"), name_sort_key("name"), models.F("id"), name="councillor_party_sort_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(term_end__isnull=True) | models.Q(term_end__gte=models.F("term_start")),

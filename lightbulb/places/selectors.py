@@ -85,7 +85,8 @@ def councillor_is_current(councillor: Councillor, today: datetime.date | None = 
 
 
 def councillor_list(*, party: str = "", ward_id: int | None = None, query: str = "") -> QuerySet[Councillor]:
-    councillors = Councillor.objects.select_related("ward", "ward__locality")
+    # The ward's boundary (a GeoJSON shape) is never shown in the list or its download.
+    councillors = Councillor.objects.select_related("ward", "ward__locality").defer("ward__boundary")
     if party:
         councillors = councillors.filter(party=party)
     if ward_id:

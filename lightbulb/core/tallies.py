@@ -9,7 +9,8 @@ rows hold it (`total`). Triggers keep it, so every way of writing agrees: the OR
 - SQLite (evaluation and tests): row-level triggers, which is what SQLite has.
 
 A migration calls `create_tally` (and `drop_tally` to reverse) from `RunPython`; it fills the tally
-from the rows already there.
+from the rows already there. With `only=(column, value)` it counts only the rows holding that value
+there (the open flags by rule, say): a row is counted, moved or dropped as either column changes.
 """
 
 # ruff: noqa: S608 - the SQL is built from table and column names, each checked to be a plain identifier (_names), never from data.
@@ -20,6 +21,8 @@ import re
 from typing import Any
 
 IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+# A value `only` may name: a plain word, written into the SQL as a literal.
+VALUE = re.compile(r"[A-Za-z0-9_ -]*")
 
 
 def _names(*names: str) -> None:
@@ -28,15 +31,30 @@ def _names(*names: str) -> None:
             raise ValueError(f"{name!r} is not a plain table or column name")
 
 
-def _postgresql(table: str, column: str, tally: str) -> list[str]:
+def _counted(row: str, column: str, only: tuple[str, str] | None) -> str:
+    """The SQL condition for `row` (a table or OLD/NEW) to be counted."""
+    condition = f"{row}.{column} IS NOT NULL"
+    if only is not None:
+        condition += f" AND {row}.{only[0]} = '{only[1]}'"
+    return condition
+
+
+def _checked(only: tuple[str, str] | None) -> None:
+    if only is not None:
+        _names(only[0])
+        if not VALUE.fullmatch(only[1]):
+            raise ValueError(f"{only[1]!r} is not a plain value")
+
+
+def _postgresql(table: str, column: str, tally: str, only: tuple[str, str] | None = None) -> list[str]:
     name = f"{tally}_keep"
     # Rows leaving (-1) and arriving (+1), netted per key: an update that leaves the key alone writes nothing.
     upsert = (
         "INSERT INTO {tally} (key, total) SELECT key, sum(change) FROM ({changes}) AS changes GROUP BY key HAVING sum(change) <> 0 "
         "ON CONFLICT (key) DO UPDATE SET total = {tally}.total + EXCLUDED.total"
     )
-    leaving = f"SELECT {column} AS key, -1 AS change FROM old_rows WHERE {column} IS NOT NULL"
-    arriving = f"SELECT {column} AS key, 1 AS change FROM new_rows WHERE {column} IS NOT NULL"
+    leaving = f"SELECT {column} AS key, -1 AS change FROM old_rows WHERE {_counted('old_rows', column, only)}"
+    arriving = f"SELECT {column} AS key, 1 AS change FROM new_rows WHERE {_counted('new_rows', column, only)}"
     return [
         f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -59,7 +77,7 @@ END $$""",
     ]
 
 
-def _sqlite(table: str, column: str, tally: str) -> list[str]:
+def _sqlite(table: str, column: str, tally: str, only: tuple[str, str] | None = None) -> list[str]:
     name = f"{tally}_keep"
 
     def add(row: str, change: int) -> str:
@@ -67,23 +85,29 @@ def _sqlite(table: str, column: str, tally: str) -> list[str]:
             f"INSERT OR IGNORE INTO {tally} (key, total) VALUES ({row}.{column}, 0); UPDATE {tally} SET total = total + ({change}) WHERE key = {row}.{column};"
         )
 
+    watched = column if only is None else f"{column}, {only[0]}"
+    # An update moves a row when its key changes or, with `only`, when it starts or stops being counted.
+    moved = (
+        f"(OLD.{column} IS NOT NEW.{column}" + ("" if only is None else f" OR ({_counted('OLD', column, only)}) IS NOT ({_counted('NEW', column, only)})") + ")"
+    )
     return [
-        f"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} WHEN NEW.{column} IS NOT NULL BEGIN {add('NEW', 1)} END",
-        f"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} WHEN OLD.{column} IS NOT NULL BEGIN {add('OLD', -1)} END",
-        f"CREATE TRIGGER {name}_update_old AFTER UPDATE OF {column} ON {table} WHEN OLD.{column} IS NOT NEW.{column} AND OLD.{column} IS NOT NULL "
-        f"BEGIN {add('OLD', -1)} END",
-        f"CREATE TRIGGER {name}_update_new AFTER UPDATE OF {column} ON {table} WHEN OLD.{column} IS NOT NEW.{column} AND NEW.{column} IS NOT NULL "
-        f"BEGIN {add('NEW', 1)} END",
+        f"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} WHEN {_counted('NEW', column, only)} BEGIN {add('NEW', 1)} END",
+        f"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} WHEN {_counted('OLD', column, only)} BEGIN {add('OLD', -1)} END",
+        f"CREATE TRIGGER {name}_update_old AFTER UPDATE OF {watched} ON {table} WHEN {moved} AND {_counted('OLD', column, only)} BEGIN {add('OLD', -1)} END",
+        f"CREATE TRIGGER {name}_update_new AFTER UPDATE OF {watched} ON {table} WHEN {moved} AND {_counted('NEW', column, only)} BEGIN {add('NEW', 1)} END",
     ]
 
 
-def create_tally(schema_editor: Any, *, table: str, column: str, tally: str) -> None:
-    """Create the triggers that keep `tally` (columns key, total) counting `table`'s rows per `column`, and fill it."""
+def create_tally(schema_editor: Any, *, table: str, column: str, tally: str, only: tuple[str, str] | None = None) -> None:
+    """Create the triggers that keep `tally` (columns key, total) counting `table`'s rows per `column`, and fill it.
+
+    With `only=(other column, value)`, only the rows holding that value in that column are counted."""
     _names(table, column, tally)
+    _checked(only)
     vendor = schema_editor.connection.vendor
-    statements = _postgresql(table, column, tally) if vendor == "postgresql" else _sqlite(table, column, tally)
+    statements = _postgresql(table, column, tally, only) if vendor == "postgresql" else _sqlite(table, column, tally, only)
     schema_editor.execute(f"DELETE FROM {tally}")
-    schema_editor.execute(f"INSERT INTO {tally} (key, total) SELECT {column}, count(*) FROM {table} WHERE {column} IS NOT NULL GROUP BY {column}")
+    schema_editor.execute(f"INSERT INTO {tally} (key, total) SELECT {column}, count(*) FROM {table} WHERE {_counted(table, column, only)} GROUP BY {column}")
     for statement in statements:
         schema_editor.execute(statement)
 

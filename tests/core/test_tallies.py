@@ -7,7 +7,10 @@ from collections import Counter
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from lightbulb.engagement.models import Flag, OpenFlagTally
+from lightbulb.engagement.selectors import flags as flag_selectors
 from lightbulb.grants import selectors as grant_selectors
 from lightbulb.grants.models import Funder, Grant, MatchStatus, MatchStatusTally
 from lightbulb.organisations import selectors as organisation_selectors
@@ -103,3 +106,53 @@ def test_the_area_tally_follows_a_bulk_insert_of_links():
     through = Organisation.areas_of_work.through
     through.objects.bulk_create([through(organisation_id=organisation.pk, areaofwork_id=food.pk) for organisation in organisations])
     assert area_tally() == areas_counted() == {food.pk: 4}
+
+
+def open_flag_tally() -> dict[str, int]:
+    return {key: total for key, total in OpenFlagTally.objects.values_list("key", "total") if total}
+
+
+def open_flags_counted() -> dict[str, int]:
+    return dict(Counter(Flag.objects.filter(status=Flag.Status.OPEN).values_list("rule", flat=True)))
+
+
+def make_flags(organisation: Organisation, rules_and_statuses: list[tuple[str, str]]) -> list[Flag]:
+    now = timezone.now()
+    return [
+        Flag(organisation=organisation, rule=rule, key=str(n), reason="Reason", fingerprint="f", status=status, raised_at=now, updated_at=now)
+        for n, (rule, status) in enumerate(rules_and_statuses)
+    ]
+
+
+def test_a_tally_of_only_some_rows_counts_a_row_as_it_starts_and_stops_holding_the_value():
+    """The open flags by rule: a flag dismissed or resolved leaves its rule's total, one raised again comes back, and a
+    flag that changes rule while open moves between totals; a closed flag changing rule moves nothing."""
+    organisation = OrganisationFactory()
+    open_, dismissed = Flag.Status.OPEN, Flag.Status.DISMISSED
+    Flag.objects.bulk_create(make_flags(organisation, [("dependency", open_)] * 4 + [("register", open_)] * 2 + [("register", dismissed)]))
+    assert open_flag_tally() == open_flags_counted() == {"dependency": 4, "register": 2}
+
+    flag = Flag.objects.filter(rule="dependency").first()
+    flag.status = dismissed
+    flag.save()
+    Flag.objects.filter(rule="register", status=open_).update(status=Flag.Status.RESOLVED)
+    assert open_flag_tally() == open_flags_counted() == {"dependency": 3}
+
+    Flag.objects.filter(rule="register", status=dismissed).update(status=open_)  # raised again
+    Flag.objects.filter(rule="dependency", status=open_).update(rule="overdue_returns")  # open, moving between rules
+    Flag.objects.filter(rule="dependency", status=dismissed).update(rule="same_purpose")  # closed, moving: not counted
+    Flag.objects.filter(status=open_).update(reason="Reworded")  # neither column: nothing moves
+    assert open_flag_tally() == open_flags_counted() == {"register": 1, "overdue_returns": 3}
+
+    Flag.objects.filter(rule="overdue_returns").first().delete()
+    Flag.objects.filter(status=Flag.Status.RESOLVED).delete()
+    assert open_flag_tally() == open_flags_counted() == {"register": 1, "overdue_returns": 2}
+    by_rule = {row["rule"]: row["count"] for row in flag_selectors.open_counts()}
+    assert by_rule["overdue_returns"] == 2 and by_rule["register"] == 1 and by_rule["dependency"] == 0
+
+
+def test_a_tally_refuses_a_value_that_is_not_a_plain_word():
+    from lightbulb.core.tallies import create_tally
+
+    with pytest.raises(ValueError, match="not a plain value"):
+        create_tally(None, table="engagement_flag", column="rule", tally="engagement_openflagtally", only=("status", "open'; DROP TABLE x; --"))

@@ -9,7 +9,8 @@ import pytest
 
 from lightbulb.core.roles import Role
 from lightbulb.grants.models import Funder, Grant, MatchMethod, MatchStatus
-from tests.helpers import visible_text
+from tests.factories import OrganisationFactory
+from tests.helpers import assert_queries_independent_of_size, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,38 @@ def test_the_list_downloads_with_its_filter(client_for, grants, django_capture_o
     assert len(lines) == 2 and lines[1].startswith("360G-W-2,Van,Wolfson Foundation,9000")
     _job, content = download_list(client, django_capture_on_commit_callbacks, "grants", fmt="xlsx")
     assert [row[0] for row in xlsx_rows(content)[1:]] == ["360G-W-1", "360G-W-2"]
+
+
+# Each match status in turn, so both sizes hold proposed, confirmed, unmatched and rejected grants.
+STATUS_CYCLE = [MatchStatus.PROPOSED, MatchStatus.CONFIRMED, MatchStatus.UNMATCHED, MatchStatus.PROPOSED, MatchStatus.REJECTED]
+
+
+def _grants_from_several_funders(count: int, start: int) -> None:
+    """`count` grants from four funders; proposed and confirmed ones each name their own organisation on the register."""
+    funders = [Funder.objects.get_or_create(org_id=f"GB-CHC-90000{number}", defaults={"name": f"Funder {number}"})[0] for number in range(4)]
+    for number in range(start, start + count):
+        status = STATUS_CYCLE[number % len(STATUS_CYCLE)]
+        matched = status in (MatchStatus.PROPOSED, MatchStatus.CONFIRMED)
+        Grant.objects.create(
+            identifier=f"360G-Q-{number}",
+            funder=funders[number % len(funders)],
+            title=f"Grant {number}",
+            amount_awarded=Decimal("1000") + number,
+            award_date=datetime.date(2025, 1, 1) + datetime.timedelta(days=number),
+            recipient_name=f"Recipient {number}",
+            organisation=OrganisationFactory() if matched else None,
+            match_status=status,
+            match_method=MatchMethod.NAME if matched else MatchMethod.NONE,
+        )
+
+
+@pytest.mark.parametrize("query", ["", "?status=proposed"])
+def test_the_list_queries_do_not_grow_with_the_grants(client_for, query):
+    client = client_for(Role.OFFICER)
+    _grants_from_several_funders(3, 0)
+
+    assert_queries_independent_of_size(client, "/grants/" + query, lambda: _grants_from_several_funders(37, 3))
+
+    assert Grant.objects.count() == 40 and Funder.objects.count() == 4
+    text = visible_text(client.get("/grants/" + query).content)
+    assert ("16 grants" if query else "40 grants") in text

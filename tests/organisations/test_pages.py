@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -10,9 +11,11 @@ from django.utils import timezone
 from lightbulb.core.models import AuditEvent
 from lightbulb.core.registry import registry
 from lightbulb.core.roles import Role
+from lightbulb.funding.selectors.agreements import ORGANISATION_AGREEMENTS_SHOWN
+from lightbulb.grants.models import Funder, Grant, MatchMethod, MatchStatus
 from lightbulb.organisations import services
 from lightbulb.organisations.models import AreaOfWork, Contact, Organisation, OrganisationIdentifier, OrganisationMerge
-from tests.factories import AreaOfWorkFactory, ContactFactory, IdentifierFactory, OrganisationFactory, RegisterValueFactory, WardFactory
+from tests.factories import AgreementFactory, AreaOfWorkFactory, ContactFactory, IdentifierFactory, OrganisationFactory, RegisterValueFactory, WardFactory
 from tests.helpers import assert_queries_independent_of_size, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +78,44 @@ def test_page_queries_do_not_grow_with_data(organisation, officer_client):
             services.organisation_merge(acting_user=organisation_officer(), kept=organisation, merged=kept_twin, reason="Same")
 
     assert_queries_independent_of_size(officer_client, url(organisation), grow)
+
+
+def _agreements_and_other_funders_grants(organisation, *, agreements, grants, start):
+    """Agreements with the organisation, and grants to it from four other funders (every fifth grant only proposed, the rest
+    confirmed)."""
+    for number in range(start, start + agreements):
+        AgreementFactory(organisation=organisation, start_date=datetime.date(2024, 4, 1) + datetime.timedelta(days=number))
+    funders = [Funder.objects.get_or_create(org_id=f"GB-CHC-80000{number}", defaults={"name": f"Funder {number}"})[0] for number in range(4)]
+    for number in range(start, start + grants):
+        proposed = number % 5 == 4
+        Grant.objects.create(
+            identifier=f"360G-ORG-{number}",
+            funder=funders[number % len(funders)],
+            title=f"Grant {number}",
+            amount_awarded=Decimal("500") + number,
+            award_date=datetime.date(2025, 1, 1) + datetime.timedelta(days=number),
+            recipient_name=organisation.name,
+            organisation=organisation,
+            match_status=MatchStatus.PROPOSED if proposed else MatchStatus.CONFIRMED,
+            match_method=MatchMethod.NAME if proposed else MatchMethod.CHARITY_NUMBER,
+        )
+
+
+def test_page_queries_do_not_grow_with_agreements_and_other_funders_grants(organisation, officer_client):
+    def grow(agreements, grants, start):
+        return lambda: _agreements_and_other_funders_grants(organisation, agreements=agreements, grants=grants, start=start)
+
+    grow(1, 1, 0)()
+    # Up to the agreements the page shows, and 25 grants ("who else funds them" lists the latest ten, totals by funder).
+    assert_queries_independent_of_size(officer_client, url(organisation), grow(ORGANISATION_AGREEMENTS_SHOWN - 2, 24, 1))
+    assert organisation.agreements.count() == ORGANISATION_AGREEMENTS_SHOWN - 1 and organisation.other_funders_grants.count() == 25
+    # Past the agreements it shows, the Agreements section also counts them all: one query more, at any number beyond.
+    grow(2, 0, 100)()
+    assert_queries_independent_of_size(officer_client, url(organisation), grow(25, 25, 200))
+
+    text = visible_text(officer_client.get(url(organisation)).content)
+    assert f"The {ORGANISATION_AGREEMENTS_SHOWN} most recent of 51 agreements." in text
+    assert "Who else funds them" in text and "Funder 3" in text and "10 more grants may have gone to this organisation" in text
 
 
 def organisation_officer():

@@ -1,6 +1,8 @@
 """Reading a file's rows: CSV text, or an Excel workbook's sheet, as lists of cell text.
 
-Both give the header row and an iterator of (row number in the file, cell values). A
+Both give the header row and an iterator of (row number, cell values), the row number being
+the one a spreadsheet shows: the headings are row 1 of a CSV file and each record is the next
+row, however many lines its quoted cells span; a sheet's rows keep the sheet's own numbers. A
 workbook's first sheet is often notes: the first sheet whose first row reads as the
 source's headings is used, and the others are named in the notes. Merged heading cells
 are refused with a clear message, since a merged cell leaves its neighbours blank.
@@ -54,11 +56,15 @@ def csv_table(data: bytes, notes: Notes) -> Table:
         raise UnreadableFile(f"The file could not be read as CSV: {exc}.") from exc
 
     def generate() -> Rows:
+        # Counted by record, not by reader.line_num: a cell holding a line break would otherwise
+        # push every later row's number past the row a spreadsheet shows it on.
+        number = 1
         try:
             for raw in reader:
-                yield reader.line_num, raw
+                number += 1
+                yield number, raw
         except csv.Error as exc:
-            raise UnreadableFile(f"Row {reader.line_num} could not be read as CSV: {exc}.") from exc
+            raise UnreadableFile(f"Row {number + 1} could not be read as CSV: {exc}.") from exc
 
     return Table(headers=headers, rows=generate(), total=max(0, text.rstrip("\n").count("\n")))
 

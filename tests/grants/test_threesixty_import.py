@@ -171,9 +171,9 @@ def test_a_csv_in_json_path_headings_with_duplicated_ids_and_bad_rows():
     run = run_file(data, filename="grants.csv")
     assert (run.created, run.rejected) == (1, 3)
     reasons = {row["row"]: row["reason"] for row in run.rejected_rows}
-    assert reasons[4] == "The identifier 360G-X-1 is also grant 1 of this file: a grant is listed once"
-    assert reasons[5] == "The amount awarded is missing or not a number"
-    assert reasons[6] == "'31/02/2020' is not a real date"
+    assert reasons[3] == "The identifier 360G-X-1 is also grant 1 of this file: a grant is listed once"
+    assert reasons[4] == "The amount awarded is missing or not a number"
+    assert reasons[5] == "'31/02/2020' is not a real date"
     assert Grant.objects.get().title == "Two lines"
 
 

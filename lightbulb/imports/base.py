@@ -10,6 +10,7 @@ files, counting, progress, one transaction, strict mode and dry runs.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -43,6 +44,33 @@ def _column_position(column: Column, normalised: list[str]) -> int | None:
         if found:
             return found[0]
     return None
+
+
+# Unused columns named in a run's notes before the rest are only counted (a national lookup has dozens).
+UNUSED_COLUMNS_NAMED = 10
+
+
+def unused_columns(headers: list[str], used: set[int]) -> list[str]:
+    """The headings of the file's columns that nothing was read from, as the file has them.
+
+    Columns without a heading are left out (spreadsheets save trailing empty ones); a heading
+    the file repeats is told apart by its position.
+    """
+    stripped = [header.replace("\ufeff", "").strip() for header in headers]
+    repeated = Counter(stripped)
+    return [
+        f"{heading[:60]} (column {index + 1})" if repeated[heading] > 1 else heading[:60]
+        for index, heading in enumerate(stripped)
+        if heading and index not in used
+    ]
+
+
+def unused_columns_note(unused: list[str]) -> str:
+    """'Columns not used: Notes, Internal ref', naming the first few and counting the rest."""
+    named = ", ".join(unused[:UNUSED_COLUMNS_NAMED])
+    more = len(unused) - UNUSED_COLUMNS_NAMED
+    label = "Column" if len(unused) == 1 else "Columns"
+    return f"{label} not used: {named}" + (f" and {more:,} more" if more > 0 else "")
 
 
 def _heading_text(alias: str | re.Pattern[str]) -> str:
@@ -152,6 +180,17 @@ class Importer:
             raise self._missing(missing)
         return positions
 
+    def note_unused(self, headers: list[str], positions: dict[str, int]) -> None:
+        """Name the file's columns nothing is read from: kept out of the import, never a reason to refuse it.
+
+        With a confirmed mapping, a column the person left unchosen is one of them.
+        """
+        if not self.note_headings:
+            return
+        unused = unused_columns(headers, set(positions.values()))
+        if unused:
+            self.notes.once(unused_columns_note(unused))
+
     def _accepted_headings(self, labels: list[str]) -> str:
         """The first few headings each of these columns accepts, for the message refusing a file without them."""
         return "; ".join(
@@ -183,6 +222,7 @@ class Importer:
         if not any(header.strip() for header in headers):
             raise UnreadableFile("The first row of the file should hold the column headings, but it is empty.")
         positions = self.map_headers(headers)
+        self.note_unused(headers, positions)
 
         def generate() -> Iterator[tuple[int, dict[str, str], list[str]]]:
             for line, raw in table.rows:

@@ -27,6 +27,8 @@ from django.http import HttpRequest
 
 PER_PAGE = 50
 COUNT_EXACTLY_UP_TO = 10_000
+# A list that asks for its estimate first (`estimate_first`) takes an estimate past this many as it is, uncounted.
+ESTIMATE_TRUSTED_FROM = 2 * COUNT_EXACTLY_UP_TO
 MAX_PAGES = 200
 KEYS_FIRST_FROM = 1_000
 
@@ -96,6 +98,13 @@ class ListPaginator(Paginator):
         queryset = self.object_list
         if not isinstance(queryset, QuerySet):
             return super().count
+        if getattr(queryset, "estimate_first", False):
+            # A search: a common word finds tens of thousands, and even a capped count first gathers every match from the
+            # index. When the planner's estimate is far past the cap, it is used as it is (it is close for so many).
+            estimate = estimated_count(queryset)
+            if estimate is not None and estimate > ESTIMATE_TRUSTED_FROM:
+                self.estimated = True
+                return estimate
         # Only the keys: per-row annotations (counts per ward, search ranks) are never computed to count rows.
         capped = queryset.order_by().values("pk")[: COUNT_EXACTLY_UP_TO + 1].count()
         if capped <= COUNT_EXACTLY_UP_TO:

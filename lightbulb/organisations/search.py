@@ -274,6 +274,9 @@ class RankedSearch(QuerySet[Organisation, Organisation]):
     ranking: Ranking | None = None
     # Pagination reads its pages as slices of it, never keys first (`core.lists`).
     reads_its_own_slices = True
+    # Pagination asks PostgreSQL's estimate first and takes a large one as it is: counting what a common word finds
+    # ("community": 66,000 of 400,000) first gathered every match from the index, 14 ms of a 50 ms search.
+    estimate_first = True
 
     def _clone(self) -> Any:
         clone = super()._clone()  # type: ignore[misc]  # a private method the stubs leave out

@@ -69,6 +69,34 @@ def test_a_deep_page_is_read_keys_first_and_keeps_the_list_order(monkeypatch):
     assert any("OFFSET" not in query["sql"] and "IN (" in query["sql"] and "organisations_organisation" in query["sql"] for query in captured)
 
 
+def test_a_search_takes_a_large_estimate_uncounted_and_counts_a_small_one(monkeypatch):
+    """A ranked search asks for PostgreSQL's estimate first: far past the cap, the estimate is the count (no COUNT runs);
+    below it, the matches are counted exactly. SQLite has no estimate and always counts."""
+    from lightbulb.organisations.selectors import OrganisationFilters, organisation_search
+
+    for number in range(6):
+        OrganisationFactory(name=f"Riverside Project {number}")
+    OrganisationFactory(name="Hilltop Choir")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "SELECT 1")
+    found = organisation_search(OrganisationFilters(q="riverside"))
+    with CaptureQueriesContext(connection) as captured:
+        paginator = page_of(found).paginator
+        assert (paginator.count, paginator.estimated) == (6, False)
+    assert any("COUNT(" in query["sql"] for query in captured.captured_queries)
+
+    monkeypatch.setattr(lists, "ESTIMATE_TRUSTED_FROM", 0)  # any estimate is now "far past the cap"
+    found = organisation_search(OrganisationFilters(q="riverside"))
+    with CaptureQueriesContext(connection) as captured:
+        paginator = page_of(found).paginator
+        count, estimated = paginator.count, paginator.estimated
+    if connection.vendor == "postgresql":
+        assert estimated is True and count >= 1
+        assert not any("COUNT(" in query["sql"] for query in captured.captured_queries)
+    else:
+        assert (count, estimated) == (6, False)
+
+
 def test_a_ranked_search_reads_its_own_deep_pages(monkeypatch):
     from lightbulb.organisations.selectors import OrganisationFilters, organisation_search
 

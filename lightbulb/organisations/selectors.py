@@ -80,7 +80,7 @@ def get_organisation_for_user(request: HttpRequest, pk: int, write: bool = False
     they are a member of. Only officers write to the register here (the portal
     has its own checks for members' changes).
     """
-    organisation = Organisation.objects.select_related("ward", "merged_into", "archived_by").filter(pk=pk).first()
+    organisation = Organisation.objects.select_related("ward", "merged_into", "archived_by").defer("ward__boundary").filter(pk=pk).first()
     return object_for_user(organisation, request.user, read=can_read_organisation, write=can_manage_register if write else None, what="organisation")
 
 
@@ -123,7 +123,8 @@ def organisation_search(filters: OrganisationFilters) -> QuerySet[Organisation]:
         extra = registry.organisation_filters.get(name)
         if extra is not None:
             organisations = extra.apply(organisations)
-    return organisations.select_related("ward").prefetch_related("identifiers")
+    # Each row names its ward; the ward's boundary (a GeoJSON shape, kilobytes each) is never read for a list.
+    return organisations.select_related("ward").defer("ward__boundary").prefetch_related("identifiers")
 
 
 def pickable_organisations() -> QuerySet[Organisation]:

@@ -135,7 +135,8 @@ LOCALITY_WARDS_SHOWN = 5
 def locality_list_page() -> QuerySet[Locality]:
     """The localities page: each with its ward count and its first few wards by name (a council with 9,000 wards drew a
     link to every one, on every visit); the download (`locality_list`) still names them all."""
-    first_wards = Prefetch("wards", queryset=Ward.objects.order_by("name", "pk")[:LOCALITY_WARDS_SHOWN], to_attr="first_wards")
+    shown = Ward.objects.defer("boundary").order_by("name", "pk")[:LOCALITY_WARDS_SHOWN]
+    first_wards = Prefetch("wards", queryset=shown, to_attr="first_wards")
     return Locality.objects.prefetch_related(first_wards).annotate(ward_count=Count("wards")).order_by("name", "pk")
 
 

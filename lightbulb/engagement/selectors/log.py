@@ -66,7 +66,7 @@ def engagement_list(*, q: str = "", kind: str = "", theme_id: int | None = None,
     their trigram indexes (migration 0007) and organisations' names by theirs, each engagement once (no `DISTINCT`).
     Each row's count of organisations is a subquery, so only the rows a page shows are counted, never a `GROUP BY`
     over the whole log."""
-    engagements = Engagement.objects.select_related("ward").prefetch_related("themes")
+    engagements = Engagement.objects.select_related("ward").defer("ward__boundary").prefetch_related("themes")
     if q:
         engagements = engagements.filter(Q(title__icontains=q) | Q(notes__icontains=q) | _with_organisation_named(q))
     if kind:

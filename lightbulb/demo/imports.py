@@ -1,9 +1,11 @@
 """The `seed_imports` step: an import history with one run of each source, one with rejected rows.
 
 Each file is built from the demo council itself, so the runs say something true: the ward list
-(unchanged, so nothing is written), an ONS postcode lookup with two rows it cannot use, another
-funder's 360Giving file whose grants link to demo organisations by charity number (and one by a
-similar name, waiting for an officer), and the Charity Commission register extract for the
+(unchanged, so nothing is written), an ONS postcode lookup with two rows it cannot use, ONS's ward
+boundaries (the shapes the demo drew, unchanged unless simplifying them takes a point off, and a
+neighbouring council's ward skipped), another funder's 360Giving file whose grants link to demo
+organisations by charity number (and one by a similar name, waiting for an officer), and the
+Charity Commission register extract for the
 demo's charities (one removed from the register), run by the officer so that a registered
 charity in the area joins the register. Then the extract's other tables for the same charities:
 three years of annual returns each (the latest as the charity table gives it), where they work
@@ -50,6 +52,19 @@ def _wards_csv() -> bytes:
         f"{ward.gss_code},{ward.name},{ward.locality.name if ward.locality else ''}" for ward in Ward.objects.select_related("locality").order_by("gss_code")
     ]
     return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _boundaries_geojson() -> bytes:
+    """ONS's ward boundary file as the council would download it: its wards' shapes (as the demo drew them) and a neighbour's ward."""
+    features: list[dict[str, Any]] = [
+        {"type": "Feature", "properties": {"WD24CD": code, "WD24NM": name}, "geometry": boundary}
+        for code, name, boundary in Ward.objects.exclude(boundary=None).order_by("gss_code").values_list("gss_code", "name", "boundary")
+    ]
+    ring = [[-1.30, 52.70], [-1.28, 52.70], [-1.28, 52.71], [-1.30, 52.71], [-1.30, 52.70]]
+    features.append(
+        {"type": "Feature", "properties": {"WD24CD": "E05012345", "WD24NM": "Othertown Central"}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    )
+    return json.dumps({"type": "FeatureCollection", "name": "Wards_December_2024_Boundaries_UK_BSC", "features": features}).encode()
 
 
 def _postcodes_csv() -> bytes:
@@ -287,6 +302,7 @@ def seed_imports(rng: random.Random, scale: Scale, ctx: DemoContext) -> None:
     admin, officer = ctx.users[Role.ADMIN], ctx.users[Role.OFFICER]
     _run(admin, "wards", "ons-wards-2024.csv", _wards_csv())
     _run(admin, "ons-postcodes", "nspl-anytown.csv", _postcodes_csv())
+    _run(officer, "ward-boundaries", "Wards_December_2024_Boundaries_UK_BSC.geojson", _boundaries_geojson())
     charities = _charities(ctx)
     _run(officer, "360giving", "anytown-community-foundation.json", _grants_json(rng, ctx, charities))
     extract = _register_json(rng, ctx, charities)

@@ -8,7 +8,6 @@ from django import forms
 
 from lightbulb.core.forms import FilterForm, GovukDateField, VersionedForm, no_markup
 from lightbulb.core.pickers import MultiPickerField, PickerField
-from lightbulb.engagement import geo
 from lightbulb.engagement.models import EngagementKind, FlagRule, QuestionKind, Survey
 from lightbulb.engagement.selectors.surveys import AUDIENCES
 from lightbulb.organisations.models import Organisation
@@ -187,14 +186,11 @@ class DismissFlagForm(forms.Form):
 
 
 class BoundaryFileForm(forms.Form):
-    file = forms.FileField(label="GeoJSON file", error_messages={"required": "Choose a GeoJSON file"})
+    """The boundary file and the import's choices; it is posted to the imports upload, which checks it and starts the run."""
 
-    def clean_file(self) -> Any:
-        """A file over the limit is refused by its size, before anything reads it into memory."""
-        upload = self.cleaned_data["file"]
-        if upload.size > geo.MAX_FILE_BYTES:
-            raise forms.ValidationError(f"The file must be {geo.MAX_FILE_BYTES // 1024 // 1024} MB or smaller")
-        return upload
+    file = forms.FileField(label="GeoJSON file", help_text="A .geojson or .json file in longitude and latitude (WGS 84)")
+    strict = forms.BooleanField(label="Refuse the whole file if any feature cannot be used", required=False)
+    dry_run = forms.BooleanField(label="Dry run: check the file and report what would change, without changing anything", required=False)
 
 
 class FlagThresholdsForm(VersionedForm):

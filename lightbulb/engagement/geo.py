@@ -1,4 +1,4 @@
-"""Ward boundaries: checking and simplifying GeoJSON on import, and drawing a ward as inline SVG.
+"""Ward boundaries: reading a feature's ward code, checking and simplifying GeoJSON on import, and drawing a ward as inline SVG.
 
 No tiles and nothing fetched: the map is the ward's outline drawn on the server, so it works
 offline, passes the strict CSP and prints in the briefing pack.
@@ -11,14 +11,31 @@ from typing import Any
 
 Point = tuple[float, float]
 MAX_POINTS = 5_000
-# The largest boundary file loaded; the upload form refuses a larger one by its size, before it is read.
-MAX_FILE_BYTES = 50 * 1024 * 1024
 # About 5 metres at English latitudes: invisible at ward scale, and a tenth of the points.
 TOLERANCE = 0.00005
 
 
+# The feature property holding the ward's GSS code, by preference: ONS names it after the boundary year (WD24CD).
+CODE_PROPERTIES = ("gss_code", "code", "WD25CD", "WD24CD", "WD23CD", "WD22CD", "WD21CD", "WD20CD", "WD19CD", "wd_code")
+# How the GSS codes of wards start in England, Wales, Scotland and Northern Ireland.
+WARD_CODE_PREFIXES = ("E05", "W05", "S13", "N08")
+
+
 class BoundaryError(ValueError):
     """A shape that cannot be a ward boundary, with the reason in words."""
+
+
+def feature_ward_code(feature: Any) -> str:
+    """The ward code a GeoJSON feature names (upper case), or "" if it names none."""
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    if not isinstance(properties, dict):
+        return ""
+    for name in CODE_PROPERTIES:
+        if isinstance(properties.get(name), str) and properties[name].strip():
+            return str(properties[name]).strip().upper()
+    # Another year's WDnnCD, or a council's own name for it: a ward's code, not the local authority's (LAD24CD) beside it.
+    found = (str(value).strip().upper() for key, value in properties.items() if str(key).upper().endswith("CD") and isinstance(value, str))
+    return next((code for code in found if code.startswith(WARD_CODE_PREFIXES)), "")
 
 
 def _distance_to_segment(point: Point, start: Point, end: Point) -> float:

@@ -5,6 +5,7 @@ from lightbulb.core.rules import expose
 from lightbulb.imports import exports, panels, sources, tasks
 from lightbulb.imports import rules as imports_rules
 from lightbulb.imports.rules import can_run_imports
+from lightbulb.imports.sources.boundaries import WardBoundaries
 from lightbulb.imports.sources.charity_register import CharityRegister
 from lightbulb.imports.sources.charity_register_tables import CharityAnnualReturns, CharityAreasOfOperation, CharityTrustees
 from lightbulb.imports.sources.postcodes import PostcodeLookup
@@ -19,6 +20,7 @@ def register() -> None:
     for importer in (
         PostcodeLookup,
         WardList,
+        WardBoundaries,
         ThreeSixtyGiving,
         CharityRegister,
         CharityAnnualReturns,

@@ -1,4 +1,4 @@
-"""The ward page's parts, the briefing pack (printable page, PDF, every ward's zip) and loading ward boundaries."""
+"""The ward page's parts, the briefing pack (printable page, PDF, every ward's zip) and storing ward boundaries (the file is an import)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from lightbulb.core.roles import Role
 from lightbulb.engagement.flags.engine import flags_refresh
+from lightbulb.engagement.geo import checked_geometry
 from lightbulb.engagement.models import PackBuild
-from lightbulb.engagement.services.boundaries import ward_boundaries_import
+from lightbulb.engagement.services.boundaries import ward_boundaries_upsert
 from lightbulb.engagement.services.packs import packs_build_all
+from lightbulb.imports.models import ImportRun
 from lightbulb.places.models import Ward
 from tests.conftest import sign_in
 from tests.engagement.factories import EngagementFactory, ThemeFactory
@@ -116,65 +118,82 @@ def test_every_wards_pack_is_built_in_the_background(client, users, ward, django
     assert client.get(reverse("engagement:pack_download", kwargs={"pk": build.pk})).status_code == 404
 
 
-def test_boundaries_load_from_geojson(users):
-    ward = WardFactory(gss_code="E05000201")
-    report = ward_boundaries_import(acting_user=users[Role.ADMIN], content=collection(feature("E05000201"), feature("E05999999")))
-    assert report == {"updated": 1, "unknown": ["E05999999"]}
+def test_boundaries_are_stored_only_when_they_differ(users):
+    ward = WardFactory(gss_code="E05000201", name="Riverside")
+    shape = checked_geometry(feature("E05000201")["geometry"])
+    stored = ward_boundaries_upsert(acting_user=users[Role.ADMIN], shapes={"E05000201": shape, "E05999999": shape})
+    assert (stored.updated, stored.unchanged, stored.unknown) == (1, 0, ["E05999999"])
+    assert stored.changes == [{"record": "Riverside (E05000201)", "changes": {"boundary": ["", "1 polygon, 5 points"]}}]
     ward.refresh_from_db()
-    ring = ward.boundary["coordinates"][0][0]
-    assert ward.boundary["type"] == "MultiPolygon" and len(ring) == 5  # the near-straight point simplified away
+    assert ward.boundary == shape
+    history = ward.history.count()
+    again = ward_boundaries_upsert(acting_user=users[Role.OFFICER], shapes={"E05000201": shape})
+    assert (again.updated, again.unchanged) == (0, 1) and ward.history.count() == history
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (b"not json", "The file is not GeoJSON: it could not be read as JSON"),
-        (json.dumps({"type": "Feature"}).encode(), "The file must be a GeoJSON FeatureCollection"),
-        (collection({"type": "Feature", "properties": {}, "geometry": None}), "Feature 1 has no ward code (a property such as WD24CD or gss_code)"),
-        (collection(feature("E05000201", geometry_type="LineString")), "Feature 1 (E05000201): the shape must be a Polygon or MultiPolygon"),
-        (collection(feature("E05000201", SQUARE[:-1])), "Feature 1 (E05000201): a ring does not close (its last point must be its first)"),
-        (
-            collection(feature("E05000201", [[430000, 290000], [431000, 290000], [431000, 291000], [430000, 290000]])),
-            "Feature 1 (E05000201): a point is outside longitude and latitude (is the file in British National Grid? Save it as WGS 84)",
-        ),
-        (collection(feature("E05000201", [["a", "b"], [1, 2], [3, 4], ["a", "b"]])), "Feature 1 (E05000201): a point is not a pair of numbers"),
-    ],
-)
-def test_a_bad_boundary_file_is_refused_whole(users, content, message):
+def test_a_shape_that_was_not_checked_is_refused(users):
     WardFactory(gss_code="E05000201")
-    assert_invalid(lambda: ward_boundaries_import(acting_user=users[Role.OFFICER], content=content), "file", message, [Ward])
+    unchecked = feature("E05000201")["geometry"]
+    assert_invalid(
+        lambda: ward_boundaries_upsert(acting_user=users[Role.OFFICER], shapes={"E05000201": unchecked}),
+        None,
+        "The boundary for E05000201 is not a checked MultiPolygon",
+        [Ward],
+    )
 
 
-def test_the_boundary_page_reports_problems(client, users):
+def test_the_boundary_page_hands_the_file_to_the_imports(client, users, django_capture_on_commit_callbacks):
+    ward = WardFactory(gss_code="E05000201")
+    sign_in(client, users[Role.OFFICER])
+    page = client.get(reverse("engagement:boundaries_import"))
+    html = page.content.decode()
+    assert f'action="{reverse("imports:upload")}"' in html and 'name="source" value="ward-boundaries"' in html
+    upload = SimpleUploadedFile("wards.geojson", collection(feature("E05000201"), feature("E05999999")), content_type="application/geo+json")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:upload"), {"source": "ward-boundaries", "file": upload})
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("imports:run_detail", kwargs={"pk": run.pk})
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.SUCCEEDED and run.updated == 1, run.log
+    ward.refresh_from_db()
+    assert ward.boundary["type"] == "MultiPolygon"
+    text = visible_text(client.get(response["Location"]).content)
+    assert "Features for wards outside the council's: 1 (skipped)" in text and "1 polygon, 5 points" in text
+
+
+def test_a_boundary_file_that_is_not_geojson_is_refused_with_the_reason(client, users, django_capture_on_commit_callbacks):
     sign_in(client, users[Role.ADMIN])
     upload = SimpleUploadedFile("wards.geojson", b"{", content_type="application/geo+json")
-    text = visible_text(client.post(reverse("engagement:boundaries_import"), {"file": upload}).content)
-    assert "The file is not GeoJSON: it could not be read as JSON" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:upload"), {"source": "ward-boundaries", "file": upload})
+    text = visible_text(client.get(response["Location"]).content)
+    assert "The file is not GeoJSON: it could not be read as JSON" in text and "Nothing was changed." in text
 
 
-def test_a_boundary_file_over_the_limit_is_refused_by_its_size_before_it_is_read(client, users, monkeypatch):
-    from lightbulb.engagement import geo
-    from lightbulb.engagement.services import boundaries
-
-    def never_read(**_kwargs):
-        raise AssertionError("the file was read")
-
-    monkeypatch.setattr(geo, "MAX_FILE_BYTES", 1024 * 1024)
-    monkeypatch.setattr(boundaries, "ward_boundaries_import", never_read)
+def test_a_boundary_file_over_the_limit_is_refused_by_its_size_before_it_is_read(client, users, settings):
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
     ward = WardFactory(gss_code="E05000201")
     sign_in(client, users[Role.OFFICER])
     upload = SimpleUploadedFile("wards.geojson", collection(feature("E05000201")).ljust(1024 * 1024 + 1), content_type="application/geo+json")
-    response = client.post(reverse("engagement:boundaries_import"), {"file": upload})
+    response = client.post(reverse("imports:upload"), {"source": "ward-boundaries", "file": upload})
     assert response.status_code == 200
-    assert "The file must be 1 MB or smaller" in visible_text(response.content)
+    assert "The largest file you can import is 1 MB" in visible_text(response.content)
+    assert not ImportRun.objects.exists()
     ward.refresh_from_db()
     assert ward.boundary is None
+
+
+def test_the_boundary_page_only_shows_the_form(client, users):
+    sign_in(client, users[Role.ADMIN])
+    assert client.post(reverse("engagement:boundaries_import")).status_code == 405
 
 
 @pytest.mark.parametrize("who", ["none", "anonymous", "councillor", "investigator", "staff", "vcs", "outsider"])
 def test_only_officers_administrators_and_imports_load_boundaries(users, other_organisation, who):
     outsider = other_organisation.memberships.get().user
-    assert_refused(lambda: ward_boundaries_import(acting_user=identity(who, users, outsider), content=collection(feature("E05000201"))), [Ward])
+    shape = checked_geometry(feature("E05000201")["geometry"])
+    WardFactory(gss_code="E05000201")
+    assert_refused(lambda: ward_boundaries_upsert(acting_user=identity(who, users, outsider), shapes={"E05000201": shape}), [Ward])
 
 
 @pytest.mark.parametrize("who", ["none", "anonymous", "system", "admin", "staff", "vcs", "outsider"])

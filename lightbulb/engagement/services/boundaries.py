@@ -1,8 +1,15 @@
-"""Loading ward boundaries from a GeoJSON FeatureCollection keyed by ward code."""
+"""Storing ward boundaries: each ward's checked, simplified shape, written only when it differs.
+
+The file is read by the ward boundaries import (lightbulb/imports/sources/boundaries.py), which
+checks and simplifies each feature's shape with `geo.checked_geometry` and hands the council's
+wards' shapes here, so a boundary file runs in the background with a dry run, strict mode and a
+report of every rejected feature, like any other import.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,64 +17,64 @@ from django.db import transaction
 
 from lightbulb.core.audit import audit_event_record
 from lightbulb.core.rules import require
-from lightbulb.engagement.geo import MAX_FILE_BYTES, BoundaryError, checked_geometry
 from lightbulb.places.models import Ward
 from lightbulb.places.rules import can_manage_places
 
-CODE_PROPERTIES = ("gss_code", "code", "WD25CD", "WD24CD", "WD23CD", "WD22CD", "WD21CD", "WD20CD", "WD19CD", "wd_code")
-MAX_ERRORS_SHOWN = 10
-TOO_BIG = f"The file must be {MAX_FILE_BYTES // 1024 // 1024} MB or smaller"
+PLACES_MESSAGE = "Only council officers and administrators load ward boundaries."
 
 
-def _code(feature: dict[str, Any]) -> str:
-    properties = feature.get("properties") or {}
-    if not isinstance(properties, dict):
+@dataclass
+class BoundariesStored:
+    updated: int = 0
+    unchanged: int = 0
+    # Codes given that are not the council's wards: nothing is written for them.
+    unknown: list[str] = field(default_factory=list)
+    # [{"record": "Riverside (E05000201)", "changes": {"boundary": [before, after]}}], as an import run reports them.
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def boundary_description(shape: Mapping[str, Any] | None) -> str:
+    """A boundary in words for a before → after: how many polygons and points, not the coordinates."""
+    if not shape or not isinstance(shape.get("coordinates"), list):
         return ""
-    for name in CODE_PROPERTIES:
-        if isinstance(properties.get(name), str) and properties[name].strip():
-            return str(properties[name]).strip().upper()
-    return next((str(value).strip().upper() for key, value in properties.items() if str(key).upper().endswith("CD") and isinstance(value, str)), "")
+    polygons = shape["coordinates"]
+    points = sum(len(ring) for polygon in polygons for ring in polygon)
+    return f"{len(polygons):,} polygon{'' if len(polygons) == 1 else 's'}, {points:,} points"
 
 
-def _features(content: bytes) -> list[Any]:
-    if len(content) > MAX_FILE_BYTES:
-        raise ValidationError({"file": [TOO_BIG]})
-    try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise ValidationError({"file": ["The file is not GeoJSON: it could not be read as JSON"]}) from error
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
-        raise ValidationError({"file": ["The file must be a GeoJSON FeatureCollection"]})
-    return data["features"]
-
-
-def _shapes(features: list[Any]) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """Each ward code's checked shape; every problem, by feature, in words."""
-    shapes: dict[str, dict[str, Any]] = {}
-    errors: list[str] = []
-    for number, feature in enumerate(features, start=1):
-        code = _code(feature) if isinstance(feature, dict) else ""
-        if not code:
-            errors.append(f"Feature {number} has no ward code (a property such as WD24CD or gss_code)")
-            continue
-        try:
-            shapes[code] = checked_geometry(feature.get("geometry"))
-        except BoundaryError as error:
-            errors.append(f"Feature {number} ({code}): {error}")
-    return shapes, errors
+def _checked(shapes: Mapping[str, Any]) -> None:
+    """Each shape as `geo.checked_geometry` leaves it: a MultiPolygon with coordinates."""
+    for code, shape in shapes.items():
+        if not isinstance(shape, dict) or shape.get("type") != "MultiPolygon" or not isinstance(shape.get("coordinates"), list):
+            raise ValidationError(f"The boundary for {str(code)[:20]} is not a checked MultiPolygon")
 
 
 @transaction.atomic
-def ward_boundaries_import(*, acting_user: Any, content: bytes) -> dict[str, Any]:
-    """Store each matched ward's simplified boundary; refuse the whole file if any shape is wrong."""
-    require(can_manage_places, acting_user, message="Only council officers and administrators load ward boundaries.")
-    shapes, errors = _shapes(_features(content))
-    if errors:
-        shown = errors[:MAX_ERRORS_SHOWN] + ([f"and {len(errors) - MAX_ERRORS_SHOWN} more problems"] if len(errors) > MAX_ERRORS_SHOWN else [])
-        raise ValidationError({"file": shown})
-    wards = {ward.gss_code: ward for ward in Ward.objects.select_for_update().filter(gss_code__in=list(shapes))}
+def ward_boundaries_upsert(*, acting_user: Any, shapes: Mapping[str, dict[str, Any]]) -> BoundariesStored:
+    """Store each ward's boundary from `shapes` (ward code → checked shape); a boundary equal to the stored one is not written.
+
+    A ward not in `shapes` keeps its boundary; a code that is not one of the council's wards is listed in `unknown`.
+    """
+    require(can_manage_places, acting_user, message=PLACES_MESSAGE)
+    _checked(shapes)
+    result = BoundariesStored()
+    wards = {ward.gss_code: ward for ward in Ward.objects.select_for_update().filter(gss_code__in=list(shapes)).order_by("gss_code")}
+    result.unknown = sorted(set(shapes) - set(wards))
     for code, ward in wards.items():
-        ward.boundary = shapes[code]
+        shape = shapes[code]
+        if ward.boundary == shape:
+            result.unchanged += 1
+            continue
+        before, after = boundary_description(ward.boundary), boundary_description(shape)
+        ward.boundary = shape
         ward.save(update_fields=["boundary", "updated_at"])
-        audit_event_record(actor=acting_user, action="ward_boundaries_import", obj=ward, summary=f"Boundary of {ward.name} loaded from a file")
-    return {"updated": len(wards), "unknown": sorted(set(shapes) - set(wards))}
+        audit_event_record(
+            actor=acting_user,
+            action="ward_boundaries_import",
+            obj=ward,
+            changes={"boundary": [before or None, after]},
+            summary=f"Boundary of {ward.name} loaded from a file",
+        )
+        result.updated += 1
+        result.changes.append({"record": f"{ward.name} ({code})", "changes": {"boundary": [before, after]}})
+    return result

@@ -1,23 +1,24 @@
-"""The ward briefing pack (printable page and PDF), packs for every ward, and loading ward boundaries."""
+"""The ward briefing pack (printable page and PDF), packs for every ward, and the page for loading ward boundaries."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from lightbulb.core.access import permission_required
-from lightbulb.core.forms import add_service_errors
 from lightbulb.engagement import pdf
 from lightbulb.engagement.forms import BoundaryFileForm
 from lightbulb.engagement.rules import can_read_packs
 from lightbulb.engagement.selectors import packs as pack_selectors
 from lightbulb.engagement.selectors import wards as selectors
-from lightbulb.engagement.services import boundaries as boundary_services
 from lightbulb.engagement.services import packs as pack_services
 from lightbulb.places.rules import can_manage_places
+
+# The imports source that reads a boundary file (lightbulb/imports/sources/boundaries.py), named here because imports sit above engagement.
+BOUNDARIES_SOURCE = "ward-boundaries"
 
 
 def _ward(pk: int) -> object:
@@ -65,14 +66,7 @@ def pack_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required(can_manage_places)
+@require_GET
 def boundaries_import(request: HttpRequest) -> HttpResponse:
-    form = BoundaryFileForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = boundary_services.ward_boundaries_import(acting_user=request.user, content=form.cleaned_data["file"].read())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{report['updated']} ward boundaries loaded.")
-    return render(request, "engagement/boundaries_import.html", {"form": form, "report": report})
+    """The boundary file's form, posted to the imports upload: the file runs in the background as an import of ward boundaries."""
+    return render(request, "engagement/boundaries_import.html", {"form": BoundaryFileForm(), "source": BOUNDARIES_SOURCE})

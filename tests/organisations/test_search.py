@@ -171,6 +171,9 @@ def test_postgres_answers_words_and_near_misses_from_the_indexes(register):
     with connection.cursor() as cursor:
         # A handful of rows would be read whole: make the planner show which indexes the search can use.
         cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+        # The register's partial indexes of listed records hold the whole of a table this small and would be chosen
+        # for it; dropped inside the test's transaction (rolled back after), the plan shows what serves the words.
+        cursor.execute("DROP INDEX org_live_name_sort_idx, org_live_form_idx")
         plan = organisation_search(OrganisationFilters(q="comunity centre")).explain()
         cursor.execute("SET enable_seqscan = on; SET enable_indexscan = on")
     # The misspelt word's near-misses come from the words names hold (kept by a trigger), and the names
@@ -178,7 +181,7 @@ def test_postgres_answers_words_and_near_misses_from_the_indexes(register):
     near = search.near_misses(["comunity", "centre"])
     assert "community" in near.words["comunity"]
     assert near.unheld == {"comunity"}
-    assert "org_search_fts" in plan
+    assert "org_search_fts" in plan, plan
 
 
 def test_searching_takes_as_many_queries_at_any_size(register, officer_client):

@@ -132,7 +132,7 @@ class AuditAction(models.TextChoices):
     FOLLOW_UP_ACTION_ADD = "follow_up_action_add", "Follow-up action added"
     FOLLOW_UP_ACTION_COMPLETE = "follow_up_action_complete", "Follow-up action done"
     FLAG_DISMISS = "flag_dismiss", "Flag dismissed"
-    WARD_BOUNDARIES_IMPORT = "ward_boundaries_import", "Ward boundaries loaded from a file"
+    WARD_BOUNDARIES_UPSERT = "ward_boundaries_upsert", "Ward boundaries loaded from a file"
     FLAG_THRESHOLDS_UPDATE = "flag_thresholds_update", "The thresholds flags are raised at changed"
     SURVEY_CREATE = "survey_create", "Survey written"
     SURVEY_UPDATE = "survey_update", "Survey's title, introduction or dates changed"

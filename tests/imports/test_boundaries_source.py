@@ -63,7 +63,7 @@ def test_a_good_file_loads_the_councils_wards_and_skips_the_others(wards, users)
     ring = riverside.boundary["coordinates"][0][0]
     assert riverside.boundary["type"] == "MultiPolygon" and len(ring) == 5  # the near-straight point simplified away
     assert hilltop.boundary is None  # a ward not in the file keeps what it had
-    event = AuditEvent.objects.get(action="ward_boundaries_import")
+    event = AuditEvent.objects.get(action="ward_boundaries_upsert")
     assert event.summary == "Boundary of Riverside loaded from a file"
 
 
@@ -122,7 +122,7 @@ def test_a_dry_run_writes_nothing(wards):
     assert run.status == ImportRun.Status.SUCCEEDED, run.log
     assert run.updated == 1 and "Dry run, nothing was changed" in run.log
     assert not Ward.objects.exclude(boundary=None).exists()
-    assert not AuditEvent.objects.filter(action="ward_boundaries_import").exists()
+    assert not AuditEvent.objects.filter(action="ward_boundaries_upsert").exists()
 
 
 @pytest.mark.parametrize(

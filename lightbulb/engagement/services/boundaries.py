@@ -70,7 +70,7 @@ def ward_boundaries_upsert(*, acting_user: Any, shapes: Mapping[str, dict[str, A
         ward.save(update_fields=["boundary", "updated_at"])
         audit_event_record(
             actor=acting_user,
-            action="ward_boundaries_import",
+            action="ward_boundaries_upsert",
             obj=ward,
             changes={"boundary": [before or None, after]},
             summary=f"Boundary of {ward.name} loaded from a file",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Window
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -250,9 +250,11 @@ def organisation_agreements(organisation: Any, request: HttpRequest) -> dict[str
     if not council_reader and not allowed(is_member_of, request.user, organisation):
         return None
     # The most recent only: a busy organisation holds hundreds; the agreement list filtered to it has them all.
-    held = Agreement.objects.filter(organisation=organisation)
+    # The rows shown and how many there are in all from one query at any size: each row carries the count (a window
+    # over every row of the organisation's).
+    held = Agreement.objects.filter(organisation=organisation).annotate(held_in_all=Window(Count("pk")))
     agreements = list(held.order_by("-start_date", "reference")[:ORGANISATION_AGREEMENTS_SHOWN])
-    count = len(agreements) if len(agreements) < ORGANISATION_AGREEMENTS_SHOWN else held.count()
+    count = agreements[0].held_in_all if agreements else 0
     return {
         "title": "Agreements",
         "template": "funding/agreements/organisation_section.html",

@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook
 
-from lightbulb.core.rules import SystemActor
-from lightbulb.imports import services
 from lightbulb.imports.models import ImportRun, SupplierRecord
-from lightbulb.imports.runner import import_run_execute
 from tests.helpers import visible_text
+from tests.imports.support import run_file, workbook
 
 pytestmark = pytest.mark.django_db
-
-
-def run_file(data: bytes, source: str = "suppliers", filename: str = "suppliers.csv") -> ImportRun:
-    actor = SystemActor(label="Test import")
-    run = services.import_run_create(acting_user=actor, source=source, filename=filename, start=False)
-    return import_run_execute(run=run, data=data, acting_user=actor)
-
-
-def _workbook(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 # Row 3 holds a cell on two lines, as Excel saves one with Alt+Enter in it: the rows after it are 4 and 5.
@@ -79,6 +59,6 @@ def test_a_workbook_numbers_rows_as_its_sheet_does():
         [],
         ["V1", "Again"],
     ]
-    run = run_file(_workbook(rows), filename="suppliers.xlsx")
+    run = run_file(workbook(rows), filename="suppliers.xlsx")
     assert run.status == ImportRun.Status.SUCCEEDED, run.log
     assert [(row["row"], row["reason"]) for row in run.rejected_rows] == [(5, "The supplier ID V1 is listed more than once")]

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
-from lightbulb.core.rules import SystemActor
-from lightbulb.imports import services
 from lightbulb.imports.base import unused_columns, unused_columns_note
 from lightbulb.imports.models import ImportRun, SupplierRecord
-from lightbulb.imports.runner import import_run_execute
 from tests.helpers import visible_text
+from tests.imports.support import run_file, workbook
 
 pytestmark = pytest.mark.django_db
-
-
-def run_file(data: bytes, source: str = "suppliers", filename: str = "suppliers.csv") -> ImportRun:
-    actor = SystemActor(label="Test import")
-    run = services.import_run_create(acting_user=actor, source=source, filename=filename, start=False)
-    return import_run_execute(run=run, data=data, acting_user=actor)
-
-
-def _workbook(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 EXTRA = b"Notes,Vendor ID,Supplier Name,Internal ref\r\nCall first,V1,Acme Stationery,A-1\r\n,V2,Riverside Food Bank,\r\n"
@@ -48,7 +29,7 @@ def test_columns_the_import_does_not_use_are_named_and_the_rows_added():
 
 def test_a_workbooks_extra_columns_are_named_too(client_for):
     rows: list[list[object]] = [["Vendor ID", "Supplier Name", "Notes"], ["V1", "Acme Stationery", "Call first"]]
-    run = run_file(_workbook(rows), filename="suppliers.xlsx")
+    run = run_file(workbook(rows), filename="suppliers.xlsx")
     assert (run.status, run.created) == (ImportRun.Status.SUCCEEDED, 1)
     assert "Column not used: Notes" in run.notes
     page = visible_text(client_for("admin").get(reverse("imports:run_detail", kwargs={"pk": run.pk})).content)

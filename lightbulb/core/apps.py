@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # HomeVisit lives beside the code that uses it rather than in models.py.
-        from lightbulb.core import registrations, visits  # noqa: F401
+        from lightbulb.core import lookups, registrations, visits  # noqa: F401
 
         registrations.register()
+        lookups.register()

@@ -33,19 +33,21 @@ def officer_duties_q(user: Any, prefix: str = "agreement__") -> Q:
     database start from the officer's running agreements (`agreement_officer_open_idx`), a few
     dozen, where a busy officer may have closed hundreds of thousands over the years.
 
-    For the records hanging off them (a `prefix`), the running agreements' numbers are read first and
-    the records asked for by those numbers. Given the join instead, PostgreSQL misjudged how many of
-    the country's payments or returns fall in a date range and read all of them (14,000 payments in a
-    year, 40–55 ms at national scale) to keep the officer's few dozen; by number it reads those alone
-    (under 1 ms).
+    For the records hanging off them (a `prefix`), the records are asked for by the running agreements'
+    numbers (`in_array`: on PostgreSQL one `= ANY(ARRAY(SELECT …))`, run once). Given the join instead,
+    PostgreSQL misjudged how many of the country's payments or returns fall in a date range and read
+    all of them (14,000 payments in a year, 40–55 ms at national scale) to keep the officer's few
+    dozen; by number it reads those alone (under 1 ms). The numbers are not read into Python first: an
+    officer with 650 running agreements made each of the dashboard's seven such queries carry 650
+    parameters, about 2 ms of the web process's time apiece.
     """
     # The statuses are listed (not "not closed") so that PostgreSQL reads both from the index and, with the officer/status
     # statistics, knows how few rows they are.
     running = Q(accountable_officer=user, status__in=NOT_CLOSED)
     if not prefix:
         return running
-    numbers = list(Agreement.objects.filter(running).order_by().values_list("pk", flat=True))
-    return Q(**{f"{prefix}id__in": numbers})
+    numbers = Agreement.objects.filter(running).order_by().values("pk")
+    return Q(**{f"{prefix}id__in_array": numbers})
 
 
 def my_agreements_by_status(user: User) -> list[dict[str, Any]]:

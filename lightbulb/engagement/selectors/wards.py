@@ -35,7 +35,9 @@ def agreements_in_ward(ward_id: int) -> QuerySet[Any]:
 
 
 def _in_ward(ward_id: int, field: str = "pk") -> Q:
-    return Q(**{f"{field}__in": agreements_in_ward(ward_id)})
+    # `in_array`: PostgreSQL reads the ward's agreements once and looks each up by its number. Given `IN (…)`, it
+    # joined them to every agreement in the council read in full (28,000 at city scale, 13 ms a ward page).
+    return Q(**{f"{field}__in_array": agreements_in_ward(ward_id)})
 
 
 def ward_money(ward_id: int, *, years: int = 5) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -148,6 +149,48 @@ def rss_mb(pids: list[int]) -> float:
     return total / 1_000_000
 
 
+def tree(pids: list[int]) -> set[int]:
+    """These processes and all their descendants (Linux /proc)."""
+    found: set[int] = set()
+    queue = list(pids)
+    while queue:
+        pid = queue.pop()
+        if pid in found:
+            continue
+        found.add(pid)
+        try:
+            queue.extend(int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def cpu_seconds(groups: dict[str, list[int]]) -> dict[str, float]:
+    """CPU time (user + system) used so far by each group's processes and their descendants, and by PostgreSQL's.
+
+    Read at the start and the end of a pass, it shows where a request's cost goes on a machine that
+    runs the load generator, the web processes and the database together.
+    """
+    ticks = os.sysconf("SC_CLK_TCK")
+    members = {name: tree(pids) for name, pids in groups.items()}
+    totals = dict.fromkeys([*groups, "database"], 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        command, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        # Its own time and its ended children's (PostgreSQL's postmaster collects its ended backends').
+        used = sum(int(field) for field in fields[11:15]) / ticks
+        pid = int(entry.name)
+        group = next((name for name, pids in members.items() if pid in pids), "database" if command.startswith("postgres") else None)
+        if group is not None:
+            totals[group] += used
+    return totals
+
+
 def locust(
     env: dict[str, str], args: argparse.Namespace, seconds: int, prefix: Path, *, empty: bool, samples: list[tuple[float, float]], pids: list[int]
 ) -> dict[str, Any]:
@@ -172,11 +215,17 @@ def locust(
         "--stop-timeout",
         "5",
     ]
+    groups = {"web": pids[:1], "worker": pids[1:]}
+    before, generator_before = cpu_seconds(groups), resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen(command, cwd=ROOT, env=run_env, stdout=subprocess.DEVNULL, stderr=(prefix.parent / f"{prefix.name}.log").open("wb"))
     started = time.monotonic()
     while process.poll() is None:
         time.sleep(5)
         samples.append((time.monotonic() - started, rss_mb(pids)))
+    after, generator_after = cpu_seconds(groups), resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = {name: after[name] - before[name] for name in after}
+    # locust has ended (and been waited for), so its time is in this process's children's.
+    used["generator"] = (generator_after.ru_utime + generator_after.ru_stime) - (generator_before.ru_utime + generator_before.ru_stime)
     with (prefix.parent / f"{prefix.name}_stats.csv").open() as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
     total = rows["Aggregated"]
@@ -187,6 +236,7 @@ def locust(
         "p50": float(total["50%"]),
         "p95": float(total["95%"]),
         "pages": {name: row for name, row in rows.items() if name != "Aggregated"},
+        "cpu_ms": {name: seconds * 1000 / max(1, int(total["Request Count"])) for name, seconds in used.items()},
     }
 
 
@@ -202,6 +252,11 @@ def report(ceiling: dict[str, Any], mixed: dict[str, Any], args: argparse.Namesp
         print(
             f"  {name:<26} {int(row['Request Count']):>9} {float(row['Requests/s']):>8.1f} {float(row['50%']):>8.0f} {float(row['95%']):>8.0f} {int(row['Failure Count']):>7}"
         )
+    print()
+    print("CPU time per request, ms        generator      web   database   worker")
+    for label, result in (("Empty view (ceiling)", ceiling), ("Officer, councillor, portal", mixed)):
+        cpu = result["cpu_ms"]
+        print(f"{label:<28} {cpu['generator']:>11.1f} {cpu['web']:>8.1f} {cpu['database']:>10.1f} {cpu['worker']:>8.1f}")
     if samples:
         first, last = samples[0][1], samples[-1][1]
         peak = max(rss for _when, rss in samples)

@@ -15,11 +15,12 @@ from django.apps import apps
 from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, Func, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from lightbulb.compact.models import Commitment, Compact, CompactRule, Consultation, ConsultationResponse
 from lightbulb.compact.rules import can_manage_consultations, can_read_consultations, can_respond_to_consultation
+from lightbulb.core import links
 from lightbulb.core.access import object_for_user
 from lightbulb.core.dates import add_months, is_short_notice
 from lightbulb.core.rules import allowed
@@ -60,9 +61,10 @@ class Measure:
 
 
 def _url(name: str, pk: int) -> str | None:
-    """A link to a record's page, if that page exists in this installation."""
+    """A link to a record's page, if that page exists in this installation (the address's pattern worked out once: the page
+    links up to 150 breaches, and `reverse` for each cost 9 ms)."""
     try:
-        return reverse(name, kwargs={"pk": pk})
+        return links.url(name, pk=pk)
     except NoReverseMatch:
         return None
 

@@ -38,9 +38,15 @@ class Column:
 
 
 def _column_position(column: Column, normalised: list[str]) -> int | None:
-    """The first header matching the column's earliest alias that any header matches (aliases are in order of preference)."""
+    """The first header matching the column's earliest alias that any header matches (aliases are in order of preference).
+
+    A pattern naming the year in its heading (ONS's `wd24cd`, `wd23cd`…) takes the newest of the file's: a lookup
+    carrying this year's wards beside last year's is read by this year's.
+    """
     for alias in column.aliases:
         found = [index for index, header in enumerate(normalised) if Column(column.label, (alias,)).matches(header)]
+        if len(found) > 1 and isinstance(alias, re.Pattern):
+            return max(found, key=lambda index: [int(number) for number in re.findall(r"\d+", normalised[index])])
         if found:
             return found[0]
     return None

@@ -349,6 +349,10 @@ def main() -> None:
         figures.append(("Seeding", f"{seconds:,.0f} s", "≤ 600 s at national scale (COPY)"))
     figures += background_figures()
     clients = {email: officer_client(email) for email in sorted({page.as_user for page in PAGES})}
+    # As config/wsgi.py has a web process do: pages' queries never start parallel workers.
+    from lightbulb.core.database import pages_without_parallel_query
+
+    pages_without_parallel_query()
     # As config/wsgi.py does in each web process: what exists now (seeding's leftovers included) is kept out of the
     # collector's full collections, which would otherwise land in some pages' p95.
     gc.collect()

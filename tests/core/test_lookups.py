@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db.models import CharField, F, Transform, Value
+from django.db.models.functions import Concat
+from django.test.utils import CaptureQueriesContext, register_lookup
 
 from lightbulb.funding.models import Agreement
 from lightbulb.organisations.models import Organisation
@@ -69,3 +71,24 @@ def test_a_foreign_key_takes_it_by_name_and_by_column(organisations: list[Organi
     wanted = Organisation.objects.filter(pk__in=[organisations[1].pk, organisations[3].pk]).values("pk")
     assert set(Agreement.objects.filter(organisation__in_array=wanted)) == {first, third}
     assert set(Agreement.objects.filter(organisation_id__in_array=[organisations[2].pk])) == {second}
+
+
+class UpperBoth(Transform):
+    """A transform applied to both sides of a lookup (as `unaccent` would be)."""
+
+    lookup_name = "upper_both"
+    function = "UPPER"
+    bilateral = True
+
+
+def test_a_transform_of_both_sides_transforms_each_value(organisations: list[Organisation]) -> None:
+    wanted = ["group 1", "GROUP 2", "Group 3"]
+    with register_lookup(CharField, UpperBoth):
+        kept = Organisation.objects.filter(name__upper_both__in_array=wanted)
+        assert names(kept) == ["Group 1", "Group 2", "Group 3"]
+        assert names(kept) == names(Organisation.objects.filter(name__upper_both__in=wanted))
+
+
+def test_an_expression_among_the_values_is_compared_as_it_is(organisations: list[Organisation]) -> None:
+    assert Organisation.objects.filter(pk__in_array=[F("pk")]).count() == len(organisations)
+    assert names(Organisation.objects.filter(name__in_array=[Concat(Value("Group "), Value("4"))])) == ["Group 4"]

@@ -37,18 +37,31 @@ class Column:
         return any(alias.fullmatch(header) if isinstance(alias, re.Pattern) else alias == header for alias in self.aliases)
 
 
-def _column_position(column: Column, normalised: list[str]) -> int | None:
-    """The first header matching the column's earliest alias that any header matches (aliases are in order of preference).
+def _numbers(header: str) -> list[int]:
+    return [int(number) for number in re.findall(r"\d+", header)]
 
-    A pattern naming the year in its heading (ONS's `wd24cd`, `wd23cd`…) takes the newest of the file's: a lookup
-    carrying this year's wards beside last year's is read by this year's.
+
+def _column_position(column: Column, normalised: list[str], year: list[int] | None = None) -> tuple[int, list[int] | None] | None:
+    """The first header matching the column's earliest alias that any header matches (aliases are in order of preference),
+    and the year it names when a pattern found it.
+
+    A pattern naming the year in its heading (ONS's `wd24cd`, `wd23cd`…) takes the newest of the file's headings it
+    matches: a lookup carrying this year's wards beside last year's is read by this year's. Once one column is read
+    from a year (a ward's code), a later column takes only that year's heading (its name), never another year's.
     """
     for alias in column.aliases:
         found = [index for index, header in enumerate(normalised) if Column(column.label, (alias,)).matches(header)]
-        if len(found) > 1 and isinstance(alias, re.Pattern):
-            return max(found, key=lambda index: [int(number) for number in re.findall(r"\d+", normalised[index])])
-        if found:
-            return found[0]
+        if not found:
+            continue
+        if not isinstance(alias, re.Pattern):
+            return found[0], None
+        if year is not None:
+            same_year = [index for index in found if _numbers(normalised[index]) == year]
+            if same_year:
+                return same_year[0], year
+            continue
+        newest = max(found, key=lambda index: _numbers(normalised[index]))
+        return newest, _numbers(normalised[newest])
     return None
 
 
@@ -146,14 +159,18 @@ class Importer:
         stripped = [header.replace("\ufeff", "").strip() for header in headers]
         normalised = [normalise_header(header) for header in headers]
         suggestion: dict[str, str] = {}
+        # The year the first column chosen among several years' was read from (a ward code's), for those after it.
+        year: list[int] | None = None
         for key, column in self.columns.items():
             previous = (remembered or {}).get(key)
             if previous and previous in stripped:
                 suggestion[key] = previous
                 continue
-            position = _column_position(column, normalised)
-            if position is not None:
+            chosen = _column_position(column, normalised, year)
+            if chosen is not None:
+                position, named_year = chosen
                 suggestion[key] = stripped[position]
+                year = year or named_year
         return suggestion
 
     def accepts(self, headers: list[str]) -> bool:

@@ -73,6 +73,9 @@ def test_nspl_headings_are_found_without_a_mapping_in_any_case():
         # A lookup with last year's wards beside this year's is read by this year's, wherever the columns stand.
         (["pcds", "WD24CD", "WD24NM", "WD23CD", "WD23NM"], {"postcode": "pcds", "ward_code": "WD24CD", "ward_name": "WD24NM"}),
         (["pcds", "wd22cd", "wd22nm", "wd24cd", "wd24nm", "wd23cd"], {"postcode": "pcds", "ward_code": "wd24cd", "ward_name": "wd24nm"}),
+        # A ward's name is read from its code's year or not at all: never last year's name for this year's code.
+        (["pcds", "WD23CD", "WD23NM", "WD24CD"], {"postcode": "pcds", "ward_code": "WD24CD"}),
+        (["pcds", "WD23CD", "WD24NM"], {"postcode": "pcds", "ward_code": "WD23CD"}),
         # A file's own ward code column is preferred to a column called just "ward".
         (["Postcode", "Ward", "Ward code"], {"postcode": "Postcode", "ward_code": "Ward code"}),
     ],

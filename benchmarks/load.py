@@ -130,25 +130,6 @@ def worker_idle(url: str, seconds: int = 600) -> None:
     sys.exit(f"the worker still had tasks after {seconds} s (see var/load/worker.log)")
 
 
-def rss_mb(pids: list[int]) -> float:
-    """Resident memory of these processes and their children, in MB (Linux /proc)."""
-    total = 0
-    seen = set()
-    queue = list(pids)
-    while queue:
-        pid = queue.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except (OSError, ValueError):
-            continue
-        queue.extend(int(child) for child in children)
-    return total / 1_000_000
-
-
 def tree(pids: list[int]) -> set[int]:
     """These processes and all their descendants (Linux /proc)."""
     found: set[int] = set()
@@ -163,6 +144,17 @@ def tree(pids: list[int]) -> set[int]:
         except (OSError, ValueError):
             continue
     return found
+
+
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of these processes and their children, in MB (Linux /proc)."""
+    total = 0
+    for pid in tree(pids):
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError):
+            continue
+    return total / 1_000_000
 
 
 def cpu_seconds(groups: dict[str, list[int]]) -> dict[str, float]:

@@ -54,6 +54,8 @@ def plan() -> dict[str, Any]:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
     from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from lightbulb.accounts.models import Membership, User
@@ -63,7 +65,7 @@ def plan() -> dict[str, Any]:
 
     # The first backend that can load a user from a session (axes' backend only guards sign-in).
     backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user"))
-    sessions = {}
+    sessions, csrf = {}, {}
     for role in ("officer", "councillor", "vcs"):
         user = User.objects.get(email=f"{role}@anytown.example")
         store = SessionStore()
@@ -75,10 +77,14 @@ def plan() -> dict[str, Any]:
             store["otp_device_id"] = device.persistent_id
         store.create()
         sessions[role] = store.session_key
+        # A browser also holds the CSRF cookie the first page gave it, and sends it back.
+        csrf[role] = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
     membership = Membership.objects.filter(user__email="vcs@anytown.example").first()
     return {
         "cookie_name": settings.SESSION_COOKIE_NAME,
         "sessions": sessions,
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+        "csrf": csrf,
         "organisations": list(Organisation.objects.filter(status="active").order_by("pk").values_list("pk", flat=True)[:500]),
         "agreements": list(Agreement.objects.order_by("pk").values_list("pk", flat=True)[:500]),
         "wards": list(Ward.objects.order_by("pk").values_list("pk", flat=True)[:200]),

@@ -34,7 +34,8 @@ class SignedIn(FastHttpUser):
 
     def on_start(self) -> None:
         cookie = PLAN.get("sessions", {}).get(self.role, "")
-        self.headers = {"Cookie": f"{PLAN.get('cookie_name', 'sessionid')}={cookie}"}
+        csrf = PLAN.get("csrf", {}).get(self.role, "")
+        self.headers = {"Cookie": f"{PLAN.get('cookie_name', 'sessionid')}={cookie}; {PLAN.get('csrf_cookie_name', 'csrftoken')}={csrf}"}
 
     def visit(self, path: str, name: str) -> None:
         with self.client.get(path, name=name, headers=self.headers, catch_response=True, allow_redirects=False) as response:

@@ -127,6 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 
+# Signed-in pages kept between changes, on PostgreSQL only (lightbulb/core/page_cache.py,
+# docs/adr/0012-page-cache.md). PAGE_CACHE=false builds every page afresh.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lightbulb.accounts.models import User
 from lightbulb.accounts.rules import can_manage_users
+from lightbulb.core import page_cache
 from lightbulb.core.rules import TWO_FACTOR_ROLES, allowed
 
 SHOWN = 10
@@ -34,6 +35,7 @@ def _without_two_factor() -> Any:
 def accounts_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not allowed(can_manage_users, request.user):
         return None
+    page_cache.depends_on_clock(request)  # a lock-out ends with its cool-off, at a time of day
     locked = _locked_out()
     waiting = _without_two_factor()
     return {

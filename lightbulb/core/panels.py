@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from lightbulb.core import page_cache
 from lightbulb.core.models import DutyRun
 from lightbulb.core.rules import allowed, is_admin, is_council_staff
 
@@ -48,6 +49,7 @@ def service_health_panel(request: HttpRequest) -> dict[str, Any] | None:
     """For administrators: did the daily duties run, and is the background worker keeping up?"""
     if not allowed(is_admin, request.user):
         return None
+    page_cache.depends_on_clock(request)  # how long the oldest task has waited
     return {
         "title": "The service's health",
         "template": "core/panel_health.html",

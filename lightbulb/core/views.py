@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lightbulb.core import deadlines, exports, outbox
 from lightbulb.core.access import object_for_user, permission_required, public, signed_in
+from lightbulb.core.page_cache import kept_page
 from lightbulb.core.registry import registry
 from lightbulb.core.roles import role_of
 from lightbulb.core.rules import can_print_letters
@@ -25,6 +26,7 @@ from lightbulb.core.visits import home_visit_mark
 
 
 @public
+@kept_page
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: a dashboard built from the panels each module registers."""
     role = role_of(request.user)

@@ -46,10 +46,13 @@ def home_visit_mark(request: HttpRequest) -> None:
 def home_since(request: HttpRequest) -> tuple[datetime.datetime, bool]:
     """(since when to show changes, whether that is the person's last visit) for this session.
 
-    On a first visit there is no last one: the last FIRST_VISIT_DAYS days stand in for it.
+    On a first visit there is no last one: the FIRST_VISIT_DAYS days before today stand in for it,
+    from midnight, so the page changes with the date and not with the time of day (a kept page,
+    core/page_cache.py, is kept for a day at most).
     """
     stored = request.session.get(SESSION_KEY) if hasattr(request, "session") else ""
     since = parse_datetime(stored) if stored else None
     if since is None:
-        return timezone.now() - datetime.timedelta(days=FIRST_VISIT_DAYS), False
+        start = timezone.localdate() - datetime.timedelta(days=FIRST_VISIT_DAYS)
+        return timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)), False
     return since, True

@@ -14,6 +14,7 @@ from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params
+from lightbulb.core.page_cache import kept_page
 from lightbulb.core.pickers import picker_response
 from lightbulb.organisations import exports, selectors, services
 from lightbulb.organisations.forms import (
@@ -34,6 +35,7 @@ def _detail(pk: int) -> HttpResponse:
 
 
 @permission_required(can_read_register)
+@kept_page
 def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations, sort, form = exports.organisation_rows(request)
     page = paginate(request, organisations)
@@ -64,6 +66,7 @@ def ward_pick(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(can_read_register)
+@kept_page
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk)
     with_contacts = selectors.may_see_contacts(request)

@@ -15,6 +15,7 @@ from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params
+from lightbulb.core.page_cache import kept_page
 from lightbulb.core.registry import registry
 from lightbulb.core.rules import allowed
 from lightbulb.places import exports, selectors, services
@@ -37,6 +38,7 @@ def _ward_list_columns() -> list[dict[str, str]]:
 
 
 @permission_required(can_read_places)
+@kept_page
 def ward_list(request: HttpRequest) -> HttpResponse:
     wards, sort, filters = exports.ward_rows(request)
     query, locality_id = filters["q"], filters["locality"]
@@ -69,6 +71,7 @@ def _ward_sections(request: HttpRequest, ward: Any) -> list[dict[str, Any]]:
 
 
 @permission_required(can_read_places)
+@kept_page
 def ward_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ward = selectors.ward_get(pk)
     today = timezone.localdate()

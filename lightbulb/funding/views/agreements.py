@@ -14,6 +14,7 @@ from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.history import render_history
 from lightbulb.core.lists import paginate, pagination_params
+from lightbulb.core.page_cache import kept_page
 from lightbulb.funding import exports
 from lightbulb.funding.forms.agreements import AgreementForm, ConditionForm, ConfirmForm, DueDiligenceForm, TransitionForm
 from lightbulb.funding.lifecycle import next_statuses
@@ -30,6 +31,7 @@ def _int(value: str | None) -> int | None:
 
 
 @permission_required(can_read_funding)
+@kept_page
 def agreement_list(request: HttpRequest) -> HttpResponse:
     choices = selectors.choices()
     queryset, sort, filters, mine, form = exports.agreement_rows(request, choices)
@@ -108,6 +110,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required(can_read_funding)
+@kept_page
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.get_agreement_for_user(request, pk)
     context = selectors.agreement_for_page(agreement)

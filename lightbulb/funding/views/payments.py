@@ -16,6 +16,7 @@ from lightbulb.core import outbox
 from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params
+from lightbulb.core.page_cache import kept_page
 from lightbulb.core.rules import allowed
 from lightbulb.funding import exports
 from lightbulb.funding.forms.payments import MilestoneForm, PaymentClawBackForm, PaymentHoldForm, PaymentInvoiceForm, PaymentPaidForm
@@ -26,6 +27,7 @@ from lightbulb.funding.services import payments as services
 
 
 @permission_required(can_read_payments)
+@kept_page
 def payment_list(request: HttpRequest) -> HttpResponse:
     payments, sort, form = exports.payment_rows(request)
     page = paginate(request, payments)

@@ -16,6 +16,7 @@ from lightbulb.core import outbox
 from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params
+from lightbulb.core.page_cache import kept_page
 from lightbulb.funding import exports
 from lightbulb.funding.forms.returns import ReturnReviewForm, ReturnSubmitForm
 from lightbulb.funding.rules import can_enter_returns, can_read_return_files, can_read_returns, can_review_returns, can_schedule_returns, can_use_portal_returns
@@ -25,6 +26,7 @@ from lightbulb.funding.services import returns as services
 
 
 @permission_required(can_read_returns)
+@kept_page
 def return_list(request: HttpRequest) -> HttpResponse:
     returns, sort, form = exports.return_rows(request)
     page = paginate(request, returns)

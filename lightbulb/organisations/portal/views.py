@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from lightbulb.core.access import permission_required
 from lightbulb.core.forms import add_service_errors
 from lightbulb.core.lists import paginate, pagination_params
+from lightbulb.core.page_cache import kept_page
 from lightbulb.organisations import exports
 from lightbulb.organisations.portal import selectors, services
 from lightbulb.organisations.portal.forms import (
@@ -41,6 +42,7 @@ def _posted(request: HttpRequest) -> Any:
 
 
 @permission_required(can_use_portal)
+@kept_page
 def portal_home(request: HttpRequest) -> HttpResponse:
     user = selectors.request_user(request)
     return render(
@@ -51,6 +53,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(can_use_portal)
+@kept_page
 def portal_claim_start(request: HttpRequest) -> HttpResponse:
     """Find the organisation on the register before claiming it."""
     searched = "q" in request.GET
@@ -137,6 +140,7 @@ def portal_propose_check(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(can_use_portal)
+@kept_page
 def portal_organisation(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_portal_organisation(request, pk)
     return render(request, "organisations/portal/organisation.html", {"organisation": organisation})

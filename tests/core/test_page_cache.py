@@ -1,0 +1,254 @@
+"""Kept pages (lightbulb.core.page_cache): built once, served as built until any data changes, never across sessions.
+
+On PostgreSQL only, with real commits (the generation and the page are read from one snapshot, and
+the triggers count commits), so these tests do not run inside a test transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import threading
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import psycopg
+import pytest
+import time_machine
+from django.db import OperationalError, connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from lightbulb.core import page_cache
+from lightbulb.core.roles import Role
+from lightbulb.core.visits import HomeVisit
+from lightbulb.organisations.models import Organisation
+from tests.conftest import sign_in
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.skipif(connection.vendor != "postgresql", reason="kept pages are PostgreSQL's")]
+
+# A kept page costs the session, the user, the two-factor device and the kept page itself.
+SERVED_AS_KEPT = 4
+
+
+def other_connection() -> psycopg.Connection[Any]:
+    """A second connection to the test database, as another web process or the worker would hold."""
+    settings = connection.settings_dict
+    return psycopg.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432)
+
+
+def kept_rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM lightbulb_page_cache")
+        return int(cursor.fetchone()[0])
+
+
+def queries_for(client: Client, path: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_pages(db) -> None:
+    """Kept pages outlive a test's data (the table is not the ORM's, so the flush leaves it): start with none."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM lightbulb_page_cache")
+
+
+def signed_in_officer() -> Client:
+    client = sign_in(Client(), UserFactory(role=Role.OFFICER, full_name="Olive Officer"))
+    client.get("/")  # the first visit: the session's home visit, and the CSRF cookie a browser keeps
+    return client
+
+
+@pytest.fixture
+def officer(db) -> Client:
+    return signed_in_officer()
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    return OrganisationFactory(name="Riverside Food Bank")
+
+
+def warm(client: Client, path: str) -> None:
+    client.get(path)
+    count, _page = queries_for(client, path)
+    assert count == SERVED_AS_KEPT
+
+
+def test_a_page_is_built_once_then_served_as_built(officer: Client, organisation: Organisation) -> None:
+    path = f"/organisations/{organisation.pk}/"
+    built, first = queries_for(officer, path)
+    served, again = queries_for(officer, path)
+    assert built > 10
+    assert served == SERVED_AS_KEPT
+    nonce = re.compile(r'nonce="[^"]+"')
+    assert nonce.sub("", again) == nonce.sub("", first)
+
+
+def test_a_change_through_the_orm_shows_at_once(officer: Client, organisation: Organisation) -> None:
+    path = f"/organisations/{organisation.pk}/"
+    warm(officer, path)
+    Organisation.objects.filter(pk=organisation.pk).update(name="Riverside Community Pantry")
+    count, page = queries_for(officer, path)
+    assert count > SERVED_AS_KEPT
+    assert "Riverside Community Pantry" in page
+
+
+def test_a_change_by_raw_sql_from_another_process_shows_at_once(officer: Client, organisation: Organisation) -> None:
+    path = "/organisations/?q=riverside"
+    warm(officer, path)
+    with other_connection() as other:
+        other.execute("UPDATE organisations_organisation SET name = 'Riverside Allotments' WHERE id = %s", [organisation.pk])
+    assert "Riverside Allotments" in officer.get(path).content.decode()
+
+
+def test_a_page_built_while_a_change_was_uncommitted_is_not_served_after_the_commit(officer: Client, organisation: Organisation) -> None:
+    """The race a counter read apart from the page would lose: the page would be kept under the count that already included the change."""
+    path = f"/organisations/{organisation.pk}/"
+    with other_connection() as other:
+        other.execute("UPDATE organisations_organisation SET name = 'Riverside Larder' WHERE id = %s", [organisation.pk])
+        # The writer has counted itself, but not committed: the page is built without its change.
+        assert "Riverside Larder" not in officer.get(path).content.decode()
+        assert "Riverside Larder" not in officer.get(path).content.decode()
+        other.commit()
+    assert "Riverside Larder" in officer.get(path).content.decode()
+
+
+def test_writers_take_different_counters_and_do_not_wait_for_each_other(db) -> None:
+    first, second = OrganisationFactory(), OrganisationFactory()
+    before = page_cache.generation()
+    with other_connection() as one, other_connection() as two:
+        one.execute("UPDATE organisations_organisation SET name = 'One' WHERE id = %s", [first.pk])
+        two.execute("SET lock_timeout = '2s'")
+        two.execute("UPDATE organisations_organisation SET name = 'Two' WHERE id = %s", [second.pk])
+        two.execute("UPDATE organisations_organisation SET name = 'Two again' WHERE id = %s", [second.pk])
+        one.commit()
+        two.commit()
+    # Each writing transaction counted once, however many statements it ran.
+    assert page_cache.generation() == before + 2
+
+
+def test_each_response_carries_its_own_nonce(officer: Client, organisation: Organisation) -> None:
+    path = f"/organisations/{organisation.pk}/"
+    warm(officer, path)
+    nonces = []
+    for _ in range(2):
+        response = officer.get(path)
+        header = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+        assert header is not None
+        in_page = set(re.findall(r'nonce="([^"]+)"', response.content.decode()))
+        assert in_page == {header.group(1)}
+        nonces.append(header.group(1))
+    assert nonces[0] != nonces[1]
+
+
+def test_another_session_never_gets_a_page_kept_for_someone_else(officer: Client, organisation: Organisation) -> None:
+    path = f"/organisations/{organisation.pk}/"
+    warm(officer, path)
+    other = sign_in(Client(), UserFactory(role=Role.OFFICER, full_name="Oscar Other"))
+    other.get("/")
+    page = other.get(path).content.decode()
+    assert "Oscar Other" in page
+    assert "Olive Officer" not in page
+
+
+def test_a_page_that_writes_is_not_kept_and_its_write_stays(db) -> None:
+    user = UserFactory(role=Role.OFFICER)
+    client = sign_in(Client(), user)
+    client.cookies["csrftoken"] = "a" * 32  # as a browser that already has the cookie
+    assert client.get("/").status_code == 200
+    assert HomeVisit.objects.filter(user=user).exists()  # the first visit is recorded...
+    assert kept_rows() == 0  # ...so that page is not kept
+    client.get("/")
+    assert kept_rows() == 1  # the next look at it writes nothing and is kept
+
+
+def test_a_page_that_depends_on_the_time_of_day_is_not_kept(db) -> None:
+    client = sign_in(Client(), UserFactory(role=Role.ADMIN))
+    client.get("/")
+    client.get("/")
+    count, _page = queries_for(client, "/")
+    assert count > SERVED_AS_KEPT
+    assert kept_rows() == 0
+
+
+def test_a_new_day_builds_the_page_again(organisation: Organisation) -> None:
+    """Overdue and due-soon are counted from today's date in the council's time zone."""
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 23, 50, tzinfo=ZoneInfo("Europe/London")), tick=True) as traveller:
+        officer = signed_in_officer()
+        path = f"/organisations/{organisation.pk}/"
+        warm(officer, path)
+        # Minutes later (the session's idle clock is written back, three queries of its own)...
+        traveller.shift(datetime.timedelta(minutes=5))
+        assert queries_for(officer, path)[0] <= SERVED_AS_KEPT + 3
+        traveller.shift(datetime.timedelta(minutes=10))  # ...and past midnight
+        assert queries_for(officer, path)[0] > 10
+
+
+def test_a_rolled_back_build_is_built_again_with_the_session_as_it_was(officer: Client, organisation: Organisation, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that writes a row another transaction changed since its snapshot fails with a serialization failure."""
+    build = page_cache._build
+    calls = []
+
+    def conflicting(view: Any, request: Any, args: Any, kwargs: Any) -> Any:
+        calls.append(1)
+        request.session["half_done"] = True
+        error = OperationalError("could not serialize access due to concurrent update")
+        error.__cause__ = psycopg.errors.SerializationFailure()
+        raise error
+
+    monkeypatch.setattr(page_cache, "_build", conflicting)
+    response = officer.get(f"/organisations/{organisation.pk}/")
+    assert response.status_code == 200
+    assert calls == [1]
+    assert "half_done" not in officer.session
+    monkeypatch.setattr(page_cache, "_build", build)
+
+
+def test_concurrent_first_visits_do_not_fail(db) -> None:
+    """Many requests of one session building the same page that writes: none fails."""
+    user = UserFactory(role=Role.OFFICER)
+    client = sign_in(Client(), user)
+    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    statuses: list[int] = []
+
+    def visit() -> None:
+        own = Client()
+        for name, value in cookies.items():
+            own.cookies[name] = value
+        own.cookies["csrftoken"] = "b" * 32
+        statuses.append(own.get("/").status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=visit) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 6
+
+
+def test_every_table_is_watched_but_the_sessions_and_its_own(db) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT c.relname FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+            WHERE s.nspname = current_schema() AND c.relkind = 'r'
+              AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'lightbulb_data_changed')"""
+        )
+        unwatched = {row[0] for row in cursor.fetchall()}
+    assert unwatched == set(page_cache.UNWATCHED)
+    assert page_cache.install() == []  # nothing left to do a second time
+
+
+def test_turned_off_every_page_is_built(officer: Client, organisation: Organisation, settings: Any) -> None:
+    settings.PAGE_CACHE = False
+    path = f"/organisations/{organisation.pk}/"
+    officer.get(path)
+    count, _page = queries_for(officer, path)
+    assert count > SERVED_AS_KEPT
+    assert kept_rows() == 0

@@ -26,8 +26,8 @@ How a kept page stays right:
   page in place of the one it was built with.
 
 Kept pages live in an UNLOGGED table, so nothing is kept in a process's memory (ENGINEERING.md §6)
-and any web process serves what another built. Entries older than `KEEP_MINUTES` are deleted now
-and then. `PAGE_CACHE=false` turns the whole thing off; SQLite never uses it. Decision record:
+and any web process serves what another built. Entries that can no longer be served, or are older
+than `KEEP_MINUTES`, are deleted now and then and by a daily duty. `PAGE_CACHE=false` turns the whole thing off; SQLite never uses it. Decision record:
 docs/adr/0012-page-cache.md.
 """
 
@@ -57,8 +57,9 @@ STRIPES = 16
 # what they hold: sessions reach a page only through the session's data, which is in the key.
 UNWATCHED = (GENERATION_TABLE, CACHE_TABLE, "django_session", "django_migrations")
 KEEP_MINUTES = 60
-# About one store in PURGE_EVERY also deletes entries older than KEEP_MINUTES.
-PURGE_EVERY = 200
+# About one store in PURGE_EVERY also deletes the entries no request can be served any more (built
+# at an older generation) and those older than KEEP_MINUTES; the daily duty `kept_pages_purge` too.
+PURGE_EVERY = 50
 # Session data that changes without changing any page: IdleSessionMiddleware's clock.
 IGNORED_SESSION_KEYS = frozenset({REFRESHED_KEY})
 CLOCK_FLAG = "_lightbulb_page_depends_on_clock"
@@ -112,7 +113,7 @@ WHERE lightbulb_page_cache.generation <= EXCLUDED.generation
 """
 
 _GENERATION = "SELECT sum(n) FROM lightbulb_data_generation"
-_PURGE = "DELETE FROM lightbulb_page_cache WHERE stored_at < now() - make_interval(mins => %s)"
+_PURGE = "DELETE FROM lightbulb_page_cache WHERE generation < (SELECT sum(n) FROM lightbulb_data_generation) OR stored_at < now() - make_interval(mins => %s)"
 
 View = Callable[..., HttpResponse]
 
@@ -176,8 +177,12 @@ def fingerprint() -> str:
             if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".map"):
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
-        names = sorted(name for name in dir(settings) if name.isupper())
-        digest.update(json.dumps({name: getattr(settings, name) for name in names}, sort_keys=True, default=lambda value: type(value).__name__).encode())
+        values = {name: getattr(settings, name) for name in sorted(dir(settings)) if name.isupper()}
+        try:
+            described = json.dumps(values, sort_keys=True, default=lambda value: type(value).__name__)
+        except TypeError:  # a setting keyed by something other than strings
+            described = repr(values)  # may differ between processes: fewer pages shared, none wrong
+        digest.update(described.encode())
         _fingerprint = digest.hexdigest()
     return _fingerprint
 
@@ -242,8 +247,17 @@ def _keepable(request: HttpRequest, response: HttpResponse, csrf: str, wrote: bo
 def _store(key: str, built_at: int, nonce: str, response: HttpResponse) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_STORE, [key, built_at, nonce, response["Content-Type"], response.content])
-        if random.randrange(PURGE_EVERY) == 0:  # noqa: S311 - spreading a chore, not security
-            cursor.execute(_PURGE, [KEEP_MINUTES])
+    if random.randrange(PURGE_EVERY) == 0:  # noqa: S311 - spreading a chore, not security
+        purge()
+
+
+def purge() -> int:
+    """Delete the kept pages no request can be served (built before the latest change) or older than KEEP_MINUTES."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(_PURGE, [KEEP_MINUTES])
+        return int(cursor.rowcount)
 
 
 class _Undo:

@@ -7,7 +7,7 @@ the calendar feed stay the same wherever the deadlines come from.
 
 from __future__ import annotations
 
-from lightbulb.core import deadlines, exports, panels, tasks
+from lightbulb.core import deadlines, exports, page_cache, panels, tasks
 from lightbulb.core import rules as core_rules
 from lightbulb.core.registry import registry
 from lightbulb.core.rules import expose
@@ -21,3 +21,5 @@ def register() -> None:
     registry.daily_duties["digest"] = tasks.digest_enqueue
     registry.daily_duties["clear_expired_sessions"] = tasks.sessions_clear_enqueue
     registry.daily_duties["exports_clear"] = exports.exports_clear_enqueue
+    # One DELETE: quick enough to run in the scheduler itself.
+    registry.daily_duties["kept_pages_purge"] = page_cache.purge

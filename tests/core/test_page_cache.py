@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from lightbulb.core import page_cache
+from lightbulb.core.registry import registry
 from lightbulb.core.roles import Role
 from lightbulb.core.visits import HomeVisit
 from lightbulb.organisations.models import Organisation
@@ -252,3 +253,15 @@ def test_turned_off_every_page_is_built(officer: Client, organisation: Organisat
     count, _page = queries_for(officer, path)
     assert count > SERVED_AS_KEPT
     assert kept_rows() == 0
+
+
+def test_the_purge_deletes_what_can_no_longer_be_served(officer: Client, organisation: Organisation) -> None:
+    path = f"/organisations/{organisation.pk}/"
+    warm(officer, path)
+    kept = kept_rows()
+    assert kept >= 1
+    assert page_cache.purge() == 0  # still servable
+    Organisation.objects.filter(pk=organisation.pk).update(name="Renamed")
+    assert page_cache.purge() == kept
+    assert kept_rows() == 0
+    assert registry.daily_duties["kept_pages_purge"] is page_cache.purge

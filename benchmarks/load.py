@@ -272,7 +272,8 @@ def main() -> None:
         sys.exit("The load test runs on PostgreSQL: set DATABASE_URL to a PostgreSQL server, e.g. " + DEFAULT_URL)
     prepare_database(base_url, args.database, drop=False)
     url = database_url(base_url, args.database)
-    setup_django(url)
+    # The load test runs as a deployment does: with kept pages (docs/adr/0007-kept-pages.md).
+    setup_django(url, kept_pages=True)
     from django.core.management import call_command
     from django.db import connection
 

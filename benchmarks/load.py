@@ -44,13 +44,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60, help="length of each pass (default 60)")
     parser.add_argument("--soak", action="store_true", help="a 10-minute pass sampling memory (unless --seconds says otherwise)")
+    parser.add_argument(
+        "--no-kept-pages", dest="kept_pages", action="store_false", help="build every page afresh (PAGE_CACHE=false), to see what kept pages save"
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("LOAD_PORT", "8206")))
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers (default 2 × cores + 1)")
     return parser.parse_args()
 
 
-def plan() -> dict[str, Any]:
-    """Sessions for the demo users and the records the journeys visit."""
+def plan(sessions_per_role: int = 50) -> dict[str, Any]:
+    """Signed-in browsers for the demo users and the records the journeys visit.
+
+    Each simulated user gets a browser of its own: its own session and CSRF cookie, as 50 people at
+    50 desks would have. (Sharing one session between a role's users would let each reuse the
+    pages the others had just had built, which no two people do.)
+    """
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
     from django.contrib.sessions.backends.db import SessionStore
@@ -65,26 +73,27 @@ def plan() -> dict[str, Any]:
 
     # The first backend that can load a user from a session (axes' backend only guards sign-in).
     backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user"))
-    sessions, csrf = {}, {}
+    browsers: dict[str, list[dict[str, str]]] = {}
     for role in ("officer", "councillor", "vcs"):
         user = User.objects.get(email=f"{role}@anytown.example")
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = backend
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is not None:
-            store["otp_device_id"] = device.persistent_id
-        store.create()
-        sessions[role] = store.session_key
-        # A browser also holds the CSRF cookie the first page gave it, and sends it back.
-        csrf[role] = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+        browsers[role] = []
+        for _ in range(sessions_per_role):
+            store = SessionStore()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = backend
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            if device is not None:
+                store["otp_device_id"] = device.persistent_id
+            store.create()
+            # A browser also holds the CSRF cookie the first page gave it, and sends it back.
+            csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
+            browsers[role].append({"session": store.session_key, "csrf": csrf})
     membership = Membership.objects.filter(user__email="vcs@anytown.example").first()
     return {
         "cookie_name": settings.SESSION_COOKIE_NAME,
-        "sessions": sessions,
         "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
-        "csrf": csrf,
+        "browsers": browsers,
         "organisations": list(Organisation.objects.filter(status="active").order_by("pk").values_list("pk", flat=True)[:500]),
         "agreements": list(Agreement.objects.order_by("pk").values_list("pk", flat=True)[:500]),
         "wards": list(Ward.objects.order_by("pk").values_list("pk", flat=True)[:200]),
@@ -240,7 +249,10 @@ def locust(
 
 def report(ceiling: dict[str, Any], mixed: dict[str, Any], args: argparse.Namespace, samples: list[tuple[float, float]]) -> None:
     print()
-    print(f"Mixed load at {args.scale} scale: {args.users} users, {args.seconds} s a pass, gunicorn × {args.workers} workers and the db_worker on loopback")
+    kept = "kept pages on" if args.kept_pages else "every page built (--no-kept-pages)"
+    print(
+        f"Mixed load at {args.scale} scale: {args.users} users, {args.seconds} s a pass, gunicorn × {args.workers} workers and the db_worker on loopback, {kept}"
+    )
     header = f"{'Pass':<28} {'Requests':>9} {'Req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'Errors':>7}"
     print(header)
     print("─" * len(header))
@@ -273,7 +285,7 @@ def main() -> None:
     prepare_database(base_url, args.database, drop=False)
     url = database_url(base_url, args.database)
     # The load test runs as a deployment does: with kept pages (docs/adr/0007-kept-pages.md).
-    setup_django(url, kept_pages=True)
+    setup_django(url, kept_pages=args.kept_pages)
     from django.core.management import call_command
     from django.db import connection
 

@@ -11,6 +11,7 @@ visit in `LOAD_PLAN` (JSON). With `LOAD_EMPTY=1` every user asks only for the em
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -22,20 +23,22 @@ PLAN: dict[str, Any] = json.loads(os.environ.get("LOAD_PLAN", "{}"))
 # Each user's pause between requests, in seconds. Short on purpose: the target is 150 requests a
 # second from 50 users, which pauses of about a second (50 a second at most) could never ask for.
 PAUSE = between(0.1, 0.3)
+TAKEN = {role: itertools.count() for role in ("officer", "councillor", "vcs")}
 SEARCHES = ["community", "food bank", "youth", "comunity centre", "church", "sports club", "arts", "garden"]
 
 
 class SignedIn(FastHttpUser):
-    """A user whose session the runner made (signed in past two-factor authentication)."""
+    """A user with a browser of its own, whose session the runner made (signed in past two-factor authentication)."""
 
     abstract = True
     role = ""
     wait_time = PAUSE
 
     def on_start(self) -> None:
-        cookie = PLAN.get("sessions", {}).get(self.role, "")
-        csrf = PLAN.get("csrf", {}).get(self.role, "")
-        self.headers = {"Cookie": f"{PLAN.get('cookie_name', 'sessionid')}={cookie}; {PLAN.get('csrf_cookie_name', 'csrftoken')}={csrf}"}
+        # A browser of its own: the next unused session and CSRF cookie of this role's.
+        browsers = PLAN.get("browsers", {}).get(self.role, [])
+        browser = browsers[next(TAKEN[self.role]) % len(browsers)]
+        self.headers = {"Cookie": f"{PLAN['cookie_name']}={browser['session']}; {PLAN['csrf_cookie_name']}={browser['csrf']}"}
 
     def visit(self, path: str, name: str) -> None:
         with self.client.get(path, name=name, headers=self.headers, catch_response=True, allow_redirects=False) as response:

@@ -53,9 +53,12 @@ GENERATION_TABLE = "lightbulb_data_generation"
 CACHE_TABLE = "lightbulb_page_cache"
 TRIGGER = "lightbulb_data_changed"
 STRIPES = 16
-# Written by reading pages (the idle clock once a minute) or by this module itself. No page shows
-# what they hold: sessions reach a page only through the session's data, which is in the key.
-UNWATCHED = (GENERATION_TABLE, CACHE_TABLE, "django_session", "django_migrations")
+# Written by reading pages or by this module itself, and shown by no page that could be kept:
+# sessions reach a page only through the session's data, which is in the key; a home visit is read
+# only by the first look at the home page in a session, which writes it and changes the session, so
+# is never kept. Every session's first look at its home page would otherwise make every kept page,
+# everyone's, stale.
+UNWATCHED = (GENERATION_TABLE, CACHE_TABLE, "django_session", "django_migrations", "core_homevisit")
 KEEP_MINUTES = 60
 # About one store in PURGE_EVERY also deletes the entries no request can be served any more (built
 # at an older generation) and those older than KEEP_MINUTES; the daily duty `kept_pages_purge` too.
@@ -97,6 +100,12 @@ END
 $$;
 """
 
+_UNWATCHED_WITH_TRIGGER = """
+SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+WHERE s.nspname = current_schema() AND c.relname = ANY(%s)
+  AND EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'lightbulb_data_changed')
+"""
+
 _UNTRIGGERED_TABLES = """
 SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
 WHERE s.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition
@@ -129,6 +138,9 @@ def install(using: Any = None) -> list[str]:
         return []
     with target.cursor() as cursor:
         cursor.execute(_INSTALL)
+        cursor.execute(_UNWATCHED_WITH_TRIGGER, [list(UNWATCHED)])
+        for (table,) in cursor.fetchall():  # a table no longer watched
+            cursor.execute(f"DROP TRIGGER {TRIGGER} ON {table}")  # noqa: S608 - names from pg_class
         cursor.execute(_UNTRIGGERED_TABLES, [list(UNWATCHED)])
         tables = [row[0] for row in cursor.fetchall()]
         for table in tables:

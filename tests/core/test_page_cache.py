@@ -158,15 +158,34 @@ def test_another_session_never_gets_a_page_kept_for_someone_else(officer: Client
     assert "Olive Officer" not in page
 
 
-def test_a_page_that_writes_is_not_kept_and_its_write_stays(db) -> None:
+def test_a_first_look_at_the_home_page_is_recorded_and_not_kept(db) -> None:
     user = UserFactory(role=Role.OFFICER)
     client = sign_in(Client(), user)
     client.cookies["csrftoken"] = "a" * 32  # as a browser that already has the cookie
+    before = page_cache.generation()
     assert client.get("/").status_code == 200
     assert HomeVisit.objects.filter(user=user).exists()  # the first visit is recorded...
-    assert kept_rows() == 0  # ...so that page is not kept
+    assert kept_rows() == 0  # ...and changed the session, so that page is not kept
+    assert page_cache.generation() == before  # nor does it make anyone's kept pages stale
     client.get("/")
     assert kept_rows() == 1  # the next look at it writes nothing and is kept
+
+
+def test_a_page_that_writes_is_not_kept_and_its_write_stays(officer: Client, organisation: Organisation, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lightbulb.organisations import views
+
+    comparison = views.selectors.register_comparison
+
+    def writing(record: Organisation) -> Any:
+        Organisation.objects.filter(pk=record.pk).update(description="Looked at")
+        return comparison(record)
+
+    monkeypatch.setattr(views.selectors, "register_comparison", writing)
+    path = f"/organisations/{organisation.pk}/"
+    officer.get(path)
+    officer.get(path)
+    assert kept_rows() == 0
+    assert Organisation.objects.get(pk=organisation.pk).description == "Looked at"
 
 
 def test_a_page_that_depends_on_the_time_of_day_is_not_kept(db) -> None:

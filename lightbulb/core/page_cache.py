@@ -140,7 +140,7 @@ def install(using: Any = None) -> list[str]:
         cursor.execute(_INSTALL)
         cursor.execute(_UNWATCHED_WITH_TRIGGER, [list(UNWATCHED)])
         for (table,) in cursor.fetchall():  # a table no longer watched
-            cursor.execute(f"DROP TRIGGER {TRIGGER} ON {table}")  # noqa: S608 - names from pg_class
+            cursor.execute(f"DROP TRIGGER {TRIGGER} ON {table}")
         cursor.execute(_UNTRIGGERED_TABLES, [list(UNWATCHED)])
         tables = [row[0] for row in cursor.fetchall()]
         for table in tables:

@@ -32,6 +32,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
+from lightbulb.core import page_cache
+
 TEMPLATES = Path(settings.BASE_DIR) / "var" / "test-databases"
 POSTGRES_PREFIX = "lightbulb_tpl_"
 
@@ -46,6 +48,8 @@ def fingerprint() -> str:
         for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
+    # What migrate's post_migrate adds beside the migrations: the kept pages' tables and triggers.
+    digest.update(Path(page_cache.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -112,6 +116,7 @@ def _postgres_save(connection: Any, template: str) -> None:
 def _from_postgres_template(call_command: Callable[..., Any], connection: Any, *args: Any, **kwargs: Any) -> Any:
     template = _postgres_template()
     if _postgres_clone(connection, template):
+        page_cache.install(connection)  # as migrate's post_migrate would (idempotent)
         return None
     result = call_command("migrate", *args, **kwargs)
     _postgres_save(connection, template)

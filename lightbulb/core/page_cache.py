@@ -28,13 +28,16 @@ How a kept page stays right:
 Kept pages live in an UNLOGGED table, so nothing is kept in a process's memory (ENGINEERING.md §6)
 and any web process serves what another built. Entries that can no longer be served, or are older
 than `KEEP_MINUTES`, are deleted now and then and by a daily duty. `PAGE_CACHE=false` turns the whole thing off; SQLite never uses it. Decision record:
-docs/adr/0012-page-cache.md.
+docs/adr/0007-kept-pages.md.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import importlib.metadata
 import json
+import logging
 import random
 from collections.abc import Callable
 from functools import wraps
@@ -43,11 +46,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from lightbulb.core.middleware import REFRESHED_KEY
+
+logger = logging.getLogger(__name__)
 
 GENERATION_TABLE = "lightbulb_data_generation"
 CACHE_TABLE = "lightbulb_page_cache"
@@ -60,6 +65,9 @@ STRIPES = 16
 # everyone's, stale.
 UNWATCHED = (GENERATION_TABLE, CACHE_TABLE, "django_session", "django_migrations", "core_homevisit")
 KEEP_MINUTES = 60
+PER_SESSION = 100
+# Pages over this size are built each time rather than kept.
+LARGEST = 2_000_000
 # About one store in PURGE_EVERY also deletes the entries no request can be served any more (built
 # at an older generation) and those older than KEEP_MINUTES; the daily duty `kept_pages_purge` too.
 PURGE_EVERY = 50
@@ -83,9 +91,15 @@ CREATE UNLOGGED TABLE IF NOT EXISTS lightbulb_page_cache (
     body bytea NOT NULL,
     stored_at timestamptz NOT NULL DEFAULT now()
 );
+ALTER TABLE lightbulb_page_cache ADD COLUMN IF NOT EXISTS owner text NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS lightbulb_page_cache_owner ON lightbulb_page_cache (owner, stored_at);
+CREATE INDEX IF NOT EXISTS lightbulb_page_cache_stored ON lightbulb_page_cache (stored_at);
+-- A new release, or a database just restored from a dump, starts with no kept pages.
+TRUNCATE lightbulb_page_cache;
 CREATE OR REPLACE FUNCTION lightbulb_data_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF current_setting('lightbulb.data_changed', true) IS DISTINCT FROM '1' THEN
+    -- Counted once per transaction: the flag names the transaction, so a session-wide SET cannot stop the count.
+    IF current_setting('lightbulb.data_changed', true) IS DISTINCT FROM pg_current_xact_id()::text THEN
         UPDATE lightbulb_data_generation SET n = n + 1 WHERE stripe = (
             SELECT stripe FROM lightbulb_data_generation ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED
         );
@@ -93,11 +107,13 @@ BEGIN
             -- Every row is held by another writing transaction: wait for one.
             UPDATE lightbulb_data_generation SET n = n + 1 WHERE stripe = 0;
         END IF;
-        PERFORM set_config('lightbulb.data_changed', '1', true);
+        PERFORM set_config('lightbulb.data_changed', pg_current_xact_id()::text, true);
     END IF;
     RETURN NULL;
 END
 $$;
+-- Whatever search_path the writer has (a DBA's session, pg_restore's empty one).
+ALTER FUNCTION lightbulb_data_changed() SET search_path FROM CURRENT;
 """
 
 _UNWATCHED_WITH_TRIGGER = """
@@ -115,11 +131,18 @@ WHERE s.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispa
 
 _LOOKUP = "SELECT body, content_type, nonce FROM lightbulb_page_cache WHERE key = %s AND generation = (SELECT sum(n) FROM lightbulb_data_generation)"
 _STORE = """
-INSERT INTO lightbulb_page_cache (key, generation, nonce, content_type, body) VALUES (%s, %s, %s, %s, %s)
+INSERT INTO lightbulb_page_cache (key, owner, generation, nonce, content_type, body) VALUES (%s, %s, %s, %s, %s, %s)
 ON CONFLICT (key) DO UPDATE SET generation = EXCLUDED.generation, nonce = EXCLUDED.nonce,
     content_type = EXCLUDED.content_type, body = EXCLUDED.body, stored_at = now()
 WHERE lightbulb_page_cache.generation <= EXCLUDED.generation
 """
+# A session keeps its PER_SESSION latest pages: varying a query string cannot fill the disk.
+_TRIM = """
+DELETE FROM lightbulb_page_cache WHERE owner = %s AND key IN (
+    SELECT key FROM lightbulb_page_cache WHERE owner = %s ORDER BY stored_at DESC OFFSET %s
+)
+"""
+_WROTE = "SELECT current_setting('lightbulb.data_changed', true) = pg_current_xact_id_if_assigned()::text"
 
 _GENERATION = "SELECT sum(n) FROM lightbulb_data_generation"
 _PURGE = "DELETE FROM lightbulb_page_cache WHERE generation < (SELECT sum(n) FROM lightbulb_data_generation) OR stored_at < now() - make_interval(mins => %s)"
@@ -184,11 +207,15 @@ def fingerprint() -> str:
     global _fingerprint
     if _fingerprint is None:
         digest = hashlib.sha256()
-        root = Path(__file__).resolve().parent.parent
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".map"):
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
+        project = Path(__file__).resolve().parent.parent.parent
+        for folder in ("lightbulb", "config"):
+            for path in sorted((project / folder).rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".map"):
+                    digest.update(str(path.relative_to(project)).encode())
+                    digest.update(path.read_bytes())
+        # The installed packages (GOV.UK Frontend's templates, Django, Jinja2 and the rest) by version.
+        packages = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions())
+        digest.update("\n".join(packages).encode())
         values = {name: getattr(settings, name) for name in sorted(dir(settings)) if name.isupper()}
         try:
             described = json.dumps(values, sort_keys=True, default=lambda value: type(value).__name__)
@@ -206,6 +233,7 @@ def _key(request: HttpRequest) -> str | None:
         # A response that will set a new session or CSRF cookie is never kept.
         return None
     data = {name: value for name, value in session.items() if name not in IGNORED_SESSION_KEYS}
+    user: Any = getattr(request, "user", None)
     headers = sorted((name.lower(), value) for name, value in request.headers.items() if name.lower().startswith("hx-") or name.lower() == "accept")
     parts = [
         fingerprint(),
@@ -215,8 +243,20 @@ def _key(request: HttpRequest) -> str | None:
         request.get_full_path(),
         json.dumps(headers),
         timezone.localdate().isoformat(),
+        # The person as loaded for this request: a role, name or password changed since a page was
+        # built (in a snapshot taken after the change, from the record loaded before it) is a new key.
+        _person(user),
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _person(user: Any) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    fields = {field.attname: getattr(user, field.attname) for field in user._meta.concrete_fields}
+    verified = getattr(user, "is_verified", None)
+    fields["two_factor_verified"] = bool(verified()) if callable(verified) else None
+    return json.dumps(fields, sort_keys=True, default=str)
 
 
 def _nonce(request: HttpRequest) -> str:
@@ -256,9 +296,17 @@ def _keepable(request: HttpRequest, response: HttpResponse, csrf: str, wrote: bo
     )
 
 
-def _store(key: str, built_at: int, nonce: str, response: HttpResponse) -> None:
+def _owner(request: HttpRequest) -> str:
+    return hashlib.sha256(str(request.session.session_key).encode()).hexdigest()
+
+
+def _store(request: HttpRequest, key: str, built_at: int, nonce: str, response: HttpResponse) -> None:
+    if len(response.content) > LARGEST:
+        return
+    owner = _owner(request)
     with connection.cursor() as cursor:
-        cursor.execute(_STORE, [key, built_at, nonce, response["Content-Type"], response.content])
+        cursor.execute(_STORE, [key, owner, built_at, nonce, response["Content-Type"], response.content])
+        cursor.execute(_TRIM, [owner, owner, PER_SESSION])
     if random.randrange(PURGE_EVERY) == 0:  # noqa: S311 - spreading a chore, not security
         purge()
 
@@ -277,7 +325,7 @@ class _Undo:
 
     def __init__(self, request: HttpRequest) -> None:
         self.request = request
-        self.session = dict(request.session.items())
+        self.session = copy.deepcopy(dict(request.session.items()))
         self.modified = request.session.modified
         storage = getattr(request, "_messages", None)
         self.queued = len(getattr(storage, "_queued_messages", []))
@@ -304,8 +352,8 @@ def _build(view: View, request: HttpRequest, args: Any, kwargs: Any) -> tuple[Ht
         if callable(render) and not getattr(response, "is_rendered", True):
             render()  # a TemplateResponse's queries belong to the same snapshot
         with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('lightbulb.data_changed', true)")
-            wrote = cursor.fetchone()[0] == "1"
+            cursor.execute(_WROTE)
+            wrote = bool(cursor.fetchone()[0])
     return response, built_at, wrote
 
 
@@ -322,7 +370,12 @@ def kept_page(view: View) -> View:
         key = _key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        kept = _serve(request, key)
+        try:
+            kept = _serve(request, key)
+        except DatabaseError:
+            # The kept pages are a saving, never a reason to fail: the page is built as without them.
+            logger.exception("Kept pages could not be read; building the page")
+            return view(request, *args, **kwargs)
         if kept is not None:
             return kept
         csrf = request.META.get("CSRF_COOKIE", "")
@@ -338,7 +391,10 @@ def kept_page(view: View) -> View:
             before.restore()
             return view(request, *args, **kwargs)
         if _keepable(request, response, csrf, wrote):
-            _store(key, built_at, nonce, response)
+            try:
+                _store(request, key, built_at, nonce, response)
+            except DatabaseError:
+                logger.exception("A built page could not be kept")
         return response
 
     wrapper.lightbulb_kept_page = True  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from lightbulb.accounts.models import Membership
+from lightbulb.core import page_cache
 from lightbulb.core.audit import _plain, audit_event_record, audit_events_record_many, diff, snapshot
 from lightbulb.core.checks import FieldChecks, as_text
 from lightbulb.core.locking import lock_for_edit, version_advance
@@ -553,6 +554,8 @@ def contact_erase(*, acting_user: Any, contact: Contact, reason: str) -> None:
     contact.delete()
     # Field history (including the deletion record) would keep the details.
     Contact.history.filter(id=contact_id).delete()
+    # Kept pages that showed the details can no longer be served once this commits: delete them then.
+    transaction.on_commit(page_cache.purge, robust=True)
 
 
 # Areas of work (a managed list)

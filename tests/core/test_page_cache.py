@@ -284,3 +284,69 @@ def test_the_purge_deletes_what_can_no_longer_be_served(officer: Client, organis
     assert page_cache.purge() == kept
     assert kept_rows() == 0
     assert registry.daily_duties["kept_pages_purge"] is page_cache.purge
+
+
+def test_the_person_as_loaded_is_in_the_key(officer: Client, organisation: Organisation) -> None:
+    """A page built from the record loaded before a role change, in a snapshot after it, is not served to the changed person."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    user = UserFactory(role=Role.OFFICER)
+    request = RequestFactory().get(f"/organisations/{organisation.pk}/")
+    request.session = SessionStore()
+    request.session["x"] = 1
+    request.session.create()
+    request.META["CSRF_COOKIE"] = "c" * 32
+    request.user = user
+    as_officer = page_cache._key(request)
+    user.role = Role.COUNCILLOR
+    assert page_cache._key(request) != as_officer
+
+
+def test_a_session_keeps_only_its_latest_pages(officer: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(page_cache, "PER_SESSION", 2)
+    for word in ("alpha", "bravo", "charlie", "delta"):
+        officer.get(f"/organisations/?q={word}")
+    assert kept_rows() == 2
+
+
+def test_writes_are_counted_whatever_the_writers_search_path_or_settings(db) -> None:
+    before = page_cache.generation()
+    with other_connection() as other:
+        # A statement counts even when it changes no row (a DELETE of nothing here).
+        other.execute("SET search_path = pg_catalog")
+        other.execute("DELETE FROM public.core_dutyrun WHERE false")
+        other.commit()
+        # A session-wide setting of the trigger's flag does not stop the count.
+        other.execute("SET lightbulb.data_changed = '1'")
+        other.execute("DELETE FROM public.core_dutyrun WHERE false")
+        other.commit()
+    assert page_cache.generation() == before + 2
+
+
+def test_a_failing_cache_never_fails_the_page(officer: Client, organisation: Organisation, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import DatabaseError
+
+    def broken(*args: Any) -> None:
+        raise DatabaseError("the kept pages' table is gone")
+
+    monkeypatch.setattr(page_cache, "_serve", broken)
+    response = officer.get(f"/organisations/{organisation.pk}/")
+    assert response.status_code == 200
+    assert "Riverside Food Bank" in response.content.decode()
+
+
+def test_a_migration_and_an_erasure_leave_no_kept_pages_behind(officer: Client, organisation: Organisation) -> None:
+    from lightbulb.organisations.models import Contact
+    from lightbulb.organisations.services import contact_erase
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory(organisation=organisation, name="Priya Patel")
+    path = f"/organisations/{organisation.pk}/"
+    warm(officer, path)
+    page_cache.install()  # what every migrate runs, a release's or a restore's
+    assert kept_rows() == 0
+    warm(officer, path)
+    assert "Priya Patel" in officer.get(path).content.decode()
+    contact_erase(acting_user=UserFactory(role=Role.OFFICER), contact=Contact.objects.get(pk=contact.pk), reason="Asked to be forgotten")
+    assert kept_rows() == 0

@@ -345,8 +345,7 @@ def _build(view: View, request: HttpRequest, args: Any, kwargs: Any) -> tuple[Ht
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute(_GENERATION)
-            built_at = int(cursor.fetchone()[0] or 0)
+        built_at = generation()  # the snapshot's first read: the count and the page see the same commits
         response = view(request, *args, **kwargs)
         render = getattr(response, "render", None)
         if callable(render) and not getattr(response, "is_rendered", True):
@@ -397,5 +396,4 @@ def kept_page(view: View) -> View:
                 logger.exception("A built page could not be kept")
         return response
 
-    wrapper.lightbulb_kept_page = True  # type: ignore[attr-defined]
     return wrapper

@@ -19,6 +19,14 @@ How a kept page stays right:
 - **Keyed by everything else a page depends on.** The session (its key and data, but the idle
   clock), the CSRF cookie, the path and query, the htmx and Accept headers, today's date in the
   council's time zone, and a fingerprint of the code and settings.
+- **Shared between readers of the same rights when the page shows nothing personal.** A page is
+  built with the signed-in person behind a `_Reader` that records what the page reads of them. If
+  it read only their rights (`RIGHTS`: role, active, staff, two-factor state), it is kept under a
+  key of those values in place of the session, so every officer is served the page one officer had
+  built. Anything else read (their id, name, e-mail address, memberships, an equality test) keeps
+  it for that session only. The header's name (`account_name`) and every CSRF token are put in
+  slots when the page is built and filled for each reader when it is served, so no reader's token
+  or name is ever in a kept page.
 - **Only what is safe to serve again is kept.** A 200 HTML response with no cookie or header of
   its own, from a GET that wrote nothing (the trigger's flag in the transaction tells), changed no
   session, queued no message, and did not depend on the time of day (`depends_on_clock`). Pages
@@ -39,20 +47,30 @@ import importlib.metadata
 import json
 import logging
 import random
+import re
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.messages import get_messages
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware import csrf
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CSRF_TOKEN_LENGTH, get_token
 from django.utils import timezone
+from django.utils.html import escape
+from markupsafe import Markup
 
+from lightbulb.core import visits
 from lightbulb.core.middleware import REFRESHED_KEY
 
 logger = logging.getLogger(__name__)
+# The inverse of get_token's masking, to find the tokens a page was built with.
+_unmask_cipher_token = csrf._unmask_cipher_token  # type: ignore[attr-defined]
 
 GENERATION_TABLE = "lightbulb_data_generation"
 CACHE_TABLE = "lightbulb_page_cache"
@@ -73,6 +91,18 @@ LARGEST = 2_000_000
 PURGE_EVERY = 50
 # Session data that changes without changing any page: IdleSessionMiddleware's clock.
 IGNORED_SESSION_KEYS = frozenset({REFRESHED_KEY})
+# What a shared page may read of the person it is built for: their rights, nothing that says who
+# they are. Each is in the shared key (a callable, such as django-otp's is_verified, by its result).
+RIGHTS = ("is_authenticated", "is_anonymous", "is_active", "role", "is_staff", "is_superuser", "needs_two_factor", "is_verified")
+# Session data that says who is signed in and how, not what a page shows, left out of the shared
+# key. The home page's "since your last visit" is personal: the home page shows the person's name,
+# so it is never shared.
+SIGN_IN_SESSION_KEYS = frozenset({SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY, "otp_device_id", visits.SESSION_KEY}) | IGNORED_SESSION_KEYS
+SHARED_OWNER = "shared"
+# Shared pages kept at most, the newest first, trimmed with the purge.
+SHARED_PAGES = 20_000
+SLOT_ATTRIBUTE = "_lightbulb_kept_slots"
+_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
 CLOCK_FLAG = "_lightbulb_page_depends_on_clock"
 # A page that writes, built in a REPEATABLE READ snapshot, can fail where it would not in READ
 # COMMITTED: a row changed since the snapshot (40001), a deadlock (40P01), or a row another request
@@ -92,6 +122,7 @@ CREATE UNLOGGED TABLE IF NOT EXISTS lightbulb_page_cache (
     stored_at timestamptz NOT NULL DEFAULT now()
 );
 ALTER TABLE lightbulb_page_cache ADD COLUMN IF NOT EXISTS owner text NOT NULL DEFAULT '';
+ALTER TABLE lightbulb_page_cache ADD COLUMN IF NOT EXISTS slots text NOT NULL DEFAULT '{}';
 CREATE INDEX IF NOT EXISTS lightbulb_page_cache_owner ON lightbulb_page_cache (owner, stored_at);
 CREATE INDEX IF NOT EXISTS lightbulb_page_cache_stored ON lightbulb_page_cache (stored_at);
 -- A new release, or a database just restored from a dump, starts with no kept pages.
@@ -129,10 +160,13 @@ WHERE s.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispa
   AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'lightbulb_data_changed')
 """
 
-_LOOKUP = "SELECT body, content_type, nonce FROM lightbulb_page_cache WHERE key = %s AND generation = (SELECT sum(n) FROM lightbulb_data_generation)"
+_LOOKUP = """
+SELECT body, content_type, nonce, slots FROM lightbulb_page_cache
+WHERE key = ANY(%s) AND generation = (SELECT sum(n) FROM lightbulb_data_generation) LIMIT 1
+"""
 _STORE = """
-INSERT INTO lightbulb_page_cache (key, owner, generation, nonce, content_type, body) VALUES (%s, %s, %s, %s, %s, %s)
-ON CONFLICT (key) DO UPDATE SET generation = EXCLUDED.generation, nonce = EXCLUDED.nonce,
+INSERT INTO lightbulb_page_cache (key, owner, generation, nonce, slots, content_type, body) VALUES (%s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (key) DO UPDATE SET generation = EXCLUDED.generation, nonce = EXCLUDED.nonce, slots = EXCLUDED.slots,
     content_type = EXCLUDED.content_type, body = EXCLUDED.body, stored_at = now()
 WHERE lightbulb_page_cache.generation <= EXCLUDED.generation
 """
@@ -226,28 +260,40 @@ def fingerprint() -> str:
     return _fingerprint
 
 
-def _key(request: HttpRequest) -> str | None:
+def _headers(request: HttpRequest) -> str:
+    return json.dumps(sorted((name.lower(), value) for name, value in request.headers.items() if name.lower().startswith("hx-") or name.lower() == "accept"))
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _session_data(request: HttpRequest, left_out: frozenset[str]) -> str:
+    return json.dumps({name: value for name, value in request.session.items() if name not in left_out}, sort_keys=True, default=str)
+
+
+def _keys(request: HttpRequest) -> tuple[str, str] | None:
+    """This session's key for the page and the key of the page shared by readers of the same rights."""
     session = getattr(request, "session", None)
     csrf = request.META.get("CSRF_COOKIE", "")
     if session is None or not session.session_key or not csrf:
         # A response that will set a new session or CSRF cookie is never kept.
         return None
-    data = {name: value for name, value in session.items() if name not in IGNORED_SESSION_KEYS}
     user: Any = getattr(request, "user", None)
-    headers = sorted((name.lower(), value) for name, value in request.headers.items() if name.lower().startswith("hx-") or name.lower() == "accept")
-    parts = [
-        fingerprint(),
-        session.session_key,
-        json.dumps(data, sort_keys=True, default=str),
-        csrf,
-        request.get_full_path(),
-        json.dumps(headers),
-        timezone.localdate().isoformat(),
-        # The person as loaded for this request: a role, name or password changed since a page was
-        # built (in a snapshot taken after the change, from the record loaded before it) is a new key.
-        _person(user),
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    common = [fingerprint(), request.get_full_path(), _headers(request), timezone.localdate().isoformat()]
+    own = _digest(
+        [
+            *common,
+            session.session_key,
+            _session_data(request, IGNORED_SESSION_KEYS),
+            csrf,
+            # The person as loaded for this request: a role, name or password changed since a page was
+            # built (in a snapshot taken after the change, from the record loaded before it) is a new key.
+            _person(user),
+        ]
+    )
+    shared = _digest([*common, SHARED_OWNER, _session_data(request, SIGN_IN_SESSION_KEYS), _rights(user)])
+    return own, shared
 
 
 def _person(user: Any) -> str:
@@ -259,21 +305,99 @@ def _person(user: Any) -> str:
     return json.dumps(fields, sort_keys=True, default=str)
 
 
+def _rights(user: Any) -> str:
+    """The person's rights as loaded for this request: all a shared page may depend on."""
+    values: dict[str, Any] = {}
+    for name in RIGHTS:
+        value = getattr(user, name, None)
+        values[name] = bool(value()) if callable(value) else value
+    return json.dumps(values, sort_keys=True, default=str)
+
+
+class _Reader:
+    """The signed-in person as a page being built sees them, noting what it reads that is not a right.
+
+    Behaves as the user (isinstance, attributes, predicates) but records every attribute read
+    outside `RIGHTS`, and any comparison, hash, text or change of it: a page that did any of these
+    may show something of this person, and is kept for their session only.
+    """
+
+    __slots__ = ("_lb_personal", "_lb_user")
+
+    def __init__(self, user: Any) -> None:
+        object.__setattr__(self, "_lb_user", user)
+        object.__setattr__(self, "_lb_personal", [])
+
+    def _lb_note(self, what: str) -> Any:
+        object.__getattribute__(self, "_lb_personal").append(what)
+        return object.__getattribute__(self, "_lb_user")
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # isinstance(request.user, User) holds as before
+        return object.__getattribute__(self, "_lb_user").__class__  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        user = object.__getattribute__(self, "_lb_user")
+        if name not in RIGHTS:
+            object.__getattribute__(self, "_lb_personal").append(name)
+        return getattr(user, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._lb_note(f"set {name}"), name, value)
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._lb_note("==") == other)
+
+    def __ne__(self, other: object) -> bool:
+        return bool(self._lb_note("!=") != other)
+
+    def __hash__(self) -> int:
+        return hash(self._lb_note("hash"))
+
+    def __str__(self) -> str:
+        return str(self._lb_note("str"))
+
+    def __repr__(self) -> str:
+        return repr(self._lb_note("repr"))
+
+
+def _personal_reads(reader: _Reader) -> list[str]:
+    return list(object.__getattribute__(reader, "_lb_personal"))
+
+
+def account_name(request: HttpRequest) -> str:
+    """The signed-in person's name for the page's header: a slot filled for each reader when the page is being kept."""
+    slots = getattr(request, SLOT_ATTRIBUTE, None)
+    if slots is not None:
+        return Markup(slots["name"])  # noqa: S704 - the slot is this module's own random letters
+    return str(request.user.display_name)  # type: ignore[union-attr]
+
+
 def _nonce(request: HttpRequest) -> str:
     return str(getattr(request, "csp_nonce", "") or "")
 
 
-def _serve(request: HttpRequest, key: str) -> HttpResponse | None:
-    with connection.cursor() as cursor:
-        cursor.execute(_LOOKUP, [key])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    body, content_type, nonce = bytes(row[0]), row[1], row[2]
+def _fill(request: HttpRequest, body: bytes, nonce: str, slots: dict[str, str]) -> bytes:
+    """A kept body with this request's CSP nonce, CSRF token and name in its slots."""
     current = _nonce(request)
     if nonce and current:
         body = body.replace(nonce.encode(), current.encode())
-    return HttpResponse(body, content_type=content_type)
+    if slots.get("csrf") and slots["csrf"].encode() in body:
+        body = body.replace(slots["csrf"].encode(), get_token(request).encode())
+    if slots.get("name") and slots["name"].encode() in body:
+        user: Any = request.user
+        body = body.replace(slots["name"].encode(), str(escape(user.display_name)).encode())
+    return body
+
+
+def _serve(request: HttpRequest, keys: tuple[str, str]) -> HttpResponse | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_LOOKUP, [list(keys)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    body, content_type, nonce, slots = bytes(row[0]), row[1], row[2], json.loads(row[3] or "{}")
+    return HttpResponse(_fill(request, body, nonce, slots), content_type=content_type)
 
 
 def _messages_waiting(request: HttpRequest) -> bool:
@@ -300,24 +424,27 @@ def _owner(request: HttpRequest) -> str:
     return hashlib.sha256(str(request.session.session_key).encode()).hexdigest()
 
 
-def _store(request: HttpRequest, key: str, built_at: int, nonce: str, response: HttpResponse) -> None:
-    if len(response.content) > LARGEST:
+def _store(request: HttpRequest, key: str, shared: bool, page: _Page) -> None:
+    if len(page.body) > LARGEST:
         return
-    owner = _owner(request)
+    owner = SHARED_OWNER if shared else _owner(request)
     with connection.cursor() as cursor:
-        cursor.execute(_STORE, [key, owner, built_at, nonce, response["Content-Type"], response.content])
-        cursor.execute(_TRIM, [owner, owner, PER_SESSION])
+        cursor.execute(_STORE, [key, owner, page.built_at, page.nonce, json.dumps(page.slots), page.content_type, page.body])
+        if not shared:
+            cursor.execute(_TRIM, [owner, owner, PER_SESSION])
     if random.randrange(PURGE_EVERY) == 0:  # noqa: S311 - spreading a chore, not security
         purge()
 
 
 def purge() -> int:
-    """Delete the kept pages no request can be served (built before the latest change) or older than KEEP_MINUTES."""
+    """Delete the kept pages no request can be served (built before the latest change) or older than KEEP_MINUTES, and the oldest shared pages past SHARED_PAGES."""
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
         cursor.execute(_PURGE, [KEEP_MINUTES])
-        return int(cursor.rowcount)
+        deleted = int(cursor.rowcount)
+        cursor.execute(_TRIM, [SHARED_OWNER, SHARED_OWNER, SHARED_PAGES])
+        return deleted + int(cursor.rowcount)
 
 
 class _Undo:
@@ -340,6 +467,19 @@ class _Undo:
             del queued[self.queued :]
 
 
+class _Page:
+    """A page as built for keeping: its body with slots for the reader's CSRF token and name."""
+
+    def __init__(self, response: HttpResponse, built_at: int, nonce: str, slots: dict[str, str], personal: list[str]) -> None:
+        self.body = response.content
+        self.content_type = response.get("Content-Type", "")
+        self.built_at = built_at
+        self.nonce = nonce
+        self.slots = slots
+        # What the page read of its reader beyond their rights: if anything, it is not shared.
+        self.personal = personal
+
+
 def _build(view: View, request: HttpRequest, args: Any, kwargs: Any) -> tuple[HttpResponse, int, bool]:
     """The page, the generation it shows and whether building it wrote anything, from one snapshot."""
     with transaction.atomic():
@@ -356,6 +496,66 @@ def _build(view: View, request: HttpRequest, args: Any, kwargs: Any) -> tuple[Ht
     return response, built_at, wrote
 
 
+def _build_with_slots(view: View, request: HttpRequest, args: Any, kwargs: Any) -> tuple[HttpResponse, _Page | None, bool]:
+    """Build the page for a reader whose CSRF token and name go in slots and whose reads are noted.
+
+    Returns the response for this request (its slots filled), the page to keep (None if it may not
+    be: the view changed the CSRF cookie) and whether the build wrote.
+    """
+    csrf = request.META["CSRF_COOKIE"]
+    needs_update = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    # Tokens are rendered from a stand-in secret, so none carries this reader's; each is a slot.
+    stand_in = "".join(secrets.choice(CSRF_ALLOWED_CHARS) for _ in range(CSRF_SECRET_LENGTH))
+    slots = {"csrf": f"lb-kept-csrf-{secrets.token_hex(16)}", "name": f"lb-kept-name-{secrets.token_hex(16)}"}
+    user = request.user
+    reader = _Reader(user)
+    request.META["CSRF_COOKIE"] = stand_in
+    setattr(request, SLOT_ATTRIBUTE, slots)
+    request.user = reader  # type: ignore[assignment]
+    try:
+        response, built_at, wrote = _build(view, request, args, kwargs)
+    finally:
+        request.user = user
+        delattr(request, SLOT_ATTRIBUTE)
+        changed = request.META.get("CSRF_COOKIE") != stand_in
+        if not changed:
+            request.META["CSRF_COOKIE"] = csrf
+            if needs_update is None:
+                request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
+            else:
+                request.META["CSRF_COOKIE_NEEDS_UPDATE"] = needs_update
+    if changed or response.streaming:
+        # The view set a CSRF cookie of its own (or streams): served as it is, never kept.
+        return response, None, wrote
+    body = _TOKEN.sub(lambda match: slots["csrf"].encode() if _unmask_cipher_token(match.group().decode()) == stand_in else match.group(), response.content)
+    page = _Page(response, built_at, _nonce(request), slots, _personal_reads(reader))
+    page.body = body
+    response.content = _fill(request, body, "", slots)
+    return response, page, wrote
+
+
+def _build_and_keep(view: View, request: HttpRequest, keys: tuple[str, str], args: Any, kwargs: Any) -> HttpResponse:
+    """Build the page and keep it: shared if it read nothing of its reader but their rights, else for the session."""
+    csrf = request.META.get("CSRF_COOKIE", "")
+    before = _Undo(request)
+    try:
+        response, page, wrote = _build_with_slots(view, request, args, kwargs)
+    except (OperationalError, IntegrityError) as error:
+        if getattr(error.__cause__, "sqlstate", None) not in RETRIED:
+            raise
+        # The page wrote to a row another transaction changed since the snapshot (a first visit's
+        # record, say): everything it did was rolled back, so it is built again as any page is.
+        before.restore()
+        return view(request, *args, **kwargs)
+    if page is not None and _keepable(request, response, csrf, wrote):
+        own, shared = keys
+        try:
+            _store(request, own if page.personal else shared, not page.personal, page)
+        except DatabaseError:
+            logger.exception("A built page could not be kept")
+    return response
+
+
 def kept_page(view: View) -> View:
     """Serve this GET view's page as last built while no data has changed since (see the module's docstring).
 
@@ -366,34 +566,17 @@ def kept_page(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "GET" or not enabled() or connection.in_atomic_block or _messages_waiting(request):
             return view(request, *args, **kwargs)
-        key = _key(request)
-        if key is None:
+        keys = _keys(request)
+        if keys is None:
             return view(request, *args, **kwargs)
         try:
-            kept = _serve(request, key)
+            kept = _serve(request, keys)
         except DatabaseError:
             # The kept pages are a saving, never a reason to fail: the page is built as without them.
             logger.exception("Kept pages could not be read; building the page")
             return view(request, *args, **kwargs)
         if kept is not None:
             return kept
-        csrf = request.META.get("CSRF_COOKIE", "")
-        nonce = _nonce(request)
-        before = _Undo(request)
-        try:
-            response, built_at, wrote = _build(view, request, args, kwargs)
-        except (OperationalError, IntegrityError) as error:
-            if getattr(error.__cause__, "sqlstate", None) not in RETRIED:
-                raise
-            # The page wrote to a row another transaction changed since the snapshot (a first visit's
-            # record, say): everything it did was rolled back, so it is built again as any page is.
-            before.restore()
-            return view(request, *args, **kwargs)
-        if _keepable(request, response, csrf, wrote):
-            try:
-                _store(request, key, built_at, nonce, response)
-            except DatabaseError:
-                logger.exception("A built page could not be kept")
-        return response
+        return _build_and_keep(view, request, keys, args, kwargs)
 
     return wrapper

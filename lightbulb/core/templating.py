@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from lightbulb.core.forms import error_summary_items, govuk_field
+from lightbulb.core.page_cache import account_name
 from lightbulb.core.rules import can
 from lightbulb.core.tables import stacked_table
 
@@ -97,6 +98,7 @@ GLOBALS: dict[str, Any] = {
     "query_with": query_with,
     "now": timezone.now,
     "can": can,
+    "account_name": account_name,
 }
 
 FILTERS: dict[str, Any] = {

@@ -1,4 +1,4 @@
-"""Kept pages (lightbulb.core.page_cache): built once, served as built until any data changes, never across sessions.
+"""Kept pages (lightbulb.core.page_cache): built once, served as built until any data changes, shared only by readers of the same rights and only when the page read nothing else of its reader.
 
 On PostgreSQL only, with real commits (the generation and the page are read from one snapshot, and
 the triggers count commits), so these tests do not run inside a test transaction.
@@ -19,13 +19,14 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from lightbulb.accounts.models import Membership
 from lightbulb.core import page_cache
 from lightbulb.core.registry import registry
 from lightbulb.core.roles import Role
 from lightbulb.core.visits import HomeVisit
 from lightbulb.organisations.models import Organisation
 from tests.conftest import sign_in
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.skipif(connection.vendor != "postgresql", reason="kept pages are PostgreSQL's")]
 
@@ -87,8 +88,9 @@ def test_a_page_is_built_once_then_served_as_built(officer: Client, organisation
     served, again = queries_for(officer, path)
     assert built > 10
     assert served == SERVED_AS_KEPT
-    nonce = re.compile(r'nonce="[^"]+"')
-    assert nonce.sub("", again) == nonce.sub("", first)
+    # Each response has its own nonce, and its own masking of the reader's CSRF token.
+    varying = re.compile(r'nonce="[^"]+"|value="[A-Za-z0-9]{64}"')
+    assert varying.sub("", again) == varying.sub("", first)
 
 
 def test_a_change_through_the_orm_shows_at_once(officer: Client, organisation: Organisation) -> None:
@@ -148,14 +150,98 @@ def test_each_response_carries_its_own_nonce(officer: Client, organisation: Orga
     assert nonces[0] != nonces[1]
 
 
-def test_another_session_never_gets_a_page_kept_for_someone_else(officer: Client, organisation: Organisation) -> None:
+def csrf_tokens(page: str) -> list[str]:
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+
+
+def test_an_officer_is_served_the_page_another_officer_had_built_with_their_own_name_and_token(officer: Client, organisation: Organisation) -> None:
     path = f"/organisations/{organisation.pk}/"
-    warm(officer, path)
-    other = sign_in(Client(), UserFactory(role=Role.OFFICER, full_name="Oscar Other"))
+    # Signed in first: signing in writes, and any write makes every kept page stale.
+    other = sign_in(Client(enforce_csrf_checks=True), UserFactory(role=Role.OFFICER, full_name="Oscar <Other>"))
     other.get("/")
-    page = other.get(path).content.decode()
-    assert "Oscar Other" in page
+    warm(officer, path)
+    first_secret = officer.cookies["csrftoken"].value
+    count, page = queries_for(other, path)
+    assert count == SERVED_AS_KEPT
+    assert "Oscar &lt;Other&gt;" in page
     assert "Olive Officer" not in page
+    assert "lb-kept-" not in page
+    tokens = csrf_tokens(page)
+    assert tokens
+    secret = other.cookies["csrftoken"].value
+    assert {page_cache._unmask_cipher_token(token) for token in tokens} == {secret}
+    assert first_secret != secret
+    # The token in the kept page is this reader's: the page's own sign-out form works.
+    assert other.post("/account/sign-out", {"csrfmiddlewaretoken": tokens[0]}).status_code == 302
+
+
+def test_the_officer_who_built_a_shared_page_gets_a_working_token(db, organisation: Organisation) -> None:
+    client = sign_in(Client(enforce_csrf_checks=True), UserFactory(role=Role.OFFICER))
+    client.get("/")
+    page = client.get(f"/organisations/{organisation.pk}/").content.decode()
+    assert {page_cache._unmask_cipher_token(token) for token in csrf_tokens(page)} == {client.cookies["csrftoken"].value}
+    assert client.post("/account/sign-out", {"csrfmiddlewaretoken": csrf_tokens(page)[0]}).status_code == 302
+
+
+def test_readers_of_other_rights_never_share_a_page(officer: Client, organisation: Organisation) -> None:
+    path = f"/organisations/{organisation.pk}/"
+    readers = {}
+    for name, user in {
+        "officer": UserFactory(role=Role.OFFICER),
+        "councillor": UserFactory(role=Role.COUNCILLOR, full_name="Carla Councillor"),
+        "staff": UserFactory(role=Role.OFFICER, is_staff=True),
+    }.items():
+        readers[name] = sign_in(Client(), user)
+        readers[name].get("/")
+    warm(officer, path)
+    assert queries_for(readers["officer"], path)[0] == SERVED_AS_KEPT
+    count, page = queries_for(readers["councillor"], path)
+    assert count > SERVED_AS_KEPT
+    assert "Carla Councillor" in page
+    assert queries_for(readers["staff"], path)[0] > SERVED_AS_KEPT
+
+
+def test_a_page_that_reads_who_its_reader_is_is_kept_for_their_session_only(db) -> None:
+    """The portal's home page is the reader's own organisations: another member's is built for them."""
+    organisation = OrganisationFactory(name="Hillside Youth Club")
+    members = []
+    for name in ("Mina Member", "Max Member"):
+        user = UserFactory(role=Role.VCS, full_name=name)
+        MembershipFactory(user=user, organisation=organisation)
+        members.append(sign_in(Client(), user))
+        members[-1].get("/")
+    for member in members:
+        member.get("/organisations/portal/")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT owner FROM lightbulb_page_cache")
+        owners = [row[0] for row in cursor.fetchall()]
+    assert len(owners) == 2
+    assert page_cache.SHARED_OWNER not in owners
+    count, page = queries_for(members[1], "/organisations/portal/")
+    assert count == SERVED_AS_KEPT - 1  # no two-factor device to load for a portal user
+    assert "Max Member" in page
+    assert "Mina Member" not in page
+
+
+def test_the_reader_notes_what_a_page_reads_of_the_person_beyond_their_rights(db) -> None:
+    from lightbulb.accounts.models import User
+
+    user = UserFactory(role=Role.OFFICER)
+    reader = page_cache._Reader(user)
+    assert isinstance(reader, User)
+    assert reader.role == Role.OFFICER
+    assert reader.is_authenticated
+    assert page_cache._personal_reads(reader) == []
+    assert reader.display_name == user.display_name
+    assert page_cache._personal_reads(reader) == ["display_name"]
+    assert reader == user
+    assert str(reader) == str(user)
+    MembershipFactory(user=user)
+    # The ORM reads the person's id through it, as a query for "my …" would.
+    other = page_cache._Reader(user)
+    assert Membership.objects.filter(user=other).count() == 1
+    assert page_cache._personal_reads(other)
+    assert {"display_name", "==", "str"} <= set(page_cache._personal_reads(reader))
 
 
 def test_a_first_look_at_the_home_page_is_recorded_and_not_kept(db) -> None:
@@ -298,15 +384,31 @@ def test_the_person_as_loaded_is_in_the_key(officer: Client, organisation: Organ
     request.session.create()
     request.META["CSRF_COOKIE"] = "c" * 32
     request.user = user
-    as_officer = page_cache._key(request)
+    as_officer = page_cache._keys(request)
     user.role = Role.COUNCILLOR
-    assert page_cache._key(request) != as_officer
+    as_councillor = page_cache._keys(request)
+    assert as_officer is not None
+    assert as_councillor is not None
+    # Neither this session's key nor the key shared by readers of the same rights.
+    assert as_officer[0] != as_councillor[0]
+    assert as_officer[1] != as_councillor[1]
 
 
 def test_a_session_keeps_only_its_latest_pages(officer: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(page_cache, "PER_SESSION", 2)
+    monkeypatch.setattr(page_cache, "RIGHTS", ())  # every page personal: each kept for the session
     for word in ("alpha", "bravo", "charlie", "delta"):
         officer.get(f"/organisations/?q={word}")
+    assert kept_rows() == 2
+
+
+def test_only_the_latest_shared_pages_are_kept(officer: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(page_cache, "SHARED_PAGES", 2)
+    monkeypatch.setattr(page_cache, "PURGE_EVERY", 10_000)
+    for word in ("alpha", "bravo", "charlie", "delta"):
+        officer.get(f"/organisations/?q={word}")
+    assert kept_rows() == 4
+    page_cache.purge()
     assert kept_rows() == 2
 
 

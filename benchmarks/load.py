@@ -53,11 +53,13 @@ def parse_args() -> argparse.Namespace:
 
 
 def plan(sessions_per_role: int = 50) -> dict[str, Any]:
-    """Signed-in browsers for the demo users and the records the journeys visit.
+    """Signed-in browsers for people of each role and the records the journeys visit.
 
-    Each simulated user gets a browser of its own: its own session and CSRF cookie, as 50 people at
-    50 desks would have. (Sharing one session between a role's users would let each reuse the
-    pages the others had just had built, which no two people do.)
+    Each simulated user is a person of their own with a browser of their own: their own account,
+    session and CSRF cookie, as 50 people at 50 desks would have. (Sharing one session between a
+    role's users would let each reuse the pages the others had just had built, which no two people
+    do; one account for all would hide any page that differs by person.) The people are made once,
+    beside the demo users, with the demo user's role (and, for the portal, membership).
     """
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
@@ -69,16 +71,30 @@ def plan(sessions_per_role: int = 50) -> dict[str, Any]:
     from lightbulb.accounts.models import Membership, User
     from lightbulb.funding.models import Agreement
     from lightbulb.organisations.models import Organisation
-    from lightbulb.places.models import Ward
+    from lightbulb.places.models import Councillor, Ward
 
     # The first backend that can load a user from a session (axes' backend only guards sign-in).
     backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user"))
     browsers: dict[str, list[dict[str, str]]] = {}
     for role in ("officer", "councillor", "vcs"):
-        user = User.objects.get(email=f"{role}@anytown.example")
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        demo = User.objects.get(email=f"{role}@anytown.example")
+        memberships = list(Membership.objects.filter(user=demo))
         browsers[role] = []
-        for _ in range(sessions_per_role):
+        for number in range(1, sessions_per_role + 1):
+            user, created = User.objects.get_or_create(
+                email=f"load-{role}-{number:02d}@anytown.example", defaults={"full_name": f"Load {role.title()} {number:02d}", "role": demo.role}
+            )
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+                for link in memberships:
+                    Membership.objects.create(user=user, organisation_id=link.organisation_id, role=link.role)
+                if role == "councillor":
+                    # A councillor's account is a ward's councillor, as the demo councillor's is.
+                    Councillor.objects.filter(pk=Councillor.objects.filter(user__isnull=True).order_by("pk").values("pk")[:1]).update(user=user)
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None and user.needs_two_factor:
+                device = TOTPDevice.objects.create(user=user, name="Load test", confirmed=True)
             store = SessionStore()
             store[SESSION_KEY] = str(user.pk)
             store[BACKEND_SESSION_KEY] = backend
@@ -88,7 +104,7 @@ def plan(sessions_per_role: int = 50) -> dict[str, Any]:
             store.create()
             # A browser also holds the CSRF cookie the first page gave it, and sends it back.
             csrf = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
-            browsers[role].append({"session": store.session_key, "csrf": csrf})
+            browsers[role].append({"session": str(store.session_key), "csrf": csrf})
     membership = Membership.objects.filter(user__email="vcs@anytown.example").first()
     return {
         "cookie_name": settings.SESSION_COOKIE_NAME,

@@ -69,6 +69,8 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$""",
+        # Whatever search_path the writer has (a DBA's session, pg_restore's empty one), the function finds its tables.
+        f"ALTER FUNCTION {name}() SET search_path FROM CURRENT",
         f"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
         f"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
         f"CREATE TRIGGER {name}_update AFTER UPDATE ON {table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
@@ -110,6 +112,15 @@ def create_tally(schema_editor: Any, *, table: str, column: str, tally: str, onl
     schema_editor.execute(f"INSERT INTO {tally} (key, total) SELECT {column}, count(*) FROM {table} WHERE {_counted(table, column, only)} GROUP BY {column}")
     for statement in statements:
         schema_editor.execute(statement)
+
+
+def keep_search_path(schema_editor: Any, *functions: str) -> None:
+    """Make trigger functions created before they fixed their own search_path find their tables whoever writes (PostgreSQL)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for function in functions:
+        _names(function)
+        schema_editor.execute(f"ALTER FUNCTION {function}() SET search_path FROM CURRENT")
 
 
 def drop_tally(schema_editor: Any, *, table: str, tally: str) -> None:

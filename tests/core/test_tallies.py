@@ -156,3 +156,27 @@ def test_a_tally_refuses_a_value_that_is_not_a_plain_word():
 
     with pytest.raises(ValueError, match="not a plain value"):
         create_tally(None, table="engagement_flag", column="rule", tally="engagement_openflagtally", only=("status", "open'; DROP TABLE x; --"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="search_path is PostgreSQL's")
+def test_every_trigger_function_finds_its_tables_whatever_the_writers_search_path():
+    """A DBA's session or pg_restore may write with another search_path: no trigger may then fail to find its tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+               WHERE n.nspname = current_schema() AND p.prorettype = 'trigger'::regtype
+                 AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) AS setting WHERE setting LIKE 'search_path=%')"""
+        )
+        assert [row[0] for row in cursor.fetchall()] == []
+        cursor.execute("SELECT current_schema()")
+        schema = connection.ops.quote_name(cursor.fetchone()[0])
+        cursor.execute("SET LOCAL search_path = pg_catalog")
+        # Each statement fires its table's statement triggers, which read the tallies and the word list.
+        for table, column in (
+            ("organisations_organisation", "name"),
+            ("organisations_organisation_areas_of_work", "areaofwork_id"),
+            ("engagement_flag", "rule"),
+            ("grants_grant", "match_status"),
+        ):
+            cursor.execute(f"UPDATE {schema}.{table} SET {column} = {column} WHERE false")
+        cursor.execute("SET LOCAL search_path = DEFAULT")

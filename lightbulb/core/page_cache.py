@@ -99,8 +99,6 @@ RIGHTS = ("is_authenticated", "is_anonymous", "is_active", "role", "is_staff", "
 # so it is never shared.
 SIGN_IN_SESSION_KEYS = frozenset({SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY, "otp_device_id", visits.SESSION_KEY}) | IGNORED_SESSION_KEYS
 SHARED_OWNER = "shared"
-# Shared pages kept at most, the newest first, trimmed with the purge.
-SHARED_PAGES = 20_000
 SLOT_ATTRIBUTE = "_lightbulb_kept_slots"
 _TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
 CLOCK_FLAG = "_lightbulb_page_depends_on_clock"
@@ -360,6 +358,25 @@ class _Reader:
     def __repr__(self) -> str:
         return repr(self._lb_note("repr"))
 
+    def __delattr__(self, name: str) -> None:
+        delattr(self._lb_note(f"del {name}"), name)
+
+    # object's own ways to the whole person (found on the class, so __getattr__ never sees them).
+    def __getstate__(self) -> Any:
+        return self._lb_note("getstate").__getstate__()
+
+    def __reduce__(self) -> Any:
+        return self._lb_note("reduce").__reduce__()
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return self._lb_note("reduce").__reduce_ex__(protocol)
+
+    def __copy__(self) -> Any:
+        return copy.copy(self._lb_note("copy"))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return copy.deepcopy(self._lb_note("copy"), memo)
+
 
 def _personal_reads(reader: _Reader) -> list[str]:
     return list(object.__getattribute__(reader, "_lb_personal"))
@@ -424,27 +441,26 @@ def _owner(request: HttpRequest) -> str:
     return hashlib.sha256(str(request.session.session_key).encode()).hexdigest()
 
 
-def _store(request: HttpRequest, key: str, shared: bool, page: _Page) -> None:
+def _store(request: HttpRequest, key: str, page: _Page) -> None:
     if len(page.body) > LARGEST:
         return
-    owner = SHARED_OWNER if shared else _owner(request)
+    # Shared or not, a page counts against the session that had it built: varying a query string
+    # cannot fill the disk, whoever may then be served the page.
+    owner = _owner(request)
     with connection.cursor() as cursor:
         cursor.execute(_STORE, [key, owner, page.built_at, page.nonce, json.dumps(page.slots), page.content_type, page.body])
-        if not shared:
-            cursor.execute(_TRIM, [owner, owner, PER_SESSION])
+        cursor.execute(_TRIM, [owner, owner, PER_SESSION])
     if random.randrange(PURGE_EVERY) == 0:  # noqa: S311 - spreading a chore, not security
         purge()
 
 
 def purge() -> int:
-    """Delete the kept pages no request can be served (built before the latest change) or older than KEEP_MINUTES, and the oldest shared pages past SHARED_PAGES."""
+    """Delete the kept pages no request can be served (built before the latest change) or older than KEEP_MINUTES."""
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
         cursor.execute(_PURGE, [KEEP_MINUTES])
-        deleted = int(cursor.rowcount)
-        cursor.execute(_TRIM, [SHARED_OWNER, SHARED_OWNER, SHARED_PAGES])
-        return deleted + int(cursor.rowcount)
+        return int(cursor.rowcount)
 
 
 class _Undo:
@@ -550,7 +566,7 @@ def _build_and_keep(view: View, request: HttpRequest, keys: tuple[str, str], arg
     if page is not None and _keepable(request, response, csrf, wrote):
         own, shared = keys
         try:
-            _store(request, own if page.personal else shared, not page.personal, page)
+            _store(request, own if page.personal else shared, page)
         except DatabaseError:
             logger.exception("A built page could not be kept")
     return response

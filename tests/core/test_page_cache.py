@@ -215,8 +215,8 @@ def test_a_page_that_reads_who_its_reader_is_is_kept_for_their_session_only(db) 
     with connection.cursor() as cursor:
         cursor.execute("SELECT owner FROM lightbulb_page_cache")
         owners = [row[0] for row in cursor.fetchall()]
+    # One page each: had the first been shared, the second member would have been served it.
     assert len(owners) == 2
-    assert page_cache.SHARED_OWNER not in owners
     count, page = queries_for(members[1], "/organisations/portal/")
     assert count == SERVED_AS_KEPT - 1  # no two-factor device to load for a portal user
     assert "Max Member" in page
@@ -242,6 +242,20 @@ def test_the_reader_notes_what_a_page_reads_of_the_person_beyond_their_rights(db
     assert Membership.objects.filter(user=other).count() == 1
     assert page_cache._personal_reads(other)
     assert {"display_name", "==", "str"} <= set(page_cache._personal_reads(reader))
+
+
+def test_the_reader_notes_the_ways_to_the_whole_person_python_finds_on_its_class(db) -> None:
+    import copy
+    import pickle
+
+    user = UserFactory(role=Role.OFFICER, email="bella@example.org")
+    for take in (copy.copy, copy.deepcopy, lambda reader: pickle.loads(pickle.dumps(reader)), lambda reader: reader.__getstate__()):
+        reader = page_cache._Reader(user)
+        taken = take(reader)
+        assert page_cache._personal_reads(reader), take
+        if not isinstance(taken, dict):
+            assert taken.email == "bella@example.org"
+            assert type(taken) is type(user)
 
 
 def test_a_first_look_at_the_home_page_is_recorded_and_not_kept(db) -> None:
@@ -402,14 +416,17 @@ def test_a_session_keeps_only_its_latest_pages(officer: Client, monkeypatch: pyt
     assert kept_rows() == 2
 
 
-def test_only_the_latest_shared_pages_are_kept(officer: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(page_cache, "SHARED_PAGES", 2)
+def test_shared_pages_count_against_the_session_that_had_them_built(officer: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Varying a query string cannot fill the disk with shared pages either."""
+    monkeypatch.setattr(page_cache, "PER_SESSION", 2)
     monkeypatch.setattr(page_cache, "PURGE_EVERY", 10_000)
-    for word in ("alpha", "bravo", "charlie", "delta"):
+    other = sign_in(Client(), UserFactory(role=Role.OFFICER))
+    other.get("/")
+    for word in ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot"):
         officer.get(f"/organisations/?q={word}")
-    assert kept_rows() == 4
-    page_cache.purge()
     assert kept_rows() == 2
+    # The latest are still shared.
+    assert queries_for(other, "/organisations/?q=foxtrot")[0] == SERVED_AS_KEPT
 
 
 def test_writes_are_counted_whatever_the_writers_search_path_or_settings(db) -> None:

@@ -133,7 +133,10 @@ def agreement_rows(
 
 def return_rows(request: HttpRequest) -> tuple[QuerySet[Any], Sort, ReturnFilterForm]:
     form = ReturnFilterForm(request.GET)
-    filters = return_selectors.ReturnFilters(**form.filters(), user_id=request.user.pk)
+    chosen = form.filters()
+    # The person's id only when they ask for their own returns: the list of everyone's is then the
+    # same page for every officer, and shared as kept (core/page_cache.py).
+    filters = return_selectors.ReturnFilters(**chosen, user_id=request.user.pk if chosen.get("mine") else None)
     returns, sort = sort_queryset(request, return_selectors.return_list(filters), return_selectors.RETURN_SORTS, "due")
     return returns, sort, form
 

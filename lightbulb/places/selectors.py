@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from lightbulb.core.registry import WardColumn, registry
+from lightbulb.core.roles import Role, role_of
 from lightbulb.places.models import Council, Councillor, Locality, Postcode, Ward
 from lightbulb.places.postcodes import is_valid_postcode, normalise_postcode
 
@@ -165,8 +166,11 @@ def postcode_count() -> int:
 
 
 def councillor_wards(user: Any) -> list[Ward]:
-    """The wards a signed-in councillor represents now, by name (none for anyone else)."""
-    if not getattr(user, "is_authenticated", False):
+    """The wards a signed-in councillor represents now, by name (none for anyone else).
+
+    Asked of the role first: an officer's ward list then reads nothing of the officer, and is the
+    same page for every officer (shared as kept, core/page_cache.py)."""
+    if role_of(user) != Role.COUNCILLOR:
         return []
     today = timezone.localdate()
     current = Q(councillors__user=user, councillors__term_start__lte=today) & (Q(councillors__term_end__isnull=True) | Q(councillors__term_end__gte=today))

@@ -469,3 +469,23 @@ def test_a_migration_and_an_erasure_leave_no_kept_pages_behind(officer: Client, 
     assert "Priya Patel" in officer.get(path).content.decode()
     contact_erase(acting_user=UserFactory(role=Role.OFFICER), contact=Contact.objects.get(pk=contact.pk), reason="Asked to be forgotten")
     assert kept_rows() == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "shared"),
+    [
+        ("/organisations/?q=riverside", True),
+        ("/funding/agreements/", True),
+        ("/funding/returns/", True),
+        ("/funding/payments/", True),
+        ("/places/wards/", True),
+        # "My returns" are the officer's own: read by their id, so kept for their session only.
+        ("/funding/returns/?mine=on", False),
+    ],
+)
+def test_an_officers_lists_are_shared_unless_they_are_the_officers_own(officer: Client, organisation: Organisation, path: str, shared: bool) -> None:
+    other = sign_in(Client(), UserFactory(role=Role.OFFICER))
+    other.get("/")
+    warm(officer, path)
+    count, _page = queries_for(other, path)
+    assert (count == SERVED_AS_KEPT) is shared

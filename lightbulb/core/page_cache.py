@@ -50,6 +50,7 @@ import random
 import re
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -483,17 +484,17 @@ class _Undo:
             del queued[self.queued :]
 
 
+@dataclass
 class _Page:
     """A page as built for keeping: its body with slots for the reader's CSRF token and name."""
 
-    def __init__(self, response: HttpResponse, built_at: int, nonce: str, slots: dict[str, str], personal: list[str]) -> None:
-        self.body = response.content
-        self.content_type = response.get("Content-Type", "")
-        self.built_at = built_at
-        self.nonce = nonce
-        self.slots = slots
-        # What the page read of its reader beyond their rights: if anything, it is not shared.
-        self.personal = personal
+    body: bytes
+    content_type: str
+    built_at: int
+    nonce: str
+    slots: dict[str, str]
+    # What the page read of its reader beyond their rights: if anything, it is not shared.
+    personal: list[str]
 
 
 def _build(view: View, request: HttpRequest, args: Any, kwargs: Any) -> tuple[HttpResponse, int, bool]:
@@ -544,8 +545,7 @@ def _build_with_slots(view: View, request: HttpRequest, args: Any, kwargs: Any) 
         # The view set a CSRF cookie of its own (or streams): served as it is, never kept.
         return response, None, wrote
     body = _TOKEN.sub(lambda match: slots["csrf"].encode() if _unmask_cipher_token(match.group().decode()) == stand_in else match.group(), response.content)
-    page = _Page(response, built_at, _nonce(request), slots, _personal_reads(reader))
-    page.body = body
+    page = _Page(body, response.get("Content-Type", ""), built_at, _nonce(request), slots, _personal_reads(reader))
     response.content = _fill(request, body, "", slots)
     return response, page, wrote
 

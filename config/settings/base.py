@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lightbulb.core.middleware.NoStoreWhenSignedInMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "lightbulb.accounts.middleware.DeviceMiddleware",
     "lightbulb.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -156,7 +156,9 @@ LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Sessions: an idle session ends after SESSION_IDLE_MINUTES; none lasts past the browser.
+# Sessions: an idle session ends after SESSION_IDLE_MINUTES; none lasts past the browser. Django's
+# database sessions, read by SQL compiled once per process (docs/adr/0009-sign-in-reads.md).
+SESSION_ENGINE = "lightbulb.core.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
 # Not saved on every request: IdleSessionMiddleware restarts the idle clock at most once a minute.
 SESSION_SAVE_EVERY_REQUEST = False

@@ -63,6 +63,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware import csrf
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CSRF_TOKEN_LENGTH, get_token
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.html import escape
 from markupsafe import Markup
 
@@ -278,7 +279,7 @@ def _keys(request: HttpRequest) -> tuple[str, str] | None:
     if session is None or not session.session_key or not csrf:
         # A response that will set a new session or CSRF cookie is never kept.
         return None
-    user: Any = getattr(request, "user", None)
+    user = _unwrapped(getattr(request, "user", None))
     common = [fingerprint(), request.get_full_path(), _headers(request), timezone.localdate().isoformat()]
     own = _digest(
         [
@@ -293,6 +294,15 @@ def _keys(request: HttpRequest) -> tuple[str, str] | None:
     )
     shared = _digest([*common, SHARED_OWNER, _session_data(request, SIGN_IN_SESSION_KEYS), _rights(user)])
     return own, shared
+
+
+def _unwrapped(user: Any) -> Any:
+    """The person behind Django's and django-otp's lazy wrappers: each field read through both cost more than the lookup."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
 
 
 def _person(user: Any) -> str:

@@ -1,0 +1,218 @@
+"""The sign-in path's reads by SQL compiled once (lightbulb.core.rows, core.sessions, the backend and DeviceMiddleware): the same records, or none, as the ORM's."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from lightbulb.accounts.backends import VerifiedEmailBackend
+from lightbulb.accounts.middleware import DeviceMiddleware
+from lightbulb.accounts.models import User
+from lightbulb.core.rows import UniqueReader
+from lightbulb.core.sessions import SessionStore
+from lightbulb.organisations.models import Organisation
+from tests.conftest import sign_in
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fields(record) -> dict:
+    return {field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields}
+
+
+def test_a_record_read_is_the_orms_own_field_for_field():
+    user = UserFactory(job_title="Grants officer")
+    read = UniqueReader(User).get(user.pk)
+    assert read is not None
+    assert fields(read) == fields(User.objects.get(pk=user.pk))
+    assert isinstance(read.date_joined, datetime.datetime)
+    assert timezone.is_aware(read.date_joined)
+    # A record as the ORM makes it: saved, from this database, so saving it again updates it.
+    assert read._state.adding is False
+    assert read._state.db == "default"
+
+
+def test_the_fields_converters_are_applied():
+    organisation = OrganisationFactory(human_edited_fields=["name", "postcode"], latest_income=Decimal("12500.50"))
+    read = UniqueReader(Organisation).get(organisation.pk)
+    assert read.human_edited_fields == ["name", "postcode"]
+    assert read.latest_income == Decimal("12500.50")
+    assert fields(read) == fields(Organisation.objects.get(pk=organisation.pk))
+
+
+def test_a_read_by_a_unique_field_other_than_the_key():
+    user = UserFactory(email="reader@example.org")
+    assert UniqueReader(User, "email").get("reader@example.org").pk == user.pk
+    assert UniqueReader(User, "email").get("nobody@example.org") is None
+
+
+def test_no_record_or_a_value_of_the_wrong_kind_is_none():
+    reader = UniqueReader(User)
+    UserFactory()
+    assert reader.get(999_999) is None
+    assert reader.get("not a number") is None
+    assert reader.get(None) is None
+
+
+def test_a_field_that_is_not_unique_is_refused():
+    with pytest.raises(ValueError, match="not unique"):
+        UniqueReader(User, "full_name")
+
+
+def test_one_query_the_orms_own_sql_compiled_once():
+    first, second = UserFactory(), UserFactory()
+    reader = UniqueReader(User)
+    with CaptureQueriesContext(connection) as captured:
+        assert reader.get(first.pk).pk == first.pk
+        assert reader.get(second.pk).pk == second.pk
+    assert len(captured) == 2
+    orm_sql = str(User._default_manager.filter(pk=first.pk).query).replace(str(first.pk), "")
+    assert captured[1]["sql"].replace(str(second.pk), "").replace("'", "") == orm_sql.replace("'", "")
+    # The compiled read keeps the SQL, columns and converters, nothing of the value it was compiled with.
+    compiled = reader._compiled["default"]
+    assert str(first.pk) not in compiled.sql
+    assert not hasattr(compiled, "compiler")
+
+
+# Sessions
+
+
+def saved_session(**data) -> SessionStore:
+    store = SessionStore()
+    for key, value in data.items():
+        store[key] = value
+    store.create()
+    return store
+
+
+def test_a_session_is_read_as_django_wrote_it():
+    key = saved_session(colour="blue", count=3).session_key
+    store = SessionStore(key)
+    assert store["colour"] == "blue"
+    assert store["count"] == 3
+    assert store.session_key == key
+
+
+def test_an_expired_session_is_no_session():
+    key = saved_session(colour="blue").session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    store = SessionStore(key)
+    assert dict(store.items()) == {}
+    assert store.session_key is None
+
+
+def test_an_unknown_session_is_no_session():
+    store = SessionStore("x" * 32)
+    assert store.get("colour") is None
+    assert store.session_key is None
+
+
+def test_a_signed_in_page_is_read_with_the_session_engine(client: Client):
+    user = UserFactory(role="officer")
+    sign_in(client, user)
+    assert client.get("/").status_code == 200
+    assert client.session[SESSION_KEY] == str(user.pk)
+
+
+# The person
+
+
+def test_the_backend_reads_only_a_person_who_may_sign_in():
+    backend = VerifiedEmailBackend()
+    person = UserFactory()
+    assert backend.get_user(person.pk).pk == person.pk
+    assert backend.get_user(str(person.pk)).pk == person.pk
+    assert backend.get_user(999_999) is None
+    assert backend.get_user("nonsense") is None
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    assert backend.get_user(person.pk) is None
+    User.objects.filter(pk=person.pk).update(is_active=True, email_verified_at=None)
+    assert backend.get_user(person.pk) is None
+
+
+def test_a_deleted_person_signs_the_session_out(client: Client):
+    person = UserFactory(role="vcs")
+    client.force_login(person)
+    assert client.session[BACKEND_SESSION_KEY] == "lightbulb.accounts.backends.VerifiedEmailBackend"
+    assert client.session[HASH_SESSION_KEY]
+    assert client.get("/").wsgi_request.user.is_authenticated
+    person.delete()
+    assert not client.get("/").wsgi_request.user.is_authenticated
+
+
+# The authenticator
+
+
+def test_the_sessions_device_is_read_by_its_persistent_id():
+    person = UserFactory(role="officer")
+    device = TOTPDevice.objects.create(user=person, name="Phone", confirmed=True)
+    read = DeviceMiddleware(lambda request: None)._device_from_persistent_id(device.persistent_id)
+    assert isinstance(read, TOTPDevice)
+    assert fields(read) == fields(TOTPDevice.objects.get(pk=device.pk))
+    static = StaticDevice.objects.create(user=person, name="Backup codes", confirmed=True)
+    assert isinstance(DeviceMiddleware(lambda request: None)._device_from_persistent_id(static.persistent_id), StaticDevice)
+
+
+@pytest.mark.parametrize(
+    "persistent_id",
+    [
+        "nonsense",
+        "otp_totp.totpdevice/not-a-number",
+        "otp_totp.totpdevice/999999",
+        "no_such_app.totpdevice/1",
+        "accounts.user/1",  # a model that is not a device (whether or not that person exists)
+    ],
+)
+def test_a_persistent_id_naming_no_device_is_none(persistent_id):
+    person = UserFactory(role="officer")
+    TOTPDevice.objects.create(user=person, name="Phone", confirmed=True)
+    assert DeviceMiddleware(lambda request: None)._device_from_persistent_id(persistent_id) is None
+
+
+def test_a_legacy_persistent_id_of_the_full_import_path_still_reads():
+    device = TOTPDevice.objects.create(user=UserFactory(role="officer"), name="Phone", confirmed=True)
+    legacy = f"django_otp.plugins.otp_totp.models.TOTPDevice/{device.pk}"
+    assert DeviceMiddleware(lambda request: None)._device_from_persistent_id(legacy).pk == device.pk
+
+
+def test_another_persons_device_does_not_verify_the_session(client: Client):
+    officer = UserFactory(role="officer")
+    someone = UserFactory(role="officer")
+    their_device = TOTPDevice.objects.create(user=someone, name="Their phone", confirmed=True)
+    client.force_login(officer)
+    session = client.session
+    session["otp_device_id"] = their_device.persistent_id
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/account/two-factor" in response["Location"]
+    assert "otp_device_id" not in client.session
+
+
+def test_an_unconfirmed_device_does_not_verify_the_session(client: Client):
+    officer = UserFactory(role="officer")
+    device = TOTPDevice.objects.create(user=officer, name="Phone", confirmed=False)
+    client.force_login(officer)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/account/two-factor" in response["Location"]
+
+
+def test_the_signed_in_persons_own_device_verifies_the_session(client: Client):
+    officer = UserFactory(role="officer")
+    sign_in(client, officer)
+    assert client.get("/").status_code == 200

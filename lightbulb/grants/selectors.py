@@ -65,7 +65,11 @@ def organisation_other_funders(organisation: Any, request: HttpRequest) -> dict[
         "template": "grants/organisation_section.html",
         "order": 25,
         "funders": funders,
-        "recent": list(grants.select_related("funder").order_by("-award_date")[:RECENT_GRANTS]),
+        "recent": list(
+            grants.select_related("funder")
+            .only("pk", "title", "identifier", "amount_awarded", "award_date", "funder__name")
+            .order_by("-award_date")[:RECENT_GRANTS]
+        ),
         "proposed": Grant.objects.filter(organisation=organisation, match_status=MatchStatus.PROPOSED).count(),
     }
 

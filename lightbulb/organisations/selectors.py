@@ -185,12 +185,15 @@ def organisation_for_page(organisation: Organisation, *, with_contacts: bool) ->
     """The organisation with everything its page lists, in a fixed number of queries."""
     lookups: list[Any] = [
         "identifiers",
-        "wards_served",
+        # A ward's boundary (GeoJSON, large from ONS's files) is not shown here.
+        Prefetch("wards_served", queryset=Ward.objects.defer("boundary")),
         "areas_of_work",
         "register_values",
         Prefetch("merges_kept", queryset=OrganisationMerge.objects.filter(undone_at__isnull=True).select_related("merged", "performed_by")),
-        Prefetch("merges_merged", queryset=OrganisationMerge.objects.filter(undone_at__isnull=True).select_related("kept", "performed_by")),
     ]
+    if organisation.status == OrganisationStatus.MERGED:
+        # Only a merged record's page says who merged it, and when.
+        lookups.append(Prefetch("merges_merged", queryset=OrganisationMerge.objects.filter(undone_at__isnull=True).select_related("kept", "performed_by")))
     if with_contacts:
         lookups.append("contacts")
     # `get_organisation_for_user` has read the record with its ward, merged-into and archived-by: only the lists are read here.

@@ -53,8 +53,10 @@ def open_counts() -> list[dict[str, Any]]:
 
 def ward_flags(ward_id: int, *, limit: int = 10) -> dict[str, Any]:
     """Open flags of the organisations based in the ward."""
-    flags = Flag.objects.filter(Q(organisation__ward_id=ward_id), status=Flag.Status.OPEN).select_related("organisation")
-    return {"flags": list(flags.order_by("organisation__name", "rule")[:limit]), "count": flags.count()}
+    flags = Flag.objects.filter(Q(organisation__ward_id=ward_id), status=Flag.Status.OPEN)
+    # The ward page and the briefing pack show the organisation's name, the rule and the reason.
+    shown = flags.select_related("organisation").only("pk", "rule", "reason", "organisation_id", "organisation__name")
+    return {"flags": list(shown.order_by("organisation__name", "rule")[:limit]), "count": flags.count()}
 
 
 def thresholds_page() -> dict[str, Any]:

@@ -75,6 +75,9 @@ def ward_decommissioning(ward_id: int) -> list[Decommissioning]:
         Decommissioning.objects.filter(_in_ward(ward_id, "agreement_id"), funding_end_date__gte=today)
         .exclude(stage=Decommissioning.Stage.COMPLETE)
         .select_related("agreement__organisation")
+        # What the ward page and the briefing pack show of each: not the assessment's long texts, nor every column of its
+        # agreement and organisation (about ninety in all).
+        .only("pk", "stage", "funding_end_date", "agreement_id", "agreement__reference", "agreement__organisation_id", "agreement__organisation__name")
         .order_by("funding_end_date", "pk")
     )
     return list(items[:10])

@@ -252,7 +252,8 @@ def organisation_agreements(organisation: Any, request: HttpRequest) -> dict[str
     # The most recent only: a busy organisation holds hundreds; the agreement list filtered to it has them all.
     # The rows shown and how many there are in all from one query at any size: each row carries the count (a window
     # over every row of the organisation's).
-    held = Agreement.objects.filter(organisation=organisation).annotate(held_in_all=Window(Count("pk")))
+    shown = ("pk", "reference", "title", "amount", "start_date", "end_date", "status")  # what the section's table shows
+    held = Agreement.objects.filter(organisation=organisation).only(*shown).annotate(held_in_all=Window(Count("pk")))
     agreements = list(held.order_by("-start_date", "reference")[:ORGANISATION_AGREEMENTS_SHOWN])
     count = agreements[0].held_in_all if agreements else 0
     return {

@@ -260,23 +260,11 @@ def test_a_legacy_persistent_id_of_the_full_import_path_still_reads():
     assert DeviceMiddleware(lambda request: None)._device_from_persistent_id(legacy).pk == device.pk
 
 
-def test_another_persons_device_does_not_verify_the_session(client: Client):
+@pytest.mark.parametrize("whose, confirmed", [("someone else's", True), ("their own, unconfirmed", False)])
+def test_a_device_that_is_not_the_persons_confirmed_one_does_not_verify_the_session(client: Client, whose, confirmed):
     officer = UserFactory(role="officer")
-    someone = UserFactory(role="officer")
-    their_device = TOTPDevice.objects.create(user=someone, name="Their phone", confirmed=True)
-    client.force_login(officer)
-    session = client.session
-    session["otp_device_id"] = their_device.persistent_id
-    session.save()
-    response = client.get("/")
-    assert response.status_code == 302
-    assert "/account/two-factor" in response["Location"]
-    assert "otp_device_id" not in client.session
-
-
-def test_an_unconfirmed_device_does_not_verify_the_session(client: Client):
-    officer = UserFactory(role="officer")
-    device = TOTPDevice.objects.create(user=officer, name="Phone", confirmed=False)
+    owner = UserFactory(role="officer") if whose == "someone else's" else officer
+    device = TOTPDevice.objects.create(user=owner, name="Phone", confirmed=confirmed)
     client.force_login(officer)
     session = client.session
     session["otp_device_id"] = device.persistent_id
@@ -284,6 +272,7 @@ def test_an_unconfirmed_device_does_not_verify_the_session(client: Client):
     response = client.get("/")
     assert response.status_code == 302
     assert "/account/two-factor" in response["Location"]
+    assert "otp_device_id" not in client.session
 
 
 def test_the_signed_in_persons_own_device_verifies_the_session(client: Client):

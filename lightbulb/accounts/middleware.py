@@ -60,6 +60,6 @@ class DeviceMiddleware(OTPMiddleware):
             label, number = self._normalize_persistent_id(persistent_id).rsplit("/", 1)
             model = apps.get_model(label)
             if issubclass(model, Device):
-                reader = _DEVICES.setdefault(model, UniqueReader(model))
+                reader = _DEVICES.get(model) or _DEVICES.setdefault(model, UniqueReader(model))  # made once per model
                 return reader.get(int(number))  # type: ignore[no-any-return]
         return None

@@ -1,4 +1,4 @@
-"""One record read by a unique field, with the SQL compiled once per process.
+"""Reads whose SQL is compiled once per process: one record by a unique field, or the rows of a query.
 
 Why: every signed-in request reads its session, then its person, then their authenticator before
 anything else. Compiling those three small queries through the ORM cost more than running them:
@@ -14,18 +14,28 @@ different answer.
 A value no record can have is no record, before any SQL: one of the wrong kind ("abc" for a number),
 one outside the column's range (as the ORM's lookup finds nothing for it) and None (a reader by a
 value, not a test for a missing one).
+
+`CompiledRows` does the same for the rows of a `values_list()` or `values()` query that a page runs
+on every build with new values (an organisation's number, today's date): the queryset is built and
+compiled twice with stand-in values, and used only if both give the same SQL with each stand-in in
+places of its own (so the SQL cannot depend on the values), else the ORM runs it every time
+(docs/adr/0010-compiled-rows.md).
 """
 
 from __future__ import annotations
 
+import datetime
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, router
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
+from django.db.models.query import FlatValuesListIterable, NamedValuesListIterable, ValuesIterable, ValuesListIterable
+from django.db.models.utils import create_namedtuple_class
 
 M = TypeVar("M", bound=Model)
 
@@ -139,3 +149,159 @@ class UniqueReader(Generic[M]):
             for converter in converters:
                 row[position] = converter.bound(connection.ops)(row[position], column, connection)
         return self.model.from_db(alias, compiled.columns, row)  # type: ignore[return-value]
+
+
+# Stand-in values, one set per compile: of the kind a parameter takes, and unlike any value a query writes itself.
+_STAND_INS: dict[type, Callable[[int, int], Any]] = {
+    int: lambda which, index: 2_000_000_000 + 1000 * which + index,
+    str: lambda which, index: f"\ue000stand-in {which}.{index}\ue000",
+    datetime.date: lambda which, index: datetime.date(1101 + which, 1, 1) + datetime.timedelta(days=index),
+}
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where a value goes among the compiled SQL's parameters, and whether the database takes it as text (a date on SQLite)."""
+
+    position: int
+    name: str
+    as_text: bool
+
+
+@dataclass(frozen=True)
+class _CompiledRows:
+    sql: str
+    parameters: tuple[Any, ...]  # the query's own constants, with the slots filled at each run
+    slots: tuple[_Slot, ...]
+    converters: list[tuple[int, list[_Converter], Any]]
+    width: int  # the columns a row has (the SQL may select more, to order by)
+    shape: str  # "tuples", "flat", "named" or "dicts"
+    names: tuple[str, ...]
+
+
+_SHAPES = {ValuesListIterable: "tuples", FlatValuesListIterable: "flat", NamedValuesListIterable: "named", ValuesIterable: "dicts"}
+
+
+class CompiledRows:
+    """The rows of `build(**values)`, a `values_list()` or `values()` query, with its SQL compiled once per process and database.
+
+    `kinds` names each value `build` takes and its kind (int, str or datetime.date); `rows(**values)` is
+    `list(build(**values))`, the same rows as the ORM gives, converted by the same converters.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], **kinds: type) -> None:
+        unknown = [name for name, kind in kinds.items() if kind not in _STAND_INS]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: a compiled query takes whole numbers, text and dates only")
+        self.build = build
+        self.kinds = kinds
+        # Per database alias: the compiled query, or None where the ORM runs it every time.
+        self._compiled: dict[str, _CompiledRows | None] = {}
+        self._model: type[Model] | None = None
+
+    def _check(self, values: dict[str, Any]) -> None:
+        if set(values) != set(self.kinds):
+            raise TypeError(f"a compiled query takes {sorted(self.kinds)}, not {sorted(values)}")
+        for name, value in values.items():
+            kind = self.kinds[name]
+            # A date is not a datetime, nor a number a True: each would change what the SQL compares.
+            if type(value) is not kind:
+                raise TypeError(f"{name} is a {kind.__name__}, not {type(value).__name__}: {value!r}")
+            if isinstance(value, int) and not -(2**63) <= value < 2**63:
+                raise ValueError(f"{name} {value} is outside the range a database column holds")
+
+    def _compile_with(self, alias: str, which: int) -> tuple[Any, dict[str, Any]] | None:
+        stand_ins = {name: _STAND_INS[kind](which, index) for index, (name, kind) in enumerate(self.kinds.items())}
+        queryset = self.build(**stand_ins).using(alias)
+        compiler = queryset.query.get_compiler(alias)
+        try:
+            sql, parameters = compiler.as_sql()
+        except EmptyResultSet:
+            return None
+        return (queryset, compiler, sql, tuple(parameters)), stand_ins
+
+    @staticmethod
+    def _slots(parameters: tuple[Any, ...], stand_ins: dict[str, Any]) -> tuple[tuple[_Slot, ...], tuple[Any, ...]] | None:
+        """Where each stand-in went, and the parameters with those places emptied; None if one was lost or changed."""
+        slots, constants = [], list(parameters)
+        for position, parameter in enumerate(parameters):
+            for name, stand_in in stand_ins.items():
+                if type(parameter) is type(stand_in) and parameter == stand_in:
+                    slots.append(_Slot(position, name, False))
+                elif isinstance(stand_in, datetime.date) and parameter == str(stand_in):
+                    slots.append(_Slot(position, name, True))
+                else:
+                    continue
+                constants[position] = None
+        if {slot.name for slot in slots} != set(stand_ins):
+            return None  # a value the query changed (a pattern, a list) or left out: not compiled
+        return tuple(slots), tuple(constants)
+
+    def _compile(self, alias: str) -> _CompiledRows | None:
+        first, second = self._compile_with(alias, 0), self._compile_with(alias, 1)
+        if first is None or second is None:
+            return None
+        (queryset, compiler, sql, parameters), stand_ins = first
+        (_, _, other_sql, other_parameters), other_stand_ins = second
+        placed, other = self._slots(parameters, stand_ins), self._slots(other_parameters, other_stand_ins)
+        # The same SQL and the same places whatever the values: else the SQL depends on them and is built each time.
+        if placed is None or other is None or placed[0] != other[0] or sql != other_sql:
+            return None
+        shape = _SHAPES.get(queryset._iterable_class)
+        if shape is None or compiler.query.extra_select:
+            return None
+        columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            return None
+        operations = compiler.connection.ops
+        converters = [(position, [_kept(each, operations) for each in found], column) for position, (found, column) in compiler.get_converters(columns).items()]
+        # The names Django's own iterables give the columns (ValuesIterable, NamedValuesListIterable).
+        query = compiler.query
+        every = (*query.values_select, *query.annotation_select)
+        names = tuple((query.selected or every) if shape == "dicts" else (queryset._fields or every))
+        slots, constants = placed
+        return _CompiledRows(sql, constants, slots, converters, compiler.col_count, shape, names)
+
+    def _default_alias(self) -> str:
+        if self._model is None:
+            self._model = self.build(**{name: _STAND_INS[kind](0, index) for index, (name, kind) in enumerate(self.kinds.items())}).model
+        return router.db_for_read(self._model)  # type: ignore[no-any-return]
+
+    def rows(self, *, using: str | None = None, **values: Any) -> list[Any]:
+        self._check(values)
+        alias = using or self._default_alias()
+        if alias not in self._compiled:
+            self._compiled[alias] = self._compile(alias)
+        compiled = self._compiled[alias]
+        if compiled is None:
+            return list(self.build(**values).using(alias))
+        parameters = list(compiled.parameters)
+        for slot in compiled.slots:
+            value = values[slot.name]
+            parameters[slot.position] = str(value) if slot.as_text else value
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, parameters)
+            fetched = cursor.fetchall()
+        return self._shaped(compiled, fetched, connection)
+
+    @staticmethod
+    def _shaped(compiled: _CompiledRows, fetched: list[Any], connection: Any) -> list[Any]:
+        converters = [(position, [each.bound(connection.ops) for each in found], column) for position, found, column in compiled.converters]
+        rows = []
+        for fetched_row in fetched:
+            row = list(fetched_row[: compiled.width])
+            for position, found, column in converters:
+                value = row[position]
+                for converter in found:
+                    value = converter(value, column, connection)
+                row[position] = value
+            rows.append(row)
+        if compiled.shape == "flat":
+            return [row[0] for row in rows]
+        if compiled.shape == "dicts":
+            return [dict(zip(compiled.names, row, strict=False)) for row in rows]
+        if compiled.shape == "named":
+            named = create_namedtuple_class(*compiled.names)
+            return [tuple.__new__(named, row) for row in rows]
+        return [tuple(row) for row in rows]

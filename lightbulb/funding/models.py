@@ -89,6 +89,15 @@ class ProportionalityTier(TimeStampedModel):
         return self.name
 
 
+def is_multi_year(start: datetime.date, end: datetime.date) -> bool:
+    """An agreement from `start` to `end` runs three years or more (the Compact's multi-year measure)."""
+    try:
+        three_years_on = start.replace(year=start.year + 3)
+    except ValueError:  # 29 February
+        three_years_on = start.replace(year=start.year + 3, day=28)
+    return end + datetime.timedelta(days=1) >= three_years_on
+
+
 class Agreement(ArchivableModel):
     reference = models.CharField(max_length=30, unique=True)
     title = models.CharField(max_length=300)
@@ -168,11 +177,7 @@ class Agreement(ArchivableModel):
     @property
     def is_multi_year(self) -> bool:
         """Three years or more (the Compact's multi-year measure)."""
-        try:
-            three_years_on = self.start_date.replace(year=self.start_date.year + 3)
-        except ValueError:  # 29 February
-            three_years_on = self.start_date.replace(year=self.start_date.year + 3, day=28)
-        return self.end_date + datetime.timedelta(days=1) >= three_years_on
+        return is_multi_year(self.start_date, self.end_date)
 
 
 class AgreementTransition(models.Model):

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from lightbulb.core.rows import CompiledRows
 from lightbulb.engagement.models import Engagement
-from lightbulb.funding.models import Agreement, Decommissioning, Payment
+from lightbulb.funding.models import Agreement, Decommissioning, Payment, is_multi_year
 
 QUARTERS = 8
 MEASURES = [
@@ -82,22 +83,54 @@ def _in(quarter: Quarter, day: datetime.date | None) -> bool:
     return day is not None and quarter.start <= day <= quarter.end
 
 
-def _payments(scope: Q, span: tuple[datetime.date, datetime.date]) -> list[tuple[datetime.date, int]]:
-    rows = Payment.objects.filter(scope, status="paid", paid_on__range=span).values_list("paid_on", "invoice_received_on", "due_date")
+def _payment_rows(organisation: int | None, start: datetime.date, end: datetime.date) -> QuerySet[Any, Any]:
+    scope = Q() if organisation is None else Q(agreement__organisation_id=organisation)
+    return Payment.objects.filter(scope, status="paid", paid_on__range=(start, end)).values_list("paid_on", "invoice_received_on", "due_date")
+
+
+def _notice_rows(organisation: int | None, start: datetime.date, end: datetime.date) -> QuerySet[Any, Any]:
+    scope = Q() if organisation is None else Q(agreement__organisation_id=organisation)
+    return Decommissioning.objects.filter(scope, notice_date__range=(start, end)).values_list("notice_date", "funding_end_date")
+
+
+def _live_rows(organisation: int | None, start: datetime.date, end: datetime.date) -> QuerySet[Any, Any]:
+    scope = Q() if organisation is None else Q(organisation_id=organisation)
+    rows = Agreement.objects.filter(scope, start_date__lte=end, end_date__gte=start).exclude(status__in=("planned", "approved"))
+    return rows.values_list("organisation_id", "amount", "start_date", "end_date")
+
+
+def _engaged_rows(organisation: int | None, start: datetime.date, end: datetime.date) -> QuerySet[Any, Any]:
+    engagements = Engagement.objects.filter(held_on__range=(start, end))
+    if organisation is None:
+        return engagements.filter(organisations__isnull=False).values_list("held_on", "organisations")
+    return engagements.filter(organisations=organisation).values_list("held_on", "pk")
+
+
+# An organisation's page scores its last quarters on every build: its reads are compiled once (core.rows.CompiledRows).
+_ORGANISATION_READS = {
+    build: CompiledRows(build, organisation=int, start=datetime.date, end=datetime.date) for build in (_payment_rows, _notice_rows, _live_rows, _engaged_rows)
+}
+
+
+def _read(build: Any, organisation_id: int | None, span: tuple[datetime.date, datetime.date]) -> list[Any]:
+    if organisation_id is None:
+        return list(build(None, *span))
+    return _ORGANISATION_READS[build].rows(organisation=organisation_id, start=span[0], end=span[1])
+
+
+def _payments(organisation_id: int | None, span: tuple[datetime.date, datetime.date]) -> list[tuple[datetime.date, int]]:
+    rows = _read(_payment_rows, organisation_id, span)
     return [(paid, (paid - (invoice or due)).days) for paid, invoice, due in rows if paid is not None]
 
 
-def _notices(scope: Q, span: tuple[datetime.date, datetime.date]) -> list[tuple[datetime.date, bool]]:
-    rows = Decommissioning.objects.filter(scope, notice_date__range=span).values_list("notice_date", "funding_end_date")
+def _notices(organisation_id: int | None, span: tuple[datetime.date, datetime.date]) -> list[tuple[datetime.date, bool]]:
+    rows = _read(_notice_rows, organisation_id, span)
     return [(notice, (end - notice).days >= 90) for notice, end in rows if notice is not None]
 
 
-def _live_agreements(scope: Q, span: tuple[datetime.date, datetime.date]) -> list[tuple[int, Decimal, datetime.date, datetime.date, bool]]:
-    rows = Agreement.objects.filter(scope, start_date__lte=span[1], end_date__gte=span[0]).exclude(status__in=("planned", "approved"))
-    result = []
-    for agreement in rows.only("organisation_id", "amount", "start_date", "end_date"):
-        result.append((agreement.organisation_id, agreement.amount, agreement.start_date, agreement.end_date, agreement.is_multi_year))
-    return result
+def _live_agreements(organisation_id: int | None, span: tuple[datetime.date, datetime.date]) -> list[tuple[int, Decimal, datetime.date, datetime.date, bool]]:
+    rows = _read(_live_rows, organisation_id, span)
+    return [(organisation, amount, start, end, is_multi_year(start, end)) for organisation, amount, start, end in rows]
 
 
 def _compact_kept(quarter: Quarter, paid: list[int], notices: list[Any]) -> int | None:
@@ -132,11 +165,7 @@ def _score_quarter(quarter: Quarter, payments: list[Any], notices: list[Any], li
 
 def _engaged(periods: list[Quarter], organisation_id: int | None) -> dict[int, Any]:
     """By quarter: the organisations engaged (the sector), or how many engagements (one organisation)."""
-    engagements = Engagement.objects.filter(held_on__range=(periods[0].start, periods[-1].end))
-    if organisation_id is None:
-        rows = engagements.filter(organisations__isnull=False).values_list("held_on", "organisations")
-    else:
-        rows = engagements.filter(organisations=organisation_id).values_list("held_on", "pk")
+    rows = _read(_engaged_rows, organisation_id, (periods[0].start, periods[-1].end))
     found: dict[int, Any] = {index: (set() if organisation_id is None else 0) for index in range(len(periods))}
     for held_on, organisation in rows:
         index = next(index for index, quarter in enumerate(periods) if _in(quarter, held_on))
@@ -154,9 +183,8 @@ def health(organisation_id: int | None = None, today: datetime.date | None = Non
     for fewer quarters reads less and scores those the same."""
     periods = quarters(today or timezone.localdate(), count)
     span = (periods[0].start, periods[-1].end)
-    org = Q() if organisation_id is None else Q(agreement__organisation_id=organisation_id)
-    payments, notices = _payments(org, span), _notices(org, span)
-    live = _live_agreements(Q() if organisation_id is None else Q(organisation_id=organisation_id), span)
+    payments, notices = _payments(organisation_id, span), _notices(organisation_id, span)
+    live = _live_agreements(organisation_id, span)
     engaged = _engaged(periods, organisation_id)
     for index, quarter in enumerate(periods):
         _score_quarter(quarter, payments, notices, live, engaged[index], organisation_id)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from lightbulb.core.access import object_for_user
 from lightbulb.core.links import pk_urls
 from lightbulb.core.registry import Deadline
+from lightbulb.core.rows import CompiledRows
 from lightbulb.core.rules import allowed
 from lightbulb.engagement.models import Engagement, EngagementKind, FollowUpAction, Theme
 from lightbulb.engagement.rules import can_complete_action, can_manage_engagement, can_read_engagement
@@ -29,6 +30,9 @@ class _MatchesWords(Func):
     output_field = BooleanField()
 
 
+# A ward's page lists its ten themes most heard in the year and its five latest engagements.
+WARD_THEMES_SHOWN = 10
+WARD_ENGAGEMENTS_SHOWN = 5
 ENGAGEMENT_SORTS = {"date": ["held_on"], "title": ["title"], "kind": ["kind", "-held_on"]}
 
 
@@ -197,14 +201,6 @@ def organisation_timeline(organisation_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _ward_engagements(ward_id: int) -> Q:
-    """Engagements held in the ward, or with an organisation based in it: two subqueries of their own (the ward's engagements;
-    the links of the ward's organisations) rather than one `OR` across the join, which joined every engagement to its organisations."""
-    held = Engagement.objects.filter(ward_id=ward_id).values("pk")
-    with_organisation = Engagement.organisations.through.objects.filter(organisation__ward_id=ward_id).values("engagement_id")
-    return Q(pk__in=held) | Q(pk__in=with_organisation)
-
-
 def _ward_engagement_ids(ward_id: int) -> QuerySet[Any]:
     """The ids of every engagement held in the ward or with an organisation based in it, as one UNION of two index reads.
 
@@ -218,16 +214,31 @@ def _ward_engagement_ids(ward_id: int) -> QuerySet[Any]:
     return held.union(with_organisation)
 
 
-def ward_themes(ward_id: int, *, since: datetime.date | None = None, limit: int = 10) -> list[dict[str, Any]]:
-    """The themes heard in a ward over the last year, most often first."""
-    since = since or timezone.localdate() - datetime.timedelta(days=365)
-    heard = Engagement.objects.filter(pk__in=_ward_engagement_ids(ward_id), held_on__gte=since).values("pk")
+def _ward_theme_rows(ward: int, since: datetime.date) -> QuerySet[Any]:
+    heard = Engagement.objects.filter(pk__in=_ward_engagement_ids(ward), held_on__gte=since).values("pk")
     rows = Theme.objects.filter(engagements__in=heard).annotate(times=Count("engagements", distinct=True)).order_by("-times", "name")
-    return [{"name": theme.name, "times": theme.times} for theme in rows[:limit]]
+    return rows.values("name", "times")[:WARD_THEMES_SHOWN]
 
 
-def ward_recent_engagements(ward_id: int, *, limit: int = 5) -> list[Engagement]:
-    return list(Engagement.objects.filter(_ward_engagements(ward_id)).order_by("-held_on", "-id")[:limit])
+def _ward_recent_rows(ward: int) -> QuerySet[Any]:
+    # The ward's few engagements found by the two index reads, then sorted: reading the whole log backwards by date and
+    # keeping the ward's walked past thousands of other wards' engagements to find its latest five.
+    return Engagement.objects.filter(pk__in=_ward_engagement_ids(ward)).order_by("-held_on", "-id").values("pk", "title", "held_on")[:WARD_ENGAGEMENTS_SHOWN]
+
+
+# Read on every build of a ward's page: compiled once (core.rows.CompiledRows).
+_WARD_THEMES = CompiledRows(_ward_theme_rows, ward=int, since=datetime.date)
+_WARD_RECENT = CompiledRows(_ward_recent_rows, ward=int)
+
+
+def ward_themes(ward_id: int, *, since: datetime.date | None = None) -> list[dict[str, Any]]:
+    """The themes heard in a ward over the last year, most often first: the name and how many engagements heard it."""
+    return _WARD_THEMES.rows(ward=ward_id, since=since or timezone.localdate() - datetime.timedelta(days=365))
+
+
+def ward_recent_engagements(ward_id: int) -> list[dict[str, Any]]:
+    """The ward's latest engagements: their number (pk), title and day (held_on)."""
+    return _WARD_RECENT.rows(ward=ward_id)
 
 
 def engagement_initial(engagement: Engagement) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from lightbulb.compact.models import Consultation
+from lightbulb.core.rows import CompiledRows
 from lightbulb.engagement.geo import svg_paths
 from lightbulb.engagement.selectors.flags import ward_flags
 from lightbulb.engagement.selectors.log import ward_recent_engagements, ward_themes
@@ -40,18 +41,37 @@ def _in_ward(ward_id: int, field: str = "pk") -> Q:
     return Q(**{f"{field}__in_array": agreements_in_ward(ward_id)})
 
 
+def _ward_money_rows(ward: int, since: datetime.date) -> QuerySet[Any]:
+    in_ward = Agreement.objects.filter(_in_ward(ward), status__in=FUNDED, start_date__gte=since)
+    return in_ward.annotate(year=ExtractYear("start_date")).values("year", "kind").annotate(total=Sum("amount")).order_by("year", "kind")
+
+
+def _ward_decommissioning_rows(ward: int, today: datetime.date) -> QuerySet[Any]:
+    items = Decommissioning.objects.filter(_in_ward(ward, "agreement_id"), funding_end_date__gte=today).exclude(stage=Decommissioning.Stage.COMPLETE)
+    # What the ward page and the briefing pack show of each: not the assessment's long texts, nor every column of its
+    # agreement and organisation (about ninety in all).
+    shown = ("pk", "stage", "funding_end_date", "agreement_id", "agreement__reference", "agreement__organisation__name")
+    return items.order_by("funding_end_date", "pk").values_list(*shown, named=True)[:10]
+
+
+def _ward_funded_rows(ward: int, today: datetime.date) -> QuerySet[Any]:
+    live = Agreement.objects.filter(_in_ward(ward), status__in=("live", "extended", "under_review"), end_date__gte=today)
+    funded = Organisation.objects.filter(pk__in=live.values("organisation_id").order_by())
+    # The first 25 and how many there are in all from one query: each row carries the count (a window over every row).
+    return funded.annotate(total=Window(Count("pk"))).order_by("name", "pk").values_list("pk", "name", "total", named=True)[:25]
+
+
+# Read on every build of a ward's page: compiled once (core.rows.CompiledRows).
+_WARD_MONEY = CompiledRows(_ward_money_rows, ward=int, since=datetime.date)
+_WARD_DECOMMISSIONING = CompiledRows(_ward_decommissioning_rows, ward=int, today=datetime.date)
+_WARD_FUNDED = CompiledRows(_ward_funded_rows, ward=int, today=datetime.date)
+
+
 def ward_money(ward_id: int, *, years: int = 5) -> dict[str, Any]:
     """Money awarded for work in the ward by kind and by the year the agreement starts, the last `years` years."""
-    since = timezone.localdate().year - years + 1
-    rows = (
-        Agreement.objects.filter(_in_ward(ward_id), status__in=FUNDED, start_date__year__gte=since)
-        .annotate(year=ExtractYear("start_date"))
-        .values("year", "kind")
-        .annotate(total=Sum("amount"))
-        .order_by("year", "kind")
-    )
+    since = datetime.date(timezone.localdate().year - years + 1, 1, 1)
     table: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for row in rows:
+    for row in _WARD_MONEY.rows(ward=ward_id, since=since):
         table[row["year"]][row["kind"]] = row["total"]
     kinds = [(value, label) for value, label in AgreementKind.choices if any(value in by_kind for by_kind in table.values())]
     years_shown = sorted(table)
@@ -68,28 +88,26 @@ def ward_consultations(ward_id: int) -> list[Consultation]:
     return list(Consultation.objects.filter(end_date__gte=today, start_date__lte=today + datetime.timedelta(days=30)).order_by("end_date")[:10])
 
 
-def ward_decommissioning(ward_id: int) -> list[Decommissioning]:
-    """Funding for work in the ward that is being ended (notice given or being prepared), soonest first."""
-    today = timezone.localdate()
-    items = (
-        Decommissioning.objects.filter(_in_ward(ward_id, "agreement_id"), funding_end_date__gte=today)
-        .exclude(stage=Decommissioning.Stage.COMPLETE)
-        .select_related("agreement__organisation")
-        # What the ward page and the briefing pack show of each: not the assessment's long texts, nor every column of its
-        # agreement and organisation (about ninety in all).
-        .only("pk", "stage", "funding_end_date", "agreement_id", "agreement__reference", "agreement__organisation_id", "agreement__organisation__name")
-        .order_by("funding_end_date", "pk")
-    )
-    return list(items[:10])
+def ward_decommissioning(ward_id: int) -> list[dict[str, Any]]:
+    """Funding for work in the ward that is being ended (notice given or being prepared), soonest first: each with its
+    agreement's number and reference, its organisation's name, the day funding ends and the stage in words."""
+    stages = dict(Decommissioning.Stage.choices)
+    return [
+        {
+            "agreement_id": row.agreement_id,
+            "reference": row.agreement__reference,
+            "organisation_name": row.agreement__organisation__name,
+            "funding_end_date": row.funding_end_date,
+            "stage": stages.get(row.stage, row.stage),
+        }
+        for row in _WARD_DECOMMISSIONING.rows(ward=ward_id, today=timezone.localdate())
+    ]
 
 
 def ward_active_organisations(ward_id: int) -> dict[str, Any]:
-    """Organisations with a live agreement for work in the ward, or heard in the last year there."""
-    today = timezone.localdate()
-    live = Agreement.objects.filter(_in_ward(ward_id), status__in=("live", "extended", "under_review"), end_date__gte=today)
-    funded = Organisation.objects.filter(pk__in=live.values("organisation_id").order_by())
-    # The first 25 and how many there are in all from one query: each row carries the count (a window over every row).
-    rows = list(funded.only("pk", "name").annotate(total=Window(Count("pk"))).order_by("name", "pk")[:25])
+    """Organisations with a live agreement for work in the ward, or heard in the last year there: the first 25 (pk and
+    name) and how many in all."""
+    rows = _WARD_FUNDED.rows(ward=ward_id, today=timezone.localdate())
     return {"funded": rows, "funded_count": rows[0].total if rows else 0}
 
 

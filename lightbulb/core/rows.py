@@ -25,6 +25,7 @@ places of its own (so the SQL cannot depend on the values), else the ORM runs it
 from __future__ import annotations
 
 import datetime
+import functools
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, router
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Field, Model, QuerySet, Value
 from django.db.models.query import FlatValuesListIterable, NamedValuesListIterable, ValuesIterable, ValuesListIterable
 from django.db.models.utils import create_namedtuple_class
 
@@ -149,6 +150,36 @@ class UniqueReader(Generic[M]):
             for converter in converters:
                 row[position] = converter.bound(connection.ops)(row[position], column, connection)
         return self.model.from_db(alias, compiled.columns, row)  # type: ignore[return-value]
+
+
+class Row(dict[str, Any]):
+    """A row of a `values()` query read by CompiledRows: a dict whose keys are also its attributes (`row.name`), so a
+    template or caller reads it as it would the record."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@functools.cache
+def choice_labels(model: type[Model], field: str) -> dict[Any, str]:
+    """A field's choices as value → label, for rows read without their model (a record's `get_FIELD_display()`)."""
+    found = model._meta.get_field(field)
+    assert isinstance(found, Field), f"{model.__name__}.{field} is not a field of its own"
+    return {value: str(label) for value, label in found.flatchoices}
+
+
+def aggregated(queryset: QuerySet[Any, Any], **aggregates: Any) -> QuerySet[Any, Any]:
+    """`queryset.aggregate(**aggregates)` as a query of one row (a dict) that CompiledRows can compile.
+
+    The aggregates are grouped by a constant, which Django leaves out of GROUP BY: the SQL is the
+    aggregate's own (no GROUP BY), so the one row comes even when nothing matches, as `aggregate()`'s does.
+    """
+    return queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(**aggregates).values(*aggregates)
 
 
 # Stand-in values, one set per compile: of the kind a parameter takes, and unlike any value a query writes itself.
@@ -300,7 +331,7 @@ class CompiledRows:
         if compiled.shape == "flat":
             return [row[0] for row in rows]
         if compiled.shape == "dicts":
-            return [dict(zip(compiled.names, row, strict=False)) for row in rows]
+            return [Row(zip(compiled.names, row, strict=False)) for row in rows]
         if compiled.shape == "named":
             named = create_namedtuple_class(*compiled.names)
             return [tuple.__new__(named, row) for row in rows]

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 
 from lightbulb.accounts.models import Membership
 from lightbulb.core.access import object_for_user
+from lightbulb.core.rows import CompiledRows
 from lightbulb.core.rules import allowed, is_vcs
 from lightbulb.directory.models import DAY_CODES, Service, ServiceLocation, ServiceSchedule, ServiceStatus, Taxonomy, TaxonomyTerm, Weekday
 from lightbulb.directory.rules import can_manage_service, can_read_service, is_member_for_service
@@ -90,12 +91,20 @@ def status_choices() -> list[tuple[str, str]]:
     return list(ServiceStatus.choices)
 
 
+def _organisation_service_rows(organisation: int) -> QuerySet[Any]:
+    return Service.objects.filter(archived_at__isnull=True, organisation_id=organisation).order_by("name").values_list("pk", "name", "publish", named=True)
+
+
+# Read on every build of an organisation's page: compiled once (core.rows.CompiledRows).
+_ORGANISATION_SERVICES = CompiledRows(_organisation_service_rows, organisation=int)
+
+
 def organisation_services(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
     """The Services section of an organisation's page."""
     user = request.user
     if not (allowed(can_read_service, user, organisation) or allowed(is_member_for_service, user, organisation)):
         return None
-    services = list(_services().filter(organisation=organisation).order_by("name"))
+    services = _ORGANISATION_SERVICES.rows(organisation=organisation.pk)
     return {
         "title": "Services in the directory",
         "template": "directory/organisation_section.html",

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from lightbulb.core.access import object_for_user
 from lightbulb.core.registry import OtherFunding
+from lightbulb.core.rows import CompiledRows, aggregated
 from lightbulb.core.rules import allowed
 from lightbulb.grants.matching import NameIndex
 from lightbulb.grants.models import Grant, MatchStatus, MatchStatusTally
@@ -52,25 +53,41 @@ def candidates(grant: Grant, limit: int = 5) -> list[dict[str, Any]]:
     return [{"organisation": organisations[pk], "score": score} for pk, score in best if pk in organisations]
 
 
+def _confirmed(organisation: int) -> QuerySet[Grant]:
+    return Grant.objects.filter(organisation_id=organisation, match_status=MatchStatus.CONFIRMED)
+
+
+def _funder_rows(organisation: int) -> QuerySet[Any]:
+    by_funder = _confirmed(organisation).values("funder__name").annotate(count=Count("pk"), total=Sum("amount_awarded"), latest=Max("award_date"))
+    return by_funder.order_by("-latest", "funder__name")
+
+
+def _recent_rows(organisation: int) -> QuerySet[Any]:
+    shown = ("pk", "title", "identifier", "amount_awarded", "award_date", "funder__name")
+    return _confirmed(organisation).order_by("-award_date").values_list(*shown, named=True)[:RECENT_GRANTS]
+
+
+def _proposed_rows(organisation: int) -> QuerySet[Any]:
+    return aggregated(Grant.objects.filter(organisation_id=organisation, match_status=MatchStatus.PROPOSED), count=Count("pk"))
+
+
+# Read on every build of an organisation's page: compiled once (core.rows.CompiledRows).
+_FUNDERS = CompiledRows(_funder_rows, organisation=int)
+_RECENT = CompiledRows(_recent_rows, organisation=int)
+_PROPOSED = CompiledRows(_proposed_rows, organisation=int)
+
+
 def organisation_other_funders(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
     """The "Who else funds them" section: each funder's confirmed grants to this organisation, and the latest grants."""
     if not allowed(can_read_grants, request.user):
         return None
-    grants = Grant.objects.filter(organisation=organisation, match_status=MatchStatus.CONFIRMED)
-    funders = list(
-        grants.values("funder__name").annotate(count=Count("pk"), total=Sum("amount_awarded"), latest=Max("award_date")).order_by("-latest", "funder__name")
-    )
     return {
         "title": "Who else funds them",
         "template": "grants/organisation_section.html",
         "order": 25,
-        "funders": funders,
-        "recent": list(
-            grants.select_related("funder")
-            .only("pk", "title", "identifier", "amount_awarded", "award_date", "funder__name")
-            .order_by("-award_date")[:RECENT_GRANTS]
-        ),
-        "proposed": Grant.objects.filter(organisation=organisation, match_status=MatchStatus.PROPOSED).count(),
+        "funders": _FUNDERS.rows(organisation=organisation.pk),
+        "recent": _RECENT.rows(organisation=organisation.pk),
+        "proposed": _PROPOSED.rows(organisation=organisation.pk)[0]["count"],
     }
 
 

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.db.backends.base.operations import BaseDatabaseOperations
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
-from lightbulb.core.rows import CompiledRows
+from lightbulb.core.rows import CompiledRows, Row, aggregated
 from lightbulb.funding.models import Agreement
 from lightbulb.organisations.models import Organisation
 from tests.factories import AgreementFactory, OrganisationFactory
@@ -73,9 +73,15 @@ def test_each_shape_of_rows_is_the_orms(build):
     for name in ("Riverside Trust", "Hilltop Group", "Nobody"):
         assert read.rows(name=name) == list(build(name))
     assert read._compiled["default"] is not None, "compiled, not read by the ORM"
-    named = CompiledRows(build, name=str).rows(name="Riverside Trust")[0]
+    row = CompiledRows(build, name=str).rows(name="Riverside Trust")[0]
     orm = build("Riverside Trust")[0]
-    assert type(named) is type(orm)
+    if isinstance(orm, dict):
+        # A dict as the ORM's, whose values are also attributes, as a record's would be.
+        assert isinstance(row, Row) and row == orm and row.name == "Riverside Trust"
+        with pytest.raises(AttributeError):
+            row.nothing_of_the_sort  # noqa: B018 - the missing attribute is the point
+    else:
+        assert type(row) is type(orm)
 
 
 def test_a_value_used_twice_fills_both_places(held):
@@ -167,3 +173,15 @@ def test_the_compiled_query_keeps_no_connection(held):
         for converter in converters:
             assert not isinstance(getattr(converter.function, "__self__", None), BaseDatabaseOperations)
     assert connection not in gc.get_referents(*gc.get_referents(kept))
+
+
+def test_an_aggregate_is_one_row_as_aggregate_gives_it_even_of_nothing(held):
+    first, _ = held
+    totals = {"count": Count("pk"), "total": Sum("amount", filter=Q(amount__gt=2000)), "latest": Max("start_date")}
+    read = CompiledRows(lambda organisation: aggregated(Agreement.objects.filter(organisation_id=organisation), **totals), organisation=int)
+    for organisation in (first.pk, first.pk + 10_000):
+        assert read.rows(organisation=organisation) == [Agreement.objects.filter(organisation_id=organisation).aggregate(**totals)]
+    assert read.rows(organisation=first.pk) == [{"count": 3, "total": Decimal("14500.75"), "latest": datetime.date(2025, 4, 1)}]
+    assert read.rows(organisation=first.pk + 10_000) == [{"count": 0, "total": None, "latest": None}]
+    assert read._compiled["default"] is not None
+    assert "GROUP BY" not in read._compiled["default"].sql

@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from lightbulb.compact.models import Consultation
-from lightbulb.core.rows import CompiledRows
+from lightbulb.core.rows import CompiledRows, Row
 from lightbulb.engagement.geo import svg_paths
 from lightbulb.engagement.selectors.flags import ward_flags
 from lightbulb.engagement.selectors.log import ward_recent_engagements, ward_themes
@@ -88,18 +88,18 @@ def ward_consultations(ward_id: int) -> list[Consultation]:
     return list(Consultation.objects.filter(end_date__gte=today, start_date__lte=today + datetime.timedelta(days=30)).order_by("end_date")[:10])
 
 
-def ward_decommissioning(ward_id: int) -> list[dict[str, Any]]:
+def ward_decommissioning(ward_id: int) -> list[Row]:
     """Funding for work in the ward that is being ended (notice given or being prepared), soonest first: each with its
     agreement's number and reference, its organisation's name, the day funding ends and the stage in words."""
     stages = dict(Decommissioning.Stage.choices)
     return [
-        {
-            "agreement_id": row.agreement_id,
-            "reference": row.agreement__reference,
-            "organisation_name": row.agreement__organisation__name,
-            "funding_end_date": row.funding_end_date,
-            "stage": stages.get(row.stage, row.stage),
-        }
+        Row(
+            agreement_id=row.agreement_id,
+            reference=row.agreement__reference,
+            organisation_name=row.agreement__organisation__name,
+            funding_end_date=row.funding_end_date,
+            stage=stages.get(row.stage, row.stage),
+        )
         for row in _WARD_DECOMMISSIONING.rows(ward=ward_id, today=timezone.localdate())
     ]
 

@@ -16,6 +16,7 @@ from lightbulb.accounts.models import User
 from lightbulb.accounts.rules import is_member_of
 from lightbulb.core.access import object_for_user
 from lightbulb.core.roles import Role
+from lightbulb.core.rows import CompiledRows, Row, choice_labels
 from lightbulb.core.rules import allowed
 from lightbulb.funding.lifecycle import FUNDED, next_statuses
 from lightbulb.funding.models import (
@@ -244,6 +245,16 @@ def spend_by_ward() -> list[dict[str, Any]]:
 ORGANISATION_AGREEMENTS_SHOWN = 25
 
 
+def _held_rows(organisation: int) -> QuerySet[Any]:
+    shown = ("pk", "reference", "title", "amount", "start_date", "end_date", "status")  # what the section's table shows
+    held = Agreement.objects.filter(organisation_id=organisation).annotate(held_in_all=Window(Count("pk")))
+    return held.order_by("-start_date", "reference").values(*shown, "held_in_all")[:ORGANISATION_AGREEMENTS_SHOWN]
+
+
+# Read on every build of an organisation's page: compiled once (core.rows.CompiledRows).
+_HELD = CompiledRows(_held_rows, organisation=int)
+
+
 def organisation_agreements(organisation: Any, request: HttpRequest) -> dict[str, Any] | None:
     """The Agreements section of an organisation's page: council readers see all; members see their own."""
     council_reader = allowed(can_read_funding, request.user)
@@ -252,10 +263,9 @@ def organisation_agreements(organisation: Any, request: HttpRequest) -> dict[str
     # The most recent only: a busy organisation holds hundreds; the agreement list filtered to it has them all.
     # The rows shown and how many there are in all from one query at any size: each row carries the count (a window
     # over every row of the organisation's).
-    shown = ("pk", "reference", "title", "amount", "start_date", "end_date", "status")  # what the section's table shows
-    held = Agreement.objects.filter(organisation=organisation).only(*shown).annotate(held_in_all=Window(Count("pk")))
-    agreements = list(held.order_by("-start_date", "reference")[:ORGANISATION_AGREEMENTS_SHOWN])
-    count = agreements[0].held_in_all if agreements else 0
+    statuses = choice_labels(Agreement, "status")
+    agreements = [Row(row, status_label=statuses.get(row["status"], row["status"])) for row in _HELD.rows(organisation=organisation.pk)]
+    count = agreements[0]["held_in_all"] if agreements else 0
     return {
         "title": "Agreements",
         "template": "funding/agreements/organisation_section.html",

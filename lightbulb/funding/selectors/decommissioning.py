@@ -13,6 +13,7 @@ from lightbulb.core.dates import add_months
 from lightbulb.core.dates import is_short_notice as is_short_notice
 from lightbulb.core.links import pk_urls
 from lightbulb.core.registry import Deadline
+from lightbulb.core.rows import CompiledRows, Row, choice_labels
 from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
 from lightbulb.funding.rules import can_decommission, can_read_decommissioning, can_read_notice, can_respond_to_notice
@@ -229,8 +230,17 @@ def notice_deadlines(user: Any, start: datetime.date, end: datetime.date, *, eve
     return sorted(deadlines, key=lambda deadline: deadline.date)
 
 
-def organisation_decommissionings(organisation_id: int) -> list[Decommissioning]:
-    """The organisation page's lines: each notice's stage and dates with its agreement's reference and title."""
-    fields = ("pk", "stage", "notice_date", "funding_end_date", "created_at", "agreement__reference", "agreement__title")
-    rows = Decommissioning.objects.filter(agreement__organisation_id=organisation_id).select_related("agreement").only(*fields)
-    return list(rows.order_by("-created_at"))
+def _organisation_decommissioning_rows(organisation: int) -> QuerySet[Any]:
+    fields = ("pk", "stage", "notice_date", "funding_end_date", "agreement__reference", "agreement__title")
+    return Decommissioning.objects.filter(agreement__organisation_id=organisation).order_by("-created_at").values(*fields)
+
+
+# Read on every build of an organisation's page: compiled once (core.rows.CompiledRows).
+_ORGANISATION_DECOMMISSIONINGS = CompiledRows(_organisation_decommissioning_rows, organisation=int)
+
+
+def organisation_decommissionings(organisation_id: int) -> list[Row]:
+    """The organisation page's lines: each notice's number (pk), stage (and `stage_label`) and dates with its agreement's
+    reference and title (`agreement__reference`, `agreement__title`), newest first."""
+    stages = choice_labels(Decommissioning, "stage")
+    return [Row(row, stage_label=stages.get(row["stage"], row["stage"])) for row in _ORGANISATION_DECOMMISSIONINGS.rows(organisation=organisation_id)]

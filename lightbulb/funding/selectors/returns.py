@@ -15,6 +15,7 @@ from lightbulb.core.access import object_for_user
 from lightbulb.core.dates import long_date
 from lightbulb.core.links import pk_urls
 from lightbulb.core.registry import Deadline
+from lightbulb.core.rows import CompiledRows, aggregated
 from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, Condition, MonitoringReturn, Payment, ReturnAttachment, ReturnFigure
 from lightbulb.funding.rules import can_read_return_files, can_read_returns, can_review_returns, can_use_portal_returns
@@ -232,12 +233,20 @@ def officer_returns_summary(user: User, *, horizon_days: int = 30, limit: int = 
     }
 
 
-def organisation_returns_summary(organisation_id: int) -> dict[str, Any]:
-    today = timezone.localdate()
-    counts = MonitoringReturn.objects.filter(agreement__organisation_id=organisation_id).aggregate(
+def _returns_summary_rows(organisation: int, today: datetime.date) -> QuerySet[Any]:
+    return aggregated(
+        MonitoringReturn.objects.filter(agreement__organisation_id=organisation),
         due=Count("id", filter=Q(status__in=OUTSTANDING, due_date__gte=today)),
         overdue=Count("id", filter=overdue_q(today)),
         submitted=Count("id", filter=Q(status=MonitoringReturn.Status.SUBMITTED)),
         accepted=Count("id", filter=Q(status=MonitoringReturn.Status.ACCEPTED)),
     )
-    return counts
+
+
+# Read on every build of an organisation's page: compiled once (core.rows.CompiledRows).
+_RETURNS_SUMMARY = CompiledRows(_returns_summary_rows, organisation=int, today=datetime.date)
+
+
+def organisation_returns_summary(organisation_id: int) -> dict[str, Any]:
+    """How many of the organisation's returns are due, overdue, submitted and accepted."""
+    return _RETURNS_SUMMARY.rows(organisation=organisation_id, today=timezone.localdate())[0]  # type: ignore[no-any-return]

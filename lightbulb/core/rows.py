@@ -192,11 +192,12 @@ _STAND_INS: dict[type, Callable[[int, int], Any]] = {
 
 @dataclass(frozen=True)
 class _Slot:
-    """Where a value goes among the compiled SQL's parameters, and whether the database takes it as text (a date on SQLite)."""
+    """Where a value goes among the compiled SQL's parameters, and how the database is sent it: as given (None), as
+    text (a date on SQLite) or in the driver's type the field chose (psycopg's Int8 for a big integer column)."""
 
     position: int
     name: str
-    as_text: bool
+    adapt: Callable[[Any], Any] | None
 
 
 @dataclass(frozen=True)
@@ -257,12 +258,16 @@ class CompiledRows:
         slots, constants = [], list(parameters)
         for position, parameter in enumerate(parameters):
             for name, stand_in in stand_ins.items():
+                adapt: Any
                 if type(parameter) is type(stand_in) and parameter == stand_in:
-                    slots.append(_Slot(position, name, False))
+                    adapt = None
                 elif isinstance(stand_in, datetime.date) and parameter == str(stand_in):
-                    slots.append(_Slot(position, name, True))
+                    adapt = str
+                elif type(stand_in) is int and isinstance(parameter, int) and not isinstance(parameter, bool) and parameter == stand_in:
+                    adapt = type(parameter)  # the driver's own integer type, which tells it the column's
                 else:
                     continue
+                slots.append(_Slot(position, name, adapt))
                 constants[position] = None
         if {slot.name for slot in slots} != set(stand_ins):
             return None  # a value the query changed (a pattern, a list) or left out: not compiled
@@ -309,7 +314,7 @@ class CompiledRows:
         parameters = list(compiled.parameters)
         for slot in compiled.slots:
             value = values[slot.name]
-            parameters[slot.position] = str(value) if slot.as_text else value
+            parameters[slot.position] = value if slot.adapt is None else slot.adapt(value)
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, parameters)

@@ -17,9 +17,10 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from lightbulb.core.access import object_for_user
-from lightbulb.core.models import AuditEvent
+from lightbulb.core.models import AuditAction, AuditEvent
 from lightbulb.core.outbox import Recipients, Route
 from lightbulb.core.registry import registry
+from lightbulb.core.rows import CompiledRows
 from lightbulb.core.rules import allowed
 from lightbulb.organisations import search
 from lightbulb.organisations.models import (
@@ -228,10 +229,19 @@ def register_comparison(organisation: Organisation) -> list[dict[str, Any]]:
     return rows
 
 
-def _timeline_entry(event: AuditEvent) -> dict[str, Any]:
+def _timeline_entry(event: Any, actions: dict[Any, str]) -> dict[str, Any]:
     """The action in words as the title; the service's own summary says the particulars."""
-    title = event.get_action_display()
+    title = actions.get(event.action, event.action)
     return {"when": event.occurred_at, "title": title, "who": event.actor_label, "description": event.summary if event.summary != title else "", "href": ""}
+
+
+def _audit_rows(organisation: int) -> QuerySet[Any]:
+    events = AuditEvent.objects.filter(organisation_id=organisation).order_by("-occurred_at", "-id")
+    return events.values_list("occurred_at", "actor_label", "action", "summary", named=True)[:TIMELINE_LENGTH]
+
+
+# Read on every build of an organisation's page: compiled once (core.rows.CompiledRows).
+_AUDIT = CompiledRows(_audit_rows, organisation=int)
 
 
 def _as_moment(value: datetime.date) -> datetime.datetime:
@@ -248,8 +258,8 @@ def organisation_timeline(organisation: Organisation) -> list[dict[str, Any]]:
     contribute through `registry.timeline_sources` (callable(organisation_id) →
     list of dicts with when, title and optionally who, description, href).
     """
-    events = AuditEvent.objects.filter(organisation_id=organisation.pk).order_by("-occurred_at", "-id")[:TIMELINE_LENGTH]
-    entries = [_timeline_entry(event) for event in events]
+    actions = {value: str(label) for value, label in AuditAction.choices}  # as AuditEvent.get_action_display()
+    entries = [_timeline_entry(event, actions) for event in _AUDIT.rows(organisation=organisation.pk)]
     for source in registry.timeline_sources.values():
         for item in source(organisation.pk) or []:
             entry = {"who": "", "description": "", "href": "", **item}

@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
+from lightbulb.core.models import AuditEvent
 from lightbulb.core.rows import CompiledRows, Row, aggregated
 from lightbulb.funding.models import Agreement
 from lightbulb.organisations.models import Organisation
@@ -185,3 +186,13 @@ def test_an_aggregate_is_one_row_as_aggregate_gives_it_even_of_nothing(held):
     assert read.rows(organisation=first.pk + 10_000) == [{"count": 0, "total": None, "latest": None}]
     assert read._compiled["default"] is not None
     assert "GROUP BY" not in read._compiled["default"].sql
+
+
+def test_a_big_integer_column_is_sent_its_value_in_the_drivers_own_type(held):
+    # PostgreSQL's backend sends a BigIntegerField's value as psycopg's Int8: the value goes in that type, and compiles.
+    first, _ = held
+    AuditEvent.objects.create(action="organisation.update", object_type="organisation", object_id=str(first.pk), organisation_id=first.pk)
+    read = CompiledRows(lambda organisation: AuditEvent.objects.filter(organisation_id=organisation).values_list("action", flat=True), organisation=int)
+    assert read.rows(organisation=first.pk) == ["organisation.update"]
+    assert read.rows(organisation=first.pk + 1) == []
+    assert read._compiled["default"] is not None

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, QuerySet, Window
 
 from lightbulb.core.access import object_for_user
 from lightbulb.core.audit import audit_events_for
+from lightbulb.core.rows import CompiledRows, Row, choice_labels
 from lightbulb.engagement.models import Flag, FlagRule, OpenFlagTally
 from lightbulb.engagement.rules import can_dismiss_flags, can_read_flags
 
+# A ward's page lists the first ten open flags of its organisations.
+WARD_FLAGS_SHOWN = 10
 FLAG_SORTS = {"raised": ["raised_at"], "organisation": ["organisation__name"], "rule": ["rule", "-raised_at"]}
 
 
@@ -36,12 +39,35 @@ def flag_history(flag: Flag) -> list[Any]:
     return list(audit_events_for(flag).order_by("-occurred_at")[:20])
 
 
+def _open_rows(organisation: int) -> QuerySet[Any]:
+    return Flag.objects.filter(organisation_id=organisation, status=Flag.Status.OPEN).order_by("rule", "-raised_at").values("pk", "rule", "reason")
+
+
+def _dismissed_rows(organisation: int) -> QuerySet[Any]:
+    dismissed = Flag.objects.filter(organisation_id=organisation, status=Flag.Status.DISMISSED).order_by("-dismissed_at")
+    return dismissed.values("pk", "rule", "dismiss_reason")[:10]
+
+
+def _ward_flag_rows(ward: int) -> QuerySet[Any]:
+    # The ward page and the briefing pack show the organisation's name, the rule and the reason; and how many in all.
+    flags = Flag.objects.filter(organisation__ward_id=ward, status=Flag.Status.OPEN).annotate(total=Window(Count("pk")))
+    return flags.order_by("organisation__name", "rule").values("pk", "rule", "reason", "organisation_id", "organisation__name", "total")[:WARD_FLAGS_SHOWN]
+
+
+# Read on every build of an organisation's or a ward's page: compiled once (core.rows.CompiledRows).
+_OPEN = CompiledRows(_open_rows, organisation=int)
+_DISMISSED = CompiledRows(_dismissed_rows, organisation=int)
+_WARD_FLAGS = CompiledRows(_ward_flag_rows, ward=int)
+
+
+def _labelled(rows: list[Row]) -> list[Row]:
+    rules = choice_labels(Flag, "rule")
+    return [Row(row, rule_label=rules.get(row["rule"], row["rule"])) for row in rows]
+
+
 def organisation_flags(organisation_id: int) -> dict[str, Any]:
-    flags = Flag.objects.filter(organisation_id=organisation_id)
-    return {
-        "open": list(flags.filter(status=Flag.Status.OPEN).order_by("rule", "-raised_at")),
-        "dismissed": list(flags.filter(status=Flag.Status.DISMISSED).select_related("dismissed_by").order_by("-dismissed_at")[:10]),
-    }
+    """The organisation's open flags (pk, rule and `rule_label`, reason) and its ten latest dismissed (with dismiss_reason)."""
+    return {"open": _labelled(_OPEN.rows(organisation=organisation_id)), "dismissed": _labelled(_DISMISSED.rows(organisation=organisation_id))}
 
 
 def open_counts() -> list[dict[str, Any]]:
@@ -51,12 +77,11 @@ def open_counts() -> list[dict[str, Any]]:
     return [{"rule": value, "label": label, "count": counts.get(value, 0)} for value, label in FlagRule.choices]
 
 
-def ward_flags(ward_id: int, *, limit: int = 10) -> dict[str, Any]:
-    """Open flags of the organisations based in the ward."""
-    flags = Flag.objects.filter(Q(organisation__ward_id=ward_id), status=Flag.Status.OPEN)
-    # The ward page and the briefing pack show the organisation's name, the rule and the reason.
-    shown = flags.select_related("organisation").only("pk", "rule", "reason", "organisation_id", "organisation__name")
-    return {"flags": list(shown.order_by("organisation__name", "rule")[:limit]), "count": flags.count()}
+def ward_flags(ward_id: int) -> dict[str, Any]:
+    """Open flags of the organisations based in the ward: the first ten (pk, rule and `rule_label`, reason, organisation_id
+    and organisation__name) and how many in all, from one query (each row carries the count)."""
+    flags = _labelled(_WARD_FLAGS.rows(ward=ward_id))
+    return {"flags": flags, "count": flags[0]["total"] if flags else 0}
 
 
 def thresholds_page() -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from lightbulb.core.access import object_for_user
 from lightbulb.core.links import pk_urls
 from lightbulb.core.registry import Deadline
-from lightbulb.core.rows import CompiledRows
+from lightbulb.core.rows import CompiledRows, Row, choice_labels
 from lightbulb.core.rules import allowed
 from lightbulb.engagement.models import Engagement, EngagementKind, FollowUpAction, Theme
 from lightbulb.engagement.rules import can_complete_action, can_manage_engagement, can_read_engagement
@@ -32,6 +32,10 @@ class _MatchesWords(Func):
 
 # A ward's page lists its ten themes most heard in the year and its five latest engagements.
 WARD_THEMES_SHOWN = 10
+# An organisation's page: its ten latest engagements and ten themes most heard, and the latest 50 on its timeline.
+ORGANISATION_ENGAGEMENTS_SHOWN = 10
+ORGANISATION_THEMES_SHOWN = 10
+ORGANISATION_TIMELINE_ENGAGEMENTS = 50
 WARD_ENGAGEMENTS_SHOWN = 5
 ENGAGEMENT_SORTS = {"date": ["held_on"], "title": ["title"], "kind": ["kind", "-held_on"]}
 
@@ -167,31 +171,58 @@ def action_deadlines(user: Any, start: datetime.date, end: datetime.date, *, eve
 # What an organisation and a ward have said
 
 
-def organisation_engagements(organisation_id: int, *, limit: int = 10) -> tuple[list[Engagement], int]:
-    """The organisation's latest engagements (what their lines show) and how many there are in all, from one query:
-    each row carries the count (a window over every row)."""
-    rows: list[Any] = list(
-        Engagement.objects.filter(organisations=organisation_id)
-        .only("pk", "kind", "title", "held_on")
-        .annotate(total=Window(Count("pk")))
-        .order_by("-held_on", "-id")[:limit]
-    )
-    return rows, rows[0].total if rows else 0
+def _organisation_engagement_rows(organisation: int) -> QuerySet[Any]:
+    rows = Engagement.objects.filter(organisations=organisation).annotate(total=Window(Count("pk")))
+    return rows.order_by("-held_on", "-id").values("pk", "kind", "title", "held_on", "total")[:ORGANISATION_ENGAGEMENTS_SHOWN]
 
 
-def organisation_themes(organisation_id: int) -> list[dict[str, Any]]:
-    """How often each theme came up where the organisation was there, most often first."""
-    rows = Theme.objects.filter(engagements__organisations=organisation_id).annotate(times=Count("engagements", distinct=True)).order_by("-times", "name")
-    return [{"name": theme.name, "times": theme.times} for theme in rows[:10]]
+def _organisation_theme_rows(organisation: int) -> QuerySet[Any]:
+    rows = Theme.objects.filter(engagements__organisations=organisation).annotate(times=Count("engagements", distinct=True)).order_by("-times", "name")
+    return rows.values("name", "times")[:ORGANISATION_THEMES_SHOWN]
+
+
+def _latest_engagements(organisation: int) -> QuerySet[Any]:
+    return Engagement.objects.filter(organisations=organisation).order_by("-held_on", "-id")
+
+
+def _timeline_rows(organisation: int) -> QuerySet[Any]:
+    return _latest_engagements(organisation).values_list("pk", "kind", "title", "held_on")[:ORGANISATION_TIMELINE_ENGAGEMENTS]
+
+
+def _timeline_theme_rows(organisation: int) -> QuerySet[Any]:
+    # The themes of the same latest engagements, by a subquery rather than a list of their numbers, so the SQL is the
+    # same for every organisation.
+    latest = _latest_engagements(organisation).values("pk")[:ORGANISATION_TIMELINE_ENGAGEMENTS]
+    links = Engagement.themes.through.objects.filter(engagement_id__in=latest).order_by("theme__name", "theme_id")
+    return links.values_list("engagement_id", "theme__name")
+
+
+# Read on every build of an organisation's page: compiled once (core.rows.CompiledRows).
+_ORGANISATION_ENGAGEMENTS = CompiledRows(_organisation_engagement_rows, organisation=int)
+_ORGANISATION_THEMES = CompiledRows(_organisation_theme_rows, organisation=int)
+_TIMELINE = CompiledRows(_timeline_rows, organisation=int)
+_TIMELINE_THEMES = CompiledRows(_timeline_theme_rows, organisation=int)
+
+
+def organisation_engagements(organisation_id: int) -> tuple[list[Row], int]:
+    """The organisation's latest engagements (what their lines show: pk, kind and `kind_label`, title, held_on) and how
+    many there are in all, from one query: each row carries the count (a window over every row)."""
+    kinds = choice_labels(Engagement, "kind")
+    rows = [Row(row, kind_label=kinds.get(row["kind"], row["kind"])) for row in _ORGANISATION_ENGAGEMENTS.rows(organisation=organisation_id)]
+    return rows, rows[0]["total"] if rows else 0
+
+
+def organisation_themes(organisation_id: int) -> list[Row]:
+    """How often each theme came up where the organisation was there (name, times), most often first."""
+    return _ORGANISATION_THEMES.rows(organisation=organisation_id)
 
 
 def organisation_timeline(organisation_id: int) -> list[dict[str, Any]]:
     """Each engagement the organisation took part in (the latest 50), as an entry on its timeline: read as values, with
     their themes' names (in name order) from the link table in one more query."""
-    rows = list(Engagement.objects.filter(organisations=organisation_id).order_by("-held_on", "-id").values_list("pk", "kind", "title", "held_on")[:50])
+    rows = _TIMELINE.rows(organisation=organisation_id)
     themes: dict[int, list[str]] = defaultdict(list)
-    links = Engagement.themes.through.objects.filter(engagement_id__in=[row[0] for row in rows]).order_by("theme__name", "theme_id")
-    for engagement_id, name in links.values_list("engagement_id", "theme__name"):
+    for engagement_id, name in _TIMELINE_THEMES.rows(organisation=organisation_id):
         themes[engagement_id].append(name)
     kinds = dict(EngagementKind.choices)
     url = pk_urls("engagement:engagement_detail")

@@ -153,6 +153,10 @@ class Agreement(ArchivableModel):
             # A ward's agreements that name no ward (engagement.selectors.wards.agreements_in_ward): the agreements of the
             # ward's hundred or so organisations, from the index alone rather than a read of every agreement.
             models.Index(fields=["organisation", "id"], name="agreement_org_id_idx"),
+            # An organisation's agreements still running at a date (its page's relationship health): without it PostgreSQL
+            # read every agreement in the council ending after that date (41,000 at national scale) to keep a busy
+            # organisation's few dozen.
+            models.Index(fields=["organisation", "end_date"], name="agreement_org_end_idx"),
             # The list's sorts read in index order (either way), so a page of a million rows is the next 50 keys, not a sort:
             # newest first by default, by end date (and the latest end date the year filter starts from), by value within a status.
             models.Index(fields=["start_date", "id"], name="agreement_start_idx"),

@@ -153,18 +153,28 @@ def open_actions(user: Any, *, today: datetime.date, limit: int) -> tuple[list[F
     return rows, {"count": rows[0].total if rows else 0, "overdue": rows[0].overdue_total if rows else 0}
 
 
+def _action_rows(owner: int | None, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    actions = FollowUpAction.objects.filter(completed_on__isnull=True, due_date__gte=start, due_date__lte=end)
+    if owner is not None:
+        actions = actions.filter(owner_id=owner)
+    return actions.order_by("due_date", "id").values_list("due_date", "description", "engagement_id")
+
+
+_ACTIONS = CompiledRows(_action_rows, owner=int, start=datetime.date, end=datetime.date)
+
+
 def action_deadlines(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:
     """Follow-up actions not yet done, due between `start` and `end`: the owner's own (every one for an officer with `everyone`)."""
     if not allowed(can_read_engagement, user):
         return []
-    actions = FollowUpAction.objects.filter(completed_on__isnull=True, due_date__gte=start, due_date__lte=end)
-    if not (everyone and allowed(can_manage_engagement, user)):
-        actions = actions.filter(owner_id=user.pk)
+    # Their own: on every build of their dashboard, so compiled once.
+    mine = not (everyone and allowed(can_manage_engagement, user))
+    rows = _ACTIONS.rows(owner=user.pk, start=start, end=end) if mine else _action_rows(None, start, end)
     today = timezone.localdate()
     url = pk_urls("engagement:engagement_detail")
     return [
         Deadline(date=due_date, title=f"Follow-up action: {description}", url=url(engagement_id), kind="Follow-up action", overdue=due_date < today)
-        for due_date, description, engagement_id in actions.order_by("due_date", "id").values_list("due_date", "description", "engagement_id")
+        for due_date, description, engagement_id in rows
     ]
 
 

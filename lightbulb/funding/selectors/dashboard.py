@@ -15,6 +15,7 @@ from lightbulb.core.dates import add_months, long_date
 from lightbulb.core.links import pk_urls
 from lightbulb.core.lists import COUNT_EXACTLY_UP_TO
 from lightbulb.core.registry import Deadline
+from lightbulb.core.rows import CompiledRows
 from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, AgreementStatus
 from lightbulb.funding.rules import can_manage_agreements
@@ -94,23 +95,29 @@ def _agreement_urls() -> Callable[[Any], str]:
         return pk_urls("funding:agreement_returns")
 
 
+def _review_rows(officer: int | None, first: datetime.date, last: datetime.date) -> QuerySet[Any]:
+    """Live agreements (the officer's, if one is given) ending from `first` to `last`: what a review's line says."""
+    agreements = Agreement.objects.filter(archived_at__isnull=True, status__in=STILL_LIVE, end_date__gte=first, end_date__lte=last)
+    if officer is not None:
+        agreements = agreements.filter(accountable_officer_id=officer)
+    # Only what the line says, without building the records: a busy officer has dozens.
+    return agreements.order_by("end_date", "id").values_list("pk", "reference", "end_date", "organisation__name")
+
+
+_REVIEWS = CompiledRows(_review_rows, officer=int, first=datetime.date, last=datetime.date)
+
+
 def review_deadlines(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:
     """Reviews falling due between `start` and `end`: six months before each live agreement of the officer's (every officer's with `everyone`) ends."""
     if not allowed(can_manage_agreements, user):
         return []
     today = timezone.localdate()
-    agreements = Agreement.objects.filter(
-        archived_at__isnull=True,
-        status__in=STILL_LIVE,
-        end_date__gte=add_months(start, REVIEW_MONTHS_BEFORE_END),
-        end_date__lte=add_months(end, REVIEW_MONTHS_BEFORE_END),
-    )
-    if not everyone:
-        agreements = agreements.filter(accountable_officer=user)
+    ending = (add_months(start, REVIEW_MONTHS_BEFORE_END), add_months(end, REVIEW_MONTHS_BEFORE_END))
+    # An officer's own: on every build of their dashboard, so compiled once.
+    rows = _review_rows(None, *ending) if everyone else _REVIEWS.rows(officer=user.pk, first=ending[0], last=ending[1])
     url = _agreement_urls()
     deadlines = []
-    # Only what the line says, without building the records: a busy officer has dozens.
-    for pk, reference, end_date, organisation in agreements.order_by("end_date", "id").values_list("pk", "reference", "end_date", "organisation__name"):
+    for pk, reference, end_date, organisation in rows:
         review_on = add_months(end_date, -REVIEW_MONTHS_BEFORE_END)
         if not start <= review_on <= end:
             continue

@@ -200,19 +200,27 @@ def decommissioning_blockers(agreement: Agreement, to_status: str) -> list[str]:
     return reasons
 
 
+def _notice_rows(officer: int | None, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    running = Decommissioning.objects.exclude(stage__in=[STAGE.DRAFT, STAGE.COMPLETE])
+    if officer is not None:
+        running = running.filter(agreement__accountable_officer_id=officer)
+    running = running.filter(Q(response_due_date__range=(start, end)) | Q(funding_end_date__range=(start, end)))
+    # Only what the lines say: the whole notice, its agreement, organisation and officers are not needed here.
+    return running.order_by("pk").values_list("pk", "response_due_date", "organisation_response", "funding_end_date", "agreement__reference")
+
+
+_NOTICES = CompiledRows(_notice_rows, officer=int, start=datetime.date, end=datetime.date)
+
+
 def notice_deadlines(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:
     """Notice periods running on the officer's agreements (every officer's with `everyone`): responses due and funding ending."""
     if not allowed(can_decommission, user):
         return []
-    running = Decommissioning.objects.exclude(stage__in=[STAGE.DRAFT, STAGE.COMPLETE])
-    if not everyone:
-        running = running.filter(agreement__accountable_officer=user)
-    running = running.filter(Q(response_due_date__range=(start, end)) | Q(funding_end_date__range=(start, end)))
+    # An officer's own: on every build of their dashboard, so compiled once.
+    rows = _notice_rows(None, start, end) if everyone else _NOTICES.rows(officer=user.pk, start=start, end=end)
     today = datetime.date.today()
     deadlines = []
     detail = pk_urls("funding:decommissioning_detail")
-    # Only what the lines say: the whole notice, its agreement, organisation and officers are not needed here.
-    rows = running.values_list("pk", "response_due_date", "organisation_response", "funding_end_date", "agreement__reference")
     for pk, response_due_date, organisation_response, funding_end_date, reference in rows:
         url = detail(pk)
         if response_due_date and start <= response_due_date <= end and not organisation_response:

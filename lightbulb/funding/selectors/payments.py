@@ -22,6 +22,9 @@ from lightbulb.funding.models import Agreement, Payment
 from lightbulb.funding.rules import can_manage_payments, can_read_payments
 from lightbulb.funding.selectors.dashboard import officer_duties_q
 
+# The dashboard lists this many payments due soon, with how many there are.
+OFFICER_PAYMENTS_LISTED = 10
+
 PAYMENT_SORTS: dict[str, list[str]] = {
     "due": ["due_date"],
     "agreement": ["agreement__reference"],
@@ -116,17 +119,25 @@ def agreement_payments(agreement: Agreement) -> QuerySet[Payment]:
     return with_pay_days(agreement.payments.all()).order_by("due_date", "id")
 
 
+def _payment_deadline_rows(officer: int | None, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    payments = Payment.objects.filter(status=Payment.Status.SCHEDULED, due_date__gte=start, due_date__lte=end)
+    if officer is not None:
+        payments = payments.filter(officer_duties_q(officer))
+    # A busy officer has hundreds: read only what the line says, without building the records.
+    return payments.order_by("due_date", "id").values_list("pk", "due_date", "amount", "milestone", "agreement__reference", "agreement__organisation__name")
+
+
+_PAYMENT_DEADLINES = CompiledRows(_payment_deadline_rows, officer=int, start=datetime.date, end=datetime.date)
+
+
 def payment_deadlines(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:
     """Scheduled payments due between `start` and `end` on the agreements the officer is accountable for (every agreement with `everyone`)."""
     if not allowed(can_manage_payments, user):
         return []
-    payments = Payment.objects.filter(status=Payment.Status.SCHEDULED, due_date__gte=start, due_date__lte=end)
-    if not everyone:
-        payments = payments.filter(officer_duties_q(user))
+    # An officer's own: on every build of their dashboard, so compiled once.
+    rows = _payment_deadline_rows(None, start, end) if everyone else _PAYMENT_DEADLINES.rows(officer=user.pk, start=start, end=end)
     today = timezone.localdate()
     url = pk_urls("funding:payment_detail")
-    # A busy officer has hundreds: read only what the line says, without building the records.
-    rows = payments.order_by("due_date", "id").values_list("pk", "due_date", "amount", "milestone", "agreement__reference", "agreement__organisation__name")
     deadlines = []
     for pk, due_date, amount, milestone, reference, organisation in rows:
         what = f"milestone payment ({milestone[:60]})" if milestone else "payment"
@@ -142,21 +153,33 @@ def payment_deadlines(user: Any, start: datetime.date, end: datetime.date, *, ev
     return deadlines
 
 
-def officer_payments_due(user: Any, *, days: int = 30, limit: int = 10) -> dict[str, Any]:
-    """Scheduled payments due in the next `days` (and any already late) on the officer's agreements."""
-    today = timezone.localdate()
-    mine = Payment.objects.filter(officer_duties_q(user))
-    due_q = Q(status=Payment.Status.SCHEDULED, due_date__lte=today + datetime.timedelta(days=days))
+def _officer_payment_counts(officer: int, horizon: datetime.date) -> QuerySet[Any]:
+    due_q = Q(status=Payment.Status.SCHEDULED, due_date__lte=horizon)
     # Only the rows counted: scheduled ones due by the horizon (not the years of instalments after it) and held ones,
     # each a range of payment_status_due_idx.
-    counts = mine.filter(due_q | Q(status=Payment.Status.HELD)).aggregate(
-        count=Count("pk", filter=due_q), held=Count("pk", filter=Q(status=Payment.Status.HELD))
-    )
+    mine = Payment.objects.filter(officer_duties_q(officer)).filter(due_q | Q(status=Payment.Status.HELD))
+    return aggregated(mine, count=Count("pk", filter=due_q), held=Count("pk", filter=Q(status=Payment.Status.HELD)))
+
+
+def _officer_payment_lines(officer: int, horizon: datetime.date) -> QuerySet[Any]:
     # The lines show the payment's date and amount, its agreement's reference and organisation's name: only those are read.
-    shown = (
-        mine.filter(due_q).select_related("agreement__organisation").only("pk", "due_date", "amount", "agreement__reference", "agreement__organisation__name")
-    )
-    payments = list(shown.order_by("due_date", "id")[:limit]) if counts["count"] else []
+    due = Payment.objects.filter(officer_duties_q(officer), status=Payment.Status.SCHEDULED, due_date__lte=horizon)
+    shown = ("pk", "due_date", "amount", "agreement__reference", "agreement__organisation__name")
+    return due.order_by("due_date", "id").values_list(*shown, named=True)[:OFFICER_PAYMENTS_LISTED]
+
+
+# Read on every build of an officer's dashboard: compiled once (core.rows.CompiledRows).
+_OFFICER_PAYMENT_COUNTS = CompiledRows(_officer_payment_counts, officer=int, horizon=datetime.date)
+_OFFICER_PAYMENT_LINES = CompiledRows(_officer_payment_lines, officer=int, horizon=datetime.date)
+
+
+def officer_payments_due(user: Any, *, days: int = 30) -> dict[str, Any]:
+    """Scheduled payments due in the next `days` (and any already late) on the officer's agreements: how many, how many
+    are held, and the first few (pk, due_date, amount, agreement__reference, agreement__organisation__name)."""
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=days)
+    counts = _OFFICER_PAYMENT_COUNTS.rows(officer=user.pk, horizon=horizon)[0]
+    payments = _OFFICER_PAYMENT_LINES.rows(officer=user.pk, horizon=horizon) if counts["count"] else []
     return {"payments": payments, **counts, "days": days, "today": today}
 
 

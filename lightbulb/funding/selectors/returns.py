@@ -22,6 +22,8 @@ from lightbulb.funding.rules import can_read_return_files, can_read_returns, can
 from lightbulb.funding.selectors.dashboard import officer_duties_q
 
 OUTSTANDING = (MonitoringReturn.Status.DUE, MonitoringReturn.Status.QUERIED)
+# The dashboard lists this many overdue returns, and this many due soon, with how many there are of each.
+OFFICER_RETURNS_LISTED = 10
 # Conditions a return reports a figure against.
 MEASURED_KINDS = (Condition.Kind.KPI, Condition.Kind.OUTPUT, Condition.Kind.OUTCOME)
 
@@ -179,23 +181,32 @@ def portal_returns_due(user: User) -> list[MonitoringReturn]:
 # --- deadlines, dashboard and the organisation page -------------------------------------
 
 
+def _return_deadline_rows(officer: int | None, start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    """Returns awaited between `start` and `end` (on the officer's running agreements, if one is given): what a line says."""
+    returns = MonitoringReturn.objects.filter(status__in=OUTSTANDING, due_date__gte=start, due_date__lte=end)
+    if officer is not None:
+        returns = returns.filter(officer_duties_q(officer))
+    # A busy officer has hundreds: read only what the line says, without building the records.
+    shown = ("pk", "due_date", "status", "period_start", "period_end", "agreement__reference", "agreement__organisation__name")
+    return returns.order_by("due_date", "id").values_list(*shown)
+
+
+_RETURN_DEADLINES = CompiledRows(_return_deadline_rows, officer=int, start=datetime.date, end=datetime.date)
+
+
 def return_deadlines(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Deadline]:
     """Returns awaited between `start` and `end`: for an officer, on the agreements they are accountable for (every agreement
     with `everyone`); for a member, their organisations'."""
-    returns = MonitoringReturn.objects.filter(status__in=OUTSTANDING, due_date__gte=start, due_date__lte=end)
     portal = allowed(can_use_portal_returns, user)
     if allowed(can_review_returns, user):
-        returns = returns if everyone else returns.filter(officer_duties_q(user))
+        # An officer's own: on every build of their dashboard, so compiled once.
+        rows = _return_deadline_rows(None, start, end) if everyone else _RETURN_DEADLINES.rows(officer=user.pk, start=start, end=end)
     elif portal:
-        returns = returns.filter(agreement__organisation__memberships__user=user)
+        rows = _return_deadline_rows(None, start, end).filter(agreement__organisation__memberships__user=user)
     else:
         return []
     today = timezone.localdate()
     url = pk_urls("funding:portal_return" if portal else "funding:return_detail")
-    # A busy officer has hundreds: read only what the line says, without building the records.
-    rows = returns.order_by("due_date", "id").values_list(
-        "pk", "due_date", "status", "period_start", "period_end", "agreement__reference", "agreement__organisation__name"
-    )
     return [
         Deadline(
             date=due_date,
@@ -209,25 +220,42 @@ def return_deadlines(user: Any, start: datetime.date, end: datetime.date, *, eve
     ]
 
 
-def officer_returns_summary(user: User, *, horizon_days: int = 30, limit: int = 10) -> dict[str, Any]:
-    """Overdue returns and returns due soon on the officer's agreements: the three counts in one query, then the first few of each."""
-    today = timezone.localdate()
-    mine = MonitoringReturn.objects.filter(officer_duties_q(user))
-    due_soon_q = Q(status__in=OUTSTANDING, due_date__gte=today, due_date__lte=today + datetime.timedelta(days=horizon_days))
+def _officer_return_counts(officer: int, today: datetime.date, horizon: datetime.date) -> QuerySet[Any]:
+    mine = MonitoringReturn.objects.filter(officer_duties_q(officer))
     # Only the rows counted: outstanding ones due by the horizon (not the years of returns after it) and submitted ones,
     # each a range of return_status_due_idx.
-    counted = Q(status__in=OUTSTANDING, due_date__lte=today + datetime.timedelta(days=horizon_days)) | Q(status=MonitoringReturn.Status.SUBMITTED)
-    counts = mine.filter(counted).aggregate(
+    counted = Q(status__in=OUTSTANDING, due_date__lte=horizon) | Q(status=MonitoringReturn.Status.SUBMITTED)
+    return aggregated(
+        mine.filter(counted),
         overdue_count=Count("pk", filter=overdue_q(today)),
-        due_soon_count=Count("pk", filter=due_soon_q),
+        due_soon_count=Count("pk", filter=Q(status__in=OUTSTANDING, due_date__gte=today, due_date__lte=horizon)),
         to_review=Count("pk", filter=Q(status=MonitoringReturn.Status.SUBMITTED)),
     )
-    # The lines show the return's date, its agreement's reference and organisation's name: only those are read.
-    shown = mine.select_related("agreement__organisation").only("pk", "due_date", "status", "agreement__reference", "agreement__organisation__name")
-    listed = with_overdue(shown, today).order_by("due_date", "id")
+
+
+def _officer_return_lines(officer: int, since: datetime.date, until: datetime.date) -> QuerySet[Any]:
+    """The officer's outstanding returns due from `since` to `until`: the first few, with what their lines show."""
+    mine = MonitoringReturn.objects.filter(officer_duties_q(officer), status__in=OUTSTANDING, due_date__gte=since, due_date__lte=until)
+    shown = ("pk", "due_date", "agreement__reference", "agreement__organisation__name")
+    return mine.order_by("due_date", "id").values_list(*shown, named=True)[:OFFICER_RETURNS_LISTED]
+
+
+# Read on every build of an officer's dashboard: compiled once (core.rows.CompiledRows).
+_OFFICER_RETURN_COUNTS = CompiledRows(_officer_return_counts, officer=int, today=datetime.date, horizon=datetime.date)
+_OFFICER_RETURN_LINES = CompiledRows(_officer_return_lines, officer=int, since=datetime.date, until=datetime.date)
+
+
+def officer_returns_summary(user: User, *, horizon_days: int = 30) -> dict[str, Any]:
+    """Overdue returns and returns due soon on the officer's agreements: the three counts in one query, then the first few
+    of each (pk, due_date, agreement__reference, agreement__organisation__name)."""
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=horizon_days)
+    counts = _OFFICER_RETURN_COUNTS.rows(officer=user.pk, today=today, horizon=horizon)[0]
+    # Overdue: from the earliest day a return can be due (what overdue_q asks) to yesterday.
+    overdue = _OFFICER_RETURN_LINES.rows(officer=user.pk, since=datetime.date.min, until=today - datetime.timedelta(days=1)) if counts["overdue_count"] else []
     return {
-        "overdue": list(listed.filter(overdue_q(today))[:limit]) if counts["overdue_count"] else [],
-        "due_soon": list(listed.filter(due_soon_q)[:limit]) if counts["due_soon_count"] else [],
+        "overdue": overdue,
+        "due_soon": _OFFICER_RETURN_LINES.rows(officer=user.pk, since=today, until=horizon) if counts["due_soon_count"] else [],
         **counts,
         "horizon_days": horizon_days,
     }

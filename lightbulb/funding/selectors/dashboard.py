@@ -22,6 +22,8 @@ from lightbulb.funding.rules import can_manage_agreements
 
 # A review is due this many months before an agreement ends, while it is still live.
 REVIEW_MONTHS_BEFORE_END = 6
+# The dashboard lists the first few agreements due a review, with how many there are.
+REVIEWS_LISTED = 10
 STILL_LIVE = (AgreementStatus.LIVE, AgreementStatus.EXTENDED)
 NOT_CLOSED = [status for status in AgreementStatus.values if status != AgreementStatus.CLOSED]
 
@@ -51,13 +53,33 @@ def officer_duties_q(user: Any, prefix: str = "agreement__") -> Q:
     return Q(**{f"{prefix}id__in_array": numbers})
 
 
+def _running_by_status(officer: int) -> QuerySet[Any]:
+    mine = Agreement.objects.filter(officer_duties_q(officer, prefix=""), archived_at__isnull=True)
+    return mine.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+
+
+def _review_lines(officer: int, today: datetime.date, until: datetime.date) -> QuerySet[Any]:
+    agreements = Agreement.objects.filter(
+        accountable_officer_id=officer, archived_at__isnull=True, status__in=STILL_LIVE, end_date__gte=today, end_date__lte=until
+    )
+    # The first few (what their lines show) and how many in all from one query: each row carries the count (a window over every row).
+    shown = ("pk", "reference", "end_date", "organisation__name", "total")
+    return agreements.annotate(total=Window(Count("pk"))).order_by("end_date", "id").values_list(*shown, named=True)[:REVIEWS_LISTED]
+
+
+# Read on every build of an officer's dashboard: compiled once (core.rows.CompiledRows).
+_RUNNING_BY_STATUS = CompiledRows(_running_by_status, officer=int)
+_REVIEW_LINES = CompiledRows(_review_lines, officer=int, today=datetime.date, until=datetime.date)
+
+
 def my_agreements_by_status(user: User) -> list[dict[str, Any]]:
     """The officer's agreements by status. Running ones are counted exactly; closed ones (which only grow) up to
     `COUNT_EXACTLY_UP_TO`, past which the row says "more than" that: counting every closed agreement of a busy
     officer on every visit read hundreds of thousands of rows."""
-    mine = Agreement.objects.filter(accountable_officer=user, archived_at__isnull=True)
-    counts = dict(mine.filter(officer_duties_q(user, prefix="")).values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    counts[AgreementStatus.CLOSED] = mine.filter(status=AgreementStatus.CLOSED).order_by().values("pk")[: COUNT_EXACTLY_UP_TO + 1].count()
+    counts = dict(_RUNNING_BY_STATUS.rows(officer=user.pk))
+    # A count of the first few thousand keys (a subquery with a limit), which a compiled query of rows cannot say.
+    closed = Agreement.objects.filter(accountable_officer=user, archived_at__isnull=True, status=AgreementStatus.CLOSED)
+    counts[AgreementStatus.CLOSED] = closed.order_by().values("pk")[: COUNT_EXACTLY_UP_TO + 1].count()
     rows = []
     for status, label in AgreementStatus.choices:
         count = counts.get(status, 0)
@@ -67,23 +89,11 @@ def my_agreements_by_status(user: User) -> list[dict[str, Any]]:
     return rows
 
 
-def reviews_due(user: User, *, limit: int = 10) -> tuple[list[Agreement], int]:
-    """Live agreements of the officer's ending within six months: a review is due."""
+def reviews_due(user: User) -> tuple[list[Any], int]:
+    """Live agreements of the officer's ending within six months, a review due: the first few (pk, reference, end_date,
+    organisation__name) and how many in all."""
     today = timezone.localdate()
-    agreements: QuerySet[Agreement] = Agreement.objects.filter(
-        accountable_officer=user,
-        archived_at__isnull=True,
-        status__in=STILL_LIVE,
-        end_date__gte=today,
-        end_date__lte=add_months(today, REVIEW_MONTHS_BEFORE_END),
-    )
-    # The first few (what their lines show) and how many in all from one query: each row carries the count (a window over every row).
-    rows: list[Any] = list(
-        agreements.select_related("organisation")
-        .only("pk", "reference", "end_date", "organisation__name")
-        .annotate(total=Window(Count("pk")))
-        .order_by("end_date", "id")[:limit]
-    )
+    rows = _REVIEW_LINES.rows(officer=user.pk, today=today, until=add_months(today, REVIEW_MONTHS_BEFORE_END))
     return rows, rows[0].total if rows else 0
 
 

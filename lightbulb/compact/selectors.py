@@ -23,6 +23,7 @@ from lightbulb.compact.rules import can_manage_consultations, can_read_consultat
 from lightbulb.core import links
 from lightbulb.core.access import object_for_user
 from lightbulb.core.dates import add_months, is_short_notice
+from lightbulb.core.rows import CompiledRows, aggregated
 from lightbulb.core.rules import allowed
 from lightbulb.organisations.models import Organisation
 
@@ -90,62 +91,131 @@ def commitment_get(pk: int) -> Commitment:
     return commitment
 
 
-def _consultations(start: datetime.date, end: datetime.date) -> Measure:
-    measure = Measure(rule=CompactRule.CONSULTATION_12_WEEKS)
-    rows = Consultation.objects.filter(end_date__range=(start, end)).annotate(
+def _model(name: str) -> Any:
+    return apps.get_model("funding", name)
+
+
+def _consultation_counts(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    rows = Consultation.objects.filter(end_date__range=(start, end)).alias(
         length=ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
     )
-    breached = rows.filter(length__lt=datetime.timedelta(days=TWELVE_WEEKS_DAYS - 1), short_reason="")
-    measure.total = rows.count()
-    measure.breach_count = breached.count()
+    return aggregated(rows, total=Count("pk"), breached=Count("pk", filter=_CONSULTATION_BREACHED))
+
+
+def _consultation_breaches(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    rows = Consultation.objects.filter(end_date__range=(start, end)).alias(
+        length=ExpressionWrapper(F("end_date") - F("start_date"), output_field=DurationField())
+    )
+    return rows.filter(_CONSULTATION_BREACHED).order_by("-end_date", "pk").values_list("pk", "title", "start_date", "end_date")[:BREACH_LIMIT]
+
+
+_CONSULTATION_BREACHED = Q(length__lt=datetime.timedelta(days=TWELVE_WEEKS_DAYS - 1), short_reason="")
+
+
+def _notice_rows(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    rows = _model("Decommissioning").objects.filter(notice_date__range=(start, end)).order_by("-notice_date", "pk")
+    shown = ("pk", "notice_date", "funding_end_date", "short_notice_reason", "notice_sent_outside", "agreement__reference", "agreement__organisation__name")
+    return rows.values_list(*shown)
+
+
+def _reduction_rows(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    rows = _model("Variation").objects.filter(is_reduction=True, notice_date__range=(start, end)).order_by("-notice_date", "pk")
+    shown = ("agreement_id", "notice_date", "effective_date", "short_notice_reason", "agreement__reference", "agreement__organisation__name")
+    return rows.values_list(*shown)
+
+
+def _payments_owed(start: datetime.date, end: datetime.date, last_owed: datetime.date) -> Any:
+    """The payments measured and how: (the payments, paid in the window, paid late, unpaid past 30 days)."""
+    # Days to pay run from a valid invoice or claim, or the due date (Payment.days_to_pay).
+    owed_from = Coalesce("invoice_received_on", "due_date")
+    rows = _model("Payment").objects.alias(took=ExpressionWrapper(F("paid_on") - owed_from, output_field=DurationField()), owed_from=owed_from)
+    paid = Q(status="paid", paid_on__range=(start, end))
+    took_too_long = Q(took__gt=datetime.timedelta(days=PAYMENT_DAYS))
+    # A scheduled payment still unpaid more than 30 days after it was owed is already late.
+    unpaid = Q(status="scheduled", owed_from__gte=start, owed_from__lt=last_owed)
+    return rows, paid, took_too_long, unpaid
+
+
+def _payment_counts(start: datetime.date, end: datetime.date, last_owed: datetime.date) -> QuerySet[Any]:
+    rows, paid, took_too_long, _unpaid = _payments_owed(start, end, last_owed)
+    return aggregated(rows.filter(paid), paid=Count("pk"), late=Count("pk", filter=took_too_long))
+
+
+def _unpaid_counts(start: datetime.date, end: datetime.date, last_owed: datetime.date) -> QuerySet[Any]:
+    # Apart from the paid ones rather than one OR across both, so that each is read from an index on its own date.
+    rows, _paid, _took_too_long, unpaid = _payments_owed(start, end, last_owed)
+    return aggregated(rows.filter(unpaid), unpaid=Count("pk"))
+
+
+_PAYMENT_LINE = ("pk", "agreement_id", "amount", "paid_on", "invoice_received_on", "due_date", "agreement__reference", "agreement__organisation__name")
+
+
+def _late_payments(start: datetime.date, end: datetime.date, last_owed: datetime.date) -> QuerySet[Any]:
+    rows, paid, took_too_long, _unpaid = _payments_owed(start, end, last_owed)
+    return rows.filter(paid, took_too_long).order_by("-paid_on", "pk").values_list(*_PAYMENT_LINE)[:BREACH_LIMIT]
+
+
+def _unpaid_payments(start: datetime.date, end: datetime.date, last_owed: datetime.date) -> QuerySet[Any]:
+    rows, _paid, _took_too_long, unpaid = _payments_owed(start, end, last_owed)
+    return rows.filter(unpaid).order_by("owed_from", "pk").values_list(*_PAYMENT_LINE)[:BREACH_LIMIT]
+
+
+# The Compact page reads every measure on each build: its queries are compiled once (core.rows.CompiledRows), with
+# BREACH_LIMIT as it was then; the lists are cut to BREACH_LIMIT again as they are read.
+_WINDOW = {"start": datetime.date, "end": datetime.date}
+_CONSULTATION_COUNTS = CompiledRows(_consultation_counts, **_WINDOW)
+_CONSULTATION_BREACHES = CompiledRows(_consultation_breaches, **_WINDOW)
+_NOTICES = CompiledRows(_notice_rows, **_WINDOW)
+_REDUCTIONS = CompiledRows(_reduction_rows, **_WINDOW)
+_PAYMENT_COUNTS = CompiledRows(_payment_counts, **_WINDOW, last_owed=datetime.date)
+_UNPAID_COUNTS = CompiledRows(_unpaid_counts, **_WINDOW, last_owed=datetime.date)
+_LATE_PAYMENTS = CompiledRows(_late_payments, **_WINDOW, last_owed=datetime.date)
+_UNPAID_PAYMENTS = CompiledRows(_unpaid_payments, **_WINDOW, last_owed=datetime.date)
+
+
+def _consultations(start: datetime.date, end: datetime.date) -> Measure:
+    measure = Measure(rule=CompactRule.CONSULTATION_12_WEEKS)
+    counts = _CONSULTATION_COUNTS.rows(start=start, end=end)[0]
+    measure.total, measure.breach_count = counts["total"], counts["breached"]
     measure.kept = measure.total - measure.breach_count
-    for item in breached.order_by("-end_date", "pk")[:BREACH_LIMIT]:
-        days = (item.end_date - item.start_date).days + 1
-        measure.breaches.append(Breach(f"{item.title}: ran {days} days with no reason recorded", _url("compact:consultation_detail", item.pk), item.end_date))
+    if measure.breach_count:
+        for pk, title, starts, ends in _CONSULTATION_BREACHES.rows(start=start, end=end)[:BREACH_LIMIT]:
+            days = (ends - starts).days + 1
+            measure.breaches.append(Breach(f"{title}: ran {days} days with no reason recorded", _url("compact:consultation_detail", pk), ends))
     return measure
 
 
 def _reductions(measure: Measure, start: datetime.date, end: datetime.date) -> None:
     """Reducing funding counts like ending it: 3 months' notice before the reduction takes effect, or a reason."""
-    variation_model = apps.get_model("funding", "Variation")
-    rows = variation_model.objects.filter(is_reduction=True, notice_date__range=(start, end)).select_related("agreement", "agreement__organisation")
-    for item in rows.order_by("-notice_date", "pk").iterator():
-        notice_date, effective = item.notice_date, item.effective_date
+    for agreement_id, notice_date, effective, short_notice_reason, reference, organisation in _REDUCTIONS.rows(start=start, end=end):
         if notice_date is None or effective is None:  # never for a reduction: the variation service sets both
             continue
         measure.total += 1
-        if not is_short_notice(notice_date, effective) or item.short_notice_reason.strip():
+        if not is_short_notice(notice_date, effective) or short_notice_reason.strip():
             measure.kept += 1
             continue
         measure.breach_count += 1
         if len(measure.breaches) < BREACH_LIMIT:
             days = (effective - notice_date).days
-            text = f"{item.agreement.reference} ({item.agreement.organisation.name}): reduced with {days} days' notice and no reason recorded"
-            measure.breaches.append(Breach(text, _url("funding:agreement_detail", item.agreement_id), item.notice_date))
+            text = f"{reference} ({organisation}): reduced with {days} days' notice and no reason recorded"
+            measure.breaches.append(Breach(text, _url("funding:agreement_detail", agreement_id), notice_date))
 
 
 def _notices(start: datetime.date, end: datetime.date) -> Measure:
     measure = Measure(rule=CompactRule.NOTICE_3_MONTHS)
-    decommissioning_model = apps.get_model("funding", "Decommissioning")
-    rows = (
-        decommissioning_model.objects.filter(notice_date__range=(start, end))
-        .select_related("agreement", "agreement__organisation")
-        .order_by("-notice_date", "pk")
-    )
-    for item in rows.iterator():
+    for pk, notice_date, funding_end_date, short_notice_reason, sent_outside, reference, organisation in _NOTICES.rows(start=start, end=end):
         measure.total += 1
-        notice_date: datetime.date = item.notice_date  # type: ignore[assignment]  # filtered to a range above
-        if item.notice_sent_outside and len(measure.notes) < BREACH_LIMIT:
-            text = f"{item.agreement.reference} ({item.agreement.organisation.name}): notice sent outside Lightbulb and recorded afterwards"
-            measure.notes.append(Breach(text, _url("funding:decommissioning_detail", item.pk), notice_date))
-        if not is_short_notice(notice_date, item.funding_end_date) or item.short_notice_reason.strip():
+        if sent_outside and len(measure.notes) < BREACH_LIMIT:
+            text = f"{reference} ({organisation}): notice sent outside Lightbulb and recorded afterwards"
+            measure.notes.append(Breach(text, _url("funding:decommissioning_detail", pk), notice_date))
+        if not is_short_notice(notice_date, funding_end_date) or short_notice_reason.strip():
             measure.kept += 1
             continue
         measure.breach_count += 1
         if len(measure.breaches) < BREACH_LIMIT:
-            days = (item.funding_end_date - notice_date).days
-            text = f"{item.agreement.reference} ({item.agreement.organisation.name}): {days} days' notice with no reason recorded"
-            measure.breaches.append(Breach(text, _url("funding:decommissioning_detail", item.pk), item.notice_date))
+            days = (funding_end_date - notice_date).days
+            text = f"{reference} ({organisation}): {days} days' notice with no reason recorded"
+            measure.breaches.append(Breach(text, _url("funding:decommissioning_detail", pk), notice_date))
     _reductions(measure, start, end)
     return measure
 
@@ -153,32 +223,22 @@ def _notices(start: datetime.date, end: datetime.date) -> Measure:
 def _payments(start: datetime.date, end: datetime.date) -> Measure:
     """Payments made in the window, late or not, and those still unpaid more than 30 days after they were owed."""
     measure = Measure(rule=CompactRule.PAYMENT_30_DAYS)
-    payment_model = apps.get_model("funding", "Payment")
-    # Days to pay run from a valid invoice or claim, or the due date (Payment.days_to_pay).
-    owed_from = Coalesce("invoice_received_on", "due_date")
-    took = ExpressionWrapper(F("paid_on") - owed_from, output_field=DurationField())
-    paid = Q(status="paid", paid_on__range=(start, end))
-    took_too_long = Q(took__gt=datetime.timedelta(days=PAYMENT_DAYS))
-    # A scheduled payment still unpaid more than 30 days after it was owed is already late.
-    unpaid = Q(status="scheduled", owed_from__gte=start, owed_from__lt=end - datetime.timedelta(days=PAYMENT_DAYS))
-    rows = payment_model.objects.annotate(took=took, owed_from=owed_from)
-    # Two counts rather than one OR across both, so that each can be read from an index on its own date.
-    counts = rows.filter(paid).aggregate(paid=Count("pk"), late=Count("pk", filter=took_too_long))
-    counts["unpaid"] = rows.filter(unpaid).count()
+    window: dict[str, Any] = {"start": start, "end": end, "last_owed": end - datetime.timedelta(days=PAYMENT_DAYS)}
+    counts = {**_PAYMENT_COUNTS.rows(**window)[0], **_UNPAID_COUNTS.rows(**window)[0]}
     measure.total = counts["paid"] + counts["unpaid"]
     measure.breach_count = counts["late"] + counts["unpaid"]
     measure.kept = measure.total - measure.breach_count
     if counts["late"]:
-        for item in rows.filter(paid, took_too_long).select_related("agreement", "agreement__organisation").order_by("-paid_on", "pk")[:BREACH_LIMIT]:
-            text = f"{item.agreement.reference} ({item.agreement.organisation.name}): £{item.amount:,.2f} paid after {item.days_to_pay} days"
-            measure.breaches.append(Breach(text, _url("funding:payment_detail", item.pk) or _url("funding:agreement_detail", item.agreement_id), item.paid_on))
+        for pk, agreement_id, amount, paid_on, invoiced, due, reference, organisation in _LATE_PAYMENTS.rows(**window)[:BREACH_LIMIT]:
+            text = f"{reference} ({organisation}): £{amount:,.2f} paid after {(paid_on - (invoiced or due)).days} days"
+            measure.breaches.append(Breach(text, _url("funding:payment_detail", pk) or _url("funding:agreement_detail", agreement_id), paid_on))
     if counts["unpaid"] and len(measure.breaches) < BREACH_LIMIT:
-        for item in (
-            rows.filter(unpaid).select_related("agreement", "agreement__organisation").order_by("owed_from", "pk")[: BREACH_LIMIT - len(measure.breaches)]
-        ):
-            days = (end - item.owed_from).days
-            text = f"{item.agreement.reference} ({item.agreement.organisation.name}): £{item.amount:,.2f} still unpaid {days} days after it was owed"
-            measure.breaches.append(Breach(text, _url("funding:payment_detail", item.pk), item.owed_from))
+        for pk, _agreement_id, amount, _paid_on, invoiced, due, reference, organisation in _UNPAID_PAYMENTS.rows(**window)[
+            : BREACH_LIMIT - len(measure.breaches)
+        ]:
+            owed_from = invoiced or due
+            text = f"{reference} ({organisation}): £{amount:,.2f} still unpaid {(end - owed_from).days} days after it was owed"
+            measure.breaches.append(Breach(text, _url("funding:payment_detail", pk), owed_from))
     return measure
 
 
@@ -197,26 +257,43 @@ class ThreeYearTermLastDay(Func):
         return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
+def _started(rule: str, start: datetime.date, end: datetime.date) -> tuple[QuerySet[Any], Q]:
+    """Agreements started in the window that the rule measures, and those of them that breach it."""
+    rows = _model("Agreement").objects.filter(start_date__range=(start, end), archived_at__isnull=True)
+    if rule == CompactRule.MULTI_YEAR:
+        return rows.filter(long_term_need=True), Q(end_date__lt=ThreeYearTermLastDay("start_date"))
+    return rows, Q(full_cost_recovery=False)
+
+
+def _share_reads(rule: str) -> tuple[CompiledRows, CompiledRows]:
+    def counts(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+        rows, breached = _started(rule, start, end)
+        return aggregated(rows, total=Count("pk"), breached=Count("pk", filter=breached))
+
+    def latest(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+        # The latest breaches' keys first (in_array: read once), then those rows alone with their organisations' names.
+        rows, breached = _started(rule, start, end)
+        keys = rows.filter(breached).order_by("-start_date", "pk").values("pk")[:BREACH_LIMIT]
+        found = _model("Agreement").objects.filter(pk__in_array=keys).order_by("-start_date", "pk")
+        return found.values_list("pk", "reference", "start_date", "organisation__name")
+
+    return CompiledRows(counts, **_WINDOW), CompiledRows(latest, **_WINDOW)
+
+
+_SHARES: dict[str, tuple[CompiledRows, CompiledRows]] = {rule: _share_reads(rule) for rule in (CompactRule.MULTI_YEAR, CompactRule.FULL_COST_RECOVERY)}
+_WHY: dict[str, str] = {CompactRule.MULTI_YEAR: "shorter than 3 years for a long-term need", CompactRule.FULL_COST_RECOVERY: "does not fund full cost recovery"}
+
+
 def _agreement_share(rule: str, start: datetime.date, end: datetime.date) -> Measure:
     """Agreements started in the window, counted in the database; only the latest breaches are read."""
     measure = Measure(rule=rule)
-    agreement_model = apps.get_model("funding", "Agreement")
-    rows = agreement_model.objects.filter(start_date__range=(start, end), archived_at__isnull=True)
-    if rule == CompactRule.MULTI_YEAR:
-        rows = rows.filter(long_term_need=True)
-        breached = Q(end_date__lt=ThreeYearTermLastDay("start_date"))
-        why = "shorter than 3 years for a long-term need"
-    else:
-        breached = Q(full_cost_recovery=False)
-        why = "does not fund full cost recovery"
-    counts = rows.aggregate(total=Count("pk"), breached=Count("pk", filter=breached))
+    counts_read, latest_read = _SHARES[rule]
+    counts = counts_read.rows(start=start, end=end)[0]
     measure.total, measure.breach_count = counts["total"], counts["breached"]
     measure.kept = measure.total - measure.breach_count
-    # The latest breaches' keys first, then those rows alone with their organisations' names.
-    keys = list(rows.filter(breached).order_by("-start_date", "pk").values_list("pk", flat=True)[:BREACH_LIMIT])
-    latest = agreement_model.objects.filter(pk__in=keys).select_related("organisation").only("reference", "start_date", "organisation__name")
-    for item in latest.order_by("-start_date", "pk"):
-        measure.breaches.append(Breach(f"{item.reference} ({item.organisation.name}): {why}", _url("funding:agreement_detail", item.pk), item.start_date))
+    if measure.breach_count:
+        for pk, reference, started, organisation in latest_read.rows(start=start, end=end)[:BREACH_LIMIT]:
+            measure.breaches.append(Breach(f"{reference} ({organisation}): {_WHY[rule]}", _url("funding:agreement_detail", pk), started))
     return measure
 
 

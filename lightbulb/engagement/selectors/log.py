@@ -256,7 +256,7 @@ def _ward_engagement_ids(ward_id: int) -> QuerySet[Any]:
 
 
 def _ward_theme_rows(ward: int, since: datetime.date) -> QuerySet[Any]:
-    heard = Engagement.objects.filter(pk__in=_ward_engagement_ids(ward), held_on__gte=since).values("pk")
+    heard = Engagement.objects.filter(pk__in_array=_ward_engagement_ids(ward), held_on__gte=since).values("pk")
     rows = Theme.objects.filter(engagements__in=heard).annotate(times=Count("engagements", distinct=True)).order_by("-times", "name")
     return rows.values("name", "times")[:WARD_THEMES_SHOWN]
 
@@ -264,7 +264,9 @@ def _ward_theme_rows(ward: int, since: datetime.date) -> QuerySet[Any]:
 def _ward_recent_rows(ward: int) -> QuerySet[Any]:
     # The ward's few engagements found by the two index reads, then sorted: reading the whole log backwards by date and
     # keeping the ward's walked past thousands of other wards' engagements to find its latest five.
-    return Engagement.objects.filter(pk__in=_ward_engagement_ids(ward)).order_by("-held_on", "-id").values("pk", "title", "held_on")[:WARD_ENGAGEMENTS_SHOWN]
+    return (
+        Engagement.objects.filter(pk__in_array=_ward_engagement_ids(ward)).order_by("-held_on", "-id").values("pk", "title", "held_on")[:WARD_ENGAGEMENTS_SHOWN]
+    )
 
 
 # Read on every build of a ward's page: compiled once (core.rows.CompiledRows).

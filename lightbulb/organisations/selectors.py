@@ -107,6 +107,11 @@ def _status_q(status: str) -> Q:
     return live & ~Q(status=OrganisationStatus.MERGED)
 
 
+# The register list's columns (organisations/list.html): each record's name, legal form, status (archived or not), postcode
+# and ward's name.
+LIST_COLUMNS = ("pk", "name", "legal_form", "status", "archived_at", "postcode", "ward_id", "ward__name")
+
+
 def organisation_search(filters: OrganisationFilters) -> QuerySet[Organisation]:
     """The register's records the filters choose; with a search text, best match first (see `search`)."""
     organisations = Organisation.objects.filter(_status_q(filters.status))

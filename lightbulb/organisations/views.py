@@ -38,7 +38,8 @@ def _detail(pk: int) -> HttpResponse:
 @kept_page
 def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations, sort, form = exports.organisation_rows(request)
-    page = paginate(request, organisations)
+    # What the list shows of each record: not its description, address and search keys (the download reads those).
+    page = paginate(request, organisations.only(*selectors.LIST_COLUMNS))
     return render(
         request,
         "organisations/list.html",

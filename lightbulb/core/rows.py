@@ -214,6 +214,39 @@ class _CompiledRows:
 _SHAPES = {ValuesListIterable: "tuples", FlatValuesListIterable: "flat", NamedValuesListIterable: "named", ValuesIterable: "dicts"}
 
 
+_NOT_IT = object()
+
+
+def _adapter(parameter: Any, stand_in: Any) -> Any:
+    """How a compiled parameter holds a stand-in: as given (None), as text (a date on SQLite), in the driver's own integer
+    type (which tells it the column's); `_NOT_IT` if it is not that stand-in."""
+    if type(parameter) is type(stand_in) and parameter == stand_in:
+        return None
+    if isinstance(stand_in, datetime.date) and parameter == str(stand_in):
+        return str
+    if type(stand_in) is int and isinstance(parameter, int) and not isinstance(parameter, bool) and parameter == stand_in:
+        return type(parameter)
+    return _NOT_IT
+
+
+def _rows_of(queryset: Any, compiler: Any, sql: str, placed: tuple[tuple[_Slot, ...], tuple[Any, ...]]) -> _CompiledRows | None:
+    """The compiled query, if its rows can be made as Django's iterable for it makes them."""
+    shape = _SHAPES.get(queryset._iterable_class)
+    if shape is None or compiler.query.extra_select:
+        return None
+    columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+    if compiler.has_composite_fields(columns):
+        return None
+    operations = compiler.connection.ops
+    converters = [(position, [_kept(each, operations) for each in found], column) for position, (found, column) in compiler.get_converters(columns).items()]
+    # The names Django's own iterables give the columns (ValuesIterable, NamedValuesListIterable).
+    query = compiler.query
+    every = (*query.values_select, *query.annotation_select)
+    names = tuple((query.selected or every) if shape == "dicts" else (queryset._fields or every))
+    slots, constants = placed
+    return _CompiledRows(sql, constants, slots, converters, compiler.col_count, shape, names)
+
+
 class CompiledRows:
     """The rows of `build(**values)`, a `values_list()` or `values()` query, with its SQL compiled once per process and database.
 
@@ -258,17 +291,10 @@ class CompiledRows:
         slots, constants = [], list(parameters)
         for position, parameter in enumerate(parameters):
             for name, stand_in in stand_ins.items():
-                adapt: Any
-                if type(parameter) is type(stand_in) and parameter == stand_in:
-                    adapt = None
-                elif isinstance(stand_in, datetime.date) and parameter == str(stand_in):
-                    adapt = str
-                elif type(stand_in) is int and isinstance(parameter, int) and not isinstance(parameter, bool) and parameter == stand_in:
-                    adapt = type(parameter)  # the driver's own integer type, which tells it the column's
-                else:
-                    continue
-                slots.append(_Slot(position, name, adapt))
-                constants[position] = None
+                adapt = _adapter(parameter, stand_in)
+                if adapt is not _NOT_IT:
+                    slots.append(_Slot(position, name, adapt))
+                    constants[position] = None
         if {slot.name for slot in slots} != set(stand_ins):
             return None  # a value the query changed (a pattern, a list) or left out: not compiled
         return tuple(slots), tuple(constants)
@@ -283,20 +309,7 @@ class CompiledRows:
         # The same SQL and the same places whatever the values: else the SQL depends on them and is built each time.
         if placed is None or other is None or placed[0] != other[0] or sql != other_sql:
             return None
-        shape = _SHAPES.get(queryset._iterable_class)
-        if shape is None or compiler.query.extra_select:
-            return None
-        columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
-        if compiler.has_composite_fields(columns):
-            return None
-        operations = compiler.connection.ops
-        converters = [(position, [_kept(each, operations) for each in found], column) for position, (found, column) in compiler.get_converters(columns).items()]
-        # The names Django's own iterables give the columns (ValuesIterable, NamedValuesListIterable).
-        query = compiler.query
-        every = (*query.values_select, *query.annotation_select)
-        names = tuple((query.selected or every) if shape == "dicts" else (queryset._fields or every))
-        slots, constants = placed
-        return _CompiledRows(sql, constants, slots, converters, compiler.col_count, shape, names)
+        return _rows_of(queryset, compiler, sql, placed)
 
     def _default_alias(self) -> str:
         if self._model is None:
@@ -324,20 +337,28 @@ class CompiledRows:
     @staticmethod
     def _shaped(compiled: _CompiledRows, fetched: list[Any], connection: Any) -> list[Any]:
         converters = [(position, [each.bound(connection.ops) for each in found], column) for position, found, column in compiled.converters]
-        rows = []
-        for fetched_row in fetched:
-            row = list(fetched_row[: compiled.width])
-            for position, found, column in converters:
-                value = row[position]
-                for converter in found:
-                    value = converter(value, column, connection)
-                row[position] = value
-            rows.append(row)
-        if compiled.shape == "flat":
-            return [row[0] for row in rows]
-        if compiled.shape == "dicts":
-            return [Row(zip(compiled.names, row, strict=False)) for row in rows]
-        if compiled.shape == "named":
-            named = create_namedtuple_class(*compiled.names)
-            return [tuple.__new__(named, row) for row in rows]
-        return [tuple(row) for row in rows]
+        rows = [_converted(list(fetched_row[: compiled.width]), converters, connection) for fetched_row in fetched]
+        return _SHAPERS[compiled.shape](compiled.names, rows)
+
+
+def _converted(row: list[Any], converters: list[tuple[int, list[Any], Any]], connection: Any) -> list[Any]:
+    for position, found, column in converters:
+        value = row[position]
+        for converter in found:
+            value = converter(value, column, connection)
+        row[position] = value
+    return row
+
+
+def _named(names: tuple[str, ...], rows: list[list[Any]]) -> list[Any]:
+    named = create_namedtuple_class(*names)
+    return [tuple.__new__(named, row) for row in rows]
+
+
+# How each shape makes its rows of the converted columns, as Django's iterables make them.
+_SHAPERS: dict[str, Callable[[tuple[str, ...], list[list[Any]]], list[Any]]] = {
+    "flat": lambda names, rows: [row[0] for row in rows],
+    "dicts": lambda names, rows: [Row(zip(names, row, strict=False)) for row in rows],
+    "named": _named,
+    "tuples": lambda names, rows: [tuple(row) for row in rows],
+}

@@ -20,7 +20,7 @@ from lightbulb.core.access import object_for_user
 from lightbulb.core.models import AuditAction, AuditEvent
 from lightbulb.core.outbox import Recipients, Route
 from lightbulb.core.registry import registry
-from lightbulb.core.rows import CompiledRows
+from lightbulb.core.rows import CompiledRows, Row
 from lightbulb.core.rules import allowed
 from lightbulb.organisations import search
 from lightbulb.organisations.models import (
@@ -35,6 +35,7 @@ from lightbulb.organisations.models import (
     OrganisationIdentifier,
     OrganisationMerge,
     OrganisationStatus,
+    RegisterValue,
 )
 from lightbulb.organisations.rules import can_manage_register, can_read_contacts, can_read_organisation
 from lightbulb.places import selectors as place_selectors
@@ -187,31 +188,70 @@ def area_of_work_get(pk: int) -> AreaOfWork:
 # The organisation page
 
 
-def organisation_for_page(organisation: Organisation, *, with_contacts: bool) -> Organisation:
-    """The organisation with everything its page lists, in a fixed number of queries."""
-    lookups: list[Any] = [
-        "identifiers",
-        # A ward's boundary (GeoJSON, large from ONS's files) is not shown here.
-        Prefetch("wards_served", queryset=Ward.objects.defer("boundary")),
-        "areas_of_work",
-        "register_values",
-        Prefetch("merges_kept", queryset=OrganisationMerge.objects.filter(undone_at__isnull=True).select_related("merged", "performed_by")),
-    ]
+def _identifier_rows(organisation: int) -> QuerySet[Any]:
+    return OrganisationIdentifier.objects.filter(organisation_id=organisation).values("pk", "scheme", "value", "source")
+
+
+def _ward_served_rows(organisation: int) -> QuerySet[Any]:
+    # A ward's boundary (GeoJSON, large from ONS's files) is not shown here: only the names.
+    return Ward.objects.filter(organisations_serving=organisation).values_list("name", flat=True)
+
+
+def _area_rows(organisation: int) -> QuerySet[Any]:
+    return AreaOfWork.objects.filter(organisations=organisation).values_list("name", flat=True)
+
+
+def _register_value_rows(organisation: int) -> QuerySet[Any]:
+    return RegisterValue.objects.filter(organisation_id=organisation).values("field", "source", "value", "as_of")
+
+
+def _merge_kept_rows(organisation: int) -> QuerySet[Any]:
+    merges = OrganisationMerge.objects.filter(kept_id=organisation, undone_at__isnull=True)
+    return merges.values("pk", "created_at", "merged_id", "merged__name", "performed_by__full_name", "performed_by__email")
+
+
+def _contact_rows(organisation: int) -> QuerySet[Any]:
+    return Contact.objects.filter(organisation_id=organisation).values("pk", "name", "role", "email", "phone", "purpose", "consent_given_on", "retain_until")
+
+
+# Read on every build of an organisation's page: compiled once (core.rows.CompiledRows), each in the model's own order.
+_IDENTIFIERS = CompiledRows(_identifier_rows, organisation=int)
+_WARDS_SERVED = CompiledRows(_ward_served_rows, organisation=int)
+_AREAS = CompiledRows(_area_rows, organisation=int)
+_REGISTER_VALUES = CompiledRows(_register_value_rows, organisation=int)
+_MERGES_KEPT = CompiledRows(_merge_kept_rows, organisation=int)
+_CONTACTS = CompiledRows(_contact_rows, organisation=int)
+
+
+def organisation_for_page(organisation: Organisation, *, with_contacts: bool) -> dict[str, Any]:
+    """What the organisation's page lists beside the record, in a fixed number of queries: its identifiers (with
+    `org_id` and `scheme_label`), the names of the wards it serves and its areas of work, the register's values, the
+    records merged into it (with `performed_by_name`) and, if shown, its contacts. A merged record's page also says
+    who merged it (`organisation.merges_merged`, prefetched)."""
     if organisation.status == OrganisationStatus.MERGED:
-        # Only a merged record's page says who merged it, and when.
-        lookups.append(Prefetch("merges_merged", queryset=OrganisationMerge.objects.filter(undone_at__isnull=True).select_related("kept", "performed_by")))
-    if with_contacts:
-        lookups.append("contacts")
-    # `get_organisation_for_user` has read the record with its ward, merged-into and archived-by: only the lists are read here.
-    prefetch_related_objects([organisation], *lookups)
-    return organisation
+        merged_by = OrganisationMerge.objects.filter(undone_at__isnull=True).select_related("kept", "performed_by")
+        prefetch_related_objects([organisation], Prefetch("merges_merged", queryset=merged_by))
+    schemes = dict(IdentifierScheme.choices)
+    key = organisation.pk
+    return {
+        "identifiers": [
+            Row(row, org_id=f"{row['scheme']}-{row['value']}", scheme_label=str(schemes.get(row["scheme"], row["scheme"])))
+            for row in _IDENTIFIERS.rows(organisation=key)
+        ],
+        "wards_served": _WARDS_SERVED.rows(organisation=key),
+        "areas_of_work": _AREAS.rows(organisation=key),
+        "register_values": _REGISTER_VALUES.rows(organisation=key),
+        "merges": [Row(row, performed_by_name=row["performed_by__full_name"] or row["performed_by__email"]) for row in _MERGES_KEPT.rows(organisation=key)],
+        "contacts": _CONTACTS.rows(organisation=key) if with_contacts else [],
+    }
 
 
-def register_comparison(organisation: Organisation) -> list[dict[str, Any]]:
-    """Each field a public register has a value for, beside what the council holds (needs register_values prefetched)."""
+def register_comparison(organisation: Organisation, register_values: list[Any]) -> list[dict[str, Any]]:
+    """Each field a public register has a value for (the organisation's `register_values`: field, source, value,
+    as_of), beside what the council holds."""
     by_field: dict[str, list[Any]] = defaultdict(list)
-    for value in organisation.register_values.all():
-        by_field[value.field].append(value)
+    for value in register_values:
+        by_field[value["field"]].append(value)
     rows = []
     for field_name, values in sorted(by_field.items()):
         try:

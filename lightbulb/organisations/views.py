@@ -71,13 +71,14 @@ def ward_pick(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.get_organisation_for_user(request, pk)
     with_contacts = selectors.may_see_contacts(request)
-    organisation = selectors.organisation_for_page(organisation, with_contacts=with_contacts)
+    lists = selectors.organisation_for_page(organisation, with_contacts=with_contacts)
     return render(
         request,
         "organisations/detail.html",
         {
             "organisation": organisation,
-            "register_rows": selectors.register_comparison(organisation),
+            "lists": lists,
+            "register_rows": selectors.register_comparison(organisation, lists["register_values"]),
             "timeline": selectors.organisation_timeline(organisation),
             "sections": selectors.organisation_sections(organisation, request),
             "show_contacts": with_contacts,

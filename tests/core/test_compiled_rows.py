@@ -80,7 +80,7 @@ def test_each_shape_of_rows_is_the_orms(build):
         # A dict as the ORM's, whose values are also attributes, as a record's would be.
         assert isinstance(row, Row) and row == orm and row.name == "Riverside Trust"
         with pytest.raises(AttributeError):
-            row.nothing_of_the_sort  # noqa: B018 - the missing attribute is the point
+            row.nothing_of_the_sort  # the missing attribute is the point
     else:
         assert type(row) is type(orm)
 

@@ -276,9 +276,9 @@ def test_a_page_that_writes_is_not_kept_and_its_write_stays(officer: Client, org
 
     comparison = views.selectors.register_comparison
 
-    def writing(record: Organisation) -> Any:
+    def writing(record: Organisation, register_values: list[Any]) -> Any:
         Organisation.objects.filter(pk=record.pk).update(description="Looked at")
-        return comparison(record)
+        return comparison(record, register_values)
 
     monkeypatch.setattr(views.selectors, "register_comparison", writing)
     path = f"/organisations/{organisation.pk}/"

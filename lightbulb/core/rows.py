@@ -179,14 +179,21 @@ def aggregated(queryset: QuerySet[Any, Any], **aggregates: Any) -> QuerySet[Any,
     The aggregates are grouped by a constant, which Django leaves out of GROUP BY: the SQL is the
     aggregate's own (no GROUP BY), so the one row comes even when nothing matches, as `aggregate()`'s does.
     """
-    return queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(**aggregates).values(*aggregates)
+    one_row = queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(**aggregates).values(*aggregates)
+    # Where the SQL is never run (a filter nothing can match), `aggregate()` still gives one row: each aggregate's value
+    # over nothing. CompiledRows reads it from here.
+    one_row.empty_aggregate = {name: getattr(aggregate, "empty_result_set_value", None) for name, aggregate in aggregates.items()}  # type: ignore[attr-defined]
+    return one_row
 
 
 # Stand-in values, one set per compile: of the kind a parameter takes, and unlike any value a query writes itself.
+# The two compiles space their stand-ins differently, and dates fall mid-month, so a value the build works out from one
+# (the day after, the first of its year) cannot stand where another's stand-in stands in both compiles; text carries
+# the characters a pattern escapes, so a lookup that escapes them leaves no stand-in as given.
 _STAND_INS: dict[type, Callable[[int, int], Any]] = {
-    int: lambda which, index: 2_000_000_000 + 1000 * which + index,
-    str: lambda which, index: f"\ue000stand-in {which}.{index}\ue000",
-    datetime.date: lambda which, index: datetime.date(1101 + which, 1, 1) + datetime.timedelta(days=index),
+    int: lambda which, index: 2_000_000_000 + 100_000 * which + index * (7 + 6 * which),
+    str: lambda which, index: f"\ue000%_\\stand-in {which}.{index}\ue000",
+    datetime.date: lambda which, index: datetime.date(1101 + 7 * which, 3 + 2 * which, 13 + which) + datetime.timedelta(days=index * (7 + 6 * which)),
 }
 
 
@@ -264,7 +271,8 @@ class CompiledRows:
         self._compiled: dict[str, _CompiledRows | None] = {}
         self._model: type[Model] | None = None
 
-    def _check(self, values: dict[str, Any]) -> None:
+    def _check(self, values: dict[str, Any]) -> bool:
+        """Whether the values may go in the compiled SQL; a value of the wrong kind is refused."""
         if set(values) != set(self.kinds):
             raise TypeError(f"a compiled query takes {sorted(self.kinds)}, not {sorted(values)}")
         for name, value in values.items():
@@ -272,16 +280,17 @@ class CompiledRows:
             # A date is not a datetime, nor a number a True: each would change what the SQL compares.
             if type(value) is not kind:
                 raise TypeError(f"{name} is a {kind.__name__}, not {type(value).__name__}: {value!r}")
-            if isinstance(value, int) and not -(2**63) <= value < 2**63:
-                raise ValueError(f"{name} {value} is outside the range a database column holds")
+        # An empty text or a nought may take a build down another branch (`if name:`), and a number past 64 bits is
+        # one the ORM answers itself: those are read by the ORM, not the SQL compiled with stand-ins.
+        return all(value and not (isinstance(value, int) and not -(2**63) <= value < 2**63) for value in values.values())
 
     def _compile_with(self, alias: str, which: int) -> tuple[Any, dict[str, Any]] | None:
         stand_ins = {name: _STAND_INS[kind](which, index) for index, (name, kind) in enumerate(self.kinds.items())}
-        queryset = self.build(**stand_ins).using(alias)
-        compiler = queryset.query.get_compiler(alias)
         try:
+            queryset = self.build(**stand_ins).using(alias)
+            compiler = queryset.query.get_compiler(alias)
             sql, parameters = compiler.as_sql()
-        except EmptyResultSet:
+        except Exception:  # noqa: BLE001 - a stand-in the query cannot take (a year of 2,000,000,000), nothing matched: read by the ORM
             return None
         return (queryset, compiler, sql, tuple(parameters)), stand_ins
 
@@ -307,7 +316,8 @@ class CompiledRows:
         (_, _, other_sql, other_parameters), other_stand_ins = second
         placed, other = self._slots(parameters, stand_ins), self._slots(other_parameters, other_stand_ins)
         # The same SQL and the same places whatever the values: else the SQL depends on them and is built each time.
-        if placed is None or other is None or placed[0] != other[0] or sql != other_sql:
+        # The query's own constants too: one worked out from a value (a date thirty days before) would be kept for good.
+        if placed is None or other is None or placed != other or sql != other_sql:
             return None
         return _rows_of(queryset, compiler, sql, placed)
 
@@ -316,14 +326,22 @@ class CompiledRows:
             self._model = self.build(**{name: _STAND_INS[kind](0, index) for index, (name, kind) in enumerate(self.kinds.items())}).model
         return router.db_for_read(self._model)  # type: ignore[no-any-return]
 
+    def _by_the_orm(self, alias: str, values: dict[str, Any]) -> list[Any]:
+        built = self.build(**values)
+        # As the compiled rows are: a `values()` row is a Row, and an aggregate is one row even of nothing.
+        found = [Row(row) if type(row) is dict else row for row in built.using(alias)]
+        empty = getattr(built, "empty_aggregate", None)
+        return found if found or empty is None else [Row(empty)]
+
     def rows(self, *, using: str | None = None, **values: Any) -> list[Any]:
-        self._check(values)
         alias = using or self._default_alias()
+        if not self._check(values):
+            return self._by_the_orm(alias, values)
         if alias not in self._compiled:
             self._compiled[alias] = self._compile(alias)
         compiled = self._compiled[alias]
         if compiled is None:
-            return list(self.build(**values).using(alias))
+            return self._by_the_orm(alias, values)
         parameters = list(compiled.parameters)
         for slot in compiled.slots:
             value = values[slot.name]

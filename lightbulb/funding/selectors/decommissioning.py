@@ -206,7 +206,7 @@ def _notice_rows(officer: int | None, start: datetime.date, end: datetime.date) 
         running = running.filter(agreement__accountable_officer_id=officer)
     running = running.filter(Q(response_due_date__range=(start, end)) | Q(funding_end_date__range=(start, end)))
     # Only what the lines say: the whole notice, its agreement, organisation and officers are not needed here.
-    return running.order_by("pk").values_list("pk", "response_due_date", "organisation_response", "funding_end_date", "agreement__reference")
+    return running.values_list("pk", "response_due_date", "organisation_response", "funding_end_date", "agreement__reference")
 
 
 _NOTICES = CompiledRows(_notice_rows, officer=int, start=datetime.date, end=datetime.date)

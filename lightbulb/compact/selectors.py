@@ -124,40 +124,44 @@ def _reduction_rows(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
     return rows.values_list(*shown)
 
 
-def _payments_owed(start: datetime.date, end: datetime.date, last_owed: datetime.date) -> Any:
-    """The payments measured and how: (the payments, paid in the window, paid late, unpaid past 30 days)."""
+def _payments_owed() -> QuerySet[Any]:
+    """Payments with how long each took and when it was owed from."""
     # Days to pay run from a valid invoice or claim, or the due date (Payment.days_to_pay).
     owed_from = Coalesce("invoice_received_on", "due_date")
-    rows = _model("Payment").objects.alias(took=ExpressionWrapper(F("paid_on") - owed_from, output_field=DurationField()), owed_from=owed_from)
-    paid = Q(status="paid", paid_on__range=(start, end))
-    took_too_long = Q(took__gt=datetime.timedelta(days=PAYMENT_DAYS))
+    return _model("Payment").objects.alias(took=ExpressionWrapper(F("paid_on") - owed_from, output_field=DurationField()), owed_from=owed_from)
+
+
+def _paid(start: datetime.date, end: datetime.date) -> Q:
+    return Q(status="paid", paid_on__range=(start, end))
+
+
+_TOOK_TOO_LONG = Q(took__gt=datetime.timedelta(days=PAYMENT_DAYS))
+
+
+def _unpaid(start: datetime.date, last_owed: datetime.date) -> Q:
     # A scheduled payment still unpaid more than 30 days after it was owed is already late.
-    unpaid = Q(status="scheduled", owed_from__gte=start, owed_from__lt=last_owed)
-    return rows, paid, took_too_long, unpaid
+    return Q(status="scheduled", owed_from__gte=start, owed_from__lt=last_owed)
 
 
-def _payment_counts(start: datetime.date, end: datetime.date, last_owed: datetime.date) -> QuerySet[Any]:
-    rows, paid, took_too_long, _unpaid = _payments_owed(start, end, last_owed)
-    return aggregated(rows.filter(paid), paid=Count("pk"), late=Count("pk", filter=took_too_long))
+def _payment_counts(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    return aggregated(_payments_owed().filter(_paid(start, end)), paid=Count("pk"), late=Count("pk", filter=_TOOK_TOO_LONG))
 
 
-def _unpaid_counts(start: datetime.date, end: datetime.date, last_owed: datetime.date) -> QuerySet[Any]:
+def _unpaid_counts(start: datetime.date, last_owed: datetime.date) -> QuerySet[Any]:
     # Apart from the paid ones rather than one OR across both, so that each is read from an index on its own date.
-    rows, _paid, _took_too_long, unpaid = _payments_owed(start, end, last_owed)
-    return aggregated(rows.filter(unpaid), unpaid=Count("pk"))
+    return aggregated(_payments_owed().filter(_unpaid(start, last_owed)), unpaid=Count("pk"))
 
 
 _PAYMENT_LINE = ("pk", "agreement_id", "amount", "paid_on", "invoice_received_on", "due_date", "agreement__reference", "agreement__organisation__name")
 
 
-def _late_payments(start: datetime.date, end: datetime.date, last_owed: datetime.date) -> QuerySet[Any]:
-    rows, paid, took_too_long, _unpaid = _payments_owed(start, end, last_owed)
-    return rows.filter(paid, took_too_long).order_by("-paid_on", "pk").values_list(*_PAYMENT_LINE)[:BREACH_LIMIT]
+def _late_payments(start: datetime.date, end: datetime.date) -> QuerySet[Any]:
+    late = _payments_owed().filter(_paid(start, end), _TOOK_TOO_LONG)
+    return late.order_by("-paid_on", "pk").values_list(*_PAYMENT_LINE)[:BREACH_LIMIT]
 
 
-def _unpaid_payments(start: datetime.date, end: datetime.date, last_owed: datetime.date) -> QuerySet[Any]:
-    rows, _paid, _took_too_long, unpaid = _payments_owed(start, end, last_owed)
-    return rows.filter(unpaid).order_by("owed_from", "pk").values_list(*_PAYMENT_LINE)[:BREACH_LIMIT]
+def _unpaid_payments(start: datetime.date, last_owed: datetime.date) -> QuerySet[Any]:
+    return _payments_owed().filter(_unpaid(start, last_owed)).order_by("owed_from", "pk").values_list(*_PAYMENT_LINE)[:BREACH_LIMIT]
 
 
 # The Compact page reads every measure on each build: its queries are compiled once (core.rows.CompiledRows), with
@@ -167,10 +171,10 @@ _CONSULTATION_COUNTS = CompiledRows(_consultation_counts, **_WINDOW)
 _CONSULTATION_BREACHES = CompiledRows(_consultation_breaches, **_WINDOW)
 _NOTICES = CompiledRows(_notice_rows, **_WINDOW)
 _REDUCTIONS = CompiledRows(_reduction_rows, **_WINDOW)
-_PAYMENT_COUNTS = CompiledRows(_payment_counts, **_WINDOW, last_owed=datetime.date)
-_UNPAID_COUNTS = CompiledRows(_unpaid_counts, **_WINDOW, last_owed=datetime.date)
-_LATE_PAYMENTS = CompiledRows(_late_payments, **_WINDOW, last_owed=datetime.date)
-_UNPAID_PAYMENTS = CompiledRows(_unpaid_payments, **_WINDOW, last_owed=datetime.date)
+_PAYMENT_COUNTS = CompiledRows(_payment_counts, **_WINDOW)
+_UNPAID_COUNTS = CompiledRows(_unpaid_counts, start=datetime.date, last_owed=datetime.date)
+_LATE_PAYMENTS = CompiledRows(_late_payments, **_WINDOW)
+_UNPAID_PAYMENTS = CompiledRows(_unpaid_payments, start=datetime.date, last_owed=datetime.date)
 
 
 def _consultations(start: datetime.date, end: datetime.date) -> Measure:
@@ -223,17 +227,17 @@ def _notices(start: datetime.date, end: datetime.date) -> Measure:
 def _payments(start: datetime.date, end: datetime.date) -> Measure:
     """Payments made in the window, late or not, and those still unpaid more than 30 days after they were owed."""
     measure = Measure(rule=CompactRule.PAYMENT_30_DAYS)
-    window: dict[str, Any] = {"start": start, "end": end, "last_owed": end - datetime.timedelta(days=PAYMENT_DAYS)}
-    counts = {**_PAYMENT_COUNTS.rows(**window)[0], **_UNPAID_COUNTS.rows(**window)[0]}
+    owed: dict[str, Any] = {"start": start, "last_owed": end - datetime.timedelta(days=PAYMENT_DAYS)}
+    counts = {**_PAYMENT_COUNTS.rows(start=start, end=end)[0], **_UNPAID_COUNTS.rows(**owed)[0]}
     measure.total = counts["paid"] + counts["unpaid"]
     measure.breach_count = counts["late"] + counts["unpaid"]
     measure.kept = measure.total - measure.breach_count
     if counts["late"]:
-        for pk, agreement_id, amount, paid_on, invoiced, due, reference, organisation in _LATE_PAYMENTS.rows(**window)[:BREACH_LIMIT]:
+        for pk, agreement_id, amount, paid_on, invoiced, due, reference, organisation in _LATE_PAYMENTS.rows(start=start, end=end)[:BREACH_LIMIT]:
             text = f"{reference} ({organisation}): £{amount:,.2f} paid after {(paid_on - (invoiced or due)).days} days"
             measure.breaches.append(Breach(text, _url("funding:payment_detail", pk) or _url("funding:agreement_detail", agreement_id), paid_on))
     if counts["unpaid"] and len(measure.breaches) < BREACH_LIMIT:
-        for pk, _agreement_id, amount, _paid_on, invoiced, due, reference, organisation in _UNPAID_PAYMENTS.rows(**window)[
+        for pk, _agreement_id, amount, _paid_on, invoiced, due, reference, organisation in _UNPAID_PAYMENTS.rows(**owed)[
             : BREACH_LIMIT - len(measure.breaches)
         ]:
             owed_from = invoiced or due

@@ -228,3 +228,19 @@ def test_compact_page_queries_independent_of_size(client_for, users):
 
     grow()
     assert_queries_independent_of_size(client_for(Role.OFFICER), reverse("compact:compact"), grow)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_payment_still_unpaid_thirty_days_after_it_was_owed_is_listed_as_a_breach():
+    owed = Payment.objects.create(
+        agreement=AgreementFactory(), due_date=datetime.date(2026, 4, 1), amount=Decimal("250"), basis="arrears", invoice_received_on=datetime.date(2026, 4, 10)
+    )
+    # Owed from its invoice less than 30 days before the end of the window: not late yet.
+    Payment.objects.create(agreement=AgreementFactory(), due_date=TODAY - datetime.timedelta(days=10), amount=Decimal("50"), basis="arrears")
+    _payment(datetime.date(2026, 4, 20), datetime.date(2026, 4, 1))  # paid in 19 days: kept
+    measure = selectors.rule_measure(CompactRule.PAYMENT_30_DAYS)
+    assert (measure.kept, measure.total, measure.breach_count) == (1, 2, 1)
+    (breach,) = measure.breaches
+    days = (TODAY - datetime.date(2026, 4, 10)).days
+    assert breach.text == f"{owed.agreement.reference} ({owed.agreement.organisation.name}): £250.00 still unpaid {days} days after it was owed"
+    assert breach.date == datetime.date(2026, 4, 10)

@@ -68,6 +68,22 @@ def _kept(converter: Any, operations: BaseDatabaseOperations) -> _Converter:
     return _Converter(converter, False)
 
 
+def _kept_converters(compiler: Any, columns: list[Any]) -> list[tuple[int, list[_Converter], Any]]:
+    """The columns' converters by position, as SQLCompiler.apply_converters takes them, the database's own unbound."""
+    operations = compiler.connection.ops
+    return [(position, [_kept(each, operations) for each in found], column) for position, (found, column) in compiler.get_converters(columns).items()]
+
+
+def _converted(row: list[Any], converters: list[tuple[int, list[_Converter], Any]], connection: Any) -> list[Any]:
+    """A row as the ORM converts it, each database converter bound to the reading connection's operations."""
+    for position, found, column in converters:
+        value = row[position]
+        for converter in found:
+            value = converter.bound(connection.ops)(value, column, connection)
+        row[position] = value
+    return row
+
+
 class UniqueReader(Generic[M]):
     """Read a `model` by the value of one unique `field` ("pk" by default): the record, or None."""
 
@@ -92,8 +108,7 @@ class UniqueReader(Generic[M]):
         own = [column for column, _, _ in compiler.select]
         if len(params) != 1 or not self._plain(compiler, own):
             return None
-        operations = compiler.connection.ops
-        converters = [(position, [_kept(each, operations) for each in found], column) for position, (found, column) in compiler.get_converters(own).items()]
+        converters = _kept_converters(compiler, own)
         # Only the SQL, columns and converters are kept: nothing of the value it was compiled with, nor the connection.
         return _Compiled(sql, [column.target.attname for column in own], converters)
 
@@ -145,11 +160,7 @@ class UniqueReader(Generic[M]):
         if len(rows) > 1:
             several = f"{len(rows)} {self.model.__name__} records have {self.field.name} {value!r}"
             raise self.model.MultipleObjectsReturned(several)  # type: ignore[attr-defined]
-        row = list(rows[0])
-        for position, converters, column in compiled.converters:
-            for converter in converters:
-                row[position] = converter.bound(connection.ops)(row[position], column, connection)
-        return self.model.from_db(alias, compiled.columns, row)  # type: ignore[return-value]
+        return self.model.from_db(alias, compiled.columns, _converted(list(rows[0]), compiled.converters, connection))  # type: ignore[return-value]
 
 
 class Row(dict[str, Any]):
@@ -171,6 +182,12 @@ def choice_labels(model: type[Model], field: str) -> dict[Any, str]:
     found = model._meta.get_field(field)
     assert isinstance(found, Field), f"{model.__name__}.{field} is not a field of its own"
     return {value: str(label) for value, label in found.flatchoices}
+
+
+def labelled(rows: list[Any], model: type[Model], field: str) -> list[Row]:
+    """`values()` rows each with `<field>_label`, the label of its choice, as the record's `get_FIELD_display()` says it."""
+    labels = choice_labels(model, field)
+    return [Row(row, **{f"{field}_label": labels.get(row[field], row[field])}) for row in rows]
 
 
 def aggregated(queryset: QuerySet[Any, Any], **aggregates: Any) -> QuerySet[Any, Any]:
@@ -244,8 +261,7 @@ def _rows_of(queryset: Any, compiler: Any, sql: str, placed: tuple[tuple[_Slot, 
     columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
     if compiler.has_composite_fields(columns):
         return None
-    operations = compiler.connection.ops
-    converters = [(position, [_kept(each, operations) for each in found], column) for position, (found, column) in compiler.get_converters(columns).items()]
+    converters = _kept_converters(compiler, columns)
     # The names Django's own iterables give the columns (ValuesIterable, NamedValuesListIterable).
     query = compiler.query
     every = (*query.values_select, *query.annotation_select)
@@ -284,8 +300,11 @@ class CompiledRows:
         # one the ORM answers itself: those are read by the ORM, not the SQL compiled with stand-ins.
         return all(value and not (isinstance(value, int) and not -(2**63) <= value < 2**63) for value in values.values())
 
+    def _stand_ins(self, which: int) -> dict[str, Any]:
+        return {name: _STAND_INS[kind](which, index) for index, (name, kind) in enumerate(self.kinds.items())}
+
     def _compile_with(self, alias: str, which: int) -> tuple[Any, dict[str, Any]] | None:
-        stand_ins = {name: _STAND_INS[kind](which, index) for index, (name, kind) in enumerate(self.kinds.items())}
+        stand_ins = self._stand_ins(which)
         try:
             queryset = self.build(**stand_ins).using(alias)
             compiler = queryset.query.get_compiler(alias)
@@ -323,7 +342,7 @@ class CompiledRows:
 
     def _default_alias(self) -> str:
         if self._model is None:
-            self._model = self.build(**{name: _STAND_INS[kind](0, index) for index, (name, kind) in enumerate(self.kinds.items())}).model
+            self._model = self.build(**self._stand_ins(0)).model
         return router.db_for_read(self._model)  # type: ignore[no-any-return]
 
     def _by_the_orm(self, alias: str, values: dict[str, Any]) -> list[Any]:
@@ -354,18 +373,8 @@ class CompiledRows:
 
     @staticmethod
     def _shaped(compiled: _CompiledRows, fetched: list[Any], connection: Any) -> list[Any]:
-        converters = [(position, [each.bound(connection.ops) for each in found], column) for position, found, column in compiled.converters]
-        rows = [_converted(list(fetched_row[: compiled.width]), converters, connection) for fetched_row in fetched]
+        rows = [_converted(list(fetched_row[: compiled.width]), compiled.converters, connection) for fetched_row in fetched]
         return _SHAPERS[compiled.shape](compiled.names, rows)
-
-
-def _converted(row: list[Any], converters: list[tuple[int, list[Any], Any]], connection: Any) -> list[Any]:
-    for position, found, column in converters:
-        value = row[position]
-        for converter in found:
-            value = converter(value, column, connection)
-        row[position] = value
-    return row
 
 
 def _named(names: tuple[str, ...], rows: list[list[Any]]) -> list[Any]:

@@ -20,7 +20,7 @@ from lightbulb.core.access import object_for_user
 from lightbulb.core.models import AuditAction, AuditEvent
 from lightbulb.core.outbox import Recipients, Route
 from lightbulb.core.registry import registry
-from lightbulb.core.rows import CompiledRows, Row
+from lightbulb.core.rows import CompiledRows, Row, labelled
 from lightbulb.core.rules import allowed
 from lightbulb.organisations import search
 from lightbulb.organisations.models import (
@@ -231,12 +231,10 @@ def organisation_for_page(organisation: Organisation, *, with_contacts: bool) ->
     if organisation.status == OrganisationStatus.MERGED:
         merged_by = OrganisationMerge.objects.filter(undone_at__isnull=True).select_related("kept", "performed_by")
         prefetch_related_objects([organisation], Prefetch("merges_merged", queryset=merged_by))
-    schemes = dict(IdentifierScheme.choices)
     key = organisation.pk
     return {
         "identifiers": [
-            Row(row, org_id=f"{row['scheme']}-{row['value']}", scheme_label=str(schemes.get(row["scheme"], row["scheme"])))
-            for row in _IDENTIFIERS.rows(organisation=key)
+            Row(row, org_id=f"{row['scheme']}-{row['value']}") for row in labelled(_IDENTIFIERS.rows(organisation=key), OrganisationIdentifier, "scheme")
         ],
         "wards_served": _WARDS_SERVED.rows(organisation=key),
         "areas_of_work": _AREAS.rows(organisation=key),

@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet, Window
 
 from lightbulb.core.access import object_for_user
 from lightbulb.core.audit import audit_events_for
-from lightbulb.core.rows import CompiledRows, Row, choice_labels
+from lightbulb.core.rows import CompiledRows, labelled
 from lightbulb.engagement.models import Flag, FlagRule, OpenFlagTally
 from lightbulb.engagement.rules import can_dismiss_flags, can_read_flags
 
@@ -60,14 +60,12 @@ _DISMISSED = CompiledRows(_dismissed_rows, organisation=int)
 _WARD_FLAGS = CompiledRows(_ward_flag_rows, ward=int)
 
 
-def _labelled(rows: list[Row]) -> list[Row]:
-    rules = choice_labels(Flag, "rule")
-    return [Row(row, rule_label=rules.get(row["rule"], row["rule"])) for row in rows]
-
-
 def organisation_flags(organisation_id: int) -> dict[str, Any]:
     """The organisation's open flags (pk, rule and `rule_label`, reason) and its ten latest dismissed (with dismiss_reason)."""
-    return {"open": _labelled(_OPEN.rows(organisation=organisation_id)), "dismissed": _labelled(_DISMISSED.rows(organisation=organisation_id))}
+    return {
+        "open": labelled(_OPEN.rows(organisation=organisation_id), Flag, "rule"),
+        "dismissed": labelled(_DISMISSED.rows(organisation=organisation_id), Flag, "rule"),
+    }
 
 
 def open_counts() -> list[dict[str, Any]]:
@@ -80,7 +78,7 @@ def open_counts() -> list[dict[str, Any]]:
 def ward_flags(ward_id: int) -> dict[str, Any]:
     """Open flags of the organisations based in the ward: the first ten (pk, rule and `rule_label`, reason, organisation_id
     and organisation__name) and how many in all, from one query (each row carries the count)."""
-    flags = _labelled(_WARD_FLAGS.rows(ward=ward_id))
+    flags = labelled(_WARD_FLAGS.rows(ward=ward_id), Flag, "rule")
     return {"flags": flags, "count": flags[0]["total"] if flags else 0}
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from lightbulb.core.access import object_for_user
 from lightbulb.core.links import pk_urls
 from lightbulb.core.registry import Deadline
-from lightbulb.core.rows import CompiledRows, Row, choice_labels
+from lightbulb.core.rows import CompiledRows, Row, labelled
 from lightbulb.core.rules import allowed
 from lightbulb.engagement.models import Engagement, EngagementKind, FollowUpAction, Theme
 from lightbulb.engagement.rules import can_complete_action, can_manage_engagement, can_read_engagement
@@ -217,8 +217,7 @@ _TIMELINE_THEMES = CompiledRows(_timeline_theme_rows, organisation=int)
 def organisation_engagements(organisation_id: int) -> tuple[list[Row], int]:
     """The organisation's latest engagements (what their lines show: pk, kind and `kind_label`, title, held_on) and how
     many there are in all, from one query: each row carries the count (a window over every row)."""
-    kinds = choice_labels(Engagement, "kind")
-    rows = [Row(row, kind_label=kinds.get(row["kind"], row["kind"])) for row in _ORGANISATION_ENGAGEMENTS.rows(organisation=organisation_id)]
+    rows = labelled(_ORGANISATION_ENGAGEMENTS.rows(organisation=organisation_id), Engagement, "kind")
     return rows, rows[0]["total"] if rows else 0
 
 

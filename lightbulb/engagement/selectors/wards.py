@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from lightbulb.compact.models import Consultation
-from lightbulb.core.rows import CompiledRows, Row
+from lightbulb.core.rows import CompiledRows, Row, choice_labels
 from lightbulb.engagement.geo import svg_paths
 from lightbulb.engagement.selectors.flags import ward_flags
 from lightbulb.engagement.selectors.log import ward_recent_engagements, ward_themes
@@ -91,7 +91,7 @@ def ward_consultations(ward_id: int) -> list[Consultation]:
 def ward_decommissioning(ward_id: int) -> list[Row]:
     """Funding for work in the ward that is being ended (notice given or being prepared), soonest first: each with its
     agreement's number and reference, its organisation's name, the day funding ends and the stage in words."""
-    stages = dict(Decommissioning.Stage.choices)
+    stages = choice_labels(Decommissioning, "stage")
     return [
         Row(
             agreement_id=row.agreement_id,

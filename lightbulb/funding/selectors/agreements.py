@@ -16,7 +16,7 @@ from lightbulb.accounts.models import User
 from lightbulb.accounts.rules import is_member_of
 from lightbulb.core.access import object_for_user
 from lightbulb.core.roles import Role
-from lightbulb.core.rows import CompiledRows, Row, choice_labels
+from lightbulb.core.rows import CompiledRows, labelled
 from lightbulb.core.rules import allowed
 from lightbulb.funding.lifecycle import FUNDED, next_statuses
 from lightbulb.funding.models import (
@@ -263,8 +263,7 @@ def organisation_agreements(organisation: Any, request: HttpRequest) -> dict[str
     # The most recent only: a busy organisation holds hundreds; the agreement list filtered to it has them all.
     # The rows shown and how many there are in all from one query at any size: each row carries the count (a window
     # over every row of the organisation's).
-    statuses = choice_labels(Agreement, "status")
-    agreements = [Row(row, status_label=statuses.get(row["status"], row["status"])) for row in _HELD.rows(organisation=organisation.pk)]
+    agreements = labelled(_HELD.rows(organisation=organisation.pk), Agreement, "status")
     count = agreements[0]["held_in_all"] if agreements else 0
     return {
         "title": "Agreements",

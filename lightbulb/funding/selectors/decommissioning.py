@@ -13,7 +13,7 @@ from lightbulb.core.dates import add_months
 from lightbulb.core.dates import is_short_notice as is_short_notice
 from lightbulb.core.links import pk_urls
 from lightbulb.core.registry import Deadline
-from lightbulb.core.rows import CompiledRows, Row, choice_labels
+from lightbulb.core.rows import CompiledRows, Row, labelled
 from lightbulb.core.rules import allowed
 from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
 from lightbulb.funding.rules import can_decommission, can_read_decommissioning, can_read_notice, can_respond_to_notice
@@ -250,5 +250,4 @@ _ORGANISATION_DECOMMISSIONINGS = CompiledRows(_organisation_decommissioning_rows
 def organisation_decommissionings(organisation_id: int) -> list[Row]:
     """The organisation page's lines: each notice's number (pk), stage (and `stage_label`) and dates with its agreement's
     reference and title (`agreement__reference`, `agreement__title`), newest first."""
-    stages = choice_labels(Decommissioning, "stage")
-    return [Row(row, stage_label=stages.get(row["stage"], row["stage"])) for row in _ORGANISATION_DECOMMISSIONINGS.rows(organisation=organisation_id)]
+    return labelled(_ORGANISATION_DECOMMISSIONINGS.rows(organisation=organisation_id), Decommissioning, "stage")

@@ -112,3 +112,29 @@ def test_a_union_is_never_read_keys_first():
     union = Organisation.objects.filter(pk__lte=3).union(Organisation.objects.filter(pk__gt=3))
     assert lists._keys_first(union) is False
     assert lists._keys_first(Organisation.objects.order_by("pk")) is True
+
+
+def test_a_list_that_finds_nothing_by_construction_is_counted_without_a_plan():
+    """A search for a word every name key drops ("trust", "ltd") is `pk__in=[]`: Django never sends it, so EXPLAIN
+    gives no plan; asking for its estimate first counts nothing rather than failing."""
+    OrganisationFactory.create_batch(2)
+    paginator = lists.ListPaginator(Organisation.objects.filter(pk__in=[]).order_by("pk"), 2, estimate_first=True)
+    assert (paginator.count, paginator.estimated) == (0, False)
+    assert lists.estimated_count(Organisation.objects.filter(pk__in=[])) == (0 if connection.vendor == "postgresql" else None)
+
+
+def test_a_view_can_ask_for_the_estimate_first(monkeypatch):
+    """`paginate(..., estimate_first=True)` takes a large estimate as the count, as a ranked search does, with no COUNT."""
+    monkeypatch.setattr(lists, "ESTIMATE_TRUSTED_FROM", 0)
+    OrganisationFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "SELECT 1")
+    request = RequestFactory().get("/")
+    with CaptureQueriesContext(connection) as captured:
+        paginator = lists.paginate(request, Organisation.objects.filter(status="active").order_by("pk"), per_page=2, estimate_first=True).paginator
+        count, estimated = paginator.count, paginator.estimated
+    if connection.vendor == "postgresql":
+        assert estimated is True and count >= 1
+        assert not any("COUNT(" in query["sql"] for query in captured.captured_queries)
+    else:
+        assert (count, estimated) == (3, False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -136,9 +136,14 @@ LOCALITY_WARDS_SHOWN = 5
 def locality_list_page() -> QuerySet[Locality]:
     """The localities page: each with its ward count and its first few wards by name (a council with 9,000 wards drew a
     link to every one, on every visit); the download (`locality_list`) still names them all."""
-    shown = Ward.objects.defer("boundary").order_by("name", "pk")[:LOCALITY_WARDS_SHOWN]
+    shown = Ward.objects.only("pk", "name", "locality_id").order_by("name", "pk")[:LOCALITY_WARDS_SHOWN]
     first_wards = Prefetch("wards", queryset=shown, to_attr="first_wards")
-    return Locality.objects.prefetch_related(first_wards).annotate(ward_count=Count("wards")).order_by("name", "pk")
+    # Each row's ward count is a subquery, so only the rows a page shows are counted and the page's count of
+    # localities reads no ward: a `GROUP BY` joined all 9,000 wards of a national council to every locality first.
+    wards = Ward.objects.filter(locality=OuterRef("pk")).order_by()
+    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
+    localities = Locality.objects.only("pk", "name", "description").prefetch_related(first_wards)
+    return localities.annotate(ward_count=Subquery(wards.values(n=count)[:1])).order_by("name", "pk")
 
 
 def locality_get(pk: int) -> Locality:

@@ -40,7 +40,8 @@ def ward_list(*, query: str = "", locality_id: int | None = None) -> QuerySet[Wa
     Places knows nothing of what is above it: the organisation count is the
     register's annotation, registered in `registry.ward_columns`.
     """
-    wards = Ward.objects.select_related("locality").prefetch_related(_current_councillors())
+    # The boundary (a ward's whole outline) is read by the map and the ward page, never by a list of fifty.
+    wards = Ward.objects.select_related("locality").defer("boundary").prefetch_related(_current_councillors())
     for _name, column in ward_columns():
         wards = column.annotate(wards)
     if query:
@@ -151,7 +152,12 @@ def locality_get(pk: int) -> Locality:
 
 
 def locality_choices() -> QuerySet[Locality]:
-    return Locality.objects.order_by("name")
+    return Locality.objects.only("pk", "name").order_by("name")
+
+
+def locality_options() -> list[tuple[int, str]]:
+    """(number, name) of every locality by name: the ward list's filter (400 of them in a national council)."""
+    return list(Locality.objects.order_by("name", "pk").values_list("pk", "name"))
 
 
 def locality_by_name(name: str) -> Locality | None:

@@ -51,7 +51,7 @@ def ward_list(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "query": query,
         "locality_id": locality_id,
-        "localities": selectors.locality_choices(),
+        "localities": selectors.locality_options(),
         "can_write": _can_write(request),
         # A councillor's own wards come first, and are marked in the list.
         "own_wards": selectors.councillor_wards(request.user),

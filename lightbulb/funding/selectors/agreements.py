@@ -135,6 +135,12 @@ def agreement_search(filters: AgreementFilters) -> QuerySet[Agreement]:
     return queryset
 
 
+def agreement_list_columns(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """The list page's rows with only what it prints (a download reads whole records)."""
+    shown = ("reference", "title", "kind", "amount", "start_date", "end_date", "status", "organisation__name")
+    return agreements.select_related(None).select_related("organisation").only(*shown)
+
+
 def due_diligence_checks(agreement: Agreement, tier: ProportionalityTier | None) -> list[dict[str, Any]]:
     """Each check the tier asks for or that was recorded, with the day it expires (an expired check counts as not done)."""
     records = {record.check_code: record for record in DueDiligenceRecord.objects.filter(agreement=agreement).select_related("completed_by")}

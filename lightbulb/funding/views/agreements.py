@@ -35,7 +35,7 @@ def _int(value: str | None) -> int | None:
 def agreement_list(request: HttpRequest) -> HttpResponse:
     choices = selectors.choices()
     queryset, sort, filters, mine, form = exports.agreement_rows(request, choices)
-    page = paginate(request, queryset)
+    page = paginate(request, selectors.agreement_list_columns(queryset))
     return render(
         request,
         "funding/agreements/list.html",

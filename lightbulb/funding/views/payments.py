@@ -30,7 +30,7 @@ from lightbulb.funding.services import payments as services
 @kept_page
 def payment_list(request: HttpRequest) -> HttpResponse:
     payments, sort, form = exports.payment_rows(request)
-    page = paginate(request, payments)
+    page = paginate(request, selectors.payment_list_columns(payments))
     return render(request, "funding/payments/list.html", {"form": form, "page": page, "pagination": pagination_params(request, page), "sort": sort})
 
 

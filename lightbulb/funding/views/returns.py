@@ -29,7 +29,7 @@ from lightbulb.funding.services import returns as services
 @kept_page
 def return_list(request: HttpRequest) -> HttpResponse:
     returns, sort, form = exports.return_rows(request)
-    page = paginate(request, returns)
+    page = paginate(request, selectors.return_list_columns(returns))
     return render(request, "funding/returns/list.html", {"form": form, "page": page, "pagination": pagination_params(request, page), "sort": sort})
 
 

@@ -119,7 +119,7 @@ def test_a_closed_agreement_owes_nothing_on_the_dashboard(client_for, users, off
 def test_closed_agreements_are_counted_up_to_a_limit(client_for, users, officer_world, monkeypatch):
     from lightbulb.funding.selectors import dashboard
 
-    monkeypatch.setattr(dashboard, "COUNT_EXACTLY_UP_TO", 2)
+    monkeypatch.setattr(dashboard, "CLOSED_COUNTED_UP_TO", 2)
     for number in range(3):
         AgreementFactory(accountable_officer=users["officer"], status="closed", reference=f"AGR-SHUT-{number}")
     text = visible_text(client_for("officer").get("/").content)

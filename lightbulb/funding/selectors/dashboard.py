@@ -13,7 +13,6 @@ from django.utils import timezone
 from lightbulb.accounts.models import User
 from lightbulb.core.dates import add_months, long_date
 from lightbulb.core.links import pk_urls
-from lightbulb.core.lists import COUNT_EXACTLY_UP_TO
 from lightbulb.core.registry import Deadline
 from lightbulb.core.rows import CompiledRows
 from lightbulb.core.rules import allowed
@@ -67,6 +66,9 @@ def _review_lines(officer: int, today: datetime.date, until: datetime.date) -> Q
     return agreements.annotate(total=Window(Count("pk"))).order_by("end_date", "id").values_list(*shown, named=True)[:REVIEWS_LISTED]
 
 
+# The dashboard counts an officer's closed agreements this far, then says "more than" (the list has them all).
+CLOSED_COUNTED_UP_TO = 1_000
+
 # Read on every build of an officer's dashboard: compiled once (core.rows.CompiledRows).
 _RUNNING_BY_STATUS = CompiledRows(_running_by_status, officer=int)
 _REVIEW_LINES = CompiledRows(_review_lines, officer=int, today=datetime.date, until=datetime.date)
@@ -74,18 +76,18 @@ _REVIEW_LINES = CompiledRows(_review_lines, officer=int, today=datetime.date, un
 
 def my_agreements_by_status(user: User) -> list[dict[str, Any]]:
     """The officer's agreements by status. Running ones are counted exactly; closed ones (which only grow) up to
-    `COUNT_EXACTLY_UP_TO`, past which the row says "more than" that: counting every closed agreement of a busy
-    officer on every visit read hundreds of thousands of rows."""
+    `CLOSED_COUNTED_UP_TO`, past which the row says "more than" that: counting every closed agreement of a busy
+    officer on every visit read hundreds of thousands of rows, and even ten thousand took 7 ms of each visit."""
     counts = dict(_RUNNING_BY_STATUS.rows(officer=user.pk))
     # A count of the first few thousand keys (a subquery with a limit), which a compiled query of rows cannot say.
     closed = Agreement.objects.filter(accountable_officer=user, archived_at__isnull=True, status=AgreementStatus.CLOSED)
-    counts[AgreementStatus.CLOSED] = closed.order_by().values("pk")[: COUNT_EXACTLY_UP_TO + 1].count()
+    counts[AgreementStatus.CLOSED] = closed.order_by().values("pk")[: CLOSED_COUNTED_UP_TO + 1].count()
     rows = []
     for status, label in AgreementStatus.choices:
         count = counts.get(status, 0)
         if count:
-            more = count > COUNT_EXACTLY_UP_TO
-            rows.append({"status": status, "label": label, "count": min(count, COUNT_EXACTLY_UP_TO), "more": more})
+            more = status == AgreementStatus.CLOSED and count > CLOSED_COUNTED_UP_TO
+            rows.append({"status": status, "label": label, "count": min(count, CLOSED_COUNTED_UP_TO) if more else count, "more": more})
     return rows
 
 

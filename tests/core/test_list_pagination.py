@@ -86,15 +86,19 @@ def test_a_search_takes_a_large_estimate_uncounted_and_counts_a_small_one(monkey
     assert any("COUNT(" in query["sql"] for query in captured.captured_queries)
 
     monkeypatch.setattr(lists, "ESTIMATE_TRUSTED_FROM", 0)  # any estimate is now "far past the cap"
-    found = organisation_search(OrganisationFilters(q="riverside"))
+    assert_estimated_uncounted(lambda: page_of(organisation_search(OrganisationFilters(q="riverside"))).paginator, exact=6)
+
+
+def assert_estimated_uncounted(paginator_of, *, exact: int) -> None:
+    """On PostgreSQL the paginator's count is the planner's estimate and no COUNT runs; SQLite counts `exact` rows."""
     with CaptureQueriesContext(connection) as captured:
-        paginator = page_of(found).paginator
+        paginator = paginator_of()
         count, estimated = paginator.count, paginator.estimated
     if connection.vendor == "postgresql":
         assert estimated is True and count >= 1
         assert not any("COUNT(" in query["sql"] for query in captured.captured_queries)
     else:
-        assert (count, estimated) == (6, False)
+        assert (count, estimated) == (exact, False)
 
 
 def test_a_ranked_search_reads_its_own_deep_pages(monkeypatch):
@@ -129,12 +133,5 @@ def test_a_view_can_ask_for_the_estimate_first(monkeypatch):
     OrganisationFactory.create_batch(3)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "SELECT 1")
-    request = RequestFactory().get("/")
-    with CaptureQueriesContext(connection) as captured:
-        paginator = lists.paginate(request, Organisation.objects.filter(status="active").order_by("pk"), per_page=2, estimate_first=True).paginator
-        count, estimated = paginator.count, paginator.estimated
-    if connection.vendor == "postgresql":
-        assert estimated is True and count >= 1
-        assert not any("COUNT(" in query["sql"] for query in captured.captured_queries)
-    else:
-        assert (count, estimated) == (3, False)
+    active = Organisation.objects.filter(status="active").order_by("pk")
+    assert_estimated_uncounted(lambda: lists.paginate(RequestFactory().get("/"), active, per_page=2, estimate_first=True).paginator, exact=3)

@@ -75,3 +75,25 @@ def test_the_list_issues_as_many_queries_however_many_engagements(officer_client
             engagement()
 
     assert_queries_independent_of_size(officer_client, reverse("engagement:engagement_list") + query, grow)
+
+
+def test_a_search_takes_the_planners_estimate_past_the_limit_and_the_plain_log_is_counted(officer_client, monkeypatch):
+    """Searched, the log asks PostgreSQL's estimate first (a common phrase matches a fifth of a national log, and a
+    capped count re-read ten thousand notes); unsearched, or on SQLite, its rows are counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lightbulb.core import lists
+
+    monkeypatch.setattr(lists, "ESTIMATE_TRUSTED_FROM", 0)  # any estimate is now past the limit
+    EngagementFactory.create_batch(3, title="Hall hire forum")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "SELECT 1")
+
+    def counted(**params) -> bool:
+        with CaptureQueriesContext(connection) as captured:
+            assert officer_client.get(reverse("engagement:engagement_list"), params).status_code == 200
+        return any("COUNT(*)" in query["sql"] for query in captured.captured_queries)
+
+    assert counted() is True
+    assert counted(q="hall hire") is (connection.vendor != "postgresql")

@@ -122,7 +122,10 @@ def test_closed_agreements_are_counted_up_to_a_limit(client_for, users, officer_
     monkeypatch.setattr(dashboard, "CLOSED_COUNTED_UP_TO", 2)
     for number in range(3):
         AgreementFactory(accountable_officer=users["officer"], status="closed", reference=f"AGR-SHUT-{number}")
+        AgreementFactory(accountable_officer=users["officer"], status="planned", reference=f"AGR-PLAN-{number + 2}")
     text = visible_text(client_for("officer").get("/").content)
-    assert "More than 4 agreements you are accountable for" in text
+    assert "More than 7 agreements you are accountable for" in text
     assert "Closed More than 2" in text
+    # Running agreements are counted exactly, however many: only closed ones (which only grow) stop at the limit.
+    assert "Planned 4" in text
     assert "Live 1" in text

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Case, CharField, QuerySet, When
+from django.db.models import Case, CharField, F, Func, IntegerField, QuerySet, Subquery, When
 from django.db.models.functions import Lower, Substr
 from django.db.models.query import ModelIterable
 from django.http import HttpRequest
@@ -74,6 +74,21 @@ def _ordering(field: str, descending: bool) -> Any:
         key = name_sort_key(field)
         return key.desc() if descending else key.asc()
     return ("-" if descending else "") + field
+
+
+def row_count(related: QuerySet[Any]) -> Subquery:
+    """Each row's count of `related` (filtered by an `OuterRef` to the row) as a subquery with no `GROUP BY`: one
+    number for every row, 0 where there are none, computed only for the rows a page reads, and never for its count."""
+    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
+    return Subquery(related.order_by().values(n=count)[:1])
+
+
+def columns_shown(queryset: QuerySet[Any], *fields: str) -> QuerySet[Any]:
+    """The rows with only the `fields` a list page prints, joined to the records those fields reach (`agreement__
+    organisation__name`) and to no other: a download of the same queryset still reads whole records."""
+    related = sorted({field.rsplit("__", 1)[0] for field in fields if "__" in field})
+    trimmed = queryset.select_related(None)
+    return (trimmed.select_related(*related) if related else trimmed).only(*fields)
 
 
 def estimated_count(queryset: QuerySet[Any]) -> int | None:

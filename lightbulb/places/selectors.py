@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from lightbulb.core.lists import row_count
 from lightbulb.core.registry import WardColumn, registry
 from lightbulb.core.roles import Role, role_of
 from lightbulb.places.models import Council, Councillor, Locality, Postcode, Ward
@@ -141,10 +142,8 @@ def locality_list_page() -> QuerySet[Locality]:
     first_wards = Prefetch("wards", queryset=shown, to_attr="first_wards")
     # Each row's ward count is a subquery, so only the rows a page shows are counted and the page's count of
     # localities reads no ward: a `GROUP BY` joined all 9,000 wards of a national council to every locality first.
-    wards = Ward.objects.filter(locality=OuterRef("pk")).order_by()
-    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
     localities = Locality.objects.only("pk", "name", "description").prefetch_related(first_wards)
-    return localities.annotate(ward_count=Subquery(wards.values(n=count)[:1])).order_by("name", "pk")
+    return localities.annotate(ward_count=row_count(Ward.objects.filter(locality=OuterRef("pk")))).order_by("name", "pk")
 
 
 def locality_get(pk: int) -> Locality:

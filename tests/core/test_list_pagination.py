@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lightbulb.core import lists
 from lightbulb.organisations.models import Organisation
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,27 @@ def test_a_view_can_ask_for_the_estimate_first(monkeypatch):
         cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "SELECT 1")
     active = Organisation.objects.filter(status="active").order_by("pk")
     assert_estimated_uncounted(lambda: lists.paginate(RequestFactory().get("/"), active, per_page=2, estimate_first=True).paginator, exact=3)
+
+
+def test_a_list_page_reads_the_columns_it_shows_and_joins_only_what_they_reach():
+    ward = WardFactory(name="Riverside")
+    OrganisationFactory(name="Food Bank", ward=ward)
+    with CaptureQueriesContext(connection) as captured:
+        row = lists.columns_shown(Organisation.objects.select_related("ward"), "name", "ward__name").get()
+        assert (row.name, row.ward.name) == ("Food Bank", "Riverside")
+    assert len(captured.captured_queries) == 1
+    alone = lists.columns_shown(Organisation.objects.select_related("ward"), "name")
+    assert alone.query.select_related is False  # no field reaches another record: nothing is joined
+    assert "ward" not in str(alone.query).lower().split("from")[1]
+
+
+def test_each_rows_count_is_zero_where_there_are_none():
+    from django.db.models import OuterRef
+
+    from lightbulb.places.models import Locality, Ward
+
+    busy, empty = Locality.objects.create(name="North"), Locality.objects.create(name="South")
+    WardFactory(locality=busy)
+    WardFactory(locality=busy)
+    counted = Locality.objects.annotate(ward_total=lists.row_count(Ward.objects.filter(locality=OuterRef("pk"))))
+    assert dict(counted.values_list("pk", "ward_total")) == {busy.pk: 2, empty.pk: 0}

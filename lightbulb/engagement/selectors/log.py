@@ -8,11 +8,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models import BooleanField, Count, F, Func, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.utils import timezone
 
 from lightbulb.core.access import object_for_user
 from lightbulb.core.links import pk_urls
+from lightbulb.core.lists import row_count
 from lightbulb.core.registry import Deadline
 from lightbulb.core.rows import CompiledRows, Row, labelled
 from lightbulb.core.rules import allowed
@@ -83,10 +84,8 @@ def engagement_list(*, q: str = "", kind: str = "", theme_id: int | None = None,
         engagements = engagements.filter(themes=theme_id)
     if ward_id:
         engagements = engagements.filter(ward_id=ward_id)
-    # COUNT(*) of the row's links, with no GROUP BY: one number for every row, 0 where there are none.
-    links = Engagement.organisations.through.objects.filter(engagement_id=OuterRef("pk")).order_by()
-    count = Func(F("pk"), function="COUNT", output_field=IntegerField())
-    return engagements.annotate(organisation_count=Subquery(links.values(n=count)[:1]))
+    links = Engagement.organisations.through.objects.filter(engagement_id=OuterRef("pk"))
+    return engagements.annotate(organisation_count=row_count(links))
 
 
 def engagement_for_user(pk: int, user: Any, *, write: bool = False) -> Engagement:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from lightbulb.accounts.models import User
 from lightbulb.accounts.rules import is_member_of
 from lightbulb.core.access import object_for_user
+from lightbulb.core.lists import columns_shown
 from lightbulb.core.roles import Role
 from lightbulb.core.rows import CompiledRows, labelled
 from lightbulb.core.rules import allowed
@@ -138,7 +139,7 @@ def agreement_search(filters: AgreementFilters) -> QuerySet[Agreement]:
 def agreement_list_columns(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
     """The list page's rows with only what it prints (a download reads whole records)."""
     shown = ("reference", "title", "kind", "amount", "start_date", "end_date", "status", "organisation__name")
-    return agreements.select_related(None).select_related("organisation").only(*shown)
+    return columns_shown(agreements, *shown)
 
 
 def due_diligence_checks(agreement: Agreement, tier: ProportionalityTier | None) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from lightbulb.core.access import object_for_user
 from lightbulb.core.links import pk_urls
+from lightbulb.core.lists import columns_shown
 from lightbulb.core.registry import Deadline
 from lightbulb.core.rows import CompiledRows, aggregated
 from lightbulb.core.rules import allowed
@@ -105,7 +106,7 @@ def payment_list_columns(payments: QuerySet[Payment]) -> QuerySet[Payment]:
     """The list page's rows with only what it prints (a download reads whole records): fifty payments built with
     their agreements, organisations and officers in full were most of the page's time at national scale."""
     shown = ("due_date", "milestone", "amount", "status", "paid_on", "agreement__reference", "agreement__organisation__name")
-    return payments.select_related(None).select_related("agreement__organisation").only(*shown)
+    return columns_shown(payments, *shown)
 
 
 def committed_total(agreement_id: int) -> Decimal:

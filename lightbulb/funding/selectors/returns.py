@@ -14,6 +14,7 @@ from lightbulb.accounts.models import Membership, User
 from lightbulb.core.access import object_for_user
 from lightbulb.core.dates import long_date
 from lightbulb.core.links import pk_urls
+from lightbulb.core.lists import columns_shown
 from lightbulb.core.registry import Deadline
 from lightbulb.core.rows import CompiledRows, aggregated
 from lightbulb.core.rules import allowed
@@ -92,7 +93,7 @@ def return_list(filters: ReturnFilters) -> QuerySet[MonitoringReturn]:
 def return_list_columns(returns: QuerySet[MonitoringReturn]) -> QuerySet[MonitoringReturn]:
     """The list page's rows with only what it prints (a download reads whole records)."""
     shown = ("due_date", "period_start", "period_end", "status", "agreement__reference", "agreement__title", "agreement__organisation__name")
-    return returns.select_related(None).select_related("agreement__organisation").only(*shown)
+    return columns_shown(returns, *shown)
 
 
 def _agreement_or_404(pk: int) -> Agreement:

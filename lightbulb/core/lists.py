@@ -2,8 +2,9 @@
 
 Pagination never counts a huge list row by row on every request: it counts exactly up to
 `COUNT_EXACTLY_UP_TO` rows (one capped `COUNT` over at most that many rows, which an index
-answers), and past that takes PostgreSQL's own estimate (`pg_class.reltuples` for a whole table,
-the planner's row estimate for a filtered one). Pages go no deeper than `MAX_PAGES`: past
+answers; a list that reads its rows in an order of its own counts the `ordered_keys` it then
+reads its pages from), and past that takes PostgreSQL's own estimate (`pg_class.reltuples` for a
+whole table, the planner's row estimate for a filtered one). Pages go no deeper than `MAX_PAGES`: past
 10,000 rows a reader narrows the search (or downloads the list) rather than paging.
 
 A deep page (from row `KEYS_FIRST_FROM` on) is read keys first: the numbers of its rows in the
@@ -132,8 +133,11 @@ class ListPaginator(Paginator):
             if estimate is not None and estimate > ESTIMATE_TRUSTED_FROM:
                 self.estimated = True
                 return estimate
-        # Only the keys: per-row annotations (counts per ward, search ranks) are never computed to count rows.
-        capped = queryset.order_by().values("pk")[: COUNT_EXACTLY_UP_TO + 1].count()
+        # A list that reads its rows in an order of its own may count them as it reads their numbers (a ranked search).
+        ordered_keys = getattr(queryset, "ordered_keys", None)
+        keys = ordered_keys(COUNT_EXACTLY_UP_TO + 1) if ordered_keys is not None else None
+        # Otherwise only the keys: per-row annotations (counts per ward, search ranks) are never computed to count rows.
+        capped = len(keys) if keys is not None else queryset.order_by().values("pk")[: COUNT_EXACTLY_UP_TO + 1].count()
         if capped <= COUNT_EXACTLY_UP_TO:
             return capped
         estimate = estimated_count(queryset) if estimate is None else estimate

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lightbulb.organisations import search
 from lightbulb.organisations.models import Organisation
@@ -192,3 +195,35 @@ def test_searching_takes_as_many_queries_at_any_size(register, officer_client):
 
     assert_queries_independent_of_size(officer_client, "/organisations/?q=riverside+food", grow)
     assert_queries_independent_of_size(officer_client, "/organisations/?q=1+123+456", grow)
+
+
+def test_a_searched_page_is_counted_and_ranked_by_one_read_of_its_matches(register, officer_client):
+    for number in range(60):
+        OrganisationFactory(name=f"Food Bank Branch {number:02d}")
+    in_order = [organisation.name for organisation in organisation_search(OrganisationFilters(q="food bank")).iterator(chunk_size=100)]
+    with CaptureQueriesContext(connection) as queries:
+        response = officer_client.get("/organisations/", {"q": "food bank", "page": 2})
+    assert "63 organisations" in visible_text(response.content)
+    shown = re.findall(r'href="/organisations/\d+/">([^<]+)</a>', response.content.decode())
+    assert shown == in_order[50:] and len(shown) == 13
+    # The matches are gathered once: their numbers in rank order give the count and the page, so nothing counts them again.
+    register_reads = [
+        query["sql"] for query in queries.captured_queries if 'FROM "organisations_organisation"' in query["sql"] and "EXPLAIN" not in query["sql"]
+    ]
+    assert not [sql for sql in register_reads if "COUNT(" in sql], register_reads
+
+
+def test_the_numbers_read_for_a_page_serve_only_that_search(register):
+    for number in range(12):
+        OrganisationFactory(name=f"Food Bank Branch {number:02d}")
+    everything = organisation_search(OrganisationFilters(q="food bank"))
+    in_order = [organisation.name for organisation in everything.iterator(chunk_size=100)]
+    keys = everything.ordered_keys(6)
+    assert keys is not None and len(keys) == 6
+    assert [organisation.name for organisation in everything[2:5]] == in_order[2:5]
+    # Past the numbers read, the ranks are read as without them.
+    assert [organisation.name for organisation in everything[4:12]] == in_order[4:12]
+    # A filter or a sort makes another search, which reads its own.
+    branches = everything.filter(name__startswith="Food Bank Branch 1")
+    assert [organisation.name for organisation in branches[:3]] == ["Food Bank Branch 10", "Food Bank Branch 11"]
+    assert everything.order_by("name").ordered_keys(6) is None

@@ -97,3 +97,12 @@ def test_a_search_takes_the_planners_estimate_past_the_limit_and_the_plain_log_i
 
     assert counted() is True
     assert counted(q="hall hire") is (connection.vendor != "postgresql")
+
+
+def test_a_themes_engagements_are_indexed_theme_first_with_the_engagement():
+    """The log filtered by a theme finds the theme's engagements from one index, without reading the themes' rows."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "engagement_engagement_themes")
+    assert indexes["engagement_theme_engagement_idx"]["columns"] == ["theme_id", "engagement_id"]

@@ -137,8 +137,10 @@ class Agreement(ArchivableModel):
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="agreement_amount_positive"),
         ]
         indexes = [
-            # Officer's "my agreements" and status filters.
-            models.Index(fields=["accountable_officer", "status"], name="agreement_officer_status_idx"),
+            # Officer's "my agreements" and status filters, and the running agreements of theirs ending in a window (the
+            # dashboard's renewals and reviews): a range of end dates within each status, where the officer's end-date index
+            # holds every one of their closed agreements too and the planner would rather cross two indexes (2 ms, not 0.1).
+            models.Index(fields=["accountable_officer", "status", "end_date"], name="agreement_officer_stat_end_idx"),
             # An officer's duties on the dashboard (returns, payments, reviews, deadlines) start from the agreements they are
             # accountable for that are not closed (a closed agreement owes nothing): a few dozen, where an officer may have
             # closed hundreds of thousands. Migration 0011 also gives PostgreSQL the officer/status statistics to see that.

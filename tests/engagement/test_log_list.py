@@ -106,3 +106,19 @@ def test_a_themes_engagements_are_indexed_theme_first_with_the_engagement():
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, "engagement_engagement_themes")
     assert indexes["engagement_theme_engagement_idx"]["columns"] == ["theme_id", "engagement_id"]
+
+
+def test_the_log_page_reads_only_what_its_rows_print(officer_client):
+    """Notes run to paragraphs: the page never reads them, nor any record's column it does not print, and shows each row whole."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import WardFactory
+
+    engagement = EngagementFactory(title="Winter forum", notes="Paragraphs of notes " * 50, kind="forum", ward=WardFactory(name="Hilltop"))
+    engagement.themes.add(ThemeFactory(name="Hall hire"))
+    with CaptureQueriesContext(connection) as queries:
+        text = _list(officer_client)
+    assert "Winter forum" in text and "Forum, Hilltop; 0 organisations" in text and "Hall hire" in text
+    rows = [query["sql"] for query in queries.captured_queries if 'FROM "engagement_engagement"' in query["sql"] and '"title"' in query["sql"]]
+    assert rows and not [sql for sql in rows if '"notes"' in sql or '"boundary"' in sql or '"recorded_by_id"' in sql], rows

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from lightbulb.core.access import object_for_user
 from lightbulb.core.links import pk_urls
-from lightbulb.core.lists import row_count
+from lightbulb.core.lists import columns_shown, row_count
 from lightbulb.core.registry import Deadline
 from lightbulb.core.rows import CompiledRows, Row, labelled
 from lightbulb.core.rules import allowed
@@ -86,6 +86,15 @@ def engagement_list(*, q: str = "", kind: str = "", theme_id: int | None = None,
         engagements = engagements.filter(ward_id=ward_id)
     links = Engagement.organisations.through.objects.filter(engagement_id=OuterRef("pk"))
     return engagements.annotate(organisation_count=row_count(links))
+
+
+# What a row of the log prints (engagement_list.html); its themes are prefetched and its organisations counted.
+LOG_COLUMNS = ("held_on", "title", "kind", "ward__name")
+
+
+def engagement_list_columns(engagements: QuerySet[Engagement]) -> QuerySet[Engagement]:
+    """The log's rows as its page prints them: never the notes (often paragraphs), which its download still reads."""
+    return columns_shown(engagements, *LOG_COLUMNS)
 
 
 def engagement_for_user(pk: int, user: Any, *, write: bool = False) -> Engagement:

@@ -28,7 +28,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     engagements, sort, filter_form = exports.engagement_rows(request)
     # A search of titles and notes: a common phrase ("hall hire") matches a fifth of a national log, and a capped
     # count would read ten thousand notes to check each match; PostgreSQL's estimate is close for so many.
-    page = paginate(request, engagements, estimate_first=bool(filter_form.filters()["q"]))
+    page = paginate(request, selectors.engagement_list_columns(engagements), estimate_first=bool(filter_form.filters()["q"]))
     context = {
         "page": page,
         "pagination": pagination_params(request, page),

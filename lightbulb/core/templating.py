@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
+from lightbulb.core.components import remembered
 from lightbulb.core.forms import error_summary_items, govuk_field
 from lightbulb.core.page_cache import account_name
 from lightbulb.core.rules import can
@@ -93,6 +94,7 @@ def query_with(request: Any, **changes: Any) -> str:
 
 GLOBALS: dict[str, Any] = {
     "govuk_field": govuk_field,
+    "remembered": remembered,
     "error_summary_items": error_summary_items,
     "get_messages": get_messages,
     "query_with": query_with,

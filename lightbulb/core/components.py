@@ -8,7 +8,7 @@ HTML was worked out again on every visit: about 3 ms of a register search's 25 m
 `remembered(macro, params)` gives `macro(params)`, keeping the HTML of the last
 `REMEMBERED_UP_TO` distinct calls in this process. The macros print nothing but their
 parameters, so the same parameters give the same HTML. A call is remembered only when every
-parameter is plain data (text, numbers, yes/no, lists and mappings of them); markup is told
+parameter is plain data (text, lazy text, numbers, yes/no, lists and mappings of them); markup is told
 from text (`Markup("<b>")` prints a tag, `"<b>"` prints it escaped), order is kept (attributes
 print in order), and long text (a paragraph typed into a form) is never kept.
 """
@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from markupsafe import Markup
 
 REMEMBERED_UP_TO = 512
@@ -38,10 +40,13 @@ def _frozen(value: Any) -> Hashable:
         if len(value) > LONGEST_TEXT_KEPT:
             raise _NotPlain
         return value
-    if kind is Markup:
+    if kind is Markup or kind is SafeString:
         if len(value) > LONGEST_TEXT_KEPT:
             raise _NotPlain
         return ("markup", str(value))
+    if isinstance(value, Promise) and not hasattr(value, "__html__"):
+        # A lazy text (`reverse_lazy`, a translation) prints as the text it gives.
+        return _frozen(str(value))
     if kind is bool or kind is int or kind is float or value is None:
         return (kind.__name__, value)
     if kind is dict:

@@ -90,3 +90,15 @@ def test_only_the_latest_calls_are_kept(monkeypatch):
     components.remembered(render, {"n": 4})
     components.remembered(render, {"n": 0})
     assert [params["n"] for params in calls] == [0, 1, 2, 3, 4, 0]
+
+
+def test_lazy_text_is_kept_as_its_text_and_safe_strings_as_markup():
+    from django.urls import reverse_lazy
+    from django.utils.safestring import mark_safe
+
+    render, calls = counting(lambda params: Markup(repr(str(params["a"])) + str(type(params["a"]).__name__)), "lazy")
+    first = components.remembered(render, {"a": reverse_lazy("organisations:list")})
+    assert components.remembered(render, {"a": reverse_lazy("organisations:list")}) == first
+    assert len(calls) == 1
+    components.remembered(render, {"a": mark_safe("/organisations/")})
+    assert len(calls) == 2  # markup, not the same as the text

@@ -34,6 +34,7 @@ from lightbulb.concerns.models import (
 )
 from lightbulb.concerns.rules import can_manage_concerns, can_read_concerns, can_read_risks
 from lightbulb.core.access import object_for_user
+from lightbulb.core.rows import CompiledRows, Row
 
 AGREEMENT_ENDED = ("decommissioned", "closed", "recommissioned")
 
@@ -242,12 +243,25 @@ def heat_map(risks: list[Risk]) -> list[dict[str, Any]]:
     ]
 
 
-def risks_due_for_review(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Risk]:
+def _risk_review_rows(owner: int | None, end: datetime.date) -> QuerySet[Any]:
     # A risk on an agreement that has ended winds down with it: no more reviews fall due.
     risks = Risk.objects.filter(status=Risk.Status.OPEN, review_date__lte=end).exclude(agreement__status__in=AGREEMENT_ENDED)
-    if not everyone:
-        risks = risks.filter(owner_id=getattr(user, "pk", None))
-    return list(risks.order_by("review_date", "id"))
+    if owner is not None:
+        risks = risks.filter(owner_id=owner)
+    return risks.order_by("review_date", "id").values("pk", "title", "review_date")
+
+
+# A risk owner's reviews are read twice on every build of their dashboard (the panel, the deadlines): compiled once.
+_RISK_REVIEWS = CompiledRows(_risk_review_rows, owner=int, end=datetime.date)
+
+
+def risks_due_for_review(user: Any, start: datetime.date, end: datetime.date, *, everyone: bool = False) -> list[Row]:
+    """The open risks whose review falls due by `end` (pk, title, review_date), soonest first: the person's own, or with
+    `everyone` every owner's."""
+    if everyone:
+        return [Row(row) for row in _risk_review_rows(None, end)]
+    owner = getattr(user, "pk", None)
+    return _RISK_REVIEWS.rows(owner=owner, end=end) if owner is not None else []
 
 
 # --- choices for forms --------------------------------------------------------------------------

@@ -221,3 +221,19 @@ def test_a_risk_on_an_agreement_is_added_by_its_reference(client_for, users, wor
 
     risk = Risk.objects.get(title="Venue may close")
     assert risk.agreement == world["agreement"] and risk.score == 8
+
+
+def test_the_risk_owners_dashboard_lists_their_reviews_due_overdue_first(users, client_for):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    RiskFactory(title="Venue lease", owner=users[Role.OFFICER], review_date=today + datetime.timedelta(days=20))
+    RiskFactory(title="Volunteers", owner=users[Role.OFFICER], review_date=today - datetime.timedelta(days=3))
+    RiskFactory(title="Someone else's", owner=users[Role.INVESTIGATOR], review_date=today)
+    RiskFactory(title="Next year", owner=users[Role.OFFICER], review_date=today + datetime.timedelta(days=300))
+    text = visible_text(client_for(Role.OFFICER).get(reverse("core:home")).content)
+    panel = text[text.index("Risks to review") :]
+    assert panel.index("Volunteers : review overdue since") < panel.index("Venue lease : review by")
+    assert "Someone else's" not in text and "Next year" not in panel

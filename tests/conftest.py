@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -83,3 +86,34 @@ def client_for(users) -> Callable[[str | None], Client]:
 @pytest.fixture
 def officer_client(client_for) -> Client:
     return client_for(Role.OFFICER)
+
+
+def demo_for_the_module(today: datetime.date, *, scale: str = "tiny", seed: int = 7) -> Any:
+    """A module-scoped fixture: the demo council generated once for all of a module's tests, in a transaction
+    rolled back after its last test. Each test still runs in its own savepoint inside it (mark the module
+    `django_db`), so what one test writes is undone before the next. Generating even the tiny demo takes about
+    a second on PostgreSQL: once per test, the demo modules spent most of their time on it.
+
+    While the fixture is up its records are in the database for every test that runs, so a module that uses
+    it must use it in every test (a test that generates a council of its own belongs in another module).
+    """
+
+    @pytest.fixture(scope="module")
+    def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
+        from lightbulb.demo import generator
+
+        outer = transaction.atomic()
+        with django_db_blocker.unblock():
+            outer.__enter__()
+            try:
+                context = generator.generate(scale, seed, today=today)
+            except BaseException:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                raise
+        yield context
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+    return demo

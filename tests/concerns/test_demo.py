@@ -10,18 +10,16 @@ from lightbulb.concerns.chain import access_log_verify
 from lightbulb.concerns.models import Concern, LadderStep, Risk, RiskAppetite, Step
 from lightbulb.concerns.selectors import appetite_rows, counter_fraud_figures, organisation_ids_under_investigation
 from lightbulb.concerns.services import concern_status_for_reporter
-from lightbulb.demo import generator
 from lightbulb.demo.concerns import DEMO_FOLLOW_UP_CODE
 from lightbulb.funding.models import Decommissioning, Payment
+from tests.conftest import demo_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 20)
 
 
-@pytest.fixture
-def tiny():
-    return generator.generate("tiny", 7, today=TODAY)
+tiny = demo_for_the_module(TODAY)
 
 
 def test_the_demo_has_concerns_acting_on_real_agreements(tiny):

@@ -13,21 +13,20 @@ from lightbulb.accounts.models import User
 from lightbulb.compact.models import Compact, CompactRule, Consultation
 from lightbulb.compact.selectors import rule_measure
 from lightbulb.core.roles import Role
-from lightbulb.demo import generator
 from lightbulb.funding.lifecycle import ALLOWED
 from lightbulb.funding.models import Agreement, AgreementStatus, Condition, Decommissioning, MonitoringReturn, Payment
 from lightbulb.funding.selectors.returns import overdue_q
 from lightbulb.funding.selectors.tiers import check_expires_on, tier_for
-from tests.conftest import sign_in
+from tests.conftest import demo_for_the_module, sign_in
 from tests.helpers import visible_text
 
 TODAY = datetime.date(2026, 6, 1)
 OFFICER = "officer@anytown.example"
 
 
-@pytest.fixture
-def tiny(db) -> generator.DemoContext:
-    return generator.generate("tiny", 7, today=TODAY)
+# Every test here reads the same tiny demo, generated once (tests.conftest.demo_for_the_module).
+pytestmark = pytest.mark.django_db
+tiny = demo_for_the_module(TODAY)
 
 
 def test_every_agreement_status_appears(tiny):
@@ -130,31 +129,6 @@ def test_decommissionings_are_at_every_stage(tiny):
     notice = Decommissioning.objects.filter(stage="notice_issued", agreement__organisation__memberships__user=vcs).first()
     assert notice is not None, "the vcs demo user's organisation has a notice to answer"
     assert notice.response_due_date >= TODAY
-
-
-@pytest.mark.django_db
-def test_the_vcs_demo_user_sees_a_return_due_an_overdue_one_and_a_notice_in_the_portal():
-    generator.generate("tiny", 7)  # anchored on the real date, as the portal is
-    vcs = User.objects.get(email="vcs@anytown.example")
-    client = sign_in(Client(), vcs)
-    home = visible_text(client.get("/").content.decode())
-    assert "Returns due" in home
-    assert "Overdue" in home
-    returns = MonitoringReturn.objects.filter(agreement__organisation__memberships__user=vcs, status=MonitoringReturn.Status.DUE)
-    today = timezone.localdate()
-    assert returns.filter(due_date__lt=today).exists()
-    assert returns.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=31)).exists()
-    page = client.get(reverse("funding:portal_returns"))
-    assert page.status_code == 200
-    reference = returns.first().agreement.reference
-    assert reference in visible_text(page.content.decode())
-    notices = client.get(reverse("funding:portal_notices"))
-    assert notices.status_code == 200
-    notice = Decommissioning.objects.filter(stage="notice_issued", agreement__organisation__memberships__user=vcs).first()
-    assert notice is not None
-    assert notice.agreement.reference in visible_text(notices.content.decode())
-    consultations = client.get(reverse("compact:portal_consultations"))
-    assert Consultation.objects.get(start_date__lte=today, end_date__gte=today).title in visible_text(consultations.content.decode())
 
 
 def test_the_officer_pages_render_with_the_demo_data(tiny):

@@ -17,6 +17,7 @@ from lightbulb.funding.models import Agreement, AgreementStatus, Decommissioning
 from lightbulb.funding.selectors.returns import overdue_q
 from lightbulb.funding.services.returns import add_months
 from lightbulb.organisations.models import Organisation
+from tests.conftest import demo_for_the_module
 
 TODAY = datetime.date(2026, 6, 1)
 RS = MonitoringReturn.Status
@@ -24,9 +25,10 @@ PS = Payment.Status
 ENDED = (AgreementStatus.DECOMMISSIONED, AgreementStatus.CLOSED)
 
 
-@pytest.fixture
-def demo(db) -> generator.DemoContext:
-    return generator.generate("tiny", 7, today=TODAY)
+# Every test here reads the same tiny demo, generated once (tests.conftest.demo_for_the_module); the council scale is
+# checked the same way in test_council_scale.py.
+pytestmark = pytest.mark.django_db
+demo = demo_for_the_module(TODAY)
 
 
 def _committed(agreement: Agreement) -> Decimal:
@@ -161,8 +163,7 @@ CHECKS = [
 ]
 
 
-@pytest.mark.django_db
-def test_the_council_scale_shows_every_feature_too():
-    ctx = generator.generate("council", 2026, today=TODAY)
+def every_feature_holds(ctx: generator.DemoContext) -> None:
+    """Each check above, on another demo (the council scale: test_council_scale.py)."""
     for name in CHECKS:
         globals()[name](ctx)

@@ -9,17 +9,15 @@ import json
 import pytest
 from django.test import Client
 
-from lightbulb.demo import generator
 from lightbulb.directory.models import Service
 from lightbulb.opendata import threesixty
+from tests.conftest import demo_for_the_module
 from tests.opendata.conftest import oruk_errors, oruk_validator, threesixty_validator
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def tiny(db):
-    return generator.generate("tiny", 7, today=datetime.date(2026, 11, 20))
+tiny = demo_for_the_module(datetime.date(2026, 11, 20))
 
 
 def test_the_demo_describes_services_and_publishes_most(tiny):

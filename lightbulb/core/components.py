@@ -6,7 +6,7 @@ a filter form of four to six fields, most of them as nobody changed them, so the
 HTML was worked out again on every visit: about 3 ms of a register search's 25 ms of CPU.
 
 `remembered(macro, params)` gives `macro(params)`, keeping the HTML of the last
-`REMEMBERED_UP_TO` distinct calls in this process. The macros print nothing but their
+`REMEMBERED_UP_TO` distinct calls in this process (changed under a lock: a worker may run threads). The macros print nothing but their
 parameters, so the same parameters give the same HTML. A call is remembered only when every
 parameter is plain data (text, lazy text, numbers, yes/no, lists and mappings of them); markup is told
 from text (`Markup("<b>")` prints a tag, `"<b>"` prints it escaped), order is kept (attributes
@@ -15,6 +15,7 @@ print in order), and long text (a paragraph typed into a form) is never kept.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -27,6 +28,7 @@ REMEMBERED_UP_TO = 512
 LONGEST_TEXT_KEPT = 300
 
 _remembered: dict[Hashable, Markup] = {}
+_lock = threading.Lock()
 
 
 class _NotPlain(Exception):
@@ -47,12 +49,14 @@ def _frozen(value: Any) -> Hashable:
     if isinstance(value, Promise) and not hasattr(value, "__html__"):
         # A lazy text (`reverse_lazy`, a translation) prints as the text it gives.
         return _frozen(str(value))
-    if kind is bool or kind is int or kind is float or value is None:
+    if kind is float:
+        return ("float", repr(value))  # -0.0 prints otherwise than 0.0, though they are equal
+    if kind is bool or kind is int or value is None:
         return (kind.__name__, value)
     if kind is dict:
-        return ("dict", *((key, _frozen(item)) for key, item in value.items()))
+        return ("dict", *((_frozen(key), _frozen(item)) for key, item in value.items()))
     if kind is list or kind is tuple:
-        return ("list", *(_frozen(item) for item in value))
+        return (kind.__name__, *(_frozen(item) for item in value))
     raise _NotPlain
 
 
@@ -64,13 +68,16 @@ def remembered(macro: Callable[[Any], Any], params: Any) -> Any:
         return macro(params)
     html = _remembered.get(key)
     if html is None:
-        html = _remembered[key] = macro(params)
-        if len(_remembered) > REMEMBERED_UP_TO:
-            # The oldest first (a dict keeps its order); another thread may have taken it already.
-            _remembered.pop(next(iter(_remembered)), None)
+        html = macro(params)
+        # A worker may serve requests on several threads: what is kept changes under the lock (rendering is outside it).
+        with _lock:
+            _remembered[key] = html
+            while len(_remembered) > REMEMBERED_UP_TO:
+                del _remembered[next(iter(_remembered))]  # the oldest first: a dict keeps its order
     return html
 
 
 def forget_all() -> None:
     """Drop every kept call (tests that change a macro's templates)."""
-    _remembered.clear()
+    with _lock:
+        _remembered.clear()

@@ -101,3 +101,13 @@ def unstarted_components(page: Page) -> list[str]:
             .filter((el) => !el.hasAttribute(`data-${el.dataset.module}-init`))
             .map((el) => `<${el.tagName.toLowerCase()} data-module="${el.dataset.module}">`)"""
     )
+
+
+# htmx elements that ask the server again every few seconds (a progress bar): a page holding one is still working.
+POLLING = "[hx-trigger*='every']"
+
+
+def keeps_polling(page: Page) -> bool:
+    """The page asks the server again by itself: a tab showing it is left open to the end of the test (its later
+    answers still watched) rather than taken on to the next page, which would cut its polls short unreported."""
+    return page.locator(POLLING).count() > 0

@@ -78,8 +78,22 @@ def test_a_long_text_or_anything_not_plain_is_rendered_every_time(odd):
 
 def test_yes_no_and_numbers_are_told_apart_and_order_is_kept():
     render, calls = counting(lambda params: Markup(repr(params)), "repr")
-    outputs = {str(components.remembered(render, params)) for params in ({"a": True}, {"a": 1}, {"a": 1.0}, {"a": "1"}, {"a": 1, "b": 2}, {"b": 2, "a": 1})}
-    assert len(outputs) == len(calls) == 6
+    cases = (
+        {"a": True},
+        {"a": 1},
+        {"a": 1.0},
+        {"a": "1"},
+        {"a": 1, "b": 2},
+        {"b": 2, "a": 1},
+        {"a": 0.0},
+        {"a": -0.0},
+        {"a": [1]},
+        {"a": (1,)},
+        {1: "a"},
+        {True: "a"},
+    )
+    outputs = {str(components.remembered(render, params)) for params in cases}
+    assert len(calls) == len(outputs) == len(cases)
 
 
 def test_only_the_latest_calls_are_kept(monkeypatch):
@@ -102,3 +116,34 @@ def test_lazy_text_is_kept_as_its_text_and_safe_strings_as_markup():
     assert len(calls) == 1
     components.remembered(render, {"a": mark_safe("/organisations/")})
     assert len(calls) == 2  # markup, not the same as the text
+
+
+def test_threads_keep_and_drop_calls_without_error(monkeypatch):
+    """A worker may serve on threads (gunicorn's --threads, the test server): keeping and dropping never fails a page."""
+    import itertools
+    import sys
+    import threading
+
+    monkeypatch.setattr(components, "REMEMBERED_UP_TO", 8)
+    render, _calls = counting(lambda params: Markup(params["v"]), "threads")
+    numbers = itertools.count()
+    errors: list[BaseException] = []
+
+    def hammer():
+        try:
+            for _ in range(20_000):
+                components.remembered(render, {"v": str(next(numbers))})
+        except BaseException as error:  # noqa: BLE001 - any error at all is the failure
+            errors.append(error)
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can, so a race shows
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switching)
+    assert errors == [] and len(components._remembered) <= 8

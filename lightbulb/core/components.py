@@ -35,28 +35,36 @@ class _NotPlain(Exception):
     """A parameter that is not plain data: the call is rendered as it is, never remembered."""
 
 
+def _short(text: str) -> str:
+    if len(text) > LONGEST_TEXT_KEPT:
+        raise _NotPlain
+    return text
+
+
+# How each kind of plain value is kept: text as it is, markup marked as markup, -0.0 apart from 0.0 (it prints
+# otherwise, though they are equal), a yes apart from a one, each container with its kind and its order.
+_FREEZERS: dict[type, Callable[[Any], Hashable]] = {
+    str: _short,
+    Markup: lambda value: ("markup", _short(str(value))),
+    SafeString: lambda value: ("markup", _short(str(value))),
+    float: lambda value: ("float", repr(value)),
+    bool: lambda value: ("bool", value),
+    int: lambda value: ("int", value),
+    type(None): lambda value: ("none",),
+    dict: lambda value: ("dict", *((_frozen(key), _frozen(item)) for key, item in value.items())),
+    list: lambda value: ("list", *(_frozen(item) for item in value)),
+    tuple: lambda value: ("tuple", *(_frozen(item) for item in value)),
+}
+
+
 def _frozen(value: Any) -> Hashable:
     """A hashable copy of plain data that tells markup from text and keeps order; _NotPlain for anything else."""
-    kind = type(value)
-    if kind is str:
-        if len(value) > LONGEST_TEXT_KEPT:
-            raise _NotPlain
-        return value
-    if kind is Markup or kind is SafeString:
-        if len(value) > LONGEST_TEXT_KEPT:
-            raise _NotPlain
-        return ("markup", str(value))
+    freeze = _FREEZERS.get(type(value))
+    if freeze is not None:
+        return freeze(value)
     if isinstance(value, Promise) and not hasattr(value, "__html__"):
         # A lazy text (`reverse_lazy`, a translation) prints as the text it gives.
-        return _frozen(str(value))
-    if kind is float:
-        return ("float", repr(value))  # -0.0 prints otherwise than 0.0, though they are equal
-    if kind is bool or kind is int or value is None:
-        return (kind.__name__, value)
-    if kind is dict:
-        return ("dict", *((_frozen(key), _frozen(item)) for key, item in value.items()))
-    if kind is list or kind is tuple:
-        return (kind.__name__, *(_frozen(item) for item in value))
+        return _short(str(value))
     raise _NotPlain
 
 

@@ -7,6 +7,7 @@ script, stylesheet or image cannot pass the gate however good its markup is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlparse
 from weakref import WeakKeyDictionary
 
@@ -111,3 +112,27 @@ def keeps_polling(page: Page) -> bool:
     """The page asks the server again by itself: a tab showing it is left open to the end of the test (its later
     answers still watched) rather than taken on to the next page, which would cut its polls short unreported."""
     return page.locator(POLLING).count() > 0
+
+
+class RoleTabs:
+    """One tab per role, taken from page to page as a person goes (a new tab is a new Chromium renderer, 0.12 s):
+    `tabs(who)` gives the role's tab, opening it with `open_tab(who)` the first time. `checked()` after each page
+    leaves a tab that keeps polling open to the end of the test, its later answers still watched, and `broken()`
+    after a failure gives every role a fresh tab, so nothing left of a broken page is carried on."""
+
+    def __init__(self, open_tab: Callable[[str], Page]) -> None:
+        self.open_tab = open_tab
+        self.tabs: dict[str, Page] = {}
+
+    def __call__(self, who: str) -> Page:
+        if who not in self.tabs:
+            self.tabs[who] = self.open_tab(who)
+        return self.tabs[who]
+
+    def checked(self) -> None:
+        for who, tab in list(self.tabs.items()):
+            if keeps_polling(tab):
+                del self.tabs[who]
+
+    def broken(self) -> None:
+        self.tabs.clear()

@@ -10,8 +10,6 @@ as they have their row in the permission matrix.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -22,7 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from lightbulb.core.roles import Role
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import user_for
-from tests.browser.problems import expect_error_page, keeps_polling
+from tests.browser.problems import RoleTabs, expect_error_page
 from tests.browser.reflow import assert_reflows, keep_screenshots
 from tests.security.routes import ALL, ROUTES
 from tests.security.world import build_world
@@ -105,25 +103,17 @@ def test_every_page_has_no_axe_violations(batch, signed_in_page):
     page that keeps polling (a progress bar) keeps its tab to the end of the batch, its later answers still watched."""
     world = build_world()
     failures, notes = [], []  # notes: routes that are not pages (files, redirects), said in -rA output
-    tabs: dict[str, Any] = {}
-
-    def tab_for(who: str) -> Any:
-        if who not in tabs:
-            tabs[who] = signed_in_page(None if who == "anon" else world.users[who])
-        return tabs[who]
-
+    tabs = RoleTabs(lambda who: signed_in_page(None if who == "anon" else world.users[who]))
     for name in BATCHES[batch]:
         try:
-            note = _check_page(name, world, tab_for)
+            note = _check_page(name, world, tabs)
         except (AssertionError, PlaywrightError) as error:
             failures.append(f"{name}: {error}")
-            tabs.clear()
+            tabs.broken()
             continue
         if note:
             notes.append(f"{name}: {note}")
-        for who, tab in list(tabs.items()):
-            if keeps_polling(tab):
-                del tabs[who]
+        tabs.checked()
     print("\n".join(notes))
     assert not failures, f"{len(failures)} of {len(BATCHES[batch])} pages failed the gate:\n" + "\n".join(failures)
 

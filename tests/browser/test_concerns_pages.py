@@ -7,15 +7,13 @@ world; this checks them with their data filled in (a step taken, notes, an appet
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.urls import reverse
 
 from lightbulb.concerns.risk_services import risk_appetite_set
 from lightbulb.core.roles import Role
 from tests.browser.axe import assert_accessible
-from tests.browser.problems import keeps_polling
+from tests.browser.problems import RoleTabs
 from tests.browser.reflow import assert_reflows
 from tests.concerns.conftest import STEP, build_concern_world
 from tests.concerns.factories import NoteFactory, RiskFactory
@@ -48,19 +46,16 @@ def test_every_concerns_page_passes_the_gate(concern_world, signed_in_page):
     from lightbulb.concerns.services import concern_step_take
 
     concern_step_take(acting_user=concern_world.users[Role.INVESTIGATOR], concern=concern_world.extra["concern"], answers={**STEP, "step": "suspend_payments"})
-    tabs: dict[str, Any] = {}  # one per role, page after page, as in test_accessibility's sweep
+    tabs = RoleTabs(lambda who: signed_in_page(None if who == "anon" else concern_world.users[who]))
     for name, route in sorted(ROUTES.items()):
         who = next((w for w in ALL if route.expect.get(w) == 200), None)
         if who is None or name == "concerns:evidence":
             continue
-        if who not in tabs:
-            tabs[who] = signed_in_page(None if who == "anon" else concern_world.users[who])
-        page = tabs[who]
+        page = tabs(who)
         response = page.goto(reverse(name, kwargs=route.kwargs(concern_world) or None))
         assert response is not None and response.status == 200, name
         _check(page, f"{name} as {who}")
-        if keeps_polling(page):
-            del tabs[who]
+        tabs.checked()
 
 
 def test_forms_in_error_pass_the_gate(concern_world, signed_in_page):
